@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { configCommand } from './commands/config.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('otc-copilot')
+  .description('OTC Ops Copilot: plain-English questions over OTC operations data')
+  .version(pkg.version)
+  .showHelpAfterError();
+
+// One line per command; each command file is a thin shell over a module's index.ts.
+program.addCommand(configCommand);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,11 @@
+import type { z } from 'zod';
+import { OtcError } from '../shared/errors.js';
+
+/** zod-parses a command's flags; a bad flag is one clear line (OTC_ERR_USAGE, exit 2). */
+export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const flag = issue.path.length ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}` : 'arguments';
+  throw new OtcError('OTC_ERR_USAGE', `${flag}: ${issue.message}`, { status: 400 });
+}

@@ -1,0 +1,3 @@
+export { loadConfig, storeUrlOf, auditUrlOf, datasourceUrlOf, demoDatabasePath, todayOf, type LoadConfigOptions } from './load.js';
+export { settings, type Config, type SettingKey } from './schema.js';
+export { ConfigError } from './errors.js';

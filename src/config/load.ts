@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './errors.js';
+import { settings, type Config, type SettingKey } from './schema.js';
+
+export interface LoadConfigOptions {
+  /** Environment to read; process.env by default. */
+  env?: Record<string, string | undefined>;
+  /** Optional JSON or YAML file whose keys are the env variable names or the setting names. */
+  file?: string;
+  /** Values that win over everything (CLI flags). */
+  overrides?: Partial<Record<SettingKey, unknown>>;
+}
+
+function readFile(path: string): Record<string, unknown> {
+  if (!existsSync(path)) throw new ConfigError(`OTC_CONFIG_FILE: file not found: ${path}`, 'point OTC_CONFIG_FILE at a JSON or YAML file');
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`OTC_CONFIG_FILE: ${path} is not valid JSON or YAML (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`OTC_CONFIG_FILE: ${path} must hold a mapping of settings`);
+  return parsed as Record<string, unknown>;
+}
+
+/** Reads, validates and returns the one typed configuration. Throws ConfigError naming the variable. */
+export function loadConfig(opts: LoadConfigOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const filePath = opts.file ?? env.OTC_CONFIG_FILE;
+  const fromFile = filePath ? readFile(filePath) : {};
+  const byEnvName = new Map<string, SettingKey>(Object.entries(settings).map(([k, s]) => [s.env, k as SettingKey]));
+  for (const key of Object.keys(fromFile)) {
+    if (!(key in settings) && !byEnvName.has(key)) {
+      throw new ConfigError(`OTC_CONFIG_FILE: unknown setting "${key}" in ${filePath}`, `known: ${Object.values(settings).map((s) => s.env).join(', ')}`);
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(settings) as [SettingKey, (typeof settings)[SettingKey]][]) {
+    let raw: unknown = opts.overrides?.[key];
+    if (raw === undefined) raw = env[s.env] === '' ? undefined : env[s.env];
+    if (raw === undefined) raw = fromFile[s.env] ?? fromFile[key];
+    const result = s.schema.safeParse(raw);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const expected = issue?.message ?? 'a valid value';
+      throw new ConfigError(`${s.env}: ${JSON.stringify(raw)} is not valid: ${expected}`, s.doc);
+    }
+    out[key] = result.data;
+  }
+  const cfg = out as Config;
+  cfg.dataDir = resolve(cfg.dataDir);
+  return cfg;
+}
+
+/** Resolved URLs of the embedded defaults. */
+export function storeUrlOf(cfg: Config): string {
+  return cfg.storeUrl ?? `sqlite:${join(cfg.dataDir, 'app.db')}`;
+}
+export function auditUrlOf(cfg: Config): string {
+  return cfg.auditUrl ?? `sqlite:${join(cfg.dataDir, 'audit.db')}`;
+}
+export function demoDatabasePath(cfg: Config): string {
+  return join(cfg.dataDir, 'demo-ops.db');
+}
+export function datasourceUrlOf(cfg: Config): string {
+  return cfg.datasourceUrl ?? `sqlite:${demoDatabasePath(cfg)}`;
+}
+/** The as-of date: OTC_TODAY when set, else the clock (local calendar date). */
+export function todayOf(cfg: Pick<Config, 'today'>, now: Date = new Date()): string {
+  if (cfg.today) return cfg.today;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}

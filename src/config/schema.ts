@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalText = z.string().trim().min(1).optional();
+
+/**
+ * Every setting, with the environment variable that sets it. The README's configuration table
+ * is written from this list (see `otc-copilot config --list`).
+ */
+export const settings = {
+  dataDir: { env: 'OTC_DATA_DIR', schema: z.string().min(1).default('./data'), doc: 'Folder for the embedded SQLite files (app store, audit log, demo database).' },
+  host: { env: 'OTC_HOST', schema: z.string().min(1).default('127.0.0.1'), doc: 'Address the server listens on (0.0.0.0 in containers).' },
+  port: { env: 'OTC_PORT', schema: intFrom(1, 65535).default(8080), doc: 'HTTP port.' },
+  publicUrl: { env: 'OTC_PUBLIC_URL', schema: z.url().optional(), doc: 'External URL when behind a proxy; https here turns on Secure cookies.' },
+  storeUrl: { env: 'OTC_STORE_URL', schema: optionalText, doc: 'App store: sqlite:PATH (default DATA_DIR/app.db) or postgres://…' },
+  auditUrl: { env: 'OTC_AUDIT_URL', schema: optionalText, doc: 'Audit log store, kept apart from the app store: sqlite:PATH (default DATA_DIR/audit.db) or postgres://…' },
+  datasourceUrl: { env: 'OTC_DATASOURCE_URL', schema: optionalText, doc: "The bank's database: sqlite:PATH, postgres://…, mssql://user:pass@host:1433/db. Default: the demo database DATA_DIR/demo-ops.db, built on first start." },
+  profileDir: { env: 'OTC_PROFILE_DIR', schema: z.string().min(1).default('profiles/otc-ops'), doc: 'Training profile folder imported on first start.' },
+  today: { env: 'OTC_TODAY', schema: isoDate.optional(), doc: 'Fixed as-of date (YYYY-MM-DD) instead of the clock, for demos and tests.' },
+  maxRows: { env: 'OTC_MAX_ROWS', schema: intFrom(1, 1_000_000).default(5000), doc: 'Row cap on every query; results say when they were cut.' },
+  queryTimeoutMs: { env: 'OTC_QUERY_TIMEOUT_MS', schema: intFrom(100, 3_600_000).default(30_000), doc: 'Statement timeout for datasource queries, in milliseconds.' },
+  demoTrades: { env: 'OTC_DEMO_TRADES', schema: intFrom(100, 5_000_000).default(50_000), doc: 'Trades in the demo database built on first start.' },
+  adminPassword: { env: 'OTC_ADMIN_PASSWORD', schema: z.string().min(12, 'at least 12 characters').optional(), doc: 'Password of the first admin (otherwise one is generated and printed once).' },
+  logLevel: { env: 'OTC_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level of the JSON logs on stdout.' },
+  redisUrl: { env: 'OTC_REDIS_URL', schema: optionalText, doc: 'redis://… turns on the Redis-backed scheduler queue (enterprise).' },
+  llmProvider: { env: 'OTC_LLM_PROVIDER', schema: z.enum(['openai', 'groq', 'azure', 'vllm', 'ollama', 'gateway']).optional(), doc: 'Preset for the language model endpoint; unset = semantic engine only.' },
+  llmBaseUrl: { env: 'OTC_LLM_BASE_URL', schema: z.url().optional(), doc: 'OpenAI-compatible base URL (e.g. https://gateway.bank.internal/v1).' },
+  llmApiKey: { env: 'OTC_LLM_API_KEY', schema: optionalText, doc: 'API key for the model endpoint (never logged).' },
+  llmModel: { env: 'OTC_LLM_MODEL', schema: optionalText, doc: 'Model name (Azure: the deployment name).' },
+  llmApiVersion: { env: 'OTC_LLM_API_VERSION', schema: optionalText, doc: 'Azure OpenAI api-version.' },
+  llmTimeoutMs: { env: 'OTC_LLM_TIMEOUT_MS', schema: intFrom(1000, 600_000).default(30_000), doc: 'Timeout of one model call, in milliseconds.' },
+  llmSendRows: { env: 'OTC_LLM_SEND_ROWS', schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'), doc: 'Allow result rows to be sent to the model (off by default).' },
+} as const;
+
+export type SettingKey = keyof typeof settings;
+export type Config = { [K in SettingKey]: z.output<(typeof settings)[K]['schema']> };

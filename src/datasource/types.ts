@@ -1,0 +1,65 @@
+import type { DialectName, SqlDialect } from './dialect.js';
+
+export interface ColumnInfo {
+  name: string;
+  /** The database's own type name, lower case (e.g. 'varchar(40)', 'date', 'decimal(20,2)'). */
+  dataType: string;
+  /** Portable kind used by training and the engines. */
+  kind: 'text' | 'integer' | 'decimal' | 'date' | 'timestamp' | 'boolean' | 'other';
+  nullable: boolean;
+}
+
+export interface ForeignKeyInfo {
+  columns: string[];
+  refTable: string;
+  refColumns: string[];
+}
+
+export interface TableInfo {
+  name: string;
+  /** Database schema (PostgreSQL/SQL Server), undefined on SQLite. */
+  schema?: string;
+  columns: ColumnInfo[];
+  primaryKey: string[];
+  foreignKeys: ForeignKeyInfo[];
+  rowCount: number;
+}
+
+/** One typed picture of a database's structure, as training ingests it. */
+export interface SchemaSnapshot {
+  dialect: DialectName;
+  /** Where it came from, with any password removed. */
+  source: string;
+  capturedAt: string;
+  tables: TableInfo[];
+}
+
+export interface QueryOptions {
+  /** Rows returned at most; the result says when more existed. Default from config. */
+  maxRows?: number;
+  /** Milliseconds before the database is told to stop. */
+  timeoutMs?: number;
+  /** Cancels the running statement. */
+  signal?: AbortSignal;
+}
+
+export interface QueryResult {
+  columns: string[];
+  rows: unknown[][];
+  /** Rows returned (<= maxRows). */
+  rowCount: number;
+  /** True when the query had more rows than maxRows. */
+  truncated: boolean;
+  ms: number;
+}
+
+/** A connection to a bank's database, read-only by construction. */
+export interface Datasource {
+  readonly dialect: SqlDialect;
+  /** Where it points, with any password removed. */
+  readonly description: string;
+  introspect(): Promise<SchemaSnapshot>;
+  /** Runs one read query (already admitted by the SQL guard) read-only, with timeout and row cap. */
+  query(sql: string, options?: QueryOptions): Promise<QueryResult>;
+  close(): Promise<void>;
+}
