@@ -1,0 +1,104 @@
+/**
+ * The application's own database (users, sessions, training versions, feedback, and the tables
+ * later modules add through migrations). SQLite by default, PostgreSQL for teams.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { OtcError } from '../shared/errors.js';
+import { badStoreUrl, StoreErrorCode } from './errors.js';
+import { migrationProvider } from './migrations/index.js';
+import type { StoreSchema } from './schema.js';
+import { parseDbUrl, scrubSecrets } from './url.js';
+
+export type * from './schema.js';
+export { StoreErrorCode } from './errors.js';
+export { parseDbUrl, scrubSecrets, type DbTarget } from './url.js';
+
+export interface Store {
+  db: Kysely<StoreSchema>;
+  kind: 'sqlite' | 'postgres';
+  /** Closes the connection(s). Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store at `url` (`sqlite:PATH` or `postgres://…`), creating the parent folder of a
+ * SQLite file, and runs every pending migration before returning.
+ * Errors: OTC_ERR_BAD_STORE_URL, OTC_ERR_STORE_UNREACHABLE, OTC_ERR_STORE_MIGRATION.
+ */
+export async function openStore(url: string): Promise<Store> {
+  const target = parseDbUrl(url, badStoreUrl);
+  let db: Kysely<StoreSchema>;
+  if (target.kind === 'sqlite') {
+    let sqlite: Database.Database;
+    try {
+      if (target.path !== ':memory:') mkdirSync(dirname(resolve(target.path)), { recursive: true });
+      sqlite = new Database(target.path);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma('busy_timeout = 5000');
+    } catch (e) {
+      throw new OtcError(StoreErrorCode.Unreachable, `cannot open the SQLite store ${target.path}: ${(e as Error).message}`, {
+        status: 503,
+        hint: 'check that the folder exists and is writable',
+        cause: e,
+      });
+    }
+    db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  } else {
+    const pool = new pg.Pool({
+      connectionString: target.connectionString,
+      connectionTimeoutMillis: 5000,
+      max: 10,
+      ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+    });
+    pool.on('error', () => undefined); // an idle client dropped by the server must not crash the process
+    try {
+      const c = await pool.connect();
+      try {
+        if (target.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`);
+      } finally {
+        c.release();
+      }
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw new OtcError(
+        StoreErrorCode.Unreachable,
+        `cannot connect to the PostgreSQL store at ${target.display}: ${scrubSecrets((e as Error).message, target.connectionString)}`,
+        { status: 503, hint: 'check OTC_STORE_URL, that the server is running and that the user may connect' },
+      );
+    }
+    db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
+  }
+
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy().catch(() => undefined);
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new OtcError(
+      StoreErrorCode.Migration,
+      `the store could not be migrated${failed ? ` (migration ${failed} failed)` : ''}: ${error instanceof Error ? error.message : String(error)}`,
+      { status: 500, cause: error },
+    );
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    kind: target.kind,
+    close() {
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}
+
+/** Names of the migrations applied to an open store, in order (for `doctor`-style checks). */
+export async function appliedMigrations(store: Store): Promise<string[]> {
+  const m = new Migrator({ db: store.db, provider: migrationProvider });
+  return (await m.getMigrations()).filter((x) => x.executedAt).map((x) => x.name);
+}

@@ -1,0 +1,24 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { m001_initial } from './001_initial.js';
+
+/**
+ * Every migration of the application store, in order. Migrations are TypeScript objects (no
+ * file scanning), so they compile into dist/ with the rest of the code.
+ *
+ * To add one (later modules: dashboards, reports, schedules…):
+ *   1. create `NNN_<what>.ts` here exporting `export const mNNN_<what>: Migration = { up, down }`
+ *      using only portable types (text, integer; ISO text timestamps; JSON as text);
+ *   2. add one line below: `'NNN_<what>': mNNN_<what>,` (names sort in run order: keep the
+ *      zero-padded number first);
+ *   3. add its tables to `StoreSchema` in ../schema.ts.
+ * Never edit a migration that has shipped: add a new one.
+ */
+export const migrations: Record<string, Migration> = {
+  '001_initial': m001_initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};
