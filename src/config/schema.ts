@@ -31,6 +31,10 @@ export const settings = {
   llmApiVersion: { env: 'OTC_LLM_API_VERSION', schema: optionalText, doc: 'Azure OpenAI api-version.' },
   llmTimeoutMs: { env: 'OTC_LLM_TIMEOUT_MS', schema: intFrom(1000, 600_000).default(30_000), doc: 'Timeout of one model call, in milliseconds.' },
   llmSendRows: { env: 'OTC_LLM_SEND_ROWS', schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'), doc: 'Allow result rows to be sent to the model (off by default).' },
+  llmMaxRetries: { env: 'OTC_LLM_MAX_RETRIES', schema: intFrom(0, 10).default(2), doc: 'Retries of one model call on 429, 5xx and network errors (exponential backoff, Retry-After honoured).' },
+  llmAuditPrompts: { env: 'OTC_LLM_AUDIT_PROMPTS', schema: z.enum(['full', 'hash']).default('hash'), doc: 'What the audit log keeps of each prompt and reply: the full text, or only its SHA-256.' },
+  llmExtraHeaders: { env: 'OTC_LLM_EXTRA_HEADERS', schema: optionalText, doc: 'Extra HTTP headers for an in-house gateway, as a JSON object (values never logged).' },
+  llmEmbeddingModel: { env: 'OTC_LLM_EMBEDDING_MODEL', schema: optionalText, doc: 'Embedding model (Azure: its deployment) for retrieval; optional.' },
 } as const;
 
 export type SettingKey = keyof typeof settings;
