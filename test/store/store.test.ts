@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTempPgDatabase, postgresAvailable, type TempPgDatabase } from '../../test/support/services.js';
-import { appliedMigrations, openStore, type Store } from './index.js';
-import { migrations } from './migrations/index.js';
+import { createTempPgDatabase, postgresAvailable, type TempPgDatabase } from '../support/services.js';
+import { appliedMigrations, openStore, type Store } from '../../src/store/index.js';
+import { migrations } from '../../src/store/migrations/index.js';
 
 interface Backend {
   name: 'sqlite' | 'postgres';
