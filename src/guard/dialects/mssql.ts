@@ -1,0 +1,36 @@
+import { mssqlLexer } from '../lexers/mssql.js';
+import { topRowCap } from '../rowcap/top.js';
+import type { GuardDialectRules } from './types.js';
+
+/** Pre-2005 compatibility views that sit in every database's default schema. */
+const LEGACY_SYSTEM_VIEWS = new Set([
+  'sysobjects', 'syscolumns', 'sysusers', 'syslogins', 'sysdatabases', 'sysprocesses', 'sysservers', 'syscomments',
+  'sysindexes', 'systypes', 'sysxlogins', 'sysfiles', 'sysmessages', 'sysconfigures', 'syscacheobjects', 'syslockinfo',
+  'sysmembers', 'syspermissions', 'sysprotects', 'sysreferences', 'sysaltfiles', 'sysdevices', 'sysoledbusers',
+  'sysremotelogins', 'sysperfinfo', 'syscharsets', 'syslanguages', 'sysforeignkeys', 'sysconstraints', 'sysdepends',
+  'sysfilegroups', 'sysfulltextcatalogs', 'sysindexkeys', 'sysopentapes', 'syscursors', 'syscurconfigs',
+]);
+
+export const mssqlRules: GuardDialectRules = {
+  name: 'mssql',
+  displayName: 'SQL Server',
+  lexer: mssqlLexer,
+  parserDialect: 'mssql',
+  functions: new Set([
+    'dateadd', 'datediff', 'datediff_big', 'datepart', 'datename', 'datefromparts', 'eomonth', 'getdate', 'sysdatetime',
+    'year', 'month', 'day', 'convert', 'format', 'iif', 'isnull', 'string_agg', 'len', 'left', 'right', 'charindex',
+    'concat', 'percentile_cont', 'percentile_disc',
+  ]),
+  datePartFunctions: new Set(['dateadd', 'datediff', 'datediff_big', 'datepart', 'datename', 'datetrunc', 'date_bucket']),
+  defaultSchemas: new Set(['dbo']),
+  tableHints: new Set(['nolock', 'readuncommitted', 'readcommitted', 'noexpand']),
+  pseudoColumns: new Set(),
+  systemObject(parts) {
+    const lower = parts.map((p) => p.toLowerCase());
+    const table = lower.at(-1)!;
+    if (lower.length === 2 && ['sys', 'information_schema', 'guest', 'cdc'].includes(lower[0]!)) return `${parts.join('.')} is a SQL Server system view; only the tables of the database can be read.`;
+    if (LEGACY_SYSTEM_VIEWS.has(table) || table.startsWith('#')) return `${parts.join('.')} is a SQL Server system or temporary table; only the tables of the database can be read.`;
+    return undefined;
+  },
+  rowCap: topRowCap,
+};

@@ -1,0 +1,68 @@
+import { loadModule, parseSync } from 'libpg-query';
+
+let loaded: Promise<void> | undefined;
+
+class Refusal extends Error {}
+
+/**
+ * Layer 3 for PostgreSQL: the server's own parser (libpg-query) must see exactly one RawStmt, a
+ * SelectStmt, and nowhere in its tree another statement (a DeleteStmt in a WITH), an INTO, a
+ * locking clause, a function outside the allow-list or a system catalog.
+ * Returns a reason to refuse, or undefined.
+ */
+export async function postgresSecondOpinion(sql: string, isAllowedFunction: (name: string) => boolean): Promise<string | undefined> {
+  loaded ??= loadModule();
+  await loaded;
+  let tree: { stmts?: Array<{ stmt?: Record<string, unknown> }> };
+  try {
+    tree = parseSync(sql) as typeof tree;
+  } catch {
+    return 'The query could not be parsed as a single read-only query in PostgreSQL.';
+  }
+  const stmts = tree.stmts ?? [];
+  if (stmts.length !== 1) return 'PostgreSQL reads the text as more than one statement; only a single query is accepted.';
+  const kind = Object.keys(stmts[0]!.stmt ?? {})[0];
+  if (kind !== 'SelectStmt') return `PostgreSQL reads the text as a ${kind ?? 'unknown'} statement; only a read query (SELECT) is accepted.`;
+  try {
+    walk(stmts[0]!.stmt, isAllowedFunction);
+  } catch (e) {
+    if (e instanceof Refusal) return e.message;
+    throw e;
+  }
+  return undefined;
+}
+
+function walk(node: unknown, isAllowedFunction: (name: string) => boolean): void {
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, isAllowedFunction);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const o = node as Record<string, unknown>;
+  for (const [key, value] of Object.entries(o)) {
+    if (key.endsWith('Stmt') && key !== 'SelectStmt') throw new Refusal(`PostgreSQL finds a ${key.replace(/Stmt$/, '').toUpperCase()} statement inside the query; only reads are accepted.`);
+    if (key === 'SelectStmt' && typeof value === 'object' && value !== null) {
+      const s = value as Record<string, unknown>;
+      if (s.intoClause) throw new Refusal('SELECT … INTO creates a table; only reads are accepted.');
+      if (Array.isArray(s.lockingClause) && s.lockingClause.length > 0) throw new Refusal('Locking clauses (FOR UPDATE / FOR SHARE) are not allowed in a read-only query.');
+    }
+    if (key === 'FuncCall' && typeof value === 'object' && value !== null) {
+      const names = ((value as { funcname?: Array<{ String?: { sval?: string } }> }).funcname ?? []).map((n) => n.String?.sval ?? '');
+      const name = names.join('.');
+      // pg_catalog.x is how PostgreSQL itself spells the SQL-standard forms (EXTRACT, SUBSTRING …).
+      const bare = names.length === 2 && names[0] === 'pg_catalog' && (value as { funcformat?: string }).funcformat === 'COERCE_SQL_SYNTAX' ? names[1]! : name;
+      if (!isAllowedFunction(bare.toLowerCase()) && !SQL_SYNTAX.has(bare.toLowerCase())) throw new Refusal(`The function ${name} is not allowed in PostgreSQL queries.`);
+    }
+    if (key === 'RangeVar' || key === 'relation') {
+      const rv = value as { schemaname?: string; relname?: string; catalogname?: string };
+      if (rv && (rv.catalogname || /^(pg_|information_schema$)/i.test(rv.schemaname ?? '') || /^pg_/i.test(rv.relname ?? ''))) {
+        throw new Refusal(`${[rv.catalogname, rv.schemaname, rv.relname].filter(Boolean).join('.')} is a system catalog or another database; only the tables of the database can be read.`);
+      }
+    }
+    if (key === 'RangeFunction') throw new Refusal('Table-valued functions are not allowed in FROM; only tables, views and subqueries can be read.');
+    walk(value, isAllowedFunction);
+  }
+}
+
+/** Functions PostgreSQL's grammar itself produces for standard syntax (SUBSTRING … FROM, EXTRACT, TRIM, POSITION …). */
+const SQL_SYNTAX = new Set(['extract', 'substring', 'btrim', 'ltrim', 'rtrim', 'position', 'overlay', 'timezone', 'date_part', 'like_escape', 'similar_to_escape', 'normalize', 'is_normalized']);

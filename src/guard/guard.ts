@@ -1,0 +1,62 @@
+import { checkQueryAst } from './ast/check.js';
+import { isObject, type JsonObject } from './ast/json.js';
+import { resolveNames } from './ast/scope.js';
+import { GUARD_DIALECTS, type GuardDialectRules } from './dialects/index.js';
+import { SQL_GUARD_REJECTED } from './errors.js';
+import { singleStatement } from './lexers/statement.js';
+import type { Token } from './lexers/types.js';
+import { parseStatements } from './parser.js';
+import type { GuardDialect, GuardPolicy, GuardVerdict } from './types.js';
+
+const refused = (reason: string): GuardVerdict => ({ ok: false, code: SQL_GUARD_REJECTED, reason });
+
+type Judged = { ok: true; text: string; tokens: Token[]; query: JsonObject; tables: string[] } | { ok: false; reason: string };
+
+/**
+ * Layers 1–3 on one text: the dialect's lexical rules, the sqlparser-ts AST walk (statement
+ * kinds, functions, tables, INTO, locks, then names against the allow-list), and the dialect's
+ * second opinion (PostgreSQL: libpg-query).
+ */
+async function judge(sql: string, rules: GuardDialectRules, policy: GuardPolicy): Promise<Judged> {
+  const single = singleStatement(sql, rules.lexer);
+  if (!single.ok) return single;
+  const lexical = rules.lexicalCheck?.(single.tokens);
+  if (lexical) return { ok: false, reason: lexical };
+
+  const statements = await parseStatements(single.text, rules.parserDialect);
+  if (!statements) return { ok: false, reason: `The text could not be parsed as a single read-only query in ${rules.displayName}.` };
+  if (statements.length !== 1) return { ok: false, reason: 'The text holds more than one statement; only a single query is accepted.' };
+  const unsafe = checkQueryAst(statements[0]!, rules);
+  if (unsafe) return { ok: false, reason: unsafe };
+  const names = resolveNames(statements[0]!, rules, policy.allowedTables);
+  if (names.reason) return { ok: false, reason: names.reason };
+
+  const second = await rules.secondOpinion?.(single.text);
+  if (second) return { ok: false, reason: second };
+
+  const query = (statements[0] as JsonObject).Query;
+  if (!isObject(query)) return { ok: false, reason: `The text could not be parsed as a single read-only query in ${rules.displayName}.` };
+  return { ok: true, text: single.text, tokens: single.tokens, query, tables: names.tables };
+}
+
+/**
+ * The SQL guard: admits only a single read-only query, in the given dialect, over the tables and
+ * columns the policy allows, and returns it with the row cap applied. Everything else is refused
+ * with one sentence saying why. The capped text is judged again before it is admitted.
+ */
+export async function guardSql(sql: string, dialect: GuardDialect, policy: GuardPolicy): Promise<GuardVerdict> {
+  const rules = GUARD_DIALECTS[dialect];
+  if (!rules) return refused(`Unknown SQL dialect ${String(dialect)}.`);
+  if (!Number.isInteger(policy.maxRows) || policy.maxRows < 1) return refused('The row cap must be a whole number of at least 1.');
+
+  const first = await judge(sql, rules, policy);
+  if (!first.ok) return refused(first.reason);
+  const capped = rules.rowCap.apply(first.text, first.tokens, first.query, policy.maxRows);
+  if (!capped.ok) return refused(capped.reason);
+
+  const again = await judge(capped.sql, rules, policy);
+  if (!again.ok) return refused(`The query with the row cap applied is not accepted: ${again.reason}`);
+  const cap = rules.rowCap.currentCap(again.query, again.tokens);
+  if (cap === undefined || typeof cap !== 'number' || cap > policy.maxRows) return refused('The row cap could not be applied to this query.');
+  return { ok: true, sql: again.text, tables: again.tables };
+}
