@@ -30,6 +30,7 @@ import {
   describeRange,
   isBusinessDay,
   isValidYmd,
+  isoWeekday,
   mondayOf,
   monthRange,
   nextBusinessDay,
@@ -161,6 +162,11 @@ function dayMonth(day: number, month: number, yearText: string | undefined, ctx:
   return { range: single(d), explicitYear: !!yearText, movableYear: !yearText && ctx.year === undefined };
 }
 
+/** A lowercase "may" next to a number ("the 5 may settle late") is the verb unless a year or a preposition says otherwise. */
+function mayNeedsContext(v: AtomValue | null, monthText: string, yearText: string | undefined): AtomValue | null {
+  return v && monthText === 'may' && !yearText ? { ...v, needsContext: true } : v;
+}
+
 /** The most recent month `month` not starting after today (or in ctx.year). */
 function namedMonth(month: number, yearText: string | undefined, ctx: AtomCtx): AtomValue {
   const t = parseIso(ctx.today);
@@ -226,11 +232,11 @@ const ATOMS: Atom[] = [
   },
   {
     name: 'numeric-dmy',
-    src: '(?<![\\w/.-])(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![\\w/-]|\\.\\d)',
+    src: '(?<![\\w/.-])(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4}|\\d{2})(?![\\w/-]|\\.\\d)',
     resolve(m) {
       const d = Number(m[1]);
-      const mo = Number(m[3]);
-      const y = m[4].length === 2 ? 2000 + Number(m[4]) : Number(m[4]);
+      const mo = Number(m[2]);
+      const y = m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
       return isValidYmd(y, mo, d) ? { range: single(ymd(y, mo, d)), explicitYear: true } : null;
     },
   },
@@ -264,18 +270,18 @@ const ATOMS: Atom[] = [
   {
     name: 'day-month-year',
     src: `(?:the\\s+)?(${DAY})(?:\\s+of\\s+|[\\s-]+)(${MON})(?:(?:,?\\s+|-)(${YEAR}))?`,
-    resolve: (m, c) => dayMonth(dayNum(m[1]), monthNum(m[2]), m[3], c),
+    resolve: (m, c) => mayNeedsContext(dayMonth(dayNum(m[1]), monthNum(m[2]), m[3], c), m[2], m[3]),
   },
   {
     name: 'month-day-year',
     src: `(${MON})\\s+(?:the\\s+)?(${DAY})(?:,?\\s+(${YEAR}))?`,
-    resolve: (m, c) => dayMonth(dayNum(m[2]), monthNum(m[1]), m[3], c),
+    resolve: (m, c) => mayNeedsContext(dayMonth(dayNum(m[2]), monthNum(m[1]), m[3], c), m[1], m[3]),
   },
   {
     name: 'month-year',
-    src: `(${MON})(?:\\s+of\\s+|,?\\s+|-|\\s*')(${YEAR}|\\d{2}(?![\\w]))`,
+    src: `(${MON})(?:(?:\\s+of\\s+|,?\\s+|-)(${YEAR})|\\s*['\u2019](\\d{2})(?![\\w]))`,
     resolve(m, c) {
-      const y = m[2].length === 2 ? String(2000 + Number(m[2])) : m[2];
+      const y = m[2] ?? String(2000 + Number(m[3]));
       return namedMonth(monthNum(m[1]), y, c);
     },
   },
@@ -286,9 +292,9 @@ const ATOMS: Atom[] = [
   },
   {
     name: 'quarter',
-    src: `(?:(${YEAR})\\s*-?\\s*)?\\bq([1-4])\\b(?:(?:\\s+of\\s+|\\s*-\\s*|\\s+|\\s*')(${YEAR}|\\d{2}(?![\\w])))?`,
+    src: `(?:(${YEAR})\\s*-?\\s*)?\\bq([1-4])\\b(?:(?:\\s+of\\s+|\\s*-\\s*|\\s+)(${YEAR})|(?:\\s*-\\s*|\\s*['\u2019])(\\d{2})(?![\\w]))?`,
     resolve(m, c) {
-      const y = m[1] ?? (m[3] ? (m[3].length === 2 ? String(2000 + Number(m[3])) : m[3]) : undefined);
+      const y = m[1] ?? m[3] ?? (m[4] ? String(2000 + Number(m[4])) : undefined);
       return namedQuarter(Number(m[2]), y, c);
     },
   },
@@ -346,7 +352,8 @@ const ATOMS: Atom[] = [
     name: 'weekend',
     src: '(?:the\\s+)?(?:(this|last|previous|past|next|coming)\\s+)?weekend\\b',
     resolve(m, c) {
-      const w = (m[1] ?? 'this').toLowerCase();
+      // "the weekend" alone: the current one on Saturday/Sunday, else the one just past.
+      const w = (m[1] ?? (isoWeekday(c.today) >= 6 ? 'this' : 'last')).toLowerCase();
       const shift = w === 'this' ? 0 : /^(next|coming)$/.test(w) ? 7 : -7;
       const sat = addDays(mondayOf(c.today), 5 + shift);
       return { range: { from: sat, to: addDays(sat, 1) }, explicitYear: false };
@@ -389,7 +396,8 @@ const ATOMS: Atom[] = [
   },
   {
     name: 'month',
-    src: `(${MON})`,
+    // Not the month of an invalid day ("31 April", "February 30"): those are no date at all.
+    src: `(?<!\\d(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?)(${MON})(?![\\s-]+(?:the\\s+)?\\d)`,
     resolve(m, c) {
       const v = namedMonth(monthNum(m[1]), undefined, c);
       return m[1].toLowerCase() === 'may' ? { ...v, needsContext: true } : v;
@@ -634,12 +642,12 @@ const RULES: Rule[] = [
   ),
   rule(
     'since',
-    `(?:ever\\s+)?(since|starting(?:\\s+from)?|from)\\s+(?<a>${ATOM_SRC})(\\s+(?:onwards?|on|forward))?`,
+    `(?:ever\\s+)?(since|starting(?:\\s+from)?|from)\\s+(?<a>${ATOM_SRC})(?<on>\\s+(?:onwards?|forwards?))?`,
     (m, today) => {
       const kw = m[1].toLowerCase();
-      const onwards = !!m[3];
+      const onwards = !!m.groups?.on;
       if (kw === 'from' && !onwards) return null; // plain "from X" is an atom with a preposition
-      const a = resolveAtom(m.groups!.a, { today, pastBias: true });
+      const a = resolveAtom(m.groups!.a, { today, pastBias: !onwards });
       if (!a) return null;
       if (onwards) return { range: { from: a.range.from } };
       if (a.range.from > today) return null;
@@ -670,7 +678,7 @@ const RULES: Rule[] = [
       if (!am) return null;
       const v = atom.resolve(am, { today });
       if (!v) return null;
-      if (v.needsContext && !(prep && /^(in|for|during|throughout|as\s+of)\s*$/i.test(prep.trim()))) return null;
+      if (v.needsContext && !prep && !/\b(?:value\s+date|date|dated)\s*$/i.test(m.input.slice(0, m.index))) return null;
       return { range: v.range };
     }),
   ),

@@ -1,0 +1,445 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addBusinessDays,
+  addDays,
+  addMonths,
+  describeRange,
+  isoWeekday,
+  mondayOf,
+  nextBusinessDay,
+  parseNumber,
+  parseTimeExpressions,
+  previousBusinessDay,
+  type TimeBucket,
+} from './index.js';
+
+interface Exp {
+  text: string;
+  from?: string;
+  to?: string;
+  bucket?: TimeBucket;
+  role?: 'age';
+}
+const r = (text: string, from: string | undefined, to: string | undefined): Exp => ({ text, from, to });
+const d = (text: string, day: string): Exp => ({ text, from: day, to: day });
+const b = (text: string, bucket: TimeBucket): Exp => ({ text, bucket });
+const age = (text: string, to: string): Exp => ({ text, to, role: 'age' });
+
+const FRI = '2026-11-20';
+const MON = '2026-11-16';
+const SUN = '2026-11-22';
+const NEWYEAR = '2026-01-01';
+const MAR1 = '2026-03-01';
+const LEAP = '2024-02-29';
+const AFTERLEAP = '2024-03-01';
+
+// [today, question, expected matches in text order]
+const CASES: Array<[string, string, Exp[]]> = [
+  // --- single days ---
+  [FRI, 'How many trades did we book today?', [d('today', FRI)]],
+  [FRI, 'How many trades did we book yesterday?', [d('yesterday', '2026-11-19')]],
+  [FRI, 'Payments due tomorrow', [d('tomorrow', '2026-11-21')]],
+  [FRI, "List today's trades that are unconfirmed", [d("today's", FRI)]],
+  [FRI, 'How many settlements are still pending for today\'s value date?', [d("for today's", FRI)]],
+  [FRI, "tomorrow's payments in EUR", [d("tomorrow's", '2026-11-21')]],
+  [FRI, "yesterday's fails", [d("yesterday's", '2026-11-19')]],
+  [FRI, 'fails the day before yesterday', [d('the day before yesterday', '2026-11-18')]],
+  [FRI, 'what settles the day after tomorrow', [d('the day after tomorrow', '2026-11-22')]],
+  [FRI, 'positions as of today', [d('as of today', FRI)]],
+  [NEWYEAR, 'trades booked yesterday', [d('yesterday', '2025-12-31')]],
+  [MAR1, 'fails yesterday', [d('yesterday', '2026-02-28')]],
+  [LEAP, 'fails yesterday', [d('yesterday', '2024-02-28')]],
+  [LEAP, 'payments tomorrow', [d('tomorrow', '2024-03-01')]],
+  [AFTERLEAP, 'fails yesterday', [d('yesterday', '2024-02-29')]],
+  // --- calendar weeks ---
+  [FRI, 'How many large trades were booked this week?', [r('this week', '2026-11-16', FRI)]],
+  [FRI, 'Top 3 traders by number of trades booked last week', [r('last week', '2026-11-09', '2026-11-15')]],
+  [FRI, 'Total coupon payments due next week in USD', [r('next week', '2026-11-23', '2026-11-29')]],
+  [FRI, 'trades in the previous week', [r('in the previous week', '2026-11-09', '2026-11-15')]],
+  [FRI, 'fails during the current week', [r('during the current week', '2026-11-16', FRI)]],
+  [FRI, 'payments in the coming week', [r('in the coming week', '2026-11-23', '2026-11-29')]],
+  [FRI, "next week's payments", [r("next week's", '2026-11-23', '2026-11-29')]],
+  [FRI, 'trades the week before last', [r('the week before last', '2026-11-02', '2026-11-08')]],
+  [FRI, 'week to date fails', [r('week to date', '2026-11-16', FRI)]],
+  [FRI, 'WTD fails', [r('WTD', '2026-11-16', FRI)]],
+  [MON, 'trades booked this week', [r('this week', MON, MON)]],
+  [MON, 'trades booked last week', [r('last week', '2026-11-09', '2026-11-15')]],
+  [MON, 'payments next week', [r('next week', '2026-11-23', '2026-11-29')]],
+  [SUN, 'trades booked this week', [r('this week', '2026-11-16', SUN)]],
+  [SUN, 'trades booked last week', [r('last week', '2026-11-09', '2026-11-15')]],
+  [SUN, 'payments next week', [r('next week', '2026-11-23', '2026-11-29')]],
+  [NEWYEAR, 'trades booked this week', [r('this week', '2025-12-29', NEWYEAR)]],
+  [NEWYEAR, 'trades booked last week', [r('last week', '2025-12-22', '2025-12-28')]],
+  [MAR1, 'trades booked last week', [r('last week', '2026-02-16', '2026-02-22')]],
+  [LEAP, 'trades this week', [r('this week', '2024-02-26', LEAP)]],
+  [LEAP, 'payments next week', [r('next week', '2024-03-04', '2024-03-10')]],
+  [AFTERLEAP, 'trades last week', [r('last week', '2024-02-19', '2024-02-25')]],
+  // --- calendar months ---
+  [FRI, 'Number of trades by asset class booked this month', [r('this month', '2026-11-01', FRI)]],
+  [FRI, 'Number of trades executed on a SEF last month', [r('last month', '2026-10-01', '2026-10-31')]],
+  [FRI, 'payments due next month', [r('next month', '2026-12-01', '2026-12-31')]],
+  [FRI, 'fails in the previous month', [r('in the previous month', '2026-10-01', '2026-10-31')]],
+  [FRI, 'fails in the prior month', [r('in the prior month', '2026-10-01', '2026-10-31')]],
+  [FRI, 'fails so far this month', [r('so far this month', '2026-11-01', FRI)]],
+  [FRI, 'fails this month to date', [r('this month to date', '2026-11-01', FRI)]],
+  [FRI, 'month-to-date fails', [r('month-to-date', '2026-11-01', FRI)]],
+  [FRI, 'MTD fails', [r('MTD', '2026-11-01', FRI)]],
+  [FRI, 'fails the month before last', [r('the month before last', '2026-09-01', '2026-09-30')]],
+  [NEWYEAR, 'trades last month', [r('last month', '2025-12-01', '2025-12-31')]],
+  [NEWYEAR, 'trades this month', [r('this month', NEWYEAR, NEWYEAR)]],
+  [MAR1, 'trades last month', [r('last month', '2026-02-01', '2026-02-28')]],
+  [MAR1, 'trades this month', [r('this month', MAR1, MAR1)]],
+  [LEAP, 'trades this month', [r('this month', '2024-02-01', LEAP)]],
+  [LEAP, 'trades last month', [r('last month', '2024-01-01', '2024-01-31')]],
+  [LEAP, 'trades next month', [r('next month', '2024-03-01', '2024-03-31')]],
+  [AFTERLEAP, 'trades last month', [r('last month', '2024-02-01', '2024-02-29')]],
+  // --- quarters ---
+  [FRI, 'fails this quarter', [r('this quarter', '2026-10-01', FRI)]],
+  [FRI, 'fails last quarter', [r('last quarter', '2026-07-01', '2026-09-30')]],
+  [FRI, 'payments next quarter', [r('next quarter', '2027-01-01', '2027-03-31')]],
+  [FRI, 'QTD notional', [r('QTD', '2026-10-01', FRI)]],
+  [FRI, 'trades in Q3', [r('in Q3', '2026-07-01', '2026-09-30')]],
+  [FRI, 'trades in Q4', [r('in Q4', '2026-10-01', '2026-12-31')]],
+  [FRI, 'trades in Q1 2025', [r('in Q1 2025', '2025-01-01', '2025-03-31')]],
+  [FRI, 'trades in 2025 Q2', [r('in 2025 Q2', '2025-04-01', '2025-06-30')]],
+  [FRI, 'trades in Q3 of 2025', [r('in Q3 of 2025', '2025-07-01', '2025-09-30')]],
+  [FRI, "fails in Q2'25", [r("in Q2'25", '2025-04-01', '2025-06-30')]],
+  [FRI, 'fails in the third quarter', [r('in the third quarter', '2026-07-01', '2026-09-30')]],
+  [FRI, 'fails in the first quarter of 2025', [r('in the first quarter of 2025', '2025-01-01', '2025-03-31')]],
+  [FRI, 'trades in the first half of 2026', [r('in the first half of 2026', '2026-01-01', '2026-06-30')]],
+  [FRI, 'trades in H2 2025', [r('in H2 2025', '2025-07-01', '2025-12-31')]],
+  [NEWYEAR, 'fails last quarter', [r('last quarter', '2025-10-01', '2025-12-31')]],
+  [NEWYEAR, 'fails this quarter', [r('this quarter', NEWYEAR, NEWYEAR)]],
+  [NEWYEAR, 'fails in Q4', [r('in Q4', '2025-10-01', '2025-12-31')]],
+  [NEWYEAR, 'fails in Q1', [r('in Q1', '2026-01-01', '2026-03-31')]],
+  [MAR1, 'fails this quarter', [r('this quarter', '2026-01-01', MAR1)]],
+  // --- years ---
+  [FRI, 'average notional of FX forwards traded this year?', [r('this year', '2026-01-01', FRI)]],
+  [FRI, 'trades last year', [r('last year', '2025-01-01', '2025-12-31')]],
+  [FRI, 'maturities next year', [r('next year', '2027-01-01', '2027-12-31')]],
+  [FRI, 'notional year to date', [r('year to date', '2026-01-01', FRI)]],
+  [FRI, 'YTD fails by currency', [r('YTD', '2026-01-01', FRI)]],
+  [FRI, 'fails so far this year', [r('so far this year', '2026-01-01', FRI)]],
+  [FRI, 'Monthly trade count in 2026', [b('Monthly', 'month'), r('in 2026', '2026-01-01', '2026-12-31')]],
+  [FRI, 'fails for 2025', [r('for 2025', '2025-01-01', '2025-12-31')]],
+  [FRI, 'fails during calendar year 2024', [r('during calendar year 2024', '2024-01-01', '2024-12-31')]],
+  [NEWYEAR, 'trades this year', [r('this year', NEWYEAR, NEWYEAR)]],
+  [NEWYEAR, 'trades last year', [r('last year', '2025-01-01', '2025-12-31')]],
+  [LEAP, 'trades this year', [r('this year', '2024-01-01', LEAP)]],
+  // --- months by name ---
+  [FRI, 'Average margin call amount by counterparty sector in October', [r('in October', '2026-10-01', '2026-10-31')]],
+  [FRI, 'fails in December', [r('in December', '2025-12-01', '2025-12-31')]],
+  [FRI, 'fails in November', [r('in November', '2026-11-01', '2026-11-30')]],
+  [FRI, 'October fails by reason', [r('October', '2026-10-01', '2026-10-31')]],
+  [FRI, 'fails in Oct', [r('in Oct', '2026-10-01', '2026-10-31')]],
+  [FRI, 'fails in Sept', [r('in Sept', '2026-09-01', '2026-09-30')]],
+  [FRI, 'match rate for September 2026', [r('for September 2026', '2026-09-01', '2026-09-30')]],
+  [FRI, 'fails in December 2026', [r('in December 2026', '2026-12-01', '2026-12-31')]],
+  [FRI, "fails in Oct '25", [r("in Oct '25", '2025-10-01', '2025-10-31')]],
+  [FRI, 'fails in 2025-10', [r('in 2025-10', '2025-10-01', '2025-10-31')]],
+  [FRI, 'fails in May', [r('in May', '2026-05-01', '2026-05-31')]],
+  [FRI, 'fails during May 2025', [r('during May 2025', '2025-05-01', '2025-05-31')]],
+  [FRI, 'trades in March', [r('in March', '2026-03-01', '2026-03-31')]],
+  [NEWYEAR, 'fails in December', [r('in December', '2025-12-01', '2025-12-31')]],
+  [NEWYEAR, 'fails in January', [r('in January', '2026-01-01', '2026-01-31')]],
+  [NEWYEAR, 'fails in November', [r('in November', '2025-11-01', '2025-11-30')]],
+  [MAR1, 'fails in February', [r('in February', '2026-02-01', '2026-02-28')]],
+  [LEAP, 'fails in February', [r('in February', '2024-02-01', '2024-02-29')]],
+  // --- dates ---
+  [FRI, 'Total EUR amount we pay on 23 November', [d('on 23 November', '2026-11-23')]],
+  [FRI, 'Total net amount by currency for value date 23 November', [d('23 November', '2026-11-23')]],
+  [FRI, 'payments on 23 Nov', [d('on 23 Nov', '2026-11-23')]],
+  [FRI, 'payments on November 23', [d('on November 23', '2026-11-23')]],
+  [FRI, 'payments on Nov 23rd, 2026', [d('on Nov 23rd, 2026', '2026-11-23')]],
+  [FRI, 'payments on the 23rd of November', [d('on the 23rd of November', '2026-11-23')]],
+  [FRI, 'payments on 2026-11-23', [d('on 2026-11-23', '2026-11-23')]],
+  [FRI, 'payments on 23/11/2026', [d('on 23/11/2026', '2026-11-23')]],
+  [FRI, 'payments on 05/11/2026', [d('on 05/11/2026', '2026-11-05')]],
+  [FRI, 'payments on 23.11.26', [d('on 23.11.26', '2026-11-23')]],
+  [FRI, 'payments on 23-Nov-2026', [d('on 23-Nov-2026', '2026-11-23')]],
+  [FRI, 'payments on 1 May', [d('on 1 May', '2026-05-01')]],
+  [FRI, 'payments on the 5th', [d('on the 5th', '2026-11-05')]],
+  [FRI, 'payments on 5 March 2025', [d('on 5 March 2025', '2025-03-05')]],
+  [NEWYEAR, 'payments on 23 November', [d('on 23 November', '2026-11-23')]],
+  [LEAP, 'payments on 29 February', [d('on 29 February', '2024-02-29')]],
+  [MAR1, 'payments on 29 February', []],
+  [FRI, 'payments on 31 April', []],
+  [FRI, 'payments on 30/02/2026', []],
+  [FRI, 'payments on 2026-02-30', []],
+  // --- rolling windows ---
+  [FRI, 'Daily count of new trades for the last 7 days', [b('Daily', 'day'), r('for the last 7 days', '2026-11-14', FRI)]],
+  [FRI, 'fails in the last 30 days', [r('in the last 30 days', '2026-10-22', FRI)]],
+  [FRI, 'Daily settlement fails over the last 14 days', [b('Daily', 'day'), r('over the last 14 days', '2026-11-07', FRI)]],
+  [FRI, 'fails in the past 7 days', [r('in the past 7 days', '2026-11-14', FRI)]],
+  [FRI, 'fails the last seven days', [r('the last seven days', '2026-11-14', FRI)]],
+  [FRI, 'fails last twenty-one days', [r('last twenty-one days', '2026-10-31', FRI)]],
+  [FRI, 'Weekly settlement fails over the last 4 weeks', [b('Weekly', 'week'), r('over the last 4 weeks', '2026-10-24', FRI)]],
+  [FRI, 'fails in the past two weeks', [r('in the past two weeks', '2026-11-07', FRI)]],
+  [FRI, 'fails in the last 3 months', [r('in the last 3 months', '2026-08-21', FRI)]],
+  [FRI, 'fails over the trailing 12 months', [r('over the trailing 12 months', '2025-11-21', FRI)]],
+  [FRI, 'fails in the last 2 years', [r('in the last 2 years', '2024-11-21', FRI)]],
+  [FRI, 'fails in the past week', [r('in the past week', '2026-11-14', FRI)]],
+  [FRI, 'fails in the past month', [r('in the past month', '2026-10-21', FRI)]],
+  [FRI, 'fails in the past year', [r('in the past year', '2025-11-21', FRI)]],
+  [FRI, 'How many live trades mature in the next 30 days?', [r('in the next 30 days', '2026-11-21', '2026-12-20')]],
+  [FRI, 'Total pending receipts in USD for the next 5 days', [r('for the next 5 days', '2026-11-21', '2026-11-25')]],
+  [FRI, 'payments in the coming 10 days', [r('in the coming 10 days', '2026-11-21', '2026-11-30')]],
+  [FRI, 'maturities in the next 2 weeks', [r('in the next 2 weeks', '2026-11-21', '2026-12-04')]],
+  [FRI, 'maturities over the next 3 months', [r('over the next 3 months', '2026-11-21', '2027-02-20')]],
+  [NEWYEAR, 'fails in the last 7 days', [r('in the last 7 days', '2025-12-26', NEWYEAR)]],
+  [NEWYEAR, 'fails in the last 3 months', [r('in the last 3 months', '2025-10-02', NEWYEAR)]],
+  [MAR1, 'fails in the last 30 days', [r('in the last 30 days', '2026-01-31', MAR1)]],
+  [MAR1, 'fails in the last month', [r('in the last month', '2026-02-01', '2026-02-28')]],
+  [MAR1, 'maturities in the next 30 days', [r('in the next 30 days', '2026-03-02', '2026-03-31')]],
+  [LEAP, 'fails in the last 12 months', [r('in the last 12 months', '2023-03-01', LEAP)]],
+  [LEAP, 'fails in the last 3 months', [r('in the last 3 months', '2023-11-30', LEAP)]],
+  [LEAP, 'payments in the next 1 month', [r('in the next 1 month', '2024-03-01', '2024-03-29')]],
+  [AFTERLEAP, 'fails in the last 7 days', [r('in the last 7 days', '2024-02-24', AFTERLEAP)]],
+  [AFTERLEAP, 'fails in the last 1 month', [r('in the last 1 month', '2024-02-02', AFTERLEAP)]],
+  // --- business days ---
+  [FRI, 'payments on the next business day', [d('on the next business day', '2026-11-23')]],
+  [FRI, 'fails on the previous business day', [d('on the previous business day', '2026-11-19')]],
+  [FRI, 'fails on the last working day', [d('on the last working day', '2026-11-19')]],
+  [FRI, 'payments in the next 5 business days', [r('in the next 5 business days', '2026-11-23', '2026-11-27')]],
+  [FRI, 'fails in the last 5 business days', [r('in the last 5 business days', '2026-11-16', FRI)]],
+  [MON, 'payments on the next business day', [d('on the next business day', '2026-11-17')]],
+  [MON, 'fails on the previous business day', [d('on the previous business day', '2026-11-13')]],
+  [MON, 'fails in the last 5 business days', [r('in the last 5 business days', '2026-11-10', MON)]],
+  [MON, 'payments in the next 3 working days', [r('in the next 3 working days', '2026-11-17', '2026-11-19')]],
+  [SUN, 'payments on the next business day', [d('on the next business day', '2026-11-23')]],
+  [SUN, 'fails on the previous business day', [d('on the previous business day', '2026-11-20')]],
+  [SUN, 'fails in the last 5 business days', [r('in the last 5 business days', '2026-11-16', SUN)]],
+  [NEWYEAR, 'fails on the previous business day', [d('on the previous business day', '2025-12-31')]],
+  [AFTERLEAP, 'fails on the previous business day', [d('on the previous business day', '2024-02-29')]],
+  [AFTERLEAP, 'payments on the next business day', [d('on the next business day', '2024-03-04')]],
+  // --- weekdays and weekends ---
+  [FRI, 'trades booked on Monday', [d('on Monday', '2026-11-16')]],
+  [FRI, 'trades booked last Monday', [d('last Monday', '2026-11-16')]],
+  [FRI, 'trades booked last Friday', [d('last Friday', '2026-11-13')]],
+  [FRI, 'payments next Monday', [d('next Monday', '2026-11-23')]],
+  [FRI, 'payments this Friday', [d('this Friday', FRI)]],
+  [FRI, 'payments next Friday', [d('next Friday', '2026-11-27')]],
+  [MON, 'trades booked last Monday', [d('last Monday', '2026-11-09')]],
+  [MON, 'trades booked last Friday', [d('last Friday', '2026-11-13')]],
+  [MON, 'payments on Friday', [d('on Friday', '2026-11-20')]],
+  [SUN, 'trades booked on Monday', [d('on Monday', '2026-11-16')]],
+  [SUN, 'trades booked last Sunday', [d('last Sunday', '2026-11-15')]],
+  [FRI, 'fails last weekend', [r('last weekend', '2026-11-14', '2026-11-15')]],
+  [MON, 'fails over the weekend', [r('over the weekend', '2026-11-14', '2026-11-15')]],
+  [SUN, 'fails over the weekend', [r('over the weekend', '2026-11-21', '2026-11-22')]],
+  [FRI, 'payments on 5 may', [d('on 5 may', '2026-05-05')]],
+  [FRI, 'payments for value date 1 May', [d('1 May', '2026-05-01')]],
+  [FRI, 'the 5 May payments', [d('the 5 May', '2026-05-05')]],
+  [MON, 'payments this weekend', [r('this weekend', '2026-11-21', '2026-11-22')]],
+  // --- ago ---
+  [FRI, 'trades booked 3 days ago', [d('3 days ago', '2026-11-17')]],
+  [FRI, 'trades booked a week ago', [d('a week ago', '2026-11-13')]],
+  [FRI, 'trades booked two weeks ago', [d('two weeks ago', '2026-11-06')]],
+  [FRI, 'trades booked 6 months ago', [d('6 months ago', '2026-05-20')]],
+  // --- since / before / after / until ---
+  [FRI, 'fails since 1 October', [r('since 1 October', '2026-10-01', FRI)]],
+  [FRI, 'fails since October', [r('since October', '2026-10-01', FRI)]],
+  [FRI, 'fails since Monday', [r('since Monday', '2026-11-16', FRI)]],
+  [FRI, 'fails since 1 December', [r('since 1 December', '2025-12-01', FRI)]],
+  [FRI, 'fails since 2025', [r('since 2025', '2025-01-01', FRI)]],
+  [FRI, 'fails since last week', [r('since last week', '2026-11-09', FRI)]],
+  [FRI, 'fails since the start of... no; ever since Q3', [r('ever since Q3', '2026-07-01', FRI)]],
+  [FRI, 'trades starting from 1 Nov', [r('starting from 1 Nov', '2026-11-01', FRI)]],
+  [FRI, 'maturities from 1 December onwards', [r('from 1 December onwards', '2026-12-01', undefined)]],
+  [FRI, 'fails before 1 October', [r('before 1 October', undefined, '2026-09-30')]],
+  [FRI, 'trades booked prior to 2026', [r('prior to 2026', undefined, '2025-12-31')]],
+  [FRI, 'trades booked before October', [r('before October', undefined, '2026-09-30')]],
+  [FRI, 'fails after 15 Oct', [r('after 15 Oct', '2026-10-16', undefined)]],
+  [FRI, 'maturities after 2030', [r('after 2030', '2031-01-01', undefined)]],
+  [FRI, 'payments until 30 November', [r('until 30 November', undefined, '2026-11-30')]],
+  [FRI, 'payments on or before 30 Nov', [r('on or before 30 Nov', undefined, '2026-11-30')]],
+  [FRI, 'payments on or after 25 Nov', [r('on or after 25 Nov', '2026-11-25', undefined)]],
+  [FRI, 'payments no later than Friday', [r('no later than Friday', undefined, FRI)]],
+  [NEWYEAR, 'fails since 1 December', [r('since 1 December', '2025-12-01', NEWYEAR)]],
+  [NEWYEAR, 'fails since December', [r('since December', '2025-12-01', NEWYEAR)]],
+  // --- between / from-to ---
+  [FRI, 'fails between 1 and 15 November', [r('between 1 and 15 November', '2026-11-01', '2026-11-15')]],
+  [FRI, 'fails from 3 Nov to 10 Nov', [r('from 3 Nov to 10 Nov', '2026-11-03', '2026-11-10')]],
+  [FRI, 'fails between 2026-10-01 and 2026-10-15', [r('between 2026-10-01 and 2026-10-15', '2026-10-01', '2026-10-15')]],
+  [FRI, 'fails from 3 to 10 November', [r('from 3 to 10 November', '2026-11-03', '2026-11-10')]],
+  [FRI, 'fails 1-15 Nov', [r('1-15 Nov', '2026-11-01', '2026-11-15')]],
+  [FRI, 'fails November 1 to 15', [r('November 1 to 15', '2026-11-01', '2026-11-15')]],
+  [FRI, 'fails from Monday to Wednesday', [r('from Monday to Wednesday', '2026-11-16', '2026-11-18')]],
+  [FRI, 'fails between July and September', [r('between July and September', '2026-07-01', '2026-09-30')]],
+  [FRI, 'fails between 1 October and 15 November 2025', [r('between 1 October and 15 November 2025', '2025-10-01', '2025-11-15')]],
+  [FRI, 'fails from 01/10/2026 to 15/10/2026', [r('from 01/10/2026 to 15/10/2026', '2026-10-01', '2026-10-15')]],
+  [FRI, 'fails between Q1 and Q2 2025', [r('between Q1 and Q2 2025', '2025-01-01', '2025-06-30')]],
+  [NEWYEAR, 'fails between 15 December and 10 January', [r('between 15 December and 10 January', '2025-12-15', '2026-01-10')]],
+  // --- ages ---
+  [FRI, 'How many failed settlements are older than 3 days?', [age('older than 3 days', '2026-11-16')]],
+  [FRI, 'How many open confirmations were sent more than 5 days ago?', [age('more than 5 days ago', '2026-11-14')]],
+  [FRI, 'confirmations aged more than 5 days', [age('aged more than 5 days', '2026-11-14')]],
+  [FRI, 'exceptions over 10 days old', [age('over 10 days old', '2026-11-09')]],
+  [FRI, 'exceptions at least 7 days old', [age('at least 7 days old', '2026-11-13')]],
+  [FRI, 'exceptions 10 or more days old', [age('10 or more days old', '2026-11-10')]],
+  [FRI, 'exceptions 10+ days old', [age('10+ days old', '2026-11-10')]],
+  [FRI, 'confirmations sent at least 3 days ago', [age('at least 3 days ago', '2026-11-17')]],
+  [FRI, 'breaks older than two weeks', [age('older than two weeks', '2026-11-05')]],
+  [FRI, 'breaks older than 1 month', [age('older than 1 month', '2026-10-19')]],
+  [FRI, 'calls sent more than a week ago', [age('more than a week ago', '2026-11-12')]],
+  [FRI, 'exceptions open for more than 10 days', [age('for more than 10 days', '2026-11-09')]],
+  [FRI, 'exceptions with an age over 30 days', [age('with an age over 30 days', '2026-10-20')]],
+  [MON, 'failed settlements older than 3 days', [age('older than 3 days', '2026-11-12')]],
+  [NEWYEAR, 'failed settlements older than 3 days', [age('older than 3 days', '2025-12-28')]],
+  [LEAP, 'breaks older than 30 days', [age('older than 30 days', '2024-01-29')]],
+  [AFTERLEAP, 'confirmations sent more than 1 day ago', [age('more than 1 day ago', '2024-02-28')]],
+  // --- buckets ---
+  [FRI, 'Open exceptions raised per day this month', [b('per day', 'day'), r('this month', '2026-11-01', FRI)]],
+  [FRI, 'fails by day', [b('by day', 'day')]],
+  [FRI, 'fails each day', [b('each day', 'day')]],
+  [FRI, 'fails day by day', [b('day by day', 'day')]],
+  [FRI, 'fails per week', [b('per week', 'week')]],
+  [FRI, 'fails by week', [b('by week', 'week')]],
+  [FRI, 'fails each week', [b('each week', 'week')]],
+  [FRI, 'notional per month', [b('per month', 'month')]],
+  [FRI, 'notional by month this year', [b('by month', 'month'), r('this year', '2026-01-01', FRI)]],
+  [FRI, 'notional for each month', [b('for each month', 'month')]],
+  [FRI, 'notional month by month', [b('month by month', 'month')]],
+  [FRI, 'notional month on month', [b('month on month', 'month')]],
+  [FRI, 'notional quarterly', [b('quarterly', 'quarter')]],
+  [FRI, 'notional by quarter', [b('by quarter', 'quarter')]],
+  [FRI, 'notional yearly', [b('yearly', 'year')]],
+  [FRI, 'annual notional', [b('annual', 'year')]],
+  [FRI, 'notional per year', [b('per year', 'year')]],
+  [FRI, 'notional year on year', [b('year on year', 'year')]],
+  [FRI, 'notional over time', []],
+  // --- word boundaries and sentences without time ---
+  [FRI, 'trades by maturity', []],
+  [FRI, 'margin calls with counterparties', []],
+  [FRI, 'trades with the mayor of London', []],
+  [FRI, 'explain the decision', []],
+  [FRI, 'which trades may fail', []],
+  [FRI, 'How many of the 5 may settle late', []],
+  [FRI, 'marching orders', []],
+  [FRI, 'the octopus desk', []],
+  [FRI, 'separate settlements', []],
+  [FRI, 'deciding factor', []],
+  [FRI, 'Mondays are busy', []],
+  [FRI, 'Update the confirmation for trade OTC-2026-0001234 to matched', []],
+  [FRI, 'notional up to 2000 million', []],
+  [FRI, 'How many live trades do we have with Northbridge Capital?', []],
+  [FRI, 'Top 5 counterparties by total notional of live trades', []],
+  [FRI, 'Which books have more than 5 open confirmation breaks?', []],
+  [FRI, 'List the trades over 500 million USD notional', []],
+  [FRI, 'Average age in days of open exceptions', []],
+  [FRI, 'trades 2026', []],
+  [FRI, 'bucket the day count', []],
+  // --- several phrases in one question ---
+  [FRI, 'Daily fails in October and weekly fails since Monday', [b('Daily', 'day'), r('in October', '2026-10-01', '2026-10-31'), b('weekly', 'week'), r('since Monday', '2026-11-16', FRI)]],
+  [FRI, 'payments tomorrow and the day after tomorrow', [d('tomorrow', '2026-11-21'), d('the day after tomorrow', '2026-11-22')]],
+];
+
+describe('parseTimeExpressions: table', () => {
+  it.each(CASES)('[%s] %s', (today, text, expected) => {
+    const got = parseTimeExpressions(text, today);
+    expect(got.map((m) => m.text)).toEqual(expected.map((e) => e.text));
+    got.forEach((m, i) => {
+      const e = expected[i];
+      expect(text.slice(m.start, m.end)).toBe(m.text);
+      expect(m.start).toBe(text.indexOf(e.text));
+      expect(m.range?.from).toBe(e.from);
+      expect(m.range?.to).toBe(e.to);
+      expect(m.bucket).toBe(e.bucket);
+      expect(m.role).toBe(e.role);
+      if (m.role === 'age') expect(m.description).toContain(`on or before ${e.to}`);
+      else if (m.range) expect(m.description).toContain(describeRange(m.range));
+    });
+  });
+});
+
+describe('parseTimeExpressions: offsets and descriptions', () => {
+  it('gives character offsets the engine can cut out', () => {
+    const q = 'Daily count of new trades for the last 7 days';
+    const got = parseTimeExpressions(q, FRI);
+    expect(got.map((m) => [m.start, m.end])).toEqual([
+      [0, 5],
+      [26, 45],
+    ]);
+    const rest = got.reduceRight((s, m) => s.slice(0, m.start) + s.slice(m.end), q);
+    expect(rest).toBe(' count of new trades ');
+  });
+
+  it('describes the period with the actual dates', () => {
+    const [m] = parseTimeExpressions('fails this month', FRI);
+    expect(m.description).toBe('this month (2026-11-01 to 2026-11-20)');
+    const [a] = parseTimeExpressions('older than 3 days', FRI);
+    expect(a.description).toBe('older than 3 days (dated on or before 2026-11-16)');
+    const [w] = parseTimeExpressions('weekly fails', FRI);
+    expect(w.description).toBe('weekly (grouped by week)');
+  });
+
+  it('is case-insensitive and keeps the original casing in text', () => {
+    const [m] = parseTimeExpressions('FAILS LAST MONTH', FRI);
+    expect(m.text).toBe('LAST MONTH');
+    expect(m.range).toEqual({ from: '2026-10-01', to: '2026-10-31' });
+  });
+
+  it('returns matches in text order without overlaps', () => {
+    const got = parseTimeExpressions('monthly notional since 1 October, per week, in the last 30 days', FRI);
+    for (let i = 1; i < got.length; i++) expect(got[i].start).toBeGreaterThanOrEqual(got[i - 1].end);
+    expect(got.map((m) => m.text)).toEqual(['monthly', 'since 1 October', 'per week', 'in the last 30 days']);
+  });
+
+  it('depends only on the injected today', () => {
+    const a = parseTimeExpressions('fails last week', '2025-06-18');
+    const b2 = parseTimeExpressions('fails last week', '2025-06-18');
+    expect(a).toEqual(b2);
+    expect(a[0].range).toEqual({ from: '2025-06-09', to: '2025-06-15' });
+  });
+
+  it('rejects an invalid today with a coded error', () => {
+    expect(() => parseTimeExpressions('today', '2026-02-30')).toThrow(expect.objectContaining({ code: 'OTC_ERR_INVALID_DATE' }));
+    expect(() => parseTimeExpressions('today', '20/11/2026')).toThrow(expect.objectContaining({ code: 'OTC_ERR_INVALID_DATE' }));
+  });
+});
+
+describe('date helpers', () => {
+  it('adds days across months, years and leap days', () => {
+    expect(addDays('2026-11-20', 1)).toBe('2026-11-21');
+    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2023-02-28', 1)).toBe('2023-03-01');
+    expect(addDays('2026-11-20', -30)).toBe('2026-10-21');
+  });
+  it('adds months clamping to the month end', () => {
+    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
+    expect(addMonths('2024-01-31', 1)).toBe('2024-02-29');
+    expect(addMonths('2024-02-29', -12)).toBe('2023-02-28');
+    expect(addMonths('2026-11-20', -11)).toBe('2025-12-20');
+    expect(addMonths('2026-03-31', -1)).toBe('2026-02-28');
+  });
+  it('finds Mondays and weekdays', () => {
+    expect(mondayOf('2026-11-20')).toBe('2026-11-16');
+    expect(mondayOf('2026-11-16')).toBe('2026-11-16');
+    expect(mondayOf('2026-11-22')).toBe('2026-11-16');
+    expect(mondayOf('2026-01-01')).toBe('2025-12-29');
+    expect(isoWeekday('2026-11-22')).toBe(7);
+    expect(isoWeekday('2024-02-29')).toBe(4);
+  });
+  it('moves over business days', () => {
+    expect(nextBusinessDay('2026-11-20')).toBe('2026-11-23');
+    expect(previousBusinessDay('2026-11-16')).toBe('2026-11-13');
+    expect(addBusinessDays('2026-11-20', 3)).toBe('2026-11-25');
+    expect(addBusinessDays('2026-11-18', -5)).toBe('2026-11-11');
+    expect(addBusinessDays('2026-11-18', 0)).toBe('2026-11-18');
+  });
+  it('describes ranges', () => {
+    expect(describeRange({ from: '2026-11-01', to: '2026-11-20' })).toBe('2026-11-01 to 2026-11-20');
+    expect(describeRange({ from: '2026-11-20', to: '2026-11-20' })).toBe('2026-11-20');
+    expect(describeRange({ from: '2026-11-01' })).toBe('from 2026-11-01');
+    expect(describeRange({ to: '2026-11-14' })).toBe('up to 2026-11-14');
+  });
+  it('reads numbers in digits and words', () => {
+    expect(parseNumber('7')).toBe(7);
+    expect(parseNumber('seven')).toBe(7);
+    expect(parseNumber('twenty-one')).toBe(21);
+    expect(parseNumber('thirty')).toBe(30);
+    expect(parseNumber('a')).toBe(1);
+    expect(parseNumber('lots')).toBeUndefined();
+  });
+});
