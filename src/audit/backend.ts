@@ -1,0 +1,94 @@
+/** What the audit log needs of a database. Two implementations: sqlite.ts and postgres.ts. */
+
+/** A stored record: snake_case columns, `details` as canonical JSON text. */
+export interface AuditRow {
+  seq: number;
+  id: string;
+  ts: string;
+  kind: string;
+  actor: string;
+  outcome: string;
+  question: string | null;
+  sql: string | null;
+  engine: string | null;
+  duration_ms: number | null;
+  row_count: number | null;
+  result_hash: string | null;
+  correlation_id: string | null;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export const ROW_COLUMNS = [
+  'seq', 'id', 'ts', 'kind', 'actor', 'outcome', 'question', 'sql', 'engine', 'duration_ms', 'row_count',
+  'result_hash', 'correlation_id', 'details', 'prev_hash', 'hash',
+] as const satisfies readonly (keyof AuditRow)[];
+
+/** The anchor: seq, id and hash of the last record appended, kept in audit_meta. */
+export interface Head {
+  seq: number;
+  id: string;
+  hash: string;
+}
+
+export interface RowFilter {
+  afterSeq?: number;
+  fromTs?: string; // inclusive
+  toTs?: string; // exclusive
+  kind?: string;
+  actor?: string;
+  text?: string;
+}
+
+/** Reads inside one consistent snapshot. */
+export interface Snapshot {
+  head(): Promise<Head | undefined>;
+  /** Records with seq > afterSeq, ascending. */
+  after(afterSeq: number, limit: number): Promise<AuditRow[]>;
+  /** The record with the highest seq below `seq`. */
+  lastBefore(seq: number): Promise<AuditRow | undefined>;
+  at(seq: number): Promise<AuditRow | undefined>;
+}
+
+export interface AuditBackend {
+  kind: 'sqlite' | 'postgres';
+  /** Runs `build` with the current head under an exclusive lock, stores its row, moves the head. */
+  append(build: (head: Head) => AuditRow): Promise<AuditRow>;
+  snapshot<T>(fn: (s: Snapshot) => Promise<T>): Promise<T>;
+  select(f: RowFilter, order: 'asc' | 'desc', limit: number, offset: number): Promise<AuditRow[]>;
+  close(): Promise<void>;
+}
+
+export const HEAD_KEY = 'head';
+export const SCHEMA_VERSION = '1';
+
+/** WHERE clause shared by both backends; `ph(n)` renders the n-th (1-based) placeholder. */
+export function whereOf(f: RowFilter, ph: (n: number) => string, like: 'LIKE' | 'ILIKE'): { sql: string; params: unknown[] } {
+  const conds: string[] = [];
+  const params: unknown[] = [];
+  const add = (cond: (p: string) => string, v: unknown) => {
+    params.push(v);
+    conds.push(cond(ph(params.length)));
+  };
+  if (f.afterSeq !== undefined) add((p) => `seq > ${p}`, f.afterSeq);
+  if (f.fromTs !== undefined) add((p) => `ts >= ${p}`, f.fromTs);
+  if (f.toTs !== undefined) add((p) => `ts < ${p}`, f.toTs);
+  if (f.kind !== undefined) add((p) => `kind = ${p}`, f.kind);
+  if (f.actor !== undefined) add((p) => `actor = ${p}`, f.actor);
+  if (f.text !== undefined && f.text !== '') {
+    // one parameter per placeholder: SQLite's positional "?" cannot be reused
+    const pattern = '%' + f.text.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    const parts: string[] = [];
+    for (const col of ['question', 'sql', 'details']) {
+      params.push(pattern);
+      parts.push(`${col} ${like} ${ph(params.length)} ESCAPE '\\'`);
+    }
+    for (const col of ['correlation_id', 'id']) {
+      params.push(f.text);
+      parts.push(`${col} = ${ph(params.length)}`);
+    }
+    conds.push('(' + parts.join(' OR ') + ')');
+  }
+  return { sql: conds.length ? ' WHERE ' + conds.join(' AND ') : '', params };
+}

@@ -1,0 +1,180 @@
+import pg from 'pg';
+import { OtcError } from '../shared/errors.js';
+import { scrubSecrets } from '../store/index.js';
+import { GENESIS_HASH } from './chain.js';
+import { AuditErrorCode } from './errors.js';
+import { HEAD_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS audit_records (
+  seq bigint PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  ts text NOT NULL,
+  kind text NOT NULL,
+  actor text NOT NULL,
+  outcome text NOT NULL,
+  question text,
+  sql text,
+  engine text,
+  duration_ms bigint,
+  row_count bigint,
+  result_hash text,
+  correlation_id text,
+  details text,
+  prev_hash text NOT NULL,
+  hash text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_records_ts ON audit_records (ts);
+CREATE INDEX IF NOT EXISTS audit_records_actor_ts ON audit_records (actor, ts);
+CREATE INDEX IF NOT EXISTS audit_records_kind_ts ON audit_records (kind, ts);
+CREATE INDEX IF NOT EXISTS audit_records_correlation ON audit_records (correlation_id);
+CREATE OR REPLACE FUNCTION otc_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'audit records are append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$fn$;
+CREATE OR REPLACE TRIGGER audit_records_no_change BEFORE UPDATE OR DELETE ON audit_records
+  FOR EACH ROW EXECUTE FUNCTION otc_audit_append_only();
+CREATE OR REPLACE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
+  FOR EACH STATEMENT EXECUTE FUNCTION otc_audit_append_only();
+CREATE TABLE IF NOT EXISTS audit_meta (key text PRIMARY KEY, value text NOT NULL);
+`;
+
+const SELECT_COLS = ROW_COLUMNS.join(', ');
+
+/** pg returns bigint as text: back to numbers (seq and counts stay far below 2^53). */
+function fromPg(r: Record<string, unknown>): AuditRow {
+  return {
+    ...(r as unknown as AuditRow),
+    seq: Number(r.seq),
+    duration_ms: r.duration_ms === null ? null : Number(r.duration_ms),
+    row_count: r.row_count === null ? null : Number(r.row_count),
+  };
+}
+
+function parseHead(value: string | undefined): Head | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const h = JSON.parse(value) as Head;
+    if (typeof h.seq === 'number' && typeof h.hash === 'string' && typeof h.id === 'string') return h;
+  } catch {
+    /* fall through */
+  }
+  return undefined;
+}
+
+export async function openPostgresBackend(target: { connectionString: string; display: string; schema?: string }): Promise<AuditBackend> {
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    connectionTimeoutMillis: 5000,
+    max: 5,
+    ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+  });
+  pool.on('error', () => undefined); // an idle client dropped by the server must not crash the process
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new OtcError(
+      AuditErrorCode.Unreachable,
+      `cannot connect to the PostgreSQL audit log at ${target.display}: ${scrubSecrets((e as Error).message, target.connectionString)}`,
+      { status: 503, hint: 'check OTC_AUDIT_URL, that the server is running and that the user may connect' },
+    );
+  }
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('otc_audit_schema'))`); // two processes starting at once
+    if (target.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`);
+    await client.query(SCHEMA);
+    await client.query(`INSERT INTO audit_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [
+      HEAD_KEY,
+      JSON.stringify({ seq: 0, id: '', hash: GENESIS_HASH }),
+    ]);
+    await client.query(`INSERT INTO audit_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO NOTHING`, [SCHEMA_VERSION]);
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+    await pool.end().catch(() => undefined);
+    throw new OtcError(AuditErrorCode.Unreachable, `cannot prepare the audit tables at ${target.display}: ${scrubSecrets((e as Error).message, target.connectionString)}`, {
+      status: 503,
+      cause: e,
+    });
+  }
+  client.release();
+
+  const insertSql = `INSERT INTO audit_records (${SELECT_COLS}) VALUES (${ROW_COLUMNS.map((_, i) => '$' + (i + 1)).join(', ')})`;
+  let closed: Promise<void> | undefined;
+
+  return {
+    kind: 'postgres',
+    async append(build) {
+      if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        // The head row is the lock: every append takes it FOR UPDATE, so appends from any number
+        // of processes are serialised and the chain cannot fork.
+        const r = await c.query<{ value: string }>(`SELECT value FROM audit_meta WHERE key = $1 FOR UPDATE`, [HEAD_KEY]);
+        const head = parseHead(r.rows[0]?.value);
+        if (!head) throw new OtcError(AuditErrorCode.Corrupt, 'the audit log has lost its head anchor (audit_meta); run `otc-copilot audit verify`', { status: 500 });
+        const row = build(head);
+        await c.query(insertSql, ROW_COLUMNS.map((k) => row[k]));
+        await c.query(`UPDATE audit_meta SET value = $1 WHERE key = $2`, [JSON.stringify({ seq: row.seq, id: row.id, hash: row.hash }), HEAD_KEY]);
+        await c.query('COMMIT');
+        return row;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+    async snapshot(fn) {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const s: Snapshot = {
+          async head() {
+            const r = await c.query<{ value: string }>(`SELECT value FROM audit_meta WHERE key = $1`, [HEAD_KEY]);
+            return parseHead(r.rows[0]?.value);
+          },
+          async after(afterSeq, limit) {
+            const r = await c.query(`SELECT ${SELECT_COLS} FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2`, [afterSeq, limit]);
+            return r.rows.map(fromPg);
+          },
+          async lastBefore(seq) {
+            const r = await c.query(`SELECT ${SELECT_COLS} FROM audit_records WHERE seq < $1 ORDER BY seq DESC LIMIT 1`, [seq]);
+            return r.rows[0] ? fromPg(r.rows[0]) : undefined;
+          },
+          async at(seq) {
+            const r = await c.query(`SELECT ${SELECT_COLS} FROM audit_records WHERE seq = $1`, [seq]);
+            return r.rows[0] ? fromPg(r.rows[0]) : undefined;
+          },
+        };
+        const out = await fn(s);
+        await c.query('COMMIT');
+        return out;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+    async select(f, order, limit, offset) {
+      const w = whereOf(f, (n) => '$' + n, 'ILIKE');
+      const n = w.params.length;
+      const r = await pool.query(
+        `SELECT ${SELECT_COLS} FROM audit_records${w.sql} ORDER BY seq ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${n + 1} OFFSET $${n + 2}`,
+        [...w.params, limit, offset],
+      );
+      return r.rows.map(fromPg);
+    },
+    close() {
+      closed ??= pool.end();
+      return closed;
+    },
+  };
+}

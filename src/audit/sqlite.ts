@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { OtcError } from '../shared/errors.js';
+import { GENESIS_HASH } from './chain.js';
+import { AuditErrorCode } from './errors.js';
+import { HEAD_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS audit_records (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  ts TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  question TEXT,
+  sql TEXT,
+  engine TEXT,
+  duration_ms INTEGER,
+  row_count INTEGER,
+  result_hash TEXT,
+  correlation_id TEXT,
+  details TEXT,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_records_ts ON audit_records (ts);
+CREATE INDEX IF NOT EXISTS audit_records_actor_ts ON audit_records (actor, ts);
+CREATE INDEX IF NOT EXISTS audit_records_kind_ts ON audit_records (kind, ts);
+CREATE INDEX IF NOT EXISTS audit_records_correlation ON audit_records (correlation_id);
+CREATE TRIGGER IF NOT EXISTS audit_records_no_update BEFORE UPDATE ON audit_records
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only: UPDATE refused'); END;
+CREATE TRIGGER IF NOT EXISTS audit_records_no_delete BEFORE DELETE ON audit_records
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only: DELETE refused'); END;
+CREATE TABLE IF NOT EXISTS audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+const SELECT_COLS = ROW_COLUMNS.join(', ');
+
+function parseHead(value: string | undefined): Head | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const h = JSON.parse(value) as Head;
+    if (typeof h.seq === 'number' && typeof h.hash === 'string' && typeof h.id === 'string') return h;
+  } catch {
+    /* fall through */
+  }
+  return undefined;
+}
+
+export function openSqliteBackend(path: string): AuditBackend {
+  if (path === ':memory:') {
+    throw new OtcError(AuditErrorCode.BadUrl, 'the audit log must be a file, not an in-memory database', { status: 500 });
+  }
+  let db: Database.Database;
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 10000');
+    db.pragma('synchronous = FULL'); // an acknowledged audit record survives a power cut
+    db.exec(SCHEMA);
+    db.prepare(`INSERT OR IGNORE INTO audit_meta (key, value) VALUES (?, ?)`).run(HEAD_KEY, JSON.stringify({ seq: 0, id: '', hash: GENESIS_HASH }));
+    db.prepare(`INSERT OR IGNORE INTO audit_meta (key, value) VALUES ('schema_version', ?)`).run(SCHEMA_VERSION);
+  } catch (e) {
+    throw new OtcError(AuditErrorCode.Unreachable, `cannot open the audit log ${path}: ${(e as Error).message}`, {
+      status: 503,
+      hint: 'check that the folder exists and is writable',
+      cause: e,
+    });
+  }
+
+  const getHead = db.prepare<[string], { value: string }>(`SELECT value FROM audit_meta WHERE key = ?`);
+  const insert = db.prepare(`INSERT INTO audit_records (${SELECT_COLS}) VALUES (${ROW_COLUMNS.map((c) => '@' + c).join(', ')})`);
+  const setHead = db.prepare(`UPDATE audit_meta SET value = ? WHERE key = ?`);
+  let closed = false;
+
+  const appendTx = db.transaction((build: (head: Head) => AuditRow): AuditRow => {
+    const head = parseHead(getHead.get(HEAD_KEY)?.value);
+    if (!head) throw new OtcError(AuditErrorCode.Corrupt, 'the audit log has lost its head anchor (audit_meta); run `otc-copilot audit verify`', { status: 500 });
+    const row = build(head);
+    insert.run(row);
+    setHead.run(JSON.stringify({ seq: row.seq, id: row.id, hash: row.hash }), HEAD_KEY);
+    return row;
+  });
+
+  return {
+    kind: 'sqlite',
+    async append(build) {
+      if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
+      return appendTx.immediate(build); // BEGIN IMMEDIATE: one writer at a time, across processes too
+    },
+    async snapshot(fn) {
+      // A separate read-only connection inside one read transaction: a stable WAL snapshot while
+      // appends go on through the main connection.
+      const ro = new Database(path, { readonly: true, fileMustExist: true });
+      try {
+        ro.pragma('busy_timeout = 10000');
+        ro.exec('BEGIN');
+        const s: Snapshot = {
+          async head() {
+            return parseHead(ro.prepare<[string], { value: string }>(`SELECT value FROM audit_meta WHERE key = ?`).get(HEAD_KEY)?.value);
+          },
+          async after(afterSeq, limit) {
+            return ro.prepare(`SELECT ${SELECT_COLS} FROM audit_records WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit) as AuditRow[];
+          },
+          async lastBefore(seq) {
+            return ro.prepare(`SELECT ${SELECT_COLS} FROM audit_records WHERE seq < ? ORDER BY seq DESC LIMIT 1`).get(seq) as AuditRow | undefined;
+          },
+          async at(seq) {
+            return ro.prepare(`SELECT ${SELECT_COLS} FROM audit_records WHERE seq = ?`).get(seq) as AuditRow | undefined;
+          },
+        };
+        const out = await fn(s);
+        ro.exec('COMMIT');
+        return out;
+      } finally {
+        ro.close();
+      }
+    },
+    async select(f, order, limit, offset) {
+      const w = whereOf(f, () => '?', 'LIKE');
+      return db
+        .prepare(`SELECT ${SELECT_COLS} FROM audit_records${w.sql} ORDER BY seq ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`)
+        .all(...w.params, limit, offset) as AuditRow[];
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
