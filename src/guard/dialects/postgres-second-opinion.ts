@@ -50,8 +50,9 @@ function walk(node: unknown, isAllowedFunction: (name: string) => boolean): void
       const names = ((value as { funcname?: Array<{ String?: { sval?: string } }> }).funcname ?? []).map((n) => n.String?.sval ?? '');
       const name = names.join('.');
       // pg_catalog.x is how PostgreSQL itself spells the SQL-standard forms (EXTRACT, SUBSTRING …).
-      const bare = names.length === 2 && names[0] === 'pg_catalog' && (value as { funcformat?: string }).funcformat === 'COERCE_SQL_SYNTAX' ? names[1]! : name;
-      if (!isAllowedFunction(bare.toLowerCase()) && !SQL_SYNTAX.has(bare.toLowerCase())) throw new Refusal(`The function ${name} is not allowed in PostgreSQL queries.`);
+      const sqlSyntax = names.length === 2 && names[0] === 'pg_catalog' && (value as { funcformat?: string }).funcformat === 'COERCE_SQL_SYNTAX';
+      const bare = sqlSyntax ? names[1]!.toLowerCase() : names.length === 1 ? names[0]!.toLowerCase() : undefined;
+      if (bare === undefined || !(isAllowedFunction(bare) || (sqlSyntax && SQL_SYNTAX.has(bare)))) throw new Refusal(`The function ${name} is not allowed in PostgreSQL queries.`);
     }
     if (key === 'RangeVar' || key === 'relation') {
       const rv = value as { schemaname?: string; relname?: string; catalogname?: string };
