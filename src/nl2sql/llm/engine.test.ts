@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../audit/types.js';
+import { guardSql, type GuardPolicy } from '../../guard/index.js';
 import type { QueryResult } from '../../datasource/types.js';
 import { createLlmClient, type LlmClientOptions } from '../../llm/index.js';
 import { chatCompletion, startScriptedServer, type ScriptStep, type ScriptedServer } from '../../llm/testing/scripted-server.js';
@@ -13,21 +14,17 @@ const KEY = 'sk-engine-SECRET-9f8e7d6c5b4a3210';
 const TODAY = '2026-11-20';
 const sqlite = { name: 'sqlite' as const };
 
-/**
- * STAND-IN for src/guard (not landed when this was written): strict and minimal. One statement,
- * SELECT/WITH only, no comments, no write or admin keyword anywhere; wraps the query with a row
- * cap so a test can tell the guarded SQL from the model's.
- */
-const strictMinimalTestGuard: SqlGuardFn = async (sql) => {
-  const s = sql.trim().replace(/;\s*$/, '');
-  if (s.includes(';')) return { ok: false, reason: 'only one statement is allowed' };
-  if (/--|\/\*/.test(s)) return { ok: false, reason: 'comments are not allowed' };
-  if (!/^(select|with)\b/i.test(s)) return { ok: false, reason: 'only a read-only SELECT is allowed' };
-  if (/\b(insert|update|delete|drop|alter|create|replace|attach|detach|pragma|vacuum|grant|revoke|exec|execute|merge|truncate)\b/i.test(s)) {
-    return { ok: false, reason: 'only a read-only SELECT is allowed (write or admin keyword found)' };
-  }
-  return { ok: true, sql: `SELECT * FROM (${s}) AS guarded LIMIT 100` };
+/** The real SQL guard, as the router will bind it: SQLite, the test database's tables, a row cap of 100. */
+const policy: GuardPolicy = {
+  maxRows: 100,
+  allowedTables: new Map([
+    ['trades', new Set(['trade_id', 'counterparty_id', 'trade_date', 'notional_usd', 'status'])],
+    ['counterparties', new Set(['counterparty_id', 'short_name'])],
+  ]),
 };
+const realGuard: SqlGuardFn = (sql) => guardSql(sql, 'sqlite', policy);
+/** The same guard without a table allow-list, so a wrong column reaches the database and fails there. */
+const realGuardNoAllowList: SqlGuardFn = (sql) => guardSql(sql, 'sqlite', { maxRows: 100 });
 
 let dir: string;
 let dbPath: string;
@@ -112,7 +109,7 @@ async function setup(script: ScriptStep[], clientOpts: Partial<LlmClientOptions>
   const audit: AuditEntry[] = [];
   const client = createLlmClient({ provider: 'openai', baseUrl: `${server.origin}/v1`, apiKey: KEY, model: 'gpt-test', timeoutMs: 5_000, sleep: async () => {}, ...clientOpts });
   const engine = createLlmEngine({ client, onAudit: (e) => void audit.push(e), ...engineOpts });
-  const ask = (question: string, guard: SqlGuardFn = strictMinimalTestGuard) =>
+  const ask = (question: string, guard: SqlGuardFn = realGuard) =>
     engine.generate({ question, today: TODAY, dialect: sqlite, context, guard, execute, correlationId: 'q-1', actor: 'alice' });
   return { server, audit, ask };
 }
@@ -138,7 +135,8 @@ describe('LLM engine against a scripted OpenAI-compatible server', () => {
     expect(r.status).toBe('answered');
     if (r.status !== 'answered') return;
     expect(r.modelSql).toBe(modelSql);
-    expect(r.sql).toBe(`SELECT * FROM (${modelSql}) AS guarded LIMIT 100`);
+    expect(r.sql).toBe(`${modelSql} LIMIT 100`);
+    expect(r.sql).not.toBe(r.modelSql);
     expect(executed).toEqual([r.sql]);
     expect(r.result.rows).toEqual([[2]]);
     expect(r.explanation).toBe('Counting live trades.');
@@ -179,7 +177,7 @@ describe('LLM engine against a scripted OpenAI-compatible server', () => {
     expect(r.reason).toContain('refused by the SQL guard');
     expect(r.attempts.map((a) => a.outcome)).toEqual(['guard_refused', 'guard_refused', 'guard_refused']);
     expect(server.requests).toHaveLength(3);
-    expect(lastUserMessage(server.requests[1])).toContain('The SQL guard refused that SQL: only a read-only SELECT is allowed');
+    expect(lastUserMessage(server.requests[1])).toContain('The SQL guard refused that SQL: Only a read query (SELECT) is accepted; this is a DELETE statement.');
     expect(server.requests[1].json.messages.some((m: any) => m.role === 'assistant' && m.content.includes('DELETE FROM trades'))).toBe(true);
     expect(executed).toEqual([]);
     expect(rowCounts()).toEqual(before);
@@ -199,7 +197,7 @@ describe('LLM engine against a scripted OpenAI-compatible server', () => {
     const r = await ask('How many trades?');
     expect(r.status).toBe('answered');
     expect(r.attempts.map((a) => a.outcome)).toEqual(['guard_refused', 'answered']);
-    expect(lastUserMessage(server.requests[1])).toContain('only one statement is allowed');
+    expect(lastUserMessage(server.requests[1])).toContain('more than one statement');
     expect(executed).toHaveLength(1);
     expect(executed[0]).not.toContain('DROP');
     expect(rowCounts()).toEqual(before);
@@ -238,11 +236,20 @@ describe('LLM engine against a scripted OpenAI-compatible server', () => {
 
   it('a database error is sent back to the model, which fixes the query', async () => {
     const { server, ask } = await setup([sqlReply('SELECT SUM(notional) FROM trades'), sqlReply('SELECT SUM(notional_usd) AS total FROM trades')]);
-    const r = await ask('Total notional?');
+    const r = await ask('Total notional?', realGuardNoAllowList);
     expect(r.status).toBe('answered');
     expect(r.attempts.map((a) => a.outcome)).toEqual(['db_error', 'answered']);
     expect(lastUserMessage(server.requests[1])).toContain('The database rejected that SQL: no such column: notional');
     if (r.status === 'answered') expect(r.result.rows).toEqual([[175000000]]);
+  });
+
+  it('a table or column outside the allow-list is refused by the guard and sent back', async () => {
+    const { server, ask } = await setup([sqlReply('SELECT name FROM sqlite_master'), sqlReply('SELECT SUM(notional) FROM trades'), sqlReply('SELECT SUM(notional_usd) AS total FROM trades')]);
+    const r = await ask('Total notional?');
+    expect(r.status).toBe('answered');
+    expect(r.attempts.map((a) => a.outcome)).toEqual(['guard_refused', 'guard_refused', 'answered']);
+    expect(lastUserMessage(server.requests[2])).toContain('unknown column trades.notional');
+    expect(executed).toEqual(['SELECT SUM(notional_usd) AS total FROM trades LIMIT 100']);
   });
 
   it('cannot_answer: abstains with the model\'s reason after one call', async () => {
