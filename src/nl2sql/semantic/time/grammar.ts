@@ -26,8 +26,10 @@ import {
   addDays,
   addMonths,
   assertIso,
-  daysInMonth,
   describeRange,
+  endOfMonth,
+  endOfQuarter,
+  endOfYear,
   isBusinessDay,
   isValidYmd,
   isoWeekday,
@@ -72,6 +74,7 @@ const MONTHS: Record<string, number> = {
   june: 6, jun: 6, july: 7, jul: 7, august: 8, aug: 8, september: 9, sept: 9, sep: 9,
   october: 10, oct: 10, november: 11, nov: 11, december: 12, dec: 12,
 };
+const FULL_MONTH_NAMES = new Set(Object.keys(MONTHS).filter((k) => k.length > 4 || k === 'june' || k === 'july'));
 const MON =
   '(?:january|february|march|april|may|june|july|august|september|october|november|december|' +
   'jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\b(?:\\.(?=\\s*\\d))?';
@@ -137,6 +140,10 @@ interface AtomValue {
   needsContext?: boolean;
   /** For day-month atoms without a year: the resolved year and whether the result can be moved back. */
   movableYear?: boolean;
+  /** Only meaningful inside a compound ("between now and Friday", "until now"). */
+  compoundOnly?: boolean;
+  /** A month name alone: a capitalised word after it makes it a person's name ("June Smith"). */
+  bareMonth?: boolean;
 }
 
 interface Atom {
@@ -221,10 +228,30 @@ const NOT_AMOUNT =
   '(?!\\s*(?:%|m\\b|mn\\b|mm\\b|bn\\b|k\\b|million|billion|thousand|usd|eur|gbp|jpy|chf|dollars|trades|settlements|' +
   'confirmations|payments|calls|exceptions|rows|records|items|times|days|weeks|months|years|counterparties)\\b)';
 
+/** The whole calendar week/month/quarter/year containing today. */
+function fullPeriod(unit: string, today: string): Required<DateRange> | null {
+  const r = relativePeriod('this', unit, today);
+  if (!r) return null;
+  const u = unit.toLowerCase();
+  const to =
+    u === 'week' ? addDays(r.from, 6) : u === 'month' ? endOfMonth(today) : u === 'quarter' ? endOfQuarter(today) : endOfYear(today);
+  return { from: r.from, to };
+}
+
+/** Atoms naming one calendar day, used inside "week of <date>". */
+const DATE_SRC =
+  '(?:\\d{4}[-/]\\d{1,2}[-/]\\d{1,2}|\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2})|' +
+  `${DAY}(?:\\s+of\\s+|[\\s-]+)${MON}(?:(?:,?\\s+|-)${YEAR})?|${MON}\\s+(?:the\\s+)?${DAY}(?:,?\\s+${YEAR})?|today|yesterday|tomorrow|` +
+  `(?:(?:this|last|previous|next|coming)\\s+)?${WDAY})`;
+
+function resolveDate(text: string, ctx: AtomCtx): AtomValue | null {
+  return resolveAtom(text, ctx);
+}
+
 const ATOMS: Atom[] = [
   {
     name: 'iso-date',
-    src: '(?<![\\w/.-])(\\d{4})-(\\d{2})-(\\d{2})(?![\\w/-]|\\.\\d)',
+    src: '(?<![\\w/.-])(\\d{4})[-/](\\d{1,2})[-/](\\d{1,2})(?![\\w/-]|\\.\\d)',
     resolve(m) {
       const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
       return isValidYmd(y, mo, d) ? { range: single(ymd(y, mo, d)), explicitYear: true } : null;
@@ -237,7 +264,10 @@ const ATOMS: Atom[] = [
       const d = Number(m[1]);
       const mo = Number(m[2]);
       const y = m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
-      return isValidYmd(y, mo, d) ? { range: single(ymd(y, mo, d)), explicitYear: true } : null;
+      if (isValidYmd(y, mo, d)) return { range: single(ymd(y, mo, d)), explicitYear: true };
+      // Day first (UK) unless that is impossible and month first is a real date (11/23/2026).
+      if (isValidYmd(y, d, mo)) return { range: single(ymd(y, d, mo)), explicitYear: true };
+      return null;
     },
   },
   {
@@ -258,6 +288,16 @@ const ATOMS: Atom[] = [
       const n = w === 'today' ? 0 : w === 'yesterday' ? -1 : 1;
       return { range: single(addDays(c.today, n)), explicitYear: false };
     },
+  },
+  {
+    name: 'part-of-today',
+    src: "(?:this\\s+(?:morning|afternoon|evening)|tonight)(?:['\u2019]s)?\\b",
+    resolve: (_m, c) => ({ range: single(c.today), explicitYear: false }),
+  },
+  {
+    name: 'now',
+    src: '(?:right\\s+)?now\\b',
+    resolve: (_m, c) => ({ range: single(c.today), explicitYear: false, compoundOnly: true }),
   },
   {
     name: 'business-day',
@@ -322,6 +362,61 @@ const ATOMS: Atom[] = [
     },
   },
   {
+    name: 'week-of',
+    src: `(?:the\\s+)?(?:week\\s+(?:of|commencing|beginning|starting|ending)|w/c|w\\.c\\.)\\s+(?:the\\s+)?(${DATE_SRC})`,
+    resolve(m, c) {
+      const v = resolveDate(m[1], c);
+      if (!v) return null;
+      const mon = mondayOf(v.range.from);
+      return { range: { from: mon, to: addDays(mon, 6) }, explicitYear: v.explicitYear };
+    },
+  },
+  {
+    name: 'period-edge',
+    src: `(?:the\\s+)?(start|beginning|end|close)\\s+of\\s+(?:the\\s+)?(?:(?:(this|current|last|previous|prior|next|coming)\\s+)?(week|month|quarter|year)|(${MON})(?:\\s+(${YEAR}))?)\\b`,
+    resolve(m, c) {
+      const start = !/^(end|close)$/i.test(m[1]);
+      let r: Required<DateRange> | null;
+      if (m[3]) {
+        const which = m[2] ?? 'this';
+        r = relativePeriod(which, m[3], c.today);
+        // "end of this month" is the month's last day, not today.
+        if (r && /^(this|current)$/i.test(which)) r = fullPeriod(m[3], c.today);
+      } else {
+        r = namedMonth(monthNum(m[4]), m[5], c).range;
+      }
+      if (!r) return null;
+      return { range: single(start ? r.from : r.to), explicitYear: !!m[5] };
+    },
+  },
+  {
+    name: 'period-end',
+    src: `(?:(this|current|last|previous|prior|next|coming)\\s+)?(month|quarter|year|week)[\\s-]end\\b`,
+    resolve(m, c) {
+      const which = m[1] ?? 'this';
+      const r = /^(this|current)$/i.test(which) ? fullPeriod(m[2], c.today) : relativePeriod(which, m[2], c.today);
+      return r ? { range: single(r.to), explicitYear: false } : null;
+    },
+  },
+  {
+    name: 'rest-of',
+    src: '(?:(?:the\\s+)?(?:rest|remainder|balance)\\s+of\\s+(?:the|this)|later\\s+this)\\s+(week|month|quarter|year)\\b',
+    resolve(m, c) {
+      const r = fullPeriod(m[1], c.today);
+      if (!r || r.to <= c.today) return null;
+      return { range: { from: addDays(c.today, 1), to: r.to }, explicitYear: false };
+    },
+  },
+  {
+    name: 'earlier-this',
+    src: 'earlier\\s+this\\s+(week|month|quarter|year)\\b',
+    resolve(m, c) {
+      const r = fullPeriod(m[1], c.today);
+      if (!r || r.from >= c.today) return null;
+      return { range: { from: r.from, to: addDays(c.today, -1) }, explicitYear: false };
+    },
+  },
+  {
     name: 'relative-period',
     src: "(?:the\\s+)?(?:so\\s+far\\s+)?(this|current|present|last|previous|prior|next|coming|following)\\s+(?:calendar\\s+)?(week|month|quarter|year)(?:['\u2019]s)?(?:\\s+(?:so\\s+far|to\\s+date))?\\b",
     resolve(m, c) {
@@ -379,6 +474,7 @@ const ATOMS: Atom[] = [
       const cur = addDays(mondayOf(c.today), wd - 1);
       let d = cur;
       if (/^(last|previous|past)$/.test(w)) d = cur < c.today ? cur : addDays(cur, -7);
+      else if (c.pastBias && !m[1] && cur > c.today) d = addDays(cur, -7); // "since Friday" on a Monday
       else if (/^(next|coming)$/.test(w)) d = cur > c.today ? cur : addDays(cur, 7);
       return { range: single(d), explicitYear: false };
     },
@@ -399,8 +495,9 @@ const ATOMS: Atom[] = [
     // Not the month of an invalid day ("31 April", "February 30"): those are no date at all.
     src: `(?<!\\d(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?)(${MON})(?![\\s-]+(?:the\\s+)?\\d)`,
     resolve(m, c) {
-      const v = namedMonth(monthNum(m[1]), undefined, c);
-      return m[1].toLowerCase() === 'may' ? { ...v, needsContext: true } : v;
+      const v = { ...namedMonth(monthNum(m[1]), undefined, c), bareMonth: true };
+      const word = m[1].toLowerCase().replace(/\.$/, '');
+      return word === 'may' || !FULL_MONTH_NAMES.has(word) ? { ...v, needsContext: true } : v;
     },
   },
   {
@@ -562,6 +659,48 @@ const RULES: Rule[] = [
       return to ? { range: { to }, role: 'age' } : null;
     },
   ),
+  rule(
+    'age-or-more',
+    `(?:(?:aged|for)\\s+)?(${NUM})\\s*(\\+|\\s+or\\s+more|\\s+plus)?\\s+${AGE_UNIT}(?:\\s+(?:or|and)\\s+(?:more|longer|older|over|above))`,
+    (m, today) => {
+      // "5 days or more", "for 3 business days or longer", "aged 10 days or older": date <= today - N
+      const n = parseNumber(m[1]);
+      const to = n === undefined ? null : ageBound(n, normUnit(m[3]), false, today);
+      return to ? { range: { to }, role: 'age' } : null;
+    },
+  ),
+  rule(
+    'age-plus',
+    `aged\\s+(${NUM})\\s*\\+\\s*${AGE_UNIT}`,
+    (m, today) => {
+      const n = parseNumber(m[1]);
+      const to = n === undefined ? null : ageBound(n, normUnit(m[2]), false, today);
+      return to ? { range: { to }, role: 'age' } : null;
+    },
+  ),
+  rule(
+    'age-younger',
+    `(?:(?:less|fewer)\\s+than|under|younger\\s+than|newer\\s+than|not\\s+older\\s+than)\\s+(${NUM})\\s+${AGE_UNIT}(\\s+old)?`,
+    (m, today) => {
+      // "less than 5 days old", "newer than 2 weeks": date > today - N
+      const startsWithLess = /^(less|fewer|under)/i.test(m[0]);
+      if (startsWithLess && !m[3]) return null; // "less than 5 days" alone is a duration, not an age
+      const n = parseNumber(m[1]);
+      const limit = n === undefined ? null : ageBound(n, normUnit(m[2]), /^not/i.test(m[0]), today);
+      if (!limit) return null;
+      return { range: { from: addDays(limit, 1) }, role: 'age' };
+    },
+  ),
+  rule(
+    'bucket-basis',
+    'on\\s+an?\\s+(daily|weekly|monthly|quarterly|yearly|annual)\\s+basis',
+    (m) => ({ bucket: bucketOf(m[1]) }),
+  ),
+  rule('bucket-abbrev', '(mom|qoq|yoy)', (m, _t) => {
+    const w = m[0];
+    if (w !== w.toUpperCase() && w !== 'MoM' && w !== 'QoQ' && w !== 'YoY') return null;
+    return { bucket: ({ mom: 'month', qoq: 'quarter', yoy: 'year' } as Record<string, TimeBucket>)[w.toLowerCase()] };
+  }),
   // --- rolling windows ---
   rule(
     'rolling-n',
@@ -656,11 +795,13 @@ const RULES: Rule[] = [
   ),
   rule(
     'before-after',
-    `(on\\s+or\\s+before|on\\s+or\\s+after|before|prior\\s+to|earlier\\s+than|after|later\\s+than|until|till|up\\s+to(?:\\s+and\\s+including)?|through|no\\s+later\\s+than|not\\s+after|no\\s+earlier\\s+than|not\\s+before)\\s+(?<a>${ATOM_SRC})`,
+    `(on\\s+or\\s+before|on\\s+or\\s+after|by|before|prior\\s+to|earlier\\s+than|after|later\\s+than|until|till|up\\s+to(?:\\s+and\\s+including)?|through|no\\s+later\\s+than|not\\s+after|no\\s+earlier\\s+than|not\\s+before)\\s+(?<a>${ATOM_SRC})`,
     (m, today) => {
       const kw = m[1].toLowerCase().replace(/\s+/g, ' ');
       const a = resolveAtom(m.groups!.a, { today });
       if (!a) return null;
+      // "by" is a deadline only before a date ("by Friday", "by the end of the month"), not "booked by June".
+      if (kw === 'by' && (a.bareMonth || a.needsContext)) return null;
       if (kw === 'before' || kw === 'prior to' || kw === 'earlier than') return { range: { to: addDays(a.range.from, -1) } };
       if (kw === 'after' || kw === 'later than') return { range: { from: addDays(a.range.to, 1) } };
       if (kw === 'on or after' || kw === 'no earlier than' || kw === 'not before') return { range: { from: a.range.from } };
@@ -668,21 +809,35 @@ const RULES: Rule[] = [
     },
   ),
   // --- single atoms, with an optional preposition ---
-  ...ATOMS.map((atom) =>
-    rule(`atom-${atom.name}`, `(${PREP.slice(0, -1)})?(?:the\\s+)?(?:${atom.src})`, (m, today) => {
-      // Re-resolve the atom text without the preposition (group numbering of the atom starts at 2).
+  ...ATOMS.map((atom) => {
+    const anchored = new RegExp(`^(?:the\\s+)?(?:${atom.src})$`, 'i');
+    return rule(`atom-${atom.name}`, `(${PREP.slice(0, -1)})?(?:the\\s+)?(?:${atom.src})`, (m, today) => {
+      // Re-resolve the atom text without the preposition.
       const prep = m[1];
       const atomText = m[0].slice(prep ? prep.length : 0);
-      const anchored = new RegExp(`^(?:the\\s+)?(?:${atom.src})$`, 'i');
       const am = anchored.exec(atomText.trim());
       if (!am) return null;
       const v = atom.resolve(am, { today });
-      if (!v) return null;
+      if (!v || v.compoundOnly) return null;
       if (v.needsContext && !prep && !/\b(?:value\s+date|date|dated)\s*$/i.test(m.input.slice(0, m.index))) return null;
+      if (v.bareMonth && isPersonName(m.input, m.index + m[0].length, am[0])) return null;
       return { range: v.range };
-    }),
-  ),
+    });
+  }),
 ];
+
+/**
+ * "June Smith", "April Jones": a month name written with a capital and followed by another
+ * capitalised word (not a month, weekday or year) is a person, not a month.
+ */
+function isPersonName(input: string, end: number, monthText: string): boolean {
+  const name = monthText.replace(/^the\s+/i, '');
+  if (!/^[A-Z][a-z]/.test(name)) return false;
+  const next = /^\s+([A-Z][a-z]+)/.exec(input.slice(end));
+  if (!next) return false;
+  const w = next[1].toLowerCase();
+  return !(w in MONTHS) && !(w in WEEKDAYS);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Driver
@@ -691,6 +846,7 @@ const RULES: Rule[] = [
 function describe(text: string, r: RuleResult): string {
   const phrase = text.replace(/\s+/g, ' ').trim();
   if (r.role === 'age' && r.range?.to) return `${phrase} (dated on or before ${r.range.to})`;
+  if (r.role === 'age' && r.range?.from) return `${phrase} (dated on or after ${r.range.from})`;
   if (r.bucket) return `${phrase} (grouped by ${r.bucket})`;
   if (r.range) return `${phrase} (${describeRange(r.range)})`;
   return phrase;

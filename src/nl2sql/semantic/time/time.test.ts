@@ -308,7 +308,50 @@ const CASES: Array<[string, string, Exp[]]> = [
   [FRI, 'notional per year', [b('per year', 'year')]],
   [FRI, 'notional year on year', [b('year on year', 'year')]],
   [FRI, 'notional over time', []],
+  // --- weeks of a date, period edges, rest of a period ---
+  [FRI, 'payments in the week of 23 November', [r('in the week of 23 November', '2026-11-23', '2026-11-29')]],
+  [FRI, 'trades w/c 16 Nov', [r('w/c 16 Nov', '2026-11-16', '2026-11-22')]],
+  [FRI, 'fails week commencing 2026-11-09', [r('week commencing 2026-11-09', '2026-11-09', '2026-11-15')]],
+  [NEWYEAR, 'fails in the week of 1 January', [r('in the week of 1 January', '2025-12-29', '2026-01-04')]],
+  [FRI, 'fails since the start of the month', [r('since the start of the month', '2026-11-01', FRI)]],
+  [FRI, 'fails since the beginning of the year', [r('since the beginning of the year', '2026-01-01', FRI)]],
+  [FRI, 'fails since the start of last quarter', [r('since the start of last quarter', '2026-07-01', FRI)]],
+  [FRI, 'payments due by the end of the month', [r('by the end of the month', undefined, '2026-11-30')]],
+  [FRI, 'payments due by Friday', [r('by Friday', undefined, FRI)]],
+  [FRI, 'payments until the end of next month', [r('until the end of next month', undefined, '2026-12-31')]],
+  [FRI, 'positions at month-end', [d('at month-end', '2026-11-30')]],
+  [FRI, 'positions at last month end', [d('at last month end', '2026-10-31')]],
+  [FRI, 'positions at year-end', [d('at year-end', '2026-12-31')]],
+  [FRI, 'positions at the end of October', [d('at the end of October', '2026-10-31')]],
+  [LEAP, 'positions at month end', [d('at month end', LEAP)]],
+  [FRI, 'payments for the rest of the month', [r('for the rest of the month', '2026-11-21', '2026-11-30')]],
+  [FRI, 'payments later this week', [r('later this week', '2026-11-21', '2026-11-22')]],
+  [FRI, 'fails earlier this week', [r('earlier this week', '2026-11-16', '2026-11-19')]],
+  [MON, 'fails earlier this week', [r('this week', MON, MON)]], // nothing is earlier on a Monday: the week so far
+  [FRI, 'payments between now and the end of the month', [r('between now and the end of the month', FRI, '2026-11-30')]],
+  [FRI, 'fails up to now', [r('up to now', undefined, FRI)]],
+  [FRI, "this morning's fails", [d("this morning's", FRI)]],
+  [MON, 'fails since Friday', [r('since Friday', '2026-11-13', MON)]],
+  [FRI, 'payments on 11/23/2026', [d('on 11/23/2026', '2026-11-23')]],
+  [FRI, 'payments on 2026/11/23', [d('on 2026/11/23', '2026-11-23')]],
+  // --- more ages and buckets ---
+  [FRI, 'breaks 5 days or older', [age('5 days or older', '2026-11-15')]],
+  [FRI, 'breaks open for 3 business days or more', [age('for 3 business days or more', '2026-11-17')]],
+  [FRI, 'exceptions aged 10+ days', [age('aged 10+ days', '2026-11-10')]],
+  [FRI, 'exceptions pending for over a week', [age('for over a week', '2026-11-12')]],
+  [FRI, 'confirmations less than 5 days old', [{ text: 'less than 5 days old', from: '2026-11-16', role: 'age' }]],
+  [FRI, 'trades newer than 2 weeks', [{ text: 'newer than 2 weeks', from: '2026-11-07', role: 'age' }]],
+  [FRI, 'fails taking less than 5 days', []],
+  [FRI, 'fails on a daily basis', [b('on a daily basis', 'day')]],
+  [FRI, 'notional MoM', [b('MoM', 'month')]],
+  [FRI, 'notional week-over-week', [b('week-over-week', 'week')]],
   // --- word boundaries and sentences without time ---
+  [FRI, 'trades booked by June Smith', []],
+  [FRI, 'trades Jan booked', []],
+  [FRI, 'April Jones trades in April', [r('in April', '2026-04-01', '2026-04-30')]],
+  [FRI, 'what is open now', []],
+  [FRI, 'fails on Mondays', []],
+  [FRI, 'mom and dad', []],
   [FRI, 'trades by maturity', []],
   [FRI, 'margin calls with counterparties', []],
   [FRI, 'trades with the mayor of London', []],
@@ -346,7 +389,7 @@ describe('parseTimeExpressions: table', () => {
       expect(m.range?.to).toBe(e.to);
       expect(m.bucket).toBe(e.bucket);
       expect(m.role).toBe(e.role);
-      if (m.role === 'age') expect(m.description).toContain(`on or before ${e.to}`);
+      if (m.role === 'age') expect(m.description).toContain(e.to ? `on or before ${e.to}` : `on or after ${e.from}`);
       else if (m.range) expect(m.description).toContain(describeRange(m.range));
     });
   });
