@@ -112,6 +112,17 @@ describe('chat completions over HTTP', () => {
     expect(s.requests).toHaveLength(2);
   });
 
+  it('429 with Retry-After: the default sleep really waits before the retry', async () => {
+    const s = await serve([{ status: 429, headers: { 'retry-after': '1' } }, chatCompletion('ok')]);
+    const client = createLlmClient({ provider: 'openai', baseUrl: `${s.origin}/v1`, apiKey: KEY, model: 'gpt-test' });
+    const r = await client.chat(ask);
+    expect(r.text).toBe('ok');
+    expect(r.attempts.map((a) => [a.status, a.waitMs])).toEqual([
+      [429, 1000],
+      [200, undefined],
+    ]);
+  });
+
   it('429 with Retry-After as an HTTP date', async () => {
     const now = Date.parse('2026-11-20T10:00:00Z');
     const s = await serve([{ status: 429, headers: { 'retry-after': 'Fri, 20 Nov 2026 10:00:03 GMT' } }, chatCompletion('ok')]);
@@ -314,6 +325,28 @@ describe('llmClientFromConfig', () => {
     expect(r.attempts.map((a) => a.status)).toEqual([503, 200]);
     expect(s.requests[1].headers['x-cost-centre']).toBe('4711');
     expect(s.requests[1].headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it('reads the Azure settings: deployment, api-version, api-key header', async () => {
+    const s = await serve([chatCompletion('ok')]);
+    const cfg = loadConfig({
+      env: { OTC_LLM_PROVIDER: 'azure', OTC_LLM_BASE_URL: s.origin, OTC_LLM_MODEL: 'ops-gpt4o', OTC_LLM_API_VERSION: '2025-01-01-preview', OTC_LLM_API_KEY: KEY },
+    });
+    await llmClientFromConfig(cfg)!.chat(ask);
+    expect(s.requests[0].url).toBe('/openai/deployments/ops-gpt4o/chat/completions?api-version=2025-01-01-preview');
+    expect(s.requests[0].headers['api-key']).toBe(KEY);
+  });
+
+  it('an incomplete provider setup is OTC_ERR_LLM_CONFIG, without the key in the message', () => {
+    const cfg = loadConfig({ env: { OTC_LLM_PROVIDER: 'groq', OTC_LLM_API_KEY: KEY } });
+    try {
+      llmClientFromConfig(cfg);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as LlmError).code).toBe('OTC_ERR_LLM_CONFIG');
+      expect((e as Error).message).toContain('OTC_LLM_MODEL is required');
+      expectNoKey(e as LlmError);
+    }
   });
 
   it('bad OTC_LLM_EXTRA_HEADERS is a config error', () => {

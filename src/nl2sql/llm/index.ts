@@ -28,3 +28,4 @@ export {
 export { buildPrompt, repairMessage, ANSWER_SHAPE, type PromptInput } from './prompt.js';
 export { parseModelReply, type ModelReply } from './extract.js';
 export { dialectPrompt, type DialectPrompt } from './prompts/index.js';
+export { llmEngineFromConfig } from './from-config.js';
