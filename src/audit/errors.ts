@@ -5,6 +5,7 @@ export const AuditErrorCode = {
   BadEntry: 'OTC_ERR_BAD_AUDIT_ENTRY',
   BadQuery: 'OTC_ERR_BAD_AUDIT_QUERY',
   Unreachable: 'OTC_ERR_AUDIT_UNREACHABLE',
+  NotFound: 'OTC_ERR_AUDIT_NOT_FOUND',
   Corrupt: 'OTC_ERR_AUDIT_CORRUPT',
   ExportInvalid: 'OTC_ERR_AUDIT_EXPORT_INVALID',
   Closed: 'OTC_ERR_AUDIT_CLOSED',

@@ -309,11 +309,14 @@ class DbAuditLog implements AuditLog {
 }
 
 /**
- * Opens (creating if needed) the audit log at `url`: `sqlite:PATH` or `postgres://…[?schema=NAME]`.
- * Errors: OTC_ERR_BAD_AUDIT_URL, OTC_ERR_AUDIT_UNREACHABLE.
+ * Opens the audit log at `url`: `sqlite:PATH` or `postgres://…[?schema=NAME]`, creating its
+ * tables (and a SQLite file's folder) unless `create: false` (readers such as `audit verify`:
+ * a mistyped location must not look like an empty, intact log).
+ * Errors: OTC_ERR_BAD_AUDIT_URL, OTC_ERR_AUDIT_UNREACHABLE, OTC_ERR_AUDIT_NOT_FOUND.
  */
-export async function openAuditLog(url: string): Promise<AuditLog> {
+export async function openAuditLog(url: string, opts: { create?: boolean } = {}): Promise<AuditLog> {
   const target = parseDbUrl(url, badAuditUrl);
-  const backend = target.kind === 'sqlite' ? openSqliteBackend(target.path) : await openPostgresBackend(target);
+  const create = opts.create ?? true;
+  const backend = target.kind === 'sqlite' ? openSqliteBackend(target.path, create) : await openPostgresBackend(target, create);
   return new DbAuditLog(backend);
 }

@@ -63,7 +63,10 @@ function parseHead(value: string | undefined): Head | undefined {
   return undefined;
 }
 
-export async function openPostgresBackend(target: { connectionString: string; display: string; schema?: string }): Promise<AuditBackend> {
+export async function openPostgresBackend(
+  target: { connectionString: string; display: string; schema?: string },
+  create: boolean,
+): Promise<AuditBackend> {
   const pool = new pg.Pool({
     connectionString: target.connectionString,
     connectionTimeoutMillis: 5000,
@@ -81,6 +84,17 @@ export async function openPostgresBackend(target: { connectionString: string; di
       `cannot connect to the PostgreSQL audit log at ${target.display}: ${scrubSecrets((e as Error).message, target.connectionString)}`,
       { status: 503, hint: 'check OTC_AUDIT_URL, that the server is running and that the user may connect' },
     );
+  }
+  if (!create) {
+    const r = await client.query<{ t: string | null }>(`SELECT to_regclass('audit_records')::text AS t`).catch(() => ({ rows: [{ t: null }] }));
+    if (!r.rows[0]?.t) {
+      client.release();
+      await pool.end().catch(() => undefined);
+      throw new OtcError(AuditErrorCode.NotFound, `there is no audit log at ${target.display}${target.schema ? ` (schema ${target.schema})` : ''}`, {
+        status: 404,
+        hint: 'check --audit / OTC_AUDIT_URL',
+      });
+    }
   }
   try {
     await client.query('BEGIN');

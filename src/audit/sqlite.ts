@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { OtcError } from '../shared/errors.js';
@@ -49,9 +49,15 @@ function parseHead(value: string | undefined): Head | undefined {
   return undefined;
 }
 
-export function openSqliteBackend(path: string): AuditBackend {
+export function openSqliteBackend(path: string, create: boolean): AuditBackend {
   if (path === ':memory:') {
     throw new OtcError(AuditErrorCode.BadUrl, 'the audit log must be a file, not an in-memory database', { status: 500 });
+  }
+  if (!create && !existsSync(path)) {
+    throw new OtcError(AuditErrorCode.NotFound, `there is no audit log at ${resolve(path)}`, {
+      status: 404,
+      hint: 'check --audit / OTC_AUDIT_URL / OTC_DATA_DIR',
+    });
   }
   let db: Database.Database;
   try {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
+import { auditCommand } from './commands/audit.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,5 +13,6 @@ const program = new Command('otc-copilot')
 
 // One line per command; each command file is a thin shell over a module's index.ts.
 program.addCommand(configCommand);
+program.addCommand(auditCommand);
 
 await program.parseAsync(process.argv);
