@@ -24,7 +24,7 @@ async function judge(sql: string, rules: GuardDialectRules, policy: GuardPolicy)
   if (lexical) return { ok: false, reason: lexical };
 
   const statements = await parseStatements(single.text, rules.parserDialect);
-  if (!statements) return { ok: false, reason: `The text could not be parsed as a single read-only query in ${rules.displayName}.` };
+  if (!statements) return { ok: false, reason: `The query could not be parsed as a single read-only query in ${rules.displayName}.` };
   if (statements.length !== 1) return { ok: false, reason: 'The text holds more than one statement; only a single query is accepted.' };
   const unsafe = checkQueryAst(statements[0]!, rules);
   if (unsafe) return { ok: false, reason: unsafe };
@@ -35,7 +35,7 @@ async function judge(sql: string, rules: GuardDialectRules, policy: GuardPolicy)
   if (second) return { ok: false, reason: second };
 
   const query = (statements[0] as JsonObject).Query;
-  if (!isObject(query)) return { ok: false, reason: `The text could not be parsed as a single read-only query in ${rules.displayName}.` };
+  if (!isObject(query)) return { ok: false, reason: `The query could not be parsed as a single read-only query in ${rules.displayName}.` };
   return { ok: true, text: single.text, tokens: single.tokens, query, tables: names.tables };
 }
 

@@ -48,7 +48,7 @@ const refuse = (reason: string): never => {
 export function checkQueryAst(statement: Json, rules: GuardDialectRules): string | undefined {
   try {
     const kind = variantOf(statement);
-    if (kind !== 'Query' || !isObject(statement)) refuse(`Only a read query (SELECT) is accepted; this is a ${describeStatementKind(kind ?? 'unknown')} statement.`);
+    if (kind !== 'Query' || !isObject(statement)) refuse(`Only a read query (SELECT) is accepted, not ${describeStatementKind(kind ?? 'this statement')}.`);
     walk(statement, rules);
     return undefined;
   } catch (e) {
@@ -120,14 +120,14 @@ function checkFunction(f: JsonObject, rules: GuardDialectRules): void {
 function checkRelation(rel: Json, rules: GuardDialectRules): void {
   const kind = variantOf(rel);
   if (!kind || !RELATIONS.has(kind) || !isObject(rel)) {
-    refuse(`${kind ?? 'This'} in FROM is not allowed: only tables, views and subqueries can be read (no table-valued functions).`);
+    refuse(`The FROM item ${kind ?? ''} is not allowed: only tables, views and subqueries can be read (no table-valued functions).`);
   }
   if (kind !== 'Table') return;
   const t = (rel as JsonObject).Table as JsonObject;
   const parts = objectNameParts(t.name);
   if (!parts) refuse('A table name could not be read.');
   const shown = parts!.join('.');
-  if (t.args !== null && t.args !== undefined) refuse(`${shown}(…) is a table-valued function; only tables and views can be read.`);
+  if (t.args !== null && t.args !== undefined) refuse(`The FROM item ${shown}(…) is a table-valued function; only tables and views can be read.`);
   if (parts!.length > 2 || parts!.some((p) => p === '')) refuse(`The table name ${shown} names another database or server; only tables of this database can be read.`);
   const system = rules.systemObject(parts!);
   if (system) refuse(system);

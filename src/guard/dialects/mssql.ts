@@ -28,8 +28,8 @@ export const mssqlRules: GuardDialectRules = {
   systemObject(parts) {
     const lower = parts.map((p) => p.toLowerCase());
     const table = lower.at(-1)!;
-    if (lower.length === 2 && ['sys', 'information_schema', 'guest', 'cdc'].includes(lower[0]!)) return `${parts.join('.')} is a SQL Server system view; only the tables of the database can be read.`;
-    if (LEGACY_SYSTEM_VIEWS.has(table) || table.startsWith('#')) return `${parts.join('.')} is a SQL Server system or temporary table; only the tables of the database can be read.`;
+    if (lower.length === 2 && ['sys', 'information_schema', 'guest', 'cdc'].includes(lower[0]!)) return `The table ${parts.join('.')} is a SQL Server system view; only the tables of the database can be read.`;
+    if (LEGACY_SYSTEM_VIEWS.has(table) || table.startsWith('#')) return `The table ${parts.join('.')} is a SQL Server system or temporary table; only the tables of the database can be read.`;
     return undefined;
   },
   rowCap: topRowCap,

@@ -22,7 +22,7 @@ export async function postgresSecondOpinion(sql: string, isAllowedFunction: (nam
   const stmts = tree.stmts ?? [];
   if (stmts.length !== 1) return 'PostgreSQL reads the text as more than one statement; only a single query is accepted.';
   const kind = Object.keys(stmts[0]!.stmt ?? {})[0];
-  if (kind !== 'SelectStmt') return `PostgreSQL reads the text as a ${kind ?? 'unknown'} statement; only a read query (SELECT) is accepted.`;
+  if (kind !== 'SelectStmt') return `PostgreSQL reads the text as ${(kind ?? 'an unknown statement').replace(/Stmt$/, '').toUpperCase()}; only a read query (SELECT) is accepted.`;
   try {
     walk(stmts[0]!.stmt, isAllowedFunction);
   } catch (e) {
@@ -57,7 +57,7 @@ function walk(node: unknown, isAllowedFunction: (name: string) => boolean): void
     if (key === 'RangeVar' || key === 'relation') {
       const rv = value as { schemaname?: string; relname?: string; catalogname?: string };
       if (rv && (rv.catalogname || /^(pg_|information_schema$)/i.test(rv.schemaname ?? '') || /^pg_/i.test(rv.relname ?? ''))) {
-        throw new Refusal(`${[rv.catalogname, rv.schemaname, rv.relname].filter(Boolean).join('.')} is a system catalog or another database; only the tables of the database can be read.`);
+        throw new Refusal(`The table ${[rv.catalogname, rv.schemaname, rv.relname].filter(Boolean).join('.')} is a system catalog or another database; only the tables of the database can be read.`);
       }
     }
     if (key === 'RangeFunction') throw new Refusal('Table-valued functions are not allowed in FROM; only tables, views and subqueries can be read.');

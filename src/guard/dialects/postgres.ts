@@ -24,8 +24,8 @@ export const postgresRules: GuardDialectRules = {
   systemObject(parts) {
     const lower = parts.map((p) => p.toLowerCase());
     const table = lower.at(-1)!;
-    if (lower.length === 2 && (SYSTEM_SCHEMAS.has(lower[0]!) || lower[0]!.startsWith('pg_'))) return `${parts.join('.')} is a PostgreSQL system catalog; only the tables of the database can be read.`;
-    if (table.startsWith('pg_')) return `${parts.join('.')} is a PostgreSQL system catalog; only the tables of the database can be read.`;
+    if (lower.length === 2 && (SYSTEM_SCHEMAS.has(lower[0]!) || lower[0]!.startsWith('pg_'))) return `The table ${parts.join('.')} is a PostgreSQL system catalog; only the tables of the database can be read.`;
+    if (table.startsWith('pg_')) return `The table ${parts.join('.')} is a PostgreSQL system catalog; only the tables of the database can be read.`;
     return undefined;
   },
   lexicalCheck(tokens) {

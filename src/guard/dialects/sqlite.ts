@@ -14,8 +14,8 @@ export const sqliteRules: GuardDialectRules = {
   pseudoColumns: new Set(['rowid', '_rowid_', 'oid']),
   systemObject(parts) {
     const [schema, table] = parts.length === 2 ? parts.map((p) => p.toLowerCase()) : [undefined, parts[0]!.toLowerCase()];
-    if (schema === 'temp' || schema === 'sqlite_temp') return 'Temporary tables cannot be read; only the tables of the database.';
-    if (/^(sqlite_|pragma_)/.test(table!) || ['dbstat', 'sqlite_dbpage'].includes(table!)) return `${parts.join('.')} is a SQLite system table; only the tables of the database can be read.`;
+    if (schema !== undefined && schema !== 'main') return `The table ${parts.join('.')} is in another (attached or temporary) database; only the tables of the main database can be read.`;
+    if (/^(sqlite_|pragma_)/.test(table!) || ['dbstat', 'sqlite_dbpage'].includes(table!)) return `The table ${parts.join('.')} is a SQLite system table; only the tables of the database can be read.`;
     return undefined;
   },
   rowCap: limitRowCap,
