@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
 import { auditCommand } from './commands/audit.js';
+import { guardCommand } from './commands/guard.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -14,5 +15,6 @@ const program = new Command('otc-copilot')
 // One line per command; each command file is a thin shell over a module's index.ts.
 program.addCommand(configCommand);
 program.addCommand(auditCommand);
+program.addCommand(guardCommand);
 
 await program.parseAsync(process.argv);
