@@ -1,0 +1,139 @@
+/**
+ * Typed query -> SQL text through the dialect's compile-only Kysely (literals inlined), so
+ * SQLite, PostgreSQL and SQL Server SQL come from one typed query. Joins follow the shortest
+ * many-to-one foreign-key path from the base table to every table the query touches.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { SqlDialect } from '../../datasource/dialect.js';
+import type { EngineModel, JoinStep } from './model.js';
+import type { ColumnRef, Condition, Expr, MeasureSpec, TypedQuery } from './query.js';
+
+export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect): string {
+  const db = dialect.compiler();
+  const ref = (c: ColumnRef) => sql.ref(`${c.table}.${c.column}`);
+  const date = (iso: string) => dialect.dateLiteral(iso);
+
+  const expr = (x: Expr): RawBuilder<unknown> => {
+    switch (x.kind) {
+      case 'col':
+        return sql`${ref(x.col)}`;
+      case 'minus':
+        return sql`${ref(x.a)} - ${ref(x.b)}`;
+      case 'days':
+        return dialect.daysBetween(x.from === 'today' ? date(q.today) : ref(x.from), x.to === 'today' ? date(q.today) : ref(x.to));
+    }
+  };
+
+  const cond = (c: Condition): RawBuilder<unknown> => {
+    switch (c.kind) {
+      case 'cmp':
+        return sql`${ref(c.col)} ${sql.raw(c.op)} ${c.value}`;
+      case 'in':
+        return c.values.length === 1
+          ? sql`${ref(c.col)} ${sql.raw(c.negate ? '<>' : '=')} ${c.values[0]}`
+          : sql`${ref(c.col)} ${sql.raw(c.negate ? 'not in' : 'in')} (${sql.join(c.values)})`;
+      case 'null':
+        return sql`${ref(c.col)} ${sql.raw(c.negate ? 'is not null' : 'is null')}`;
+      case 'colcmp':
+        return sql`${ref(c.col)} ${sql.raw(c.op)} ${ref(c.other)}`;
+      case 'date':
+        if (c.from && c.to && c.from === c.to) return sql`${ref(c.col)} = ${date(c.from)}`;
+        if (c.from && c.to) return sql`${ref(c.col)} >= ${date(c.from)} and ${ref(c.col)} <= ${date(c.to)}`;
+        if (c.from) return sql`${ref(c.col)} >= ${date(c.from)}`;
+        return sql`${ref(c.col)} <= ${date(c.to!)}`;
+    }
+  };
+  const all = (cs: Condition[]) => sql.join(cs.map((c) => sql`(${cond(c)})`), sql` and `);
+
+  const measure = (ms: MeasureSpec, whereHasDen: boolean): RawBuilder<unknown> => {
+    switch (ms.agg) {
+      case 'count':
+        return sql`count(*)`;
+      case 'count_distinct':
+        return sql`count(distinct ${expr(ms.expr!)})`;
+      case 'sum':
+      case 'avg':
+      case 'min':
+      case 'max':
+        return sql`${sql.raw(ms.agg)}(${ms.agg === 'avg' ? dialect.toFloat(expr(ms.expr!)) : expr(ms.expr!)})`;
+      case 'ratio': {
+        const num = sql`sum(case when ${all(ms.numerator!)} then 1 else 0 end)`;
+        const den = whereHasDen || !ms.denominator!.length ? sql`count(*)` : sql`sum(case when ${all(ms.denominator!)} then 1 else 0 end)`;
+        return sql`100.0 * ${dialect.toFloat(num)} / nullif(${den}, 0)`;
+      }
+    }
+  };
+
+  // tables the query touches -> joins
+  const tables = new Set<string>();
+  const touch = (c?: ColumnRef | 'today') => {
+    if (c && c !== 'today') tables.add(c.table);
+  };
+  const touchExpr = (x?: Expr) => {
+    if (!x) return;
+    if (x.kind === 'col') touch(x.col);
+    else if (x.kind === 'minus') (touch(x.a), touch(x.b));
+    else (touch(x.from), touch(x.to));
+  };
+  const touchCond = (c: Condition) => {
+    touch(c.col);
+    if (c.kind === 'colcmp') touch(c.other);
+  };
+  q.where.forEach((w) => touchCond(w.cond));
+  q.measures.forEach((ms) => {
+    touchExpr(ms.expr);
+    ms.numerator?.forEach(touchCond);
+    ms.denominator?.forEach(touchCond);
+  });
+  q.groupBy.forEach((g) => touch(g.col));
+  q.listColumns.forEach((l) => touch(l.col));
+  if (q.orderBy?.expr === 'column') {
+    const c = q.orderBy.col;
+    if ('kind' in c) touchExpr(c);
+    else touch(c);
+  }
+  const paths = m.paths.get(q.entity)!;
+  const steps: JoinStep[] = [];
+  for (const t of tables) {
+    if (t === q.table) continue;
+    const p = paths.get(t);
+    if (!p) throw new Error(`no join path from ${q.table} to ${t}`);
+    for (const s of p) if (!steps.some((x) => x.toTable === s.toTable)) steps.push(s);
+  }
+  steps.sort((a, b) => (paths.get(a.toTable)!.length - paths.get(b.toTable)!.length));
+
+  let qb = db.selectFrom(q.table) as any;
+  for (const s of steps) qb = qb.innerJoin(s.toTable, `${s.toTable}.${s.toColumn}`, `${s.fromTable}.${s.fromColumn}`);
+
+  // a ratio that is the only measure: its denominator becomes the WHERE (rows outside it are not counted)
+  const soleRatio = q.measures.length === 1 && q.measures[0]!.agg === 'ratio' && q.measures[0]!.denominator!.length > 0;
+  const whereConds = [...q.where.map((w) => w.cond), ...(soleRatio ? q.measures[0]!.denominator! : [])];
+  for (const c of whereConds) qb = qb.where(cond(c));
+
+  const bucketExpr = (g: TypedQuery['groupBy'][number]) =>
+    g.kind === 'bucket' ? (g.bucket === 'day' ? dialect.dayBucket(ref(g.col)) : g.bucket === 'week' ? dialect.weekBucket(ref(g.col)) : dialect.monthBucket(ref(g.col))) : sql`${ref(g.col)}`;
+
+  if (q.shape === 'list') {
+    qb = qb.select(q.listColumns.map((l) => sql`${ref(l.col)}`.as(l.alias)));
+    if (q.distinct) qb = qb.distinct();
+  } else {
+    const sels = [
+      ...q.groupBy.map((g) => bucketExpr(g).as(g.alias)),
+      ...q.measures.map((ms) => measure(ms, soleRatio).as(ms.alias)),
+    ];
+    qb = qb.select(sels);
+    for (const g of q.groupBy) qb = qb.groupBy(bucketExpr(g));
+    if (q.having) qb = qb.having(sql`${measure(q.measures[q.having.measure]!, soleRatio)} ${sql.raw(q.having.op)} ${q.having.value}`);
+  }
+  if (q.orderBy) {
+    if (q.orderBy.expr === 'measure') qb = qb.orderBy(measure(q.measures[q.orderBy.measure]!, soleRatio), q.orderBy.dir);
+    else {
+      const c = q.orderBy.col;
+      qb = qb.orderBy('kind' in c ? expr(c) : ref(c), q.orderBy.dir);
+    }
+  } else if (q.groupBy.length) {
+    for (const g of q.groupBy) qb = qb.orderBy(bucketExpr(g));
+  }
+  if (q.limit !== undefined) qb = qb.limit(q.limit);
+  return qb.compile().sql as string;
+}

@@ -1,0 +1,47 @@
+/**
+ * The semantic engine: deterministic, offline question -> SQL over a trained model, with a
+ * plain-English explanation, and abstention ("I can't answer that from this data") or refusal
+ * (a request to change data) instead of a guess.
+ */
+import type { SqlDialect } from '../../datasource/dialect.js';
+import type { TrainedModel } from '../../training/index.js';
+import type { EngineContext, EngineResult, NlEngine } from '../engine.js';
+import { compileQuery } from './compile.js';
+import { explain } from './explain.js';
+import { buildEngineModel } from './model.js';
+import { QuestionParser } from './parse.js';
+import type { TypedQuery } from './query.js';
+import { buildSuggestionPool, suggest } from './suggest.js';
+
+export type { TypedQuery } from './query.js';
+
+export const ABSTAIN_MESSAGE = "I can't answer that from this data";
+
+export interface SemanticEngine extends NlEngine {
+  /** The typed query for a question (for tests and debugging), or why there is none. */
+  understand(question: string, today: string): { query: TypedQuery } | { status: 'abstained' | 'refused'; reason: string };
+}
+
+export function createSemanticEngine(model: TrainedModel): SemanticEngine {
+  const m = buildEngineModel(model);
+  const parser = new QuestionParser(m);
+  const pool = buildSuggestionPool(m);
+  return {
+    name: 'semantic',
+    understand(question, today) {
+      const r = parser.parse(question, today);
+      if (r.status === 'query') return { query: r.query };
+      return { status: r.status === 'refuse' ? 'refused' : 'abstained', reason: r.reason };
+    },
+    generate(question: string, ctx: EngineContext): EngineResult {
+      const r = parser.parse(question, ctx.today);
+      if (r.status === 'refuse') return { status: 'refused', message: `Refused: ${r.reason}.`, reason: r.reason };
+      if (r.status === 'abstain')
+        return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: r.reason, suggestions: suggest(pool, question) };
+      const sqlText = compileQuery(r.query, m, ctx.dialect);
+      return { status: 'sql', sql: sqlText, explanation: explain(r.query) };
+    },
+  };
+}
+
+export type { SqlDialect };

@@ -1,0 +1,127 @@
+/**
+ * The lexicon: every phrase the engine knows, from the trained model (entity, date, filter,
+ * measure, dimension words; learned values) and from the built-in grammar, keyed by normal form.
+ * Built once per model (precomputed matchers), then each question is a few map look-ups.
+ */
+import { editDistance, normPhrase, typoAllowance, type TrainedModel } from '../../training/index.js';
+import { GRAMMAR, STOP_WORDS, type GrammarSense } from './grammar.js';
+
+export type DomainSense =
+  | { kind: 'entity'; entity: string }
+  | { kind: 'date'; entity: string; column: string; label: string }
+  | { kind: 'filter'; filter: string; entity: string }
+  | { kind: 'measure'; measure: string; entity: string }
+  | { kind: 'dimension'; dimension: string; table: string }
+  | { kind: 'value'; dimension: string; table: string; value: string; how: 'exact' | 'distinctive' | 'typo' }
+  | { kind: 'reporting' }
+  | { kind: 'unsupported'; what: string };
+
+export type Sense = DomainSense | GrammarSense;
+
+export interface Lexicon {
+  /** normal phrase -> senses */
+  phrases: Map<string, Sense[]>;
+  /** case-sensitive raw phrases (codes such as ratings) -> senses */
+  rawPhrases: Map<string, Sense[]>;
+  maxLen: number;
+  /** distinctive single tokens of names -> value senses */
+  distinctive: Map<string, Sense[]>;
+  /** candidates for typo-tolerant matching: normal token sequences of 5+ letters */
+  fuzzy: { tokens: string[]; phrase: string; senses: Sense[] }[];
+}
+
+function add(map: Map<string, Sense[]>, phrase: string, sense: Sense): number {
+  if (!phrase) return 0;
+  const list = map.get(phrase) ?? [];
+  if (!list.some((s) => JSON.stringify(s) === JSON.stringify(sense))) list.push(sense);
+  map.set(phrase, list);
+  return phrase.split(' ').length;
+}
+
+export function buildLexicon(model: TrainedModel): Lexicon {
+  const p = model.profile;
+  const phrases = new Map<string, Sense[]>();
+  const rawPhrases = new Map<string, Sense[]>();
+  const distinctive = new Map<string, Sense[]>();
+  let maxLen = 1;
+  const put = (text: string, sense: Sense) => {
+    maxLen = Math.max(maxLen, add(phrases, normPhrase(text), sense));
+  };
+  for (const [name, e] of Object.entries(p.entities)) {
+    e.words.forEach((w) => put(w, { kind: 'entity', entity: name }));
+    for (const d of e.dates) d.words.forEach((w) => put(w, { kind: 'date', entity: name, column: d.column, label: d.label }));
+  }
+  for (const f of p.filters) f.words.forEach((w) => put(w, { kind: 'filter', filter: f.name, entity: f.entity }));
+  for (const m of p.measures) m.words.forEach((w) => put(w, { kind: 'measure', measure: m.name, entity: m.entity }));
+  for (const d of p.dimensions) d.words.forEach((w) => put(w, { kind: 'dimension', dimension: d.name, table: d.table }));
+  const currencyNames = p.vocabulary.currency?.names ?? {};
+  for (const vc of model.values) {
+    for (const v of vc.values) {
+      const sense: Sense = { kind: 'value', dimension: vc.dimension, table: vc.table, value: v.value, how: 'exact' };
+      const own = normPhrase(v.value);
+      for (const f of v.forms) {
+        if (vc.caseSensitive && f === own) {
+          maxLen = Math.max(maxLen, add(rawPhrases, v.value.split(/[^A-Za-z0-9+-]+/).filter(Boolean).join(' '), sense));
+        } else maxLen = Math.max(maxLen, add(phrases, f, sense));
+      }
+      if (vc.currency) for (const n of currencyNames[v.value] ?? []) put(n, sense);
+      for (const t of v.distinctive) add(distinctive, t, { ...sense, how: 'distinctive' });
+    }
+  }
+  for (const w of p.vocabulary.currency?.reportingWords ?? []) put(w, { kind: 'reporting' });
+  for (const u of p.vocabulary.unsupported) u.words.forEach((w) => put(w, { kind: 'unsupported', what: u.what }));
+  for (const w of p.vocabulary.ignore) put(w, { kind: 'stop' });
+  for (const [words, sense] of GRAMMAR) words.forEach((w) => put(w, sense));
+  for (const w of STOP_WORDS) put(w, { kind: 'stop' });
+
+  // typo candidates: domain phrases whose every token has 5+ letters somewhere (names, words)
+  const fuzzy: Lexicon['fuzzy'] = [];
+  for (const [phrase, senses] of phrases) {
+    const domain = senses.filter((s) => s.kind === 'value' || s.kind === 'entity' || s.kind === 'filter' || s.kind === 'measure' || s.kind === 'dimension' || s.kind === 'date');
+    if (!domain.length) continue;
+    const tokens = phrase.split(' ');
+    if (!tokens.some((t) => t.length >= 5)) continue;
+    fuzzy.push({ tokens, phrase, senses: domain.map((s) => (s.kind === 'value' ? { ...s, how: 'typo' as const } : s)) });
+  }
+  for (const [tok, senses] of distinctive) if (tok.length >= 5) fuzzy.push({ tokens: [tok], phrase: tok, senses: senses.map((s) => ({ ...s, how: 'typo' as const })) });
+  return { phrases, rawPhrases, maxLen: Math.min(maxLen, 8), distinctive, fuzzy };
+}
+
+/**
+ * Typo-tolerant look-up of the phrase starting at token i: every token within its allowance
+ * (Damerau-Levenshtein <= 1 for 5+ letters, <= 2 for 9+), at least one token actually misspelt.
+ * Returns the longest, and only if every best candidate agrees on its senses.
+ */
+export function fuzzyLookup(lex: Lexicon, norms: string[], i: number): { len: number; senses: Sense[] } | undefined {
+  let best: { len: number; dist: number; senses: Sense[]; phrase: string }[] = [];
+  for (const c of lex.fuzzy) {
+    const k = c.tokens.length;
+    if (i + k > norms.length) continue;
+    let dist = 0;
+    let ok = true;
+    for (let j = 0; j < k && ok; j++) {
+      const a = norms[i + j]!;
+      const b = c.tokens[j]!;
+      if (a === b) continue;
+      const allow = typoAllowance(Math.min(a.length, b.length));
+      if (!allow || a[0] !== b[0]) {
+        ok = false;
+        break;
+      }
+      const d = editDistance(a, b, allow);
+      if (d > allow) ok = false;
+      else dist += d;
+    }
+    if (!ok || dist === 0) continue;
+    if (!best.length || k > best[0]!.len || (k === best[0]!.len && dist < best[0]!.dist)) best = [{ len: k, dist, senses: c.senses, phrase: c.phrase }];
+    else if (k === best[0]!.len && dist === best[0]!.dist) best.push({ len: k, dist, senses: c.senses, phrase: c.phrase });
+  }
+  if (!best.length) return undefined;
+  const phrasesSet = new Set(best.map((b) => b.phrase));
+  if (phrasesSet.size > 1) {
+    // several different words are equally close: only accept if they mean the same values
+    const keys = new Set(best.flatMap((b) => b.senses.map((s) => JSON.stringify({ ...s, how: undefined }))));
+    if (keys.size > best[0]!.senses.length) return undefined;
+  }
+  return { len: best[0]!.len, senses: best[0]!.senses };
+}

@@ -1,0 +1,62 @@
+/** The engine's view of a trained model: look-up tables and join paths, precomputed once. */
+import type { DimensionDef, EntityDef, FilterDef, MeasureDef, TrainedModel } from '../../training/index.js';
+import { buildLexicon, type Lexicon } from './lexicon.js';
+
+export interface JoinStep {
+  fromTable: string;
+  fromColumn: string;
+  toTable: string;
+  toColumn: string;
+}
+
+export interface EngineModel {
+  model: TrainedModel;
+  lexicon: Lexicon;
+  entities: Map<string, EntityDef & { name: string }>;
+  entityByTable: Map<string, string>;
+  filters: Map<string, FilterDef>;
+  measures: Map<string, MeasureDef>;
+  dimensions: Map<string, DimensionDef>;
+  /** per entity: reachable table -> join path from the entity's table (many-to-one steps) */
+  paths: Map<string, Map<string, JoinStep[]>>;
+  /** normalised write verbs from the profile and the grammar */
+  writeVerbs: Set<string>;
+}
+
+export function buildEngineModel(model: TrainedModel): EngineModel {
+  const p = model.profile;
+  const entities = new Map(Object.entries(p.entities).map(([name, e]) => [name, { ...e, name }]));
+  const entityByTable = new Map([...entities.values()].map((e) => [e.table, e.name]));
+  const paths = new Map<string, Map<string, JoinStep[]>>();
+  // preferred (profile) joins first, so among equally short paths they win
+  const edges = [...model.joins].sort((a, b) => (a.origin === b.origin ? 0 : a.origin === 'profile' ? -1 : 1));
+  for (const e of entities.values()) {
+    const reach = new Map<string, JoinStep[]>([[e.table, []]]);
+    const queue = [e.table];
+    while (queue.length) {
+      const t = queue.shift()!;
+      for (const j of edges) {
+        if (j.fromTable !== t || reach.has(j.toTable)) continue;
+        reach.set(j.toTable, [...reach.get(t)!, { fromTable: j.fromTable, fromColumn: j.fromColumn, toTable: j.toTable, toColumn: j.toColumn }]);
+        queue.push(j.toTable);
+      }
+    }
+    paths.set(e.name, reach);
+  }
+  return {
+    model,
+    lexicon: buildLexicon(model),
+    entities,
+    entityByTable,
+    filters: new Map(p.filters.map((f) => [f.name, f])),
+    measures: new Map(p.measures.map((m) => [m.name, m])),
+    dimensions: new Map(p.dimensions.map((d) => [d.name, d])),
+    paths,
+    writeVerbs: new Set(p.vocabulary.writeVerbs.map((w) => w.toLowerCase())),
+  };
+}
+
+/** Join distance of a table from an entity's table; undefined when not reachable many-to-one. */
+export function distance(m: EngineModel, entity: string, table: string): number | undefined {
+  return m.paths.get(entity)?.get(table)?.length;
+}

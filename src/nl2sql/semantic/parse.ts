@@ -1,0 +1,855 @@
+/**
+ * Question -> typed query. Every content word must be consumed by something the model knows
+ * (entity, measure, filter, dimension, learned value, time phrase, grammar or stop word);
+ * otherwise the engine abstains. The question is read once per candidate base entity (the table
+ * the rows come from); the reading that consumes everything and names its entity wins.
+ */
+import { normPhrase, tokenize, type ConditionDef, type MeasureDef, type Token } from '../../training/index.js';
+import { POLITE_PREFIX, STRONG_WRITE_VERBS, type Agg, type CmpOp, type GrammarSense } from './grammar.js';
+import { fuzzyLookup, type DomainSense, type Sense } from './lexicon.js';
+import { distance, type EngineModel } from './model.js';
+import type { ColumnRef, Condition, Expr, GroupSpec, LabelledCondition, MeasureSpec, TypedQuery } from './query.js';
+import { parseTimeExpressions, type TimeMatch } from './time/index.js';
+
+export type ParseOutcome =
+  | { status: 'query'; query: TypedQuery }
+  | { status: 'abstain'; reason: string; unknown: string[] }
+  | { status: 'refuse'; reason: string };
+
+interface Item {
+  kind: 'lex' | 'time' | 'number';
+  start: number; // token index
+  end: number;
+  senses: Sense[];
+  time?: TimeMatch;
+  number?: number;
+  fuzzy?: boolean;
+  text: string;
+}
+
+const KIND_ORDER: Record<string, number> = { unsupported: -1, measure: 0, filter: 1, value: 2, entity: 3, dimension: 4, date: 5, reporting: 6 };
+
+function isDomain(s: Sense): s is DomainSense {
+  return s.kind in KIND_ORDER;
+}
+
+/** "refused": the question asks to change data. */
+export function detectWrite(tokens: Token[], extraVerbs: Set<string>): string | undefined {
+  const words = tokens.map((t) => t.raw.toLowerCase());
+  let i = 0;
+  while (i < words.length && POLITE_PREFIX.includes(words[i]!)) i++;
+  const first = words[i];
+  if (first && (STRONG_WRITE_VERBS.includes(first) || extraVerbs.has(first))) return first;
+  for (const w of words) if (['delete', 'drop', 'truncate', 'insert', 'update', 'grant', 'revoke', 'alter', 'upsert', 'purge'].includes(w)) return w;
+  // "mark X as matched", "set the status to ..."
+  const text = words.join(' ');
+  if (/\b(mark|set|change|move|flag)\b.*\b(as|to)\b/.test(text) && /^(please |can you |could you )?(mark|set|change|move|flag)\b/.test(text)) return 'change';
+  return undefined;
+}
+
+const LINK_WORDS = new Set(['that', 'which', 'are', 'is', 'were', 'was', 'still', 'currently', 'being', 'the', 'of', 'on', 'for', 'with', 'in']);
+
+const NUM_RE = /^(\d+(?:[.,]\d+)?)(k|m|mm|mn|bn|b)?$/i;
+const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, mm: 1e6, mn: 1e6, bn: 1e9, b: 1e9 };
+
+export class QuestionParser {
+  constructor(private readonly m: EngineModel) {}
+
+  parse(question: string, today: string): ParseOutcome {
+    const tokens = tokenize(question.replace(/(\d),(\d{3})/g, '$1$2'));
+    if (!tokens.length) return { status: 'abstain', reason: 'the question is empty', unknown: [] };
+    const verb = detectWrite(tokens, this.m.writeVerbs);
+    if (verb) return { status: 'refuse', reason: `"${verb}" would change data; the copilot only reads data and never changes it` };
+    const times = parseTimeExpressions(question.replace(/(\d),(\d{3})/g, '$1$2'), today);
+    const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
+    const mentioned = this.mentionedEntities(tokens, timeOf);
+
+    let best: { score: number; q: TypedQuery } | undefined;
+    let bestFail: { unknown: string[]; reason: string } | undefined;
+    let unsupported: ParseOutcome | undefined;
+    for (const entity of this.m.entities.keys()) {
+      const r = this.readAs(entity, tokens, timeOf, times, mentioned, today);
+      if ('fail' in r) {
+        if (!bestFail || r.unknown.length < bestFail.unknown.length || (r.unknown.length === bestFail.unknown.length && !r.unknown.length && r.priority > 0))
+          bestFail = { unknown: r.unknown, reason: r.fail };
+        if (r.unsupported && !unsupported) unsupported = { status: 'abstain', reason: r.fail, unknown: r.unknown };
+        continue;
+      }
+      if (!best || r.score > best.score) best = { score: r.score, q: r.query };
+    }
+    if (best) return { status: 'query', query: best.q };
+    if (unsupported) return unsupported;
+    return { status: 'abstain', reason: bestFail?.reason ?? 'the question does not name anything in this data', unknown: bestFail?.unknown ?? [] };
+  }
+
+  private mentionedEntities(tokens: Token[], timeOf: number[]): Map<string, [number, number][]> {
+    const out = new Map<string, [number, number][]>();
+    const addSpan = (e: string, a: number, b: number) => (out.get(e) ?? out.set(e, []).get(e)!).push([a, b]);
+    const norms = tokens.map((t) => t.norm);
+    const lex = this.m.lexicon;
+    for (let i = 0; i < norms.length; i++) {
+      if (timeOf[i]! >= 0) continue;
+      for (let len = 1; len <= lex.maxLen && i + len <= norms.length; len++) {
+        for (const s of lex.phrases.get(norms.slice(i, i + len).join(' ')) ?? []) {
+          if (s.kind === 'entity') addSpan(s.entity, i, i + len);
+          if (s.kind === 'filter' && this.m.filters.get(s.filter)?.implies) addSpan(s.entity, i, i + len);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Is this sense usable when rows come from `entity`? Returns its join distance, or undefined. */
+  private senseDistance(s: Sense, entity: string, mentioned: Map<string, [number, number][]>): number | undefined {
+    const table = (e: string) => this.m.entities.get(e)!.table;
+    switch (s.kind) {
+      case 'entity':
+      case 'date':
+        return distance(this.m, entity, table(s.entity));
+      case 'filter': {
+        if (s.entity === entity) return 0;
+        if (!mentioned.has(s.entity)) return undefined;
+        return distance(this.m, entity, table(s.entity));
+      }
+      case 'measure':
+        return s.entity === entity ? 0 : undefined;
+      case 'dimension':
+      case 'value':
+        return distance(this.m, entity, s.table);
+      default:
+        return 0;
+    }
+  }
+
+  private lexItems(entity: string, tokens: Token[], timeOf: number[], times: TimeMatch[], mentioned: Map<string, [number, number][]>): { items: Item[]; unknown: string[] } {
+    const lex = this.m.lexicon;
+    const norms = tokens.map((t) => t.norm);
+    const items: Item[] = [];
+    const unknown: string[] = [];
+    // words that may stand between a name and what qualifies it ("trades that are still live")
+    const stopLike = (k: number) => LINK_WORDS.has(norms[k]!);
+    // a filter word of another entity counts only next to that entity's name ("bilateral trades")
+    const nearEntity = (e: string, a: number, b: number) =>
+      (mentioned.get(e) ?? []).some(([s0, s1]) => {
+        if (s0 >= b) {
+          for (let k = b; k < s0; k++) if (!stopLike(k) || s0 - b > 3) return false;
+          return true;
+        }
+        if (s1 <= a) {
+          for (let k = s1; k < a; k++) if (!stopLike(k) || a - s1 > 3) return false;
+          return true;
+        }
+        return false;
+      });
+    let at: [number, number] = [0, 0];
+    const rank = (senses: Sense[]) => {
+      const valid: { s: Sense; d: number }[] = [];
+      for (const s of senses) {
+        const d = this.senseDistance(s, entity, mentioned);
+        if (d === undefined) continue;
+        if (s.kind === 'filter' && s.entity !== entity && !nearEntity(s.entity, at[0], at[1])) continue;
+        valid.push({ s, d });
+      }
+      const domain = valid.filter((v) => isDomain(v.s));
+      const rest = valid.filter((v) => !isDomain(v.s));
+      domain.sort((a, b) => a.d - b.d || KIND_ORDER[a.s.kind]! - KIND_ORDER[b.s.kind]!);
+      rest.sort((a, b) => (a.s.kind === 'stop' ? 1 : 0) - (b.s.kind === 'stop' ? 1 : 0));
+      // a date word never hides what else the word means
+      const nonDate = domain.filter((v) => v.s.kind !== 'date');
+      const dates = domain.filter((v) => v.s.kind === 'date');
+      return [...nonDate, ...rest, ...dates].map((v) => v.s);
+    };
+    let i = 0;
+    while (i < tokens.length) {
+      const ti = timeOf[i]!;
+      if (ti >= 0) {
+        let j = i;
+        while (j < tokens.length && timeOf[j] === ti) j++;
+        items.push({ kind: 'time', start: i, end: j, senses: [], time: times[ti], text: times[ti]!.text });
+        i = j;
+        continue;
+      }
+      const nm = NUM_RE.exec(tokens[i]!.raw);
+      if (nm) {
+        const v = Number(nm[1]!.replace(',', '.')) * (nm[2] ? SUFFIX[nm[2].toLowerCase()]! : 1);
+        items.push({ kind: 'number', start: i, end: i + 1, senses: [], number: v, text: tokens[i]!.raw });
+        i++;
+        continue;
+      }
+      let found = false;
+      for (let len = Math.min(lex.maxLen, tokens.length - i); len >= 1 && !found; len--) {
+        let crosses = false;
+        for (let k = i; k < i + len; k++) if (timeOf[k]! >= 0 || (k > i && tokens[k - 1]!.possessive)) crosses = true;
+        if (crosses) continue;
+        const raw = tokens
+          .slice(i, i + len)
+          .map((t) => t.raw)
+          .join(' ');
+        const senses = [...(lex.rawPhrases.get(raw) ?? []), ...(lex.phrases.get(norms.slice(i, i + len).join(' ')) ?? [])];
+        if (!senses.length) continue;
+        at = [i, i + len];
+        const ranked = rank(senses);
+        if (!ranked.length) continue;
+        items.push({ kind: 'lex', start: i, end: i + len, senses: ranked, text: raw });
+        i += len;
+        found = true;
+      }
+      if (found) continue;
+      at = [i, i + 1];
+      const dist = lex.distinctive.get(norms[i]!);
+      const dr = dist ? rank(dist) : [];
+      if (dr.length) {
+        const vals = new Set(dr.filter((s) => s.kind === 'value').map((s) => (s as { value: string }).value));
+        if (vals.size === 1) {
+          items.push({ kind: 'lex', start: i, end: i + 1, senses: dr, text: tokens[i]!.raw });
+          i++;
+          continue;
+        }
+      }
+      const fz = fuzzyLookup(lex, norms, i);
+      const fr = fz ? rank(fz.senses) : [];
+      if (fz && fr.length) {
+        items.push({ kind: 'lex', start: i, end: i + fz.len, senses: fr, fuzzy: true, text: tokens.slice(i, i + fz.len).map((t) => t.raw).join(' ') });
+        i += fz.len;
+        continue;
+      }
+      unknown.push(tokens[i]!.raw);
+      i++;
+    }
+    return { items, unknown };
+  }
+
+  private readAs(
+    entity: string,
+    tokens: Token[],
+    timeOf: number[],
+    times: TimeMatch[],
+    mentioned: Map<string, [number, number][]>,
+    today: string,
+  ): { query: TypedQuery; score: number } | { fail: string; unknown: string[]; priority: number; unsupported?: boolean } {
+    const { items, unknown } = this.lexItems(entity, tokens, timeOf, times, mentioned);
+    const unsupported = items.find((it) => it.senses[0]?.kind === 'unsupported');
+    if (unsupported) {
+      const what = (unsupported.senses[0] as { what: string }).what;
+      return { fail: `this data holds no ${what} ("${unsupported.text}")`, unknown: [unsupported.text], priority: 0, unsupported: true };
+    }
+    const explicit = items.some((it) => {
+      const s = it.senses[0];
+      if (!s) return false;
+      if (s.kind === 'entity' && s.entity === entity) return true;
+      if (s.kind === 'filter' && s.entity === entity && this.m.filters.get(s.filter)?.implies) return true;
+      return it.senses.some((x) => x.kind === 'entity' && x.entity === entity);
+    });
+    const measured = items.some((it) => it.senses[0]?.kind === 'measure');
+    if (unknown.length) return { fail: `words not understood: ${unknown.join(', ')}`, unknown, priority: explicit ? 1 : 0 };
+    const r = new Interpreter(this.m, entity, items, tokens, today).run();
+    if ('fail' in r) return { fail: r.fail, unknown: [], priority: explicit ? 1 : 0 };
+    let score = explicit ? 100 : measured ? 50 : 0;
+    for (const it of items) {
+      const s = it.senses[0];
+      if (s && isDomain(s) && this.senseDistance(s, entity, mentioned) === 0) score += 1;
+      if (it.fuzzy) score -= 1;
+    }
+    return { query: r.query, score };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Pending = 'group' | 'top' | 'withTheir' | null;
+
+class Interpreter {
+  private readonly e;
+  private countAsked = false;
+  private agg: Agg | null = null;
+  private superlative: 'asc' | 'desc' | null = null;
+  private listAsked = false;
+  private whichAsked = false;
+  private recordsMention = false;
+  private measures: MeasureDef[] = [];
+  private filters = new Set<string>();
+  private values = new Map<string, Set<string>>();
+  private groups: GroupSpec[] = [];
+  private listDims: { col: ColumnRef; alias: string; label: string }[] = [];
+  private extraCols: { col: ColumnRef; alias: string; label: string }[] = [];
+  private bucket: TimeMatch | null = null;
+  private ranges: TimeMatch[] = [];
+  private dateWords: { entity: string; column: string; label: string }[] = [];
+  private dateEntityHint: string | null = null;
+  private top: { n?: number; dir: 'asc' | 'desc' } | null = null;
+  private cmps: { op: CmpOp; value?: number; measure?: MeasureDef; countNoun?: boolean; money?: boolean }[] = [];
+  private reporting = false;
+  private currencyValues: { dimension: string; value: string; index: number }[] = [];
+  private orderMeasure: MeasureDef | null = null;
+  private pending: Pending = null;
+
+  constructor(
+    private readonly m: EngineModel,
+    private readonly entity: string,
+    private readonly items: Item[],
+    private readonly tokens: Token[],
+    private readonly today: string,
+  ) {
+    this.e = m.entities.get(entity)!;
+  }
+
+  private fail(msg: string): { fail: string } {
+    return { fail: msg };
+  }
+
+  run(): { query: TypedQuery } | { fail: string } {
+    const items = this.items;
+    for (let k = 0; k < items.length; k++) {
+      const it = items[k]!;
+      if (it.kind === 'time') {
+        const tm = it.time!;
+        if (tm.bucket) {
+          this.bucket = tm;
+          if (this.pending === 'group') this.pending = null;
+        }
+        if (tm.range) this.ranges.push(tm);
+        const next = items[k + 1];
+        const endTok = this.tokens[it.end - 1];
+        if (next && next.senses[0]?.kind === 'entity' && (endTok?.possessive || /['’]s$/.test(tm.text))) this.dateEntityHint = (next.senses[0] as { entity: string }).entity;
+        continue;
+      }
+      if (it.kind === 'number') {
+        const r = this.number(k);
+        if (r === 'fail') return this.fail(`the number "${it.text}" does not say what it limits`);
+        k = r;
+        continue;
+      }
+      const s = it.senses[0]!;
+      for (const d of it.senses) if (d.kind === 'date') this.dateWords.push({ entity: d.entity, column: d.column, label: d.label });
+      switch (s.kind) {
+        case 'stop':
+          break;
+        case 'count':
+          this.countAsked = true;
+          break;
+        case 'agg': {
+          const next = items[k + 1];
+          if (s.superlative && next?.kind === 'number') {
+            this.top = { dir: s.superlative, n: next.number };
+            this.pending = 'top';
+            k++;
+          } else if (s.superlative) {
+            this.superlative = s.superlative;
+            this.agg = s.agg;
+            this.pending = 'top';
+          } else this.agg = s.agg;
+          break;
+        }
+        case 'distinct':
+          break;
+        case 'group':
+          this.pending = 'group';
+          break;
+        case 'withCounts':
+          this.countAsked = true;
+          break;
+        case 'top': {
+          this.top = { dir: s.dir };
+          const next = items[k + 1];
+          if (next?.kind === 'number') {
+            this.top.n = next.number;
+            k++;
+          }
+          this.pending = 'top';
+          break;
+        }
+        case 'list':
+          this.listAsked = true;
+          break;
+        case 'which':
+          this.whichAsked = true;
+          break;
+        case 'withTheir':
+          this.pending = 'withTheir';
+          break;
+        case 'cmp': {
+          const prev = items[k - 1];
+          // "rated BB or below": a comparison right after a value of an ordered dimension
+          if (prev?.senses[0]?.kind === 'value' && /^(or|and)\b/i.test(it.text) && this.ordinal({ kind: 'ordinal', dir: s.op === '<' || s.op === '<=' ? 'worse' : 'better', inclusive: true })) break;
+          // "5 or more": the comparison follows its number
+          if (prev?.kind === 'number' && /^(or|and|no|not)\b/i.test(it.text) && this.cmps.length && this.cmps[this.cmps.length - 1]!.value === prev.number) {
+            this.cmps[this.cmps.length - 1]!.op = s.op;
+          } else this.cmps.push({ op: s.op });
+          break;
+        }
+        case 'ordinal':
+          if (!this.ordinal(s)) return this.fail(`"${it.text}" needs a rating before it`);
+          break;
+        case 'unit':
+        case 'percent':
+        case 'inDays':
+          if (s.kind === 'percent') {
+            if (!this.measures.some((x) => x.agg === 'ratio') && !items.slice(k + 1).some((x) => x.senses[0]?.kind === 'measure' && this.m.measures.get((x.senses[0] as { measure: string }).measure)?.agg === 'ratio'))
+              return this.fail(`"${it.text}" asks for a ratio the model does not define for this question`);
+          }
+          if (s.kind === 'unit') return this.fail(`"${it.text}" without a number`);
+          break;
+        case 'reporting':
+          this.reporting = true;
+          break;
+        case 'entity':
+          this.entityMention(s.entity, k);
+          break;
+        case 'date':
+          break;
+        case 'filter':
+          this.filters.add(s.filter);
+          if (this.pending === 'top' || this.pending === 'group') {
+            /* "top 5 by fails" keeps waiting for its dimension */
+          }
+          break;
+        case 'measure': {
+          const md = this.m.measures.get(s.measure)!;
+          const cmp = this.cmps[this.cmps.length - 1];
+          const prev = items[k - 1];
+          const next = items[k + 1];
+          if (cmp && cmp.value !== undefined && !cmp.measure && (prev?.kind === 'number' || prev?.senses[0]?.kind === 'reporting' || prev?.senses[0]?.kind === 'unit')) {
+            cmp.measure = md;
+          } else if (next && next.senses[0]?.kind === 'cmp') {
+            this.cmps.push({ op: (next.senses[0] as { op: CmpOp }).op, measure: md });
+            k++;
+          } else if ((this.pending === 'group' || this.pending === 'top') && (this.groups.length || this.listDims.length || this.top)) {
+            this.orderMeasure = md;
+            this.measures.push(md);
+            this.pending = null;
+          } else this.measures.push(md);
+          break;
+        }
+        case 'dimension':
+          if (!this.dimensionMention(s.dimension, k)) return this.fail(`"${it.text}" cannot be shown here`);
+          break;
+        case 'value':
+          this.valueMention(s.dimension, s.value, k);
+          break;
+        default:
+          break;
+      }
+      if (s.kind !== 'stop' && s.kind !== 'group' && s.kind !== 'top' && s.kind !== 'dimension' && s.kind !== 'entity' && s.kind !== 'withTheir' && s.kind !== 'agg' && s.kind !== 'filter' && s.kind !== 'value' && s.kind !== 'count') {
+        if (this.pending === 'withTheir') this.pending = null;
+      }
+    }
+    return this.build();
+  }
+
+  private number(k: number): number | 'fail' {
+    const it = this.items[k]!;
+    let v = it.number!;
+    let j = k;
+    const next = this.items[k + 1];
+    let money = /[a-z]$/i.test(it.text);
+    if (next?.senses[0]?.kind === 'unit') {
+      v *= (next.senses[0] as { factor: number }).factor;
+      j = k + 1;
+      money = true;
+    }
+    const prev = this.items[k - 1];
+    const cmp = this.cmps[this.cmps.length - 1];
+    if (cmp && cmp.value === undefined && prev && (prev.senses[0]?.kind === 'cmp' || (prev.senses[0]?.kind === 'reporting' && this.items[k - 2]?.senses[0]?.kind === 'cmp'))) {
+      cmp.value = v;
+      cmp.money = money;
+      // a count noun after the number: "more than 5 open breaks"
+      const after = this.items[j + 1];
+      const s = after?.senses[0];
+      if (s && (s.kind === 'filter' || s.kind === 'entity') && !money) cmp.countNoun = true;
+      if (s?.kind === 'measure' && !money && this.m.measures.get(s.measure)?.agg === 'count') cmp.countNoun = true;
+      return j;
+    }
+    // "5 or more", "5 and above"
+    const after = this.items[j + 1];
+    if (after?.senses[0]?.kind === 'cmp' && /^(or|and)\b/i.test(after.text)) {
+      const s2 = this.items[j + 2]?.senses[0];
+      this.cmps.push({ op: (after.senses[0] as { op: CmpOp }).op, value: v, money, countNoun: !money && !!s2 && (s2.kind === 'filter' || s2.kind === 'entity') });
+      return j + 1;
+    }
+    if (this.top && this.top.n === undefined) {
+      this.top.n = v;
+      return j;
+    }
+    const s = after?.senses[0];
+    if (s?.kind === 'agg' && s.superlative) {
+      this.top = { n: v, dir: s.superlative };
+      this.pending = 'top';
+      return j + 1;
+    }
+    return 'fail';
+  }
+
+  private ordinal(s: Extract<GrammarSense, { kind: 'ordinal' }>): boolean {
+    for (const [dimName, set] of this.values) {
+      const d = this.m.dimensions.get(dimName)!;
+      const order = d.values?.order;
+      if (!order || set.size !== 1) continue;
+      const v = [...set][0]!;
+      const idx = order.indexOf(v);
+      if (idx < 0) continue;
+      const present = new Set(this.m.model.values.find((c) => c.dimension === dimName)?.values.map((x) => x.value) ?? order);
+      const picked = s.dir === 'worse' ? order.slice(idx) : order.slice(0, idx + 1);
+      this.values.set(dimName, new Set(picked.filter((x) => present.has(x))));
+      return true;
+    }
+    return false;
+  }
+
+  private adjacentValueOf(k: number, pred: (s: Sense) => boolean): boolean {
+    for (const j of [k - 1, k + 1, k + 2, k - 2]) {
+      const it = this.items[j];
+      if (!it) continue;
+      if (Math.abs(j - k) === 2) {
+        const mid = this.items[(j + k) / 2];
+        if (!mid || !(mid.senses[0]?.kind === 'stop' || mid.senses[0]?.kind === 'dimension')) continue;
+      }
+      if (it.senses.some(pred)) return true;
+    }
+    return false;
+  }
+
+  private entityMention(entity: string, k: number): void {
+    if (entity === this.entity) {
+      if (!this.listDims.length && !this.groups.length) this.recordsMention = true;
+      if (this.pending === 'withTheir') this.pending = null;
+      return;
+    }
+    const pe = this.m.entities.get(entity)!;
+    const table = pe.table;
+    // a parent named next to one of its values or filters only qualifies them ("hedge fund counterparties")
+    const qualifies = this.adjacentValueOf(k, (s) => (s.kind === 'value' && s.table === table) || (s.kind === 'filter' && s.entity === entity));
+    const governed = this.pending === 'group' || this.pending === 'top' || this.pending === 'withTheir' || ((this.whichAsked || this.listAsked) && !this.recordsMention && !this.groups.length);
+    if (!governed || qualifies) return;
+    const disp = pe.display[0]!;
+    const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table, column: disp };
+    const dim = [...this.m.dimensions.values()].find((d) => d.table === col.table && d.column === col.column);
+    this.placeColumn(col, dim?.name ?? pe.label, dim?.label ?? pe.label);
+  }
+
+  private placeColumn(col: ColumnRef, alias: string, label: string): void {
+    if (this.pending === 'withTheir') {
+      this.extraCols.push({ col, alias, label });
+      return;
+    }
+    if (this.pending === 'group' || this.pending === 'top') {
+      if (!this.groups.some((g) => g.kind === 'column' && g.col.table === col.table && g.col.column === col.column)) this.groups.push({ kind: 'column', col, alias, label });
+      return;
+    }
+    if ((this.whichAsked || this.listAsked) && !this.recordsMention) {
+      this.listDims.push({ col, alias, label });
+      return;
+    }
+    if (!this.groups.some((g) => g.kind === 'column' && g.col.table === col.table && g.col.column === col.column)) this.groups.push({ kind: 'column', col, alias, label });
+  }
+
+  private dimensionMention(name: string, k: number): boolean {
+    const d = this.m.dimensions.get(name)!;
+    // a dimension word right next to one of its values only qualifies it ("the Credit Trading desk")
+    if (this.adjacentValueOf(k, (s) => s.kind === 'value' && s.dimension === name)) return true;
+    if (this.adjacentValueOf(k, (s) => s.kind === 'value' && s.table === d.table && this.m.dimensions.get(s.dimension)?.column === d.column)) return true;
+    this.placeColumn({ table: d.table, column: d.column }, d.name, d.label);
+    return true;
+  }
+
+  private valueMention(dimension: string, value: string, k: number): void {
+    const d = this.m.dimensions.get(dimension)!;
+    if (d.values?.currency) this.currencyValues.push({ dimension, value, index: k });
+    else {
+      const set = this.values.get(dimension) ?? new Set<string>();
+      set.add(value);
+      this.values.set(dimension, set);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private col(c: string, table = this.e.table): ColumnRef {
+    return c.includes('.') ? { table: c.split('.')[0]!, column: c.split('.')[1]! } : { table, column: c };
+  }
+
+  private condOf(c: ConditionDef, table: string): Condition {
+    if ('olderThanDays' in c) return { kind: 'date', col: this.col(c.column, table), to: addDaysIso(this.today, -c.olderThanDays - 1) };
+    const col = this.col(c.column, table);
+    switch (c.op) {
+      case 'in':
+      case 'not in':
+        return { kind: 'in', col, values: c.values!, negate: c.op === 'not in' };
+      case 'is null':
+      case 'is not null':
+        return { kind: 'null', col, negate: c.op === 'is not null' };
+      default:
+        if (c.otherColumn) return { kind: 'colcmp', col, op: c.op, other: this.col(c.otherColumn, table) };
+        return { kind: 'cmp', col, op: c.op, value: c.value! };
+    }
+  }
+
+  private filterConds(name: string): Condition[] {
+    const f = this.m.filters.get(name)!;
+    const table = this.m.entities.get(f.entity)!.table;
+    return f.where.map((c) => this.condOf(c, table));
+  }
+
+  private exprOf(x: NonNullable<MeasureDef['expr']>, table: string): Expr {
+    if ('column' in x) return { kind: 'col', col: this.col(x.column, table) };
+    if ('minus' in x) return { kind: 'minus', a: this.col(x.minus[0], table), b: this.col(x.minus[1], table) };
+    if ('daysBetween' in x) {
+      const [a, b] = x.daysBetween;
+      return { kind: 'days', from: a === 'today' ? 'today' : this.col(a, table), to: b === 'today' ? 'today' : this.col(b, table) };
+    }
+    return { kind: 'days', from: this.col(x.ageDays, table), to: 'today' };
+  }
+
+  private build(): { query: TypedQuery } | { fail: string } {
+    const e = this.e;
+    const where: LabelledCondition[] = [];
+
+    // --- currency: a named currency filters and switches to native amounts; the reporting one only says how to report
+    const reportingCcy = this.m.model.profile.vocabulary.currency?.reporting;
+    let currency: string | undefined;
+    for (const cv of this.currencyValues) {
+      const d = this.m.dimensions.get(cv.dimension)!;
+      const next = this.items[cv.index + 1]?.senses[0];
+      const namesRows = next && ((next.kind === 'entity' && next.entity === this.entity) || (next.kind === 'filter' && next.entity === this.entity));
+      const hasUsd = !!e.amount?.usd;
+      if (cv.value === reportingCcy && hasUsd && !namesRows) {
+        this.reporting = true;
+        continue;
+      }
+      where.push({ cond: { kind: 'cmp', col: { table: d.table, column: d.column }, op: '=', value: cv.value }, label: `${d.label} ${cv.value}` });
+      if (cv.value !== reportingCcy) currency = cv.value;
+    }
+    const native = currency !== undefined || !e.amount?.usd;
+
+    // --- measures
+    const amountMeasure = [...this.m.measures.values()].find((x) => x.entity === this.entity && x.agg === 'sum' && x.expr && 'column' in x.expr && (x.expr.column === e.amount?.usd || x.expr.column === e.amount?.native));
+    let measureDefs = [...this.measures];
+    const records = this.recordsMention && (this.listAsked || this.whichAsked) && !this.groups.length && !this.countAsked && !this.agg && !measureDefs.length;
+    const aggWanted = this.agg && this.agg !== 'count' ? this.agg : null;
+    if (!measureDefs.length && aggWanted && !(records || (this.superlative && this.recordsMention && !this.groups.length))) {
+      if (!amountMeasure) return { fail: `there is no amount to ${aggWanted === 'avg' ? 'average' : 'add up'} for ${e.label}` };
+      measureDefs = [amountMeasure];
+    }
+    const specs: MeasureSpec[] = [];
+    const required = new Set<string>();
+    for (const md of measureDefs) {
+      const table = this.m.entities.get(md.entity)!.table;
+      let agg = md.agg;
+      if (aggWanted && ['sum', 'avg', 'min', 'max'].includes(md.agg)) agg = aggWanted;
+      md.requires.forEach((r) => required.add(r));
+      const x = native && md.native ? md.native : md.expr;
+      if (md.agg === 'ratio') {
+        specs.push({
+          alias: md.name + '_pct',
+          label: md.label + ' (%)',
+          agg: 'ratio',
+          numerator: this.filterConds(md.ratio!.numerator),
+          denominator: md.ratio!.denominator.flatMap((f) => this.filterConds(f)),
+        });
+        continue;
+      }
+      const alias = agg === 'count' ? 'count' : agg === 'count_distinct' ? md.name : `${agg === 'sum' ? 'total' : agg}_${md.name}${native && md.native ? '' : md.unit === 'USD' ? '_usd' : ''}`;
+      const aggWord = { sum: 'total', avg: 'average', min: 'smallest', max: 'largest', count: 'number of', count_distinct: 'number of', ratio: '' }[agg];
+      specs.push({
+        alias,
+        label: agg === 'count' || agg === 'count_distinct' || md.agg === agg ? md.label : `${aggWord} ${md.label}`,
+        agg,
+        expr: x ? this.exprOf(x, table) : undefined,
+      });
+    }
+    const listing = records || ((this.whichAsked || this.listAsked) && this.listDims.length > 0 && !this.countAsked && !specs.length && !this.cmps.some((c) => c.countNoun));
+    if (!listing && !specs.length) specs.push({ alias: 'count', label: `number of ${e.label}`, agg: 'count' });
+
+    // --- filters: named, implied by measures, values, defaults
+    const filterNames = new Set([...this.filters, ...required]);
+    // a filter that is a superset of another on the same column adds nothing ("open confirmation breaks")
+    for (const name of filterNames) {
+      const f = this.m.filters.get(name)!;
+      const tbl = this.m.entities.get(f.entity)!.table;
+      f.where.forEach((c) => where.push({ cond: this.condOf(c, tbl), label: f.label }));
+    }
+    for (const [dimName, set] of this.values) {
+      const d = this.m.dimensions.get(dimName)!;
+      const vals = [...set];
+      const col = { table: d.table, column: d.column };
+      where.push({ cond: vals.length === 1 ? { kind: 'cmp', col, op: '=', value: vals[0]! } : { kind: 'in', col, values: vals }, label: `${d.label} ${joinOr(vals)}` });
+    }
+    const touched = new Set(where.map((w) => `${w.cond.col.table}.${w.cond.col.column}`));
+    for (const fname of e.defaultFilters) {
+      const f = this.m.filters.get(fname)!;
+      const conds = f.where.map((c) => this.condOf(c, e.table));
+      if (conds.some((c) => touched.has(`${c.col.table}.${c.col.column}`))) continue;
+      // a ratio whose denominator already restricts the column decides for itself
+      if (specs.some((s) => s.agg === 'ratio')) continue;
+      conds.forEach((c) => where.push({ cond: c, label: f.label }));
+    }
+
+    // --- comparisons on amounts (WHERE) or on counts (HAVING)
+    let having: TypedQuery['having'];
+    const groupsExist = this.groups.length > 0 || this.listDims.length > 0;
+    for (const c of this.cmps) {
+      if (c.value === undefined) return { fail: 'a comparison without a number' };
+      if (groupsExist && (c.countNoun || (!c.money && !c.measure))) {
+        having = { measure: 0, op: c.op, value: c.value };
+        continue;
+      }
+      if (groupsExist && c.measure && c.measure.agg !== 'count') {
+        // "counterparties with more than 1bn notional": compare the group's total
+        const idx = specs.findIndex((s) => s.alias.includes(c.measure!.name));
+        if (idx >= 0) {
+          having = { measure: idx, op: c.op, value: c.value };
+          continue;
+        }
+      }
+      if (c.countNoun) return { fail: 'a count comparison needs something to group by' };
+      const md = c.measure && c.measure.expr && 'column' in c.measure.expr ? c.measure : amountMeasure;
+      if (!md || !md.expr || !('column' in md.expr)) return { fail: `no amount to compare for ${e.label}` };
+      const x = native && md.native && 'column' in md.native ? md.native : md.expr;
+      const col = this.col((x as { column: string }).column, this.m.entities.get(md.entity)!.table);
+      where.push({ cond: { kind: 'cmp', col, op: c.op, value: c.value }, label: `${md.label} ${opWord(c.op)} ${fmtNum(c.value)}` });
+    }
+
+    // --- time
+    const dateCol = this.pickDate(measureDefs);
+    let timeLabel: string | undefined;
+    const groupBy: GroupSpec[] = [];
+    if (this.ranges.length || this.bucket) {
+      if (!dateCol) return { fail: `no date to apply "${(this.ranges[0] ?? this.bucket)!.text}" to for ${e.label}` };
+      const labels: string[] = [];
+      for (const r of this.ranges) {
+        where.push({ cond: { kind: 'date', col: dateCol.col, from: r.range!.from, to: r.range!.to }, label: `${dateCol.label} ${rangeWords(r.range!.from, r.range!.to)}` });
+        labels.push(`${dateCol.label} ${rangeWords(r.range!.from, r.range!.to)}`);
+      }
+      timeLabel = labels.join(' and ') || undefined;
+      if (this.bucket) {
+        const b = this.bucket.bucket!;
+        if (b === 'quarter' || b === 'year') return { fail: `grouping by ${b} is not supported yet` };
+        groupBy.push({ kind: 'bucket', col: dateCol.col, bucket: b, alias: b, label: b });
+      }
+    }
+    groupBy.push(...this.groups);
+
+    // --- shape
+    let shape: TypedQuery['shape'] = 'aggregate';
+    let listColumns: TypedQuery['listColumns'] = [];
+    let distinct = false;
+    let orderBy: TypedQuery['orderBy'];
+    let limit: number | undefined;
+    if (listing) {
+      shape = 'list';
+      if (records) {
+        listColumns = e.display.map((c) => {
+          const col = this.col(c);
+          return { col, alias: col.column, label: col.column.replace(/_/g, ' ') };
+        });
+      } else {
+        listColumns = this.listDims;
+        distinct = true;
+      }
+      for (const x of this.extraCols) if (!listColumns.some((l) => l.col.column === x.col.column && l.col.table === x.col.table)) listColumns.push(x);
+      if (this.top || this.superlative) {
+        const md = this.orderMeasure ?? amountMeasure;
+        if (md?.expr) {
+          const x = native && md.native ? md.native : md.expr;
+          const ex = this.exprOf(x, this.m.entities.get(md.entity)!.table);
+          orderBy = { expr: 'column', col: ex, dir: this.top?.dir ?? this.superlative ?? 'desc' };
+          if (ex.kind === 'col' && !listColumns.some((l) => l.col.column === ex.col.column)) listColumns.push({ col: ex.col, alias: ex.col.column, label: md.label });
+        }
+        limit = this.top?.n ?? 1;
+      }
+    } else {
+      // "which books have more than 5 breaks": the listed column becomes the group
+      for (const l of this.listDims) groupBy.push({ kind: 'column', col: l.col, alias: l.alias, label: l.label });
+      if (this.extraCols.length) groupBy.push(...this.extraCols.map((x) => ({ kind: 'column' as const, col: x.col, alias: x.alias, label: x.label })));
+      if (this.top || (this.superlative && groupBy.length)) {
+        const idx = this.orderMeasure ? Math.max(0, specs.findIndex((s) => s.alias.includes(this.orderMeasure!.name))) : 0;
+        orderBy = { expr: 'measure', measure: idx, dir: this.top?.dir ?? this.superlative ?? 'desc' };
+        limit = this.top?.n ?? 1;
+        if (!groupBy.length && this.top?.n !== undefined) return { fail: 'top N of what? name what to rank' };
+      }
+    }
+    if (shape === 'aggregate' && !groupBy.length && having) return { fail: 'a count comparison needs something to group by' };
+
+    return {
+      query: {
+        entity: this.entity,
+        table: e.table,
+        entityLabel: e.label,
+        shape,
+        measures: shape === 'list' ? [] : specs,
+        groupBy: shape === 'list' ? [] : groupBy,
+        listColumns,
+        distinct,
+        where: dedupe(where),
+        having,
+        orderBy,
+        limit,
+        today: this.today,
+        timeLabel,
+        currency,
+      },
+    };
+  }
+
+  private pickDate(measures: MeasureDef[]): { col: ColumnRef; label: string } | undefined {
+    const e = this.e;
+    for (const md of measures) {
+      if (md.date) {
+        const d = e.dates.find((x) => x.column === md.date);
+        return { col: { table: e.table, column: md.date }, label: d?.label ?? md.date.replace(/_/g, ' ') };
+      }
+    }
+    const own = this.dateWords.find((d) => d.entity === this.entity);
+    if (own) return { col: { table: e.table, column: own.column }, label: own.label };
+    if (this.dateEntityHint && this.dateEntityHint !== this.entity) {
+      const pe = this.m.entities.get(this.dateEntityHint)!;
+      if (pe.defaultDate) return { col: { table: pe.table, column: pe.defaultDate }, label: pe.dates.find((d) => d.column === pe.defaultDate)?.label ?? pe.defaultDate };
+    }
+    const parent = this.dateWords.find((d) => d.entity !== this.entity);
+    if (parent && !e.defaultDate) return { col: { table: this.m.entities.get(parent.entity)!.table, column: parent.column }, label: parent.label };
+    if (e.defaultDate) return { col: { table: e.table, column: e.defaultDate }, label: e.dates.find((d) => d.column === e.defaultDate)?.label ?? e.defaultDate };
+    return undefined;
+  }
+}
+
+function dedupe(list: LabelledCondition[]): LabelledCondition[] {
+  const seen = new Set<string>();
+  const out: LabelledCondition[] = [];
+  // an IN on a column that another IN/= on the same column narrows is kept (intersection is still right)
+  for (const l of list) {
+    const k = JSON.stringify(l.cond);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(l);
+  }
+  return out;
+}
+
+function addDaysIso(iso: string, n: number): string {
+  const d = new Date(iso + 'T00:00:00Z');
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function joinOr(vals: (string | number)[]): string {
+  if (vals.length <= 1) return String(vals[0] ?? '');
+  return vals.slice(0, -1).join(', ') + ' or ' + vals[vals.length - 1];
+}
+
+function rangeWords(from?: string, to?: string): string {
+  if (from && to) return from === to ? `on ${from}` : `from ${from} to ${to}`;
+  if (from) return `on or after ${from}`;
+  if (to) return `on or before ${to}`;
+  return '';
+}
+
+function opWord(op: CmpOp): string {
+  return { '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most', '=': 'equal to' }[op];
+}
+
+export function fmtNum(n: number): string {
+  if (Math.abs(n) >= 1e9 && n % 1e7 === 0) return `${n / 1e9}bn`;
+  if (Math.abs(n) >= 1e6 && n % 1e4 === 0) return `${n / 1e6}m`;
+  return n.toLocaleString('en-US');
+}
+
+export { normPhrase };

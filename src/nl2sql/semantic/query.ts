@@ -1,0 +1,61 @@
+/** The typed query: what the semantic engine understood, before any SQL dialect is involved. */
+import type { TimeBucket } from './time/index.js';
+
+export interface ColumnRef {
+  table: string;
+  column: string;
+}
+
+export type Expr =
+  | { kind: 'col'; col: ColumnRef }
+  | { kind: 'minus'; a: ColumnRef; b: ColumnRef }
+  /** whole days from `from` to `to`; 'today' is the as-of date */
+  | { kind: 'days'; from: ColumnRef | 'today'; to: ColumnRef | 'today' };
+
+export type Condition =
+  | { kind: 'cmp'; col: ColumnRef; op: '=' | '<>' | '>' | '>=' | '<' | '<='; value: string | number }
+  | { kind: 'in'; col: ColumnRef; values: (string | number)[]; negate?: boolean }
+  | { kind: 'null'; col: ColumnRef; negate?: boolean }
+  | { kind: 'colcmp'; col: ColumnRef; op: '=' | '<>' | '>' | '>=' | '<' | '<='; other: ColumnRef }
+  | { kind: 'date'; col: ColumnRef; from?: string; to?: string };
+
+/** A condition with the words the explanation uses for it. */
+export interface LabelledCondition {
+  cond: Condition;
+  label: string;
+}
+
+export interface MeasureSpec {
+  alias: string;
+  label: string;
+  agg: 'count' | 'count_distinct' | 'sum' | 'avg' | 'min' | 'max' | 'ratio';
+  expr?: Expr;
+  /** ratio: 100 * rows meeting `numerator` / rows meeting `denominator` (all rows when empty) */
+  numerator?: Condition[];
+  denominator?: Condition[];
+}
+
+export type GroupSpec =
+  | { kind: 'column'; col: ColumnRef; alias: string; label: string }
+  | { kind: 'bucket'; col: ColumnRef; bucket: Exclude<TimeBucket, 'quarter' | 'year'>; alias: string; label: string };
+
+export interface TypedQuery {
+  entity: string;
+  table: string;
+  entityLabel: string;
+  /** aggregate: measures over groups; list: rows (display columns), possibly DISTINCT */
+  shape: 'aggregate' | 'list';
+  measures: MeasureSpec[];
+  groupBy: GroupSpec[];
+  listColumns: { col: ColumnRef; alias: string; label: string }[];
+  distinct: boolean;
+  where: LabelledCondition[];
+  having?: { measure: number; op: '>' | '>=' | '<' | '<=' | '='; value: number };
+  orderBy?: { expr: 'measure'; measure: number; dir: 'asc' | 'desc' } | { expr: 'column'; col: ColumnRef | Expr; dir: 'asc' | 'desc' };
+  limit?: number;
+  today: string;
+  /** Plain English of the time restriction, e.g. "trade date from 2026-11-01 to 2026-11-20". */
+  timeLabel?: string;
+  /** Currency the amounts are in, when not the reporting one. */
+  currency?: string;
+}
