@@ -144,6 +144,8 @@ interface AtomValue {
   compoundOnly?: boolean;
   /** A month name alone: a capitalised word after it makes it a person's name ("June Smith"). */
   bareMonth?: boolean;
+  /** A month or weekday name alone, which may start a proper name ("August Capital", "Friday Partners"). */
+  nameLike?: boolean;
 }
 
 interface Atom {
@@ -151,6 +153,8 @@ interface Atom {
   src: string;
   resolve(m: RegExpExecArray, ctx: AtomCtx): AtomValue | null;
 }
+
+const relYear = (w: string): number => (/^(last|previous|prior)$/i.test(w) ? -1 : /^next$/i.test(w) ? 1 : 0);
 
 const single = (d: string): Required<DateRange> => ({ from: d, to: d });
 
@@ -271,6 +275,15 @@ const ATOMS: Atom[] = [
     },
   },
   {
+    name: 'numeric-dm',
+    // "23/11" (day first): only after a preposition or "value date", never a ratio like "3/4".
+    src: '(?<![\\w/.-])(3[01]|[12]\\d|0?[1-9])/(1[0-2]|0?[1-9])(?![\\w/.-]|\\.\\d)',
+    resolve: (m, c) => {
+      const v = dayMonth(Number(m[1]), Number(m[2]), undefined, c);
+      return v ? { ...v, needsContext: true } : null;
+    },
+  },
+  {
     name: 'day-before-yesterday',
     src: '(?:the\\s+)?day\\s+before\\s+yesterday',
     resolve: (_m, c) => ({ range: single(addDays(c.today, -2)), explicitYear: false }),
@@ -326,6 +339,28 @@ const ATOMS: Atom[] = [
     },
   },
   {
+    name: 'month-relative-year',
+    src: `(${MON})\\s+(?:of\\s+)?(this|last|next|previous|prior)\\s+year\\b`,
+    resolve(m, c) {
+      const y = parseIso(c.today).year + relYear(m[2]);
+      return { ...namedMonth(monthNum(m[1]), String(y), c), explicitYear: true };
+    },
+  },
+  {
+    name: 'relative-month-name',
+    src: `(this|last|next|previous|coming)\\s+(${MON})`,
+    resolve(m, c) {
+      // "last October": the most recent October before the current month; "next March": the first after it.
+      const month = monthNum(m[2]);
+      const t = parseIso(c.today);
+      const w = m[1].toLowerCase();
+      let year = t.year;
+      if (w === 'last' || w === 'previous') year = month < t.month ? t.year : t.year - 1;
+      else if (w === 'next' || w === 'coming') year = month > t.month ? t.year : t.year + 1;
+      return { range: monthRange(year, month), explicitYear: false };
+    },
+  },
+  {
     name: 'iso-month',
     src: '(?<![\\w/.-])(\\d{4})-(0[1-9]|1[0-2])(?![\\w/-]|\\.\\d)',
     resolve: (m, c) => namedMonth(Number(m[2]), m[1], c),
@@ -337,6 +372,11 @@ const ATOMS: Atom[] = [
       const y = m[1] ?? m[3] ?? (m[4] ? String(2000 + Number(m[4])) : undefined);
       return namedQuarter(Number(m[2]), y, c);
     },
+  },
+  {
+    name: 'quarter-relative-year',
+    src: '\\bq([1-4])\\s+(?:of\\s+)?(this|last|next|previous|prior)\\s+year\\b',
+    resolve: (m, c) => ({ ...namedQuarter(Number(m[1]), String(parseIso(c.today).year + relYear(m[2])), c), explicitYear: true }),
   },
   {
     name: 'quarter-words',
@@ -445,7 +485,8 @@ const ATOMS: Atom[] = [
   },
   {
     name: 'weekend',
-    src: '(?:the\\s+)?(?:(this|last|previous|past|next|coming)\\s+)?weekend\\b',
+    // "a weekend", "weekend payments": any weekend, not a period.
+    src: '(?:(?:the\\s+)?(this|last|previous|past|next|coming)\\s+|the\\s+)weekend\\b',
     resolve(m, c) {
       // "the weekend" alone: the current one on Saturday/Sunday, else the one just past.
       const w = (m[1] ?? (isoWeekday(c.today) >= 6 ? 'this' : 'last')).toLowerCase();
@@ -467,7 +508,8 @@ const ATOMS: Atom[] = [
   },
   {
     name: 'weekday',
-    src: `(?:(this|last|previous|past|next|coming)\\s+)?(${WDAY})(?:['\u2019]s)?\\b(?!s)`,
+    // "a Monday", "every Friday", "any Sunday" are no particular day.
+    src: `(?<!\\b(?:a|every|each|any)\\s+)(?:(this|last|previous|past|next|coming)\\s+)?(${WDAY})(?:['\u2019]s)?\\b(?!s)`,
     resolve(m, c) {
       const w = (m[1] ?? 'this').toLowerCase();
       const wd = WEEKDAYS[m[2].toLowerCase()];
@@ -476,18 +518,22 @@ const ATOMS: Atom[] = [
       if (/^(last|previous|past)$/.test(w)) d = cur < c.today ? cur : addDays(cur, -7);
       else if (c.pastBias && !m[1] && cur > c.today) d = addDays(cur, -7); // "since Friday" on a Monday
       else if (/^(next|coming)$/.test(w)) d = cur > c.today ? cur : addDays(cur, 7);
-      return { range: single(d), explicitYear: false };
+      return { range: single(d), explicitYear: false, nameLike: !m[1] };
     },
   },
   {
     name: 'ordinal-day',
-    src: '(?:the\\s+)(3[01]st|[12]?1st|[12]?2nd|[12]?3rd|(?:[12]\\d|[4-9]|30)th)\\b(?:\\s+of\\s+(?:this|the)\\s+month)?',
+    // "on the 5th" (of this month); never "the 5th largest".
+    src:
+      '(?:the\\s+)(3[01]st|[12]?1st|[12]?2nd|[12]?3rd|(?:[12]\\d|[4-9]|30)th)\\b(?:(\\s+of\\s+(?:this|the)\\s+month)|' +
+      '(?!\\s+(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|top|time|place|row|item|entry|percentile|position|trade|counterparty)\\b))',
     resolve(m, c) {
       const t = parseIso(c.today);
       const year = c.year ?? t.year;
       const month = c.month ?? t.month;
       const d = dayNum(m[1]);
-      return isValidYmd(year, month, d) ? { range: single(ymd(year, month, d)), explicitYear: false } : null;
+      if (!isValidYmd(year, month, d)) return null;
+      return { range: single(ymd(year, month, d)), explicitYear: false, needsContext: !m[2] };
     },
   },
   {
@@ -495,7 +541,7 @@ const ATOMS: Atom[] = [
     // Not the month of an invalid day ("31 April", "February 30"): those are no date at all.
     src: `(?<!\\d(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?)(${MON})(?![\\s-]+(?:the\\s+)?\\d)`,
     resolve(m, c) {
-      const v = { ...namedMonth(monthNum(m[1]), undefined, c), bareMonth: true };
+      const v = { ...namedMonth(monthNum(m[1]), undefined, c), bareMonth: true, nameLike: true };
       const word = m[1].toLowerCase().replace(/\.$/, '');
       return word === 'may' || !FULL_MONTH_NAMES.has(word) ? { ...v, needsContext: true } : v;
     },
@@ -650,7 +696,7 @@ const RULES: Rule[] = [
   ),
   rule(
     'age-for-more-than',
-    `(?<!\\bin\\s)(?:for\\s+)?(more\\s+than|over|longer\\s+than|at\\s+least)\\s+(${NUM})\\s+${AGE_UNIT}(?=\\s*(?:$|[?.!,;]|and\\b|or\\b|with\\b|by\\b|per\\b|in\\b|at\\b|for\\b))`,
+    `(?<!\\b(?:in|maturity|maturities|tenor|tenors|term|duration|life|match|resolve|settle|resolution|lag|delay)\\s)(?:for\\s+)?(more\\s+than|over|longer\\s+than|at\\s+least)\\s+(${NUM})\\s+${AGE_UNIT}(?=\\s*(?:$|[?.!,;]|and\\b|or\\b|with\\b|by\\b|per\\b|in\\b|at\\b|for\\b))`,
     (m, today) => {
       // "open for more than 10 days", "aged over 5 days" (end of clause only: "over 5 days" before a noun is not an age)
       const n = parseNumber(m[2]);
@@ -820,7 +866,7 @@ const RULES: Rule[] = [
       const v = atom.resolve(am, { today });
       if (!v || v.compoundOnly) return null;
       if (v.needsContext && !prep && !/\b(?:value\s+date|date|dated)\s*$/i.test(m.input.slice(0, m.index))) return null;
-      if (v.bareMonth && isPersonName(m.input, m.index + m[0].length, am[0])) return null;
+      if (v.nameLike && isPersonName(m.input, m.index + m[0].length, am[0])) return null;
       return { range: v.range };
     });
   }),
