@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
+import { demoDbCommand } from './commands/demo-db.js';
 import { auditCommand } from './commands/audit.js';
 import { guardCommand } from './commands/guard.js';
 
@@ -14,6 +15,7 @@ const program = new Command('otc-copilot')
 
 // One line per command; each command file is a thin shell over a module's index.ts.
 program.addCommand(configCommand);
+program.addCommand(demoDbCommand);
 program.addCommand(auditCommand);
 program.addCommand(guardCommand);
 

@@ -70,25 +70,52 @@ export function addBusinessDays(day: number, n: number): number {
   return d;
 }
 
+/** Civil date of a day number (Howard Hinnant's algorithm, no Date objects: the hot path). */
+function civil(day: number): [number, number, number] {
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+/** Day number of a civil date; months outside 1..12 carry into the year. */
+export function dayOf(y: number, m: number, d: number): number {
+  const yy = y + Math.floor((m - 1) / 12);
+  const mm = ((((m - 1) % 12) + 12) % 12) + 1;
+  const y2 = mm <= 2 ? yy - 1 : yy;
+  const era = Math.floor(y2 / 400);
+  const yoe = y2 - era * 400;
+  const doy = Math.floor((153 * (mm > 2 ? mm - 3 : mm + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return MONTH_DAYS[m - 1]!;
+}
+
+/** Same day of month `months` later, clipped to the month's end. */
 export function addMonths(day: number, months: number): number {
-  const dt = new Date(day * MS_PER_DAY);
-  const y = dt.getUTCFullYear();
-  const m = dt.getUTCMonth() + months;
-  const d = dt.getUTCDate();
-  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return Math.round(Date.UTC(y, m, Math.min(d, last)) / MS_PER_DAY);
+  const [y, m, d] = civil(day);
+  const total = m - 1 + months;
+  const ny = y + Math.floor(total / 12);
+  const nm = (((total % 12) + 12) % 12) + 1;
+  return dayOf(ny, nm, Math.min(d, daysInMonth(ny, nm)));
 }
 
 export function yearOf(day: number): number {
-  return new Date(day * MS_PER_DAY).getUTCFullYear();
+  return civil(day)[0];
 }
 
 /** Year, month (1-12), day of month. */
 export function ymd(day: number): [number, number, number] {
-  const dt = new Date(day * MS_PER_DAY);
-  return [dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate()];
-}
-
-export function dayOf(y: number, m: number, d: number): number {
-  return Math.round(Date.UTC(y, m - 1, d) / MS_PER_DAY);
+  return civil(day);
 }

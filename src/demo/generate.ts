@@ -50,9 +50,9 @@ const RATE_PRODUCTS = new Set(['Interest Rate Swap', 'OIS', 'Cross Currency Swap
 
 /** Median notional in USD by product (lognormal around it, with a heavy tail). */
 const MEDIAN_NOTIONAL: Record<string, number> = {
-  'Interest Rate Swap': 30e6, OIS: 50e6, 'Cross Currency Swap': 40e6, FRA: 80e6, Swaption: 40e6, 'Cap/Floor': 25e6,
-  'CDS Single Name': 10e6, 'CDS Index': 50e6, 'FX Forward': 15e6, 'FX Swap': 40e6, 'FX Option': 20e6, NDF: 10e6,
-  'Equity Swap': 20e6, 'Equity Option': 10e6, 'Commodity Swap': 10e6, 'Commodity Option': 8e6,
+  'Interest Rate Swap': 20e6, OIS: 30e6, 'Cross Currency Swap': 25e6, FRA: 40e6, Swaption: 25e6, 'Cap/Floor': 15e6,
+  'CDS Single Name': 8e6, 'CDS Index': 25e6, 'FX Forward': 10e6, 'FX Swap': 25e6, 'FX Option': 12e6, NDF: 8e6,
+  'Equity Swap': 12e6, 'Equity Option': 6e6, 'Commodity Swap': 8e6, 'Commodity Option': 5e6,
 };
 
 /** Tenor in months (fractions are weeks). */
@@ -118,7 +118,7 @@ const PLATFORM: Record<string, Weighted<string>> = {
   Credit: new Weighted([['DTCC', 85], ['MarkitWire', 10], ['Paper', 5]]),
   FX: new Weighted([['SWIFT', 90], ['Paper', 6], ['DTCC', 4]]),
   Equity: new Weighted([['MarkitWire', 50], ['DTCC', 30], ['Paper', 20]]),
-  Commodity: new Weighted([['MarkitWire', 40], ['DTCC', 20], ['Paper', 40]]),
+  Commodity: new Weighted([['MarkitWire', 50], ['DTCC', 25], ['Paper', 25]]),
 };
 const OPS_TEAM: Record<string, string> = { Rates: 'Rates Ops', Credit: 'Credit Ops', FX: 'FX Ops', Equity: 'Equity Ops', Commodity: 'Equity Ops' };
 
@@ -221,6 +221,98 @@ class Buffers {
   }
 }
 
+/** Writes one trade's cash flows: status, method, fails, and what netting and exceptions see. */
+class CashFlows {
+  settlementId = 0;
+  tradeId = 0;
+  tradeRef = '';
+  tradeDay = 0;
+  cpty!: Counterparty;
+  product = '';
+  cleared = false;
+  cancelledTrade = false;
+  limit = 0;
+  emitted = 0;
+
+  constructor(
+    private readonly rng: Prng,
+    private readonly asOfDay: number,
+    private readonly out: Buffers,
+    private readonly netting: Map<string, NettingAgg>,
+    private readonly missingSsi: Map<number, number>,
+    private readonly exceptions: ExceptionRec[],
+  ) {}
+
+  begin(tradeId: number, tradeRef: string, tradeDay: number, cpty: Counterparty, product: string, cleared: boolean, cancelled: boolean, limit: number): void {
+    this.tradeId = tradeId;
+    this.tradeRef = tradeRef;
+    this.tradeDay = tradeDay;
+    this.cpty = cpty;
+    this.product = product;
+    this.cleared = cleared;
+    this.cancelledTrade = cancelled;
+    this.limit = limit;
+    this.emitted = 0;
+  }
+
+  emit(type: string, day: number, fccy: string, amount: number, dir: string): void {
+    const { rng, asOfDay, cpty, cancelledTrade, product, tradeId, tradeRef } = this;
+    if (cancelledTrade && this.emitted > 0) return;
+    if (day > this.limit || day < this.tradeDay) return;
+    if (cancelledTrade && rng.chance(0.6)) return;
+    this.emitted++;
+    const amt = round2(amount);
+    if (amt <= 0) return;
+    const amtUsd = round2(amt * USD_PER_UNIT[fccy]!);
+    let method: string;
+    if (this.cleared) method = 'CCP';
+    else if ((type === 'Principal' || type === 'Final Exchange') && (product === 'FX Forward' || product === 'FX Swap')) method = 'CLS';
+    else method = cpty.hasNettingAgreement && rng.chance(0.85) ? 'Netted' : 'SWIFT';
+    let sstatus: string;
+    let settled: number | null = null;
+    let fail: string | null = null;
+    if (cancelledTrade || rng.chance(0.004)) sstatus = 'Cancelled';
+    else if (day > asOfDay) sstatus = 'Pending';
+    else {
+      const failP = 0.008 * cpty.failMult * (day === asOfDay ? 0.5 : 1);
+      if (rng.chance(failP)) {
+        sstatus = 'Failed';
+        fail = (cpty.failMult > 1 ? FAIL_REASON_PRONE : FAIL_REASON).sample(rng);
+      } else if (day === asOfDay && rng.chance(0.45)) {
+        sstatus = 'Pending';
+      } else {
+        sstatus = 'Settled';
+        settled = rng.chance(0.04) ? Math.min(asOfDay, addBusinessDays(day, rng.int(1, 3))) : day;
+      }
+    }
+    this.settlementId++;
+    this.out.push('settlements', [
+      this.settlementId, tradeId, cpty.id, type, isoDate(day), fccy, amt, amtUsd, dir, method, sstatus, settled === null ? null : isoDate(settled), fail,
+    ]);
+    if (method === 'Netted' && sstatus !== 'Cancelled' && day >= asOfDay - NETTING_BACK_DAYS && day <= asOfDay + NETTING_FORWARD_DAYS) {
+      const key = `${day}|${cpty.id}|${fccy}`;
+      let agg = this.netting.get(key);
+      if (!agg) this.netting.set(key, (agg = { cptyId: cpty.id, ccy: fccy, day, count: 0, pay: 0, receive: 0 }));
+      agg.count++;
+      if (dir === 'Pay') agg.pay += amt;
+      else agg.receive += amt;
+    }
+    if (sstatus === 'Failed') {
+      if (fail === 'Missing SSI') this.missingSsi.set(cpty.id, Math.max(this.missingSsi.get(cpty.id) ?? 0, day));
+      if (rng.chance(0.7)) {
+        const raised = Math.min(asOfDay, day + (rng.chance(0.3) ? 1 : 0));
+        const o = exceptionOutcome(rng, raised, asOfDay);
+        this.exceptions.push({
+          tradeId, cptyId: cpty.id, type: 'Settlement Fail', severity: severityFor(amtUsd, rng), status: o.status, team: 'Settlements',
+          raised, resolved: o.resolved, amountUsd: amtUsd,
+          description: `Failed ${dir.toLowerCase()} of ${fccy} ${money(amt)} value ${isoDate(day)} (${fail}) on ${tradeRef}`,
+        });
+      }
+    }
+
+  }
+}
+
 /** Number of trades per day over the history window: business days, denser towards the as-of date. */
 function tradesPerDay(rng: Prng, n: number, asOfDay: number): { start: number; counts: Int32Array } {
   const start = asOfDay - HISTORY_DAYS;
@@ -293,8 +385,9 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
   const { start, counts } = tradesPerDay(rng, opts.trades, asOfDay);
 
   let tradeId = 0;
-  let settlementId = 0;
-  const seqByYear = new Map<number, number>();
+  const flows = new CashFlows(rng, asOfDay, out, netting, missingSsi, exceptions);
+  let seqYear = 0;
+  let seq = 0;
   const times: number[] = [];
 
   const flushChunk = async (): Promise<void> => {
@@ -316,8 +409,11 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
 
     for (let k = 0; k < n; k++) {
       tradeId++;
-      const seq = (seqByYear.get(year) ?? 0) + 1;
-      seqByYear.set(year, seq);
+      if (year !== seqYear) {
+        seqYear = year;
+        seq = 0;
+      }
+      seq++;
       const tradeRef = `OTC-${year}-${String(seq).padStart(7, '0')}`;
       const book = bookPick.sample(rng);
       const ac = book.assetClass;
@@ -333,9 +429,9 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
       const usdRate = USD_PER_UNIT[ccy]!;
 
       // Notional: lognormal with a heavy tail, rounded the way traders quote it.
-      let usd = MEDIAN_NOTIONAL[product]! * Math.exp(1.05 * rng.normal()) * (0.6 + 0.8 * cpty.size);
-      if (rng.chance(0.02)) usd *= 3 + 9 * rng.next();
-      usd = Math.min(Math.max(usd, 250_000), 5e9);
+      let usd = MEDIAN_NOTIONAL[product]! * Math.exp(0.95 * rng.normal()) * (0.6 + 0.8 * cpty.size);
+      if (rng.chance(0.015)) usd *= 3 + 12 * rng.next();
+      usd = Math.min(Math.max(usd, 250_000), 3e9);
       const raw = usd / usdRate;
       const step = Math.pow(10, Math.floor(Math.log10(raw)) - (rng.chance(0.3) ? 2 : 1));
       const notional = Math.max(step, Math.round(raw / step) * step);
@@ -449,73 +545,18 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
         }
       }
 
+      const cancelledTrade = status === 'Cancelled';
       // Cash flows from the bank's side, up to a few weeks after the as-of date.
       const horizon = asOfDay + SETTLEMENT_HORIZON_DAYS;
-      const limit = Math.min(status === 'Live' || status === 'Matured' ? maturity : endDay, horizon);
+      const limit = cancelledTrade ? horizon : Math.min(status === 'Live' || status === 'Matured' ? maturity : endDay, horizon);
       const payFirst = direction === 'Pay' || direction === 'Buy';
-      const cancelledTrade = status === 'Cancelled';
-      let emitted = 0;
-      const flow = (type: string, day: number, fccy: string, amount: number, dir: string): void => {
-        if (cancelledTrade && emitted > 0) return;
-        if (!cancelledTrade && (day > limit || day < tradeDay)) return;
-        if (cancelledTrade && rng.chance(0.6)) return;
-        emitted++;
-        const amt = round2(amount);
-        if (amt <= 0) return;
-        const amtUsd = round2(amt * USD_PER_UNIT[fccy]!);
-        let method: string;
-        if (cleared) method = 'CCP';
-        else if ((type === 'Principal' || type === 'Final Exchange') && (product === 'FX Forward' || product === 'FX Swap')) method = 'CLS';
-        else method = cpty.hasNettingAgreement && rng.chance(0.85) ? 'Netted' : 'SWIFT';
-        let sstatus: string;
-        let settled: number | null = null;
-        let fail: string | null = null;
-        if (cancelledTrade || rng.chance(0.004)) sstatus = 'Cancelled';
-        else if (day > asOfDay) sstatus = 'Pending';
-        else {
-          const failP = 0.015 * cpty.failMult * (day === asOfDay ? 0.5 : 1);
-          if (rng.chance(failP)) {
-            sstatus = 'Failed';
-            fail = (cpty.failMult > 1 ? FAIL_REASON_PRONE : FAIL_REASON).sample(rng);
-          } else if (day === asOfDay && rng.chance(0.45)) {
-            sstatus = 'Pending';
-          } else {
-            sstatus = 'Settled';
-            settled = rng.chance(0.04) ? Math.min(asOfDay, addBusinessDays(day, rng.int(1, 3))) : day;
-          }
-        }
-        settlementId++;
-        out.push('settlements', [
-          settlementId, tradeId, cpty.id, type, isoDate(day), fccy, amt, amtUsd, dir, method, sstatus, settled === null ? null : isoDate(settled), fail,
-        ]);
-        if (method === 'Netted' && sstatus !== 'Cancelled' && day >= asOfDay - NETTING_BACK_DAYS && day <= asOfDay + NETTING_FORWARD_DAYS) {
-          const key = `${day}|${cpty.id}|${fccy}`;
-          let agg = netting.get(key);
-          if (!agg) netting.set(key, (agg = { cptyId: cpty.id, ccy: fccy, day, count: 0, pay: 0, receive: 0 }));
-          agg.count++;
-          if (dir === 'Pay') agg.pay += amt;
-          else agg.receive += amt;
-        }
-        if (sstatus === 'Failed') {
-          if (fail === 'Missing SSI') missingSsi.set(cpty.id, Math.max(missingSsi.get(cpty.id) ?? 0, day));
-          if (rng.chance(0.7)) {
-            const raised = Math.min(asOfDay, day + (rng.chance(0.3) ? 1 : 0));
-            const o = exceptionOutcome(rng, raised, asOfDay);
-            exceptions.push({
-              tradeId, cptyId: cpty.id, type: 'Settlement Fail', severity: severityFor(amtUsd, rng), status: o.status, team: 'Settlements',
-              raised, resolved: o.resolved, amountUsd: amtUsd,
-              description: `Failed ${dir.toLowerCase()} of ${fccy} ${money(amt)} value ${isoDate(day)} (${fail}) on ${tradeRef}`,
-            });
-          }
-        }
-      };
-
+      flows.begin(tradeId, tradeRef, tradeDay, cpty, product, cleared, cancelledTrade, limit);
+      const flow = flows;
       const other = ccy === 'USD' ? (rng.chance(0.6) ? 'EUR' : rng.pick(['JPY', 'GBP', 'CAD', 'AUD'])) : 'USD';
       const otherAmount = (notional * usdRate) / USD_PER_UNIT[other]!;
       const pay = payFirst ? 'Pay' : 'Receive';
       const recv = payFirst ? 'Receive' : 'Pay';
-      const randDir = (bias: number): string => (rng.chance(bias) ? pay : recv);
-      switch (product) {
+            switch (product) {
         case 'Interest Rate Swap':
         case 'OIS':
         case 'Cross Currency Swap':
@@ -523,31 +564,31 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
         case 'Commodity Swap': {
           const freq = product === 'OIS' ? 12 : product === 'Equity Swap' || product === 'Commodity Swap' ? 3 : ccy === 'EUR' ? 12 : 6;
           if (product === 'Cross Currency Swap') {
-            flow('Principal', effective, ccy, notional, recv);
-            flow('Principal', effective, other, otherAmount, pay);
+            flow.emit('Principal', effective, ccy, notional, recv);
+            flow.emit('Principal', effective, other, otherAmount, pay);
           }
-          if (rng.chance(0.05)) flow('Upfront', spot, ccy, notional * 0.002 * (0.2 + rng.next()), randDir(0.5));
+          if (rng.chance(0.05)) flow.emit('Upfront', spot, ccy, notional * 0.002 * (0.2 + rng.next()), (rng.chance(0.5) ? pay : recv));
           const rate = (fixedRate ?? 2) / 100;
           for (let p = 1; ; p++) {
             const d = rollForward(addMonths(effective, p * freq));
             const last = d >= maturity;
             const day = last ? maturity : d;
             if (day > limit) break;
-            flow('Coupon', day, ccy, notional * rate * (freq / 12) * (0.05 + 0.35 * rng.next()), randDir(0.55));
+            flow.emit('Coupon', day, ccy, notional * rate * (freq / 12) * (0.05 + 0.35 * rng.next()), (rng.chance(0.55) ? pay : recv));
             if (last) break;
           }
           if (product === 'Cross Currency Swap') {
-            flow('Final Exchange', maturity, ccy, notional, pay);
-            flow('Final Exchange', maturity, other, otherAmount, recv);
+            flow.emit('Final Exchange', maturity, ccy, notional, pay);
+            flow.emit('Final Exchange', maturity, other, otherAmount, recv);
           }
           break;
         }
         case 'FRA':
-          flow('Coupon', effective, ccy, notional * 0.0025 * (0.1 + 1.5 * rng.next()), randDir(0.5));
+          flow.emit('Coupon', effective, ccy, notional * 0.0025 * (0.1 + 1.5 * rng.next()), (rng.chance(0.5) ? pay : recv));
           break;
         case 'CDS Single Name':
         case 'CDS Index': {
-          flow('Upfront', addBusinessDays(tradeDay, 3), ccy, notional * 0.03 * rng.next(), randDir(0.6));
+          flow.emit('Upfront', addBusinessDays(tradeDay, 3), ccy, notional * 0.03 * rng.next(), (rng.chance(0.6) ? pay : recv));
           const coupon = (fixedRate ?? 1) / 100 / 4;
           // Quarterly coupons on the 20th of March, June, September and December.
           let d = addMonths(tradeDay, 1);
@@ -559,29 +600,29 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
             if (cd < d) cd = Math.round(Date.UTC(dt.getUTCFullYear(), qm + 3, 20) / 86_400_000);
             const day = rollForward(cd);
             if (day > limit || cd > maturity) break;
-            flow('Coupon', day, ccy, notional * coupon, pay);
+            flow.emit('Coupon', day, ccy, notional * coupon, pay);
             d = cd + 1;
           }
           break;
         }
         case 'FX Forward':
-          flow('Principal', maturity, ccy, notional, recv);
-          flow('Principal', maturity, other, otherAmount * (0.98 + 0.04 * rng.next()), pay);
+          flow.emit('Principal', maturity, ccy, notional, recv);
+          flow.emit('Principal', maturity, other, otherAmount * (0.98 + 0.04 * rng.next()), pay);
           break;
         case 'FX Swap':
-          flow('Principal', effective, ccy, notional, recv);
-          flow('Principal', effective, other, otherAmount, pay);
-          flow('Final Exchange', maturity, ccy, notional, pay);
-          flow('Final Exchange', maturity, other, otherAmount * (1 + 0.01 * rng.normal()), recv);
+          flow.emit('Principal', effective, ccy, notional, recv);
+          flow.emit('Principal', effective, other, otherAmount, pay);
+          flow.emit('Final Exchange', maturity, ccy, notional, pay);
+          flow.emit('Final Exchange', maturity, other, otherAmount * (1 + 0.01 * rng.normal()), recv);
           break;
         case 'NDF':
-          flow('Final Exchange', maturity, 'USD', notionalUsd * 0.03 * rng.next(), randDir(0.5));
+          flow.emit('Final Exchange', maturity, 'USD', notionalUsd * 0.03 * rng.next(), (rng.chance(0.5) ? pay : recv));
           break;
         default:
-          if (OPTIONS.has(product)) flow('Premium', addBusinessDays(tradeDay, 2), ccy, notional * (0.003 + 0.03 * rng.next()), payFirst ? 'Pay' : 'Receive');
+          if (OPTIONS.has(product)) flow.emit('Premium', addBusinessDays(tradeDay, 2), ccy, notional * (0.003 + 0.03 * rng.next()), payFirst ? 'Pay' : 'Receive');
       }
-      if (venue === 'Voice' && rng.chance(0.3)) flow('Fee', addBusinessDays(tradeDay, 5), ccy, notional * 0.00005 * (1 + rng.next()), 'Pay');
-      if (status === 'Terminated' || status === 'Novated') flow('Fee', endDay, ccy, notional * 0.01 * (0.1 + rng.next()), randDir(0.5));
+      if (venue === 'Voice' && rng.chance(0.3)) flow.emit('Fee', addBusinessDays(tradeDay, 5), ccy, notional * 0.00005 * (1 + rng.next()), 'Pay');
+      if (status === 'Terminated' || status === 'Novated') flow.emit('Fee', endDay, ccy, notional * 0.01 * (0.1 + rng.next()), (rng.chance(0.5) ? pay : recv));
 
       // Occasional trade-level breaks from reconciliations and trade capture.
       if (!cancelledTrade && rng.chance(0.002)) {
@@ -683,7 +724,7 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
     if (nstatus === 'Agreed') theirs = net;
     else if (nstatus === 'Mismatch') {
       const scale = Math.max(grossPay, grossReceive);
-      let delta = rng.chance(0.6) ? scale * (0.05 + 0.55 * rng.next()) : 10 + 4990 * rng.next();
+      let delta = rng.chance(0.6) ? scale * (0.01 + 0.3 * rng.next()) : 10 + 4990 * rng.next();
       if (rng.chance(0.5)) delta = -delta;
       theirs = round2(net + delta);
       breakAmt = round2(Math.abs(net - theirs));

@@ -63,6 +63,9 @@ const CSA_CCY: Record<string, string> = {
   US: 'USD', CA: 'USD', GB: 'GBP', JP: 'USD', SG: 'USD', AU: 'USD', DE: 'EUR', FR: 'EUR', NL: 'EUR', IE: 'EUR', LU: 'EUR', CH: 'EUR',
 };
 
+/** Legal forms used by funds and partnerships only. */
+const FUND_FORMS = new Set(['LP', 'LLP', 'ICAV', 'SICAV']);
+
 const LEI_CHARS = '0123456789ABCDEFGHIJKLMNPQRSTUVWXYZ';
 
 /** An ISO 17442 LEI: 18 characters and two MOD 97-10 check digits. */
@@ -112,7 +115,8 @@ export function makeCounterparties(rng: Prng, trades: number, asOfDay: number): 
       shortName = `${stem} ${core[0]}`;
       if (attempt > 200) shortName = `${shortName} ${country} ${i + 1}`;
       if (usedShort.has(shortName)) continue;
-      const suffix = sector === 'Sovereign' ? '' : ` ${rng.pick(LEGAL_SUFFIXES[country]!)}`;
+      const forms = LEGAL_SUFFIXES[country]!.filter((f) => FUND_FORMS.has(f) === (sector === 'Hedge Fund' || sector === 'Asset Manager') || (!FUND_FORMS.has(f) && sector !== 'Pension Fund'));
+      const suffix = sector === 'Sovereign' || sector === 'Pension Fund' || forms.length === 0 ? '' : ` ${rng.pick(forms)}`;
       legalName = `${stem} ${core[1]}${suffix}`;
       break;
     }
