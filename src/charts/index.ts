@@ -1,0 +1,5 @@
+export type { ChartKind, ChartSpec, ChartData, ColumnKind } from './types.js';
+export { chooseChart, switchChart, asksForShares, MAX_PIE_SLICES, MAX_BAR_CATEGORIES } from './choose.js';
+export { classifyColumn, toNumber } from './classify.js';
+export { buildChartOption, formatCell, formatNumber, labelOf, compact, PALETTE, type ChartOption } from './option.js';
+export { renderChartSvg } from './svg.js';
