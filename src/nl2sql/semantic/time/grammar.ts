@@ -100,6 +100,7 @@ export function parseNumber(s: string): number | undefined {
   const t = s.trim().toLowerCase();
   if (/^\d+$/.test(t)) return Number(t);
   if (t === 'a' || t === 'an') return 1;
+  if (/^couple(\s+of)?$/.test(t)) return 2;
   if (t in UNITS) return UNITS[t];
   const m = /^([a-z]+)(?:[- ]([a-z]+))?$/.exec(t);
   if (m && m[1] in TENS) {
@@ -314,7 +315,7 @@ const ATOMS: Atom[] = [
   },
   {
     name: 'business-day',
-    src: '(?:the\\s+)?(next|following|coming|previous|prior|last|preceding)\\s+(?:business|working)\\s+day\\b',
+    src: '(?:the\\s+)?(next|following|coming|previous|prior|last|preceding)\\s+(?:business|working|trading|banking)\\s+day\\b',
     resolve(m, c) {
       const fwd = /^(next|following|coming)$/i.test(m[1]);
       return { range: single(fwd ? nextBusinessDay(c.today) : previousBusinessDay(c.today)), explicitYear: false };
@@ -598,7 +599,7 @@ function rollingRange(dir: string, n: number, unitText: string, kindText: string
   if (n <= 0 || n > 3660) return null;
   const fwd = /^(next|coming|following)$/i.test(dir);
   const unit = unitText.toLowerCase().replace(/s$/, '');
-  const business = !!kindText && /business|working/i.test(kindText);
+  const business = !!kindText && /business|working|trading|banking/i.test(kindText);
   if (business) {
     if (unit !== 'day') return null;
     if (fwd) return { from: nextBusinessDay(today), to: addBusinessDays(today, n) };
@@ -628,7 +629,7 @@ function ageBound(n: number, unitText: string, strict: boolean, today: string): 
   const unit = unitText.toLowerCase().replace(/s$/, '');
   let limit: string;
   if (unit === 'day') limit = addDays(today, -n);
-  else if (unit === 'business day' || unit === 'working day') limit = addBusinessDays(today, -n);
+  else if (/^(business|working|trading|banking) day$/.test(unit)) limit = addBusinessDays(today, -n);
   else if (unit === 'week') limit = addDays(today, -7 * n);
   else if (unit === 'month') limit = addMonths(today, -n);
   else if (unit === 'year') limit = addMonths(today, -12 * n);
@@ -636,7 +637,7 @@ function ageBound(n: number, unitText: string, strict: boolean, today: string): 
   return strict ? addDays(limit, -1) : limit;
 }
 
-const AGE_UNIT = '((?:business\\s+|working\\s+)?days?|weeks?|months?|years?)';
+const AGE_UNIT = '((?:business\\s+|working\\s+|trading\\s+|banking\\s+)?days?|weeks?|months?|years?)';
 const normUnit = (u: string): string => u.toLowerCase().replace(/\s+/g, ' ');
 
 function bucketOf(word: string): TimeBucket | undefined {
@@ -654,7 +655,8 @@ const RULES: Rule[] = [
   rule('bucket-adverb', '(daily|weekly|monthly|quarterly|yearly|annually|annual)', (m) => ({ bucket: bucketOf(m[1]) })),
   rule(
     'bucket-per',
-    '(?:per|by|each|every|for\\s+each|broken\\s+down\\s+by|grouped\\s+by|split\\s+by)\\s+(?:calendar\\s+)?(day|week|month|quarter|year)',
+    // not "by day of week" / "by month of maturity"-style groupings on a part of a date
+    '(?:per|by|each|every|for\\s+each|broken\\s+down\\s+by|grouped\\s+by|split\\s+by)\\s+(?:calendar\\s+)?(day|week|month|quarter|year)(?!\\s+of\\s+(?:the\\s+)?(?:week|month|year|quarter)\\b)',
     (m) => ({ bucket: bucketOf(m[1]) }),
   ),
   rule(
@@ -750,23 +752,23 @@ const RULES: Rule[] = [
   // --- rolling windows ---
   rule(
     'rolling-n',
-    `${PREP}(?:the\\s+)?(last|past|previous|prior|trailing|recent|next|coming|following|upcoming)\\s+(${NUM})\\s+(calendar\\s+|business\\s+|working\\s+)?(days?|weeks?|fortnights?|months?|years?)`,
+    `${PREP}(?:(?:the|a)\\s+)?(last|past|previous|prior|trailing|rolling|recent|next|coming|following|upcoming)\\s+(${NUM}|couple(?:\\s+of)?)\\s+(calendar\\s+|business\\s+|working\\s+|trading\\s+|banking\\s+)?(days?|weeks?|fortnights?|months?|years?)`,
     (m, today) => {
       const n = parseNumber(m[2]);
       if (n === undefined || /^an?$/i.test(m[2])) return null;
-      const r = rollingRange(m[1].replace(/^(trailing|recent)$/i, 'last').replace(/^upcoming$/i, 'next'), n, m[4], m[3], today);
+      const r = rollingRange(m[1].replace(/^(trailing|rolling|recent)$/i, 'last').replace(/^upcoming$/i, 'next'), n, m[4], m[3], today);
       return r ? { range: r } : null;
     },
   ),
   rule(
     'rolling-1',
-    `${PREP}(?:the\\s+)?(past|trailing|next|coming|following)\\s+(week|fortnight|month|year|(?:business|working)\\s+week)`,
+    `${PREP}(?:the\\s+)?(past|trailing|rolling|next|coming|following)\\s+(week|fortnight|month|year|(?:business|working)\\s+week)`,
     (m, today) => {
       // "the past week" = rolling 7 days ending today ("last week" is the calendar week, an atom).
       const dir = m[1].toLowerCase();
       if (/^(next|coming|following)$/.test(dir) && !/fortnight/i.test(m[2])) return null; // "next week" = calendar week (atom)
       const unit = m[2].toLowerCase();
-      const d = dir === 'past' || dir === 'trailing' ? 'last' : 'next';
+      const d = dir === 'past' || dir === 'trailing' || dir === 'rolling' ? 'last' : 'next';
       const r = /business|working/.test(unit) ? rollingRange(d, 5, 'days', 'business', today) : rollingRange(d, 1, unit, undefined, today);
       return r ? { range: r } : null;
     },

@@ -196,7 +196,15 @@ const CASES: Array<[string, string, Exp[]]> = [
   [LEAP, 'payments in the next 1 month', [r('in the next 1 month', '2024-03-01', '2024-03-29')]],
   [AFTERLEAP, 'fails in the last 7 days', [r('in the last 7 days', '2024-02-24', AFTERLEAP)]],
   [AFTERLEAP, 'fails in the last 1 month', [r('in the last 1 month', '2024-02-02', AFTERLEAP)]],
+  [FRI, 'fails over a rolling 12 months', [r('over a rolling 12 months', '2025-11-21', FRI)]],
+  [FRI, 'fails in the last couple of days', [r('in the last couple of days', '2026-11-19', FRI)]],
+  [FRI, 'fails in the past couple of weeks', [r('in the past couple of weeks', '2026-11-07', FRI)]],
+  [FRI, 'a couple of trades', []],
   // --- business days ---
+  [FRI, 'payments on the next trading day', [d('on the next trading day', '2026-11-23')]],
+  [FRI, 'fails in the last 10 trading days', [r('in the last 10 trading days', '2026-11-09', FRI)]],
+  [FRI, 'fails older than 3 trading days', [age('older than 3 trading days', '2026-11-16')]],
+  [MON, 'fails older than 3 business days', [age('older than 3 business days', '2026-11-10')]],
   [FRI, 'payments on the next business day', [d('on the next business day', '2026-11-23')]],
   [FRI, 'fails on the previous business day', [d('on the previous business day', '2026-11-19')]],
   [FRI, 'fails on the last working day', [d('on the last working day', '2026-11-19')]],
@@ -291,6 +299,7 @@ const CASES: Array<[string, string, Exp[]]> = [
   // --- buckets ---
   [FRI, 'Open exceptions raised per day this month', [b('per day', 'day'), r('this month', '2026-11-01', FRI)]],
   [FRI, 'fails by day', [b('by day', 'day')]],
+  [FRI, 'fails by day of week', []],
   [FRI, 'fails each day', [b('each day', 'day')]],
   [FRI, 'fails day by day', [b('day by day', 'day')]],
   [FRI, 'fails per week', [b('per week', 'week')]],
