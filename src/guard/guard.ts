@@ -31,7 +31,7 @@ async function judge(sql: string, rules: GuardDialectRules, policy: GuardPolicy)
   const names = resolveNames(statements[0]!, rules, policy.allowedTables);
   if (names.reason) return { ok: false, reason: names.reason };
 
-  const second = await rules.secondOpinion?.(single.text);
+  const second = await rules.secondOpinion?.(single.text, { tables: names.tables });
   if (second) return { ok: false, reason: second };
 
   const query = (statements[0] as JsonObject).Query;

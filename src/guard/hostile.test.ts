@@ -184,6 +184,9 @@ const HAND_WRITTEN: Record<GuardDialect, string[]> = {
     'INSERT INTO trades SELECT * FROM trades',
     'CREATE TABLE x AS SELECT * FROM trades',
     'SELECT * FROM trades; ATTACH DATABASE \'/tmp/x\' AS x',
+    'SELECT "COUNT"(trade_id) FROM trades',
+    'SELECT * FROM "SQLITE_MASTER"',
+    'SELECT * FROM [sqlite_master]',
   ],
   postgres: [
     'WITH x AS (DELETE FROM trades RETURNING *) SELECT * FROM x',
@@ -212,6 +215,12 @@ const HAND_WRITTEN: Record<GuardDialect, string[]> = {
     'TABLE trades',
     'SELEC * FORM trades',
     "SELECT U&'\\0041' ; DELETE FROM trades",
+    'SELECT "COUNT"(trade_id) FROM trades',
+    'SELECT * FROM ONLY pg_shadow',
+    'SELECT * FROM ONLY trades',
+    'SELECT * FROM U&"\\0070g_shadow"',
+    'SELECT * FROM trades t, LATERAL pg_sleep(1)',
+    'SELECT ROW(1, 2)',
   ],
   mssql: [
     'SELECT * INTO #stolen FROM trades',
@@ -241,6 +250,11 @@ const HAND_WRITTEN: Record<GuardDialect, string[]> = {
     "SELECT * FROM trades LIMIT 10",
     'SELEC * FORM trades',
     'GO',
+    'SELECT "COUNT"(trade_id) FROM trades',
+    'SELECT NEXT VALUE FOR dbo.seq',
+    'SELECT * FROM trades (TABLOCKX)',
+    'SELECT * FROM trades FOR BROWSE',
+    'SELECT {fn user()}',
   ],
 };
 

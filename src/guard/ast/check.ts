@@ -113,6 +113,8 @@ function checkFunction(f: JsonObject, rules: GuardDialectRules): void {
   if (!parts || parts.length !== 1) {
     refuse(`The function ${parts ? parts.join('.') : '(unnamed)'} is not allowed: only plain, unqualified functions from the allow-list can be called.`);
   }
+  const quoted = arrayOf(f.name).some((p) => isObject(p) && isObject(p.Identifier) && typeof p.Identifier.quote_style === 'string');
+  if (quoted) refuse(`The function "${parts![0]}" is written as a quoted name; call functions by their plain name.`);
   const name = parts![0]!.toLowerCase();
   if (!COMMON_FUNCTIONS.has(name) && !rules.functions.has(name)) refuse(`The function ${parts![0]} is not allowed in ${rules.displayName} queries.`);
 }

@@ -29,6 +29,11 @@ describe('libpg-query second opinion (layer 3, alone)', () => {
     expect(await postgresSecondOpinion('SELECT * FROM generate_series(1, 2)', allowAll)).toMatch(/Table-valued/);
   });
 
+  it('refuses when the two parsers disagree about the tables read', async () => {
+    expect(await postgresSecondOpinion('SELECT * FROM ONLY t', allowAll, ['only'])).toMatch(/disagree/);
+    expect(await postgresSecondOpinion('WITH x AS (SELECT a FROM t) SELECT * FROM x', allowAll, ['t'])).toBeUndefined();
+  });
+
   it('refuses what it cannot parse', async () => {
     expect(await postgresSecondOpinion('SELEC 1', allowAll)).toMatch(/could not be parsed/);
   });

@@ -10,7 +10,7 @@ class Refusal extends Error {}
  * locking clause, a function outside the allow-list or a system catalog.
  * Returns a reason to refuse, or undefined.
  */
-export async function postgresSecondOpinion(sql: string, isAllowedFunction: (name: string) => boolean): Promise<string | undefined> {
+export async function postgresSecondOpinion(sql: string, isAllowedFunction: (name: string) => boolean, expectedTables?: readonly string[]): Promise<string | undefined> {
   loaded ??= loadModule();
   await loaded;
   let tree: { stmts?: Array<{ stmt?: Record<string, unknown> }> };
@@ -23,18 +23,32 @@ export async function postgresSecondOpinion(sql: string, isAllowedFunction: (nam
   if (stmts.length !== 1) return 'PostgreSQL reads the text as more than one statement; only a single query is accepted.';
   const kind = Object.keys(stmts[0]!.stmt ?? {})[0];
   if (kind !== 'SelectStmt') return `PostgreSQL reads the text as ${(kind ?? 'an unknown statement').replace(/Stmt$/, '').toUpperCase()}; only a read query (SELECT) is accepted.`;
+  const seen = { tables: new Set<string>(), ctes: new Set<string>() };
   try {
-    walk(stmts[0]!.stmt, isAllowedFunction);
+    walk(stmts[0]!.stmt, isAllowedFunction, seen);
   } catch (e) {
     if (e instanceof Refusal) return e.message;
     throw e;
   }
+  if (expectedTables) {
+    // Both parsers must agree on which tables are read (CTE names are not tables).
+    const mine = [...seen.tables].filter((t) => t.includes('.') || !seen.ctes.has(t)).sort();
+    const theirs = [...new Set(expectedTables)].sort();
+    if (mine.join(',') !== theirs.join(',')) {
+      return `The two SQL parsers disagree about which tables the query reads (${mine.join(', ') || 'none'} / ${theirs.join(', ') || 'none'}); write it more plainly.`;
+    }
+  }
   return undefined;
 }
 
-function walk(node: unknown, isAllowedFunction: (name: string) => boolean): void {
+interface Seen {
+  tables: Set<string>;
+  ctes: Set<string>;
+}
+
+function walk(node: unknown, isAllowedFunction: (name: string) => boolean, seen: Seen): void {
   if (Array.isArray(node)) {
-    for (const n of node) walk(n, isAllowedFunction);
+    for (const n of node) walk(n, isAllowedFunction, seen);
     return;
   }
   if (typeof node !== 'object' || node === null) return;
@@ -51,7 +65,8 @@ function walk(node: unknown, isAllowedFunction: (name: string) => boolean): void
       const name = names.join('.');
       // pg_catalog.x is how PostgreSQL itself spells the SQL-standard forms (EXTRACT, SUBSTRING …).
       const sqlSyntax = names.length === 2 && names[0] === 'pg_catalog' && (value as { funcformat?: string }).funcformat === 'COERCE_SQL_SYNTAX';
-      const bare = sqlSyntax ? names[1]!.toLowerCase() : names.length === 1 ? names[0]!.toLowerCase() : undefined;
+      // PostgreSQL folds plain names to lower case: a name that is not lower case was quoted.
+      const bare = sqlSyntax ? names[1]! : names.length === 1 && names[0] === names[0]!.toLowerCase() ? names[0] : undefined;
       if (bare === undefined || !(isAllowedFunction(bare) || (sqlSyntax && SQL_SYNTAX.has(bare)))) throw new Refusal(`The function ${name} is not allowed in PostgreSQL queries.`);
     }
     if (key === 'RangeVar' || key === 'relation') {
@@ -61,7 +76,15 @@ function walk(node: unknown, isAllowedFunction: (name: string) => boolean): void
       }
     }
     if (key === 'RangeFunction') throw new Refusal('Table-valued functions are not allowed in FROM; only tables, views and subqueries can be read.');
-    walk(value, isAllowedFunction);
+    if (key === 'RangeVar' && typeof value === 'object' && value !== null) {
+      const rv = value as { schemaname?: string; relname?: string };
+      seen.tables.add([rv.schemaname, rv.relname].filter(Boolean).join('.').toLowerCase());
+    }
+    if (key === 'CommonTableExpr' && typeof value === 'object' && value !== null) {
+      const name = (value as { ctename?: string }).ctename;
+      if (name) seen.ctes.add(name.toLowerCase());
+    }
+    walk(value, isAllowedFunction, seen);
   }
 }
 

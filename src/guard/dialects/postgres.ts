@@ -33,6 +33,6 @@ export const postgresRules: GuardDialectRules = {
     if (t) return "A plain '…' string holds a backslash, which PostgreSQL reads differently depending on server settings; write it as E'…'.";
     return undefined;
   },
-  secondOpinion: (sql) => postgresSecondOpinion(sql, (name) => COMMON_FUNCTIONS.has(name) || functions.has(name)),
+  secondOpinion: (sql, first) => postgresSecondOpinion(sql, (name) => COMMON_FUNCTIONS.has(name) || functions.has(name), first.tables),
   rowCap: limitRowCap,
 };

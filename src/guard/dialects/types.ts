@@ -37,6 +37,6 @@ export interface GuardDialectRules {
   /** A reason when the tokens hold something this dialect's server could read differently. */
   lexicalCheck?(tokens: readonly Token[]): string | undefined;
   /** A second parser's opinion (PostgreSQL: libpg-query); a reason to refuse, or undefined. */
-  secondOpinion?(sql: string): Promise<string | undefined>;
+  secondOpinion?(sql: string, firstOpinion: { tables: readonly string[] }): Promise<string | undefined>;
   readonly rowCap: RowCapStrategy;
 }
