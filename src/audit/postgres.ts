@@ -28,7 +28,7 @@ CREATE INDEX IF NOT EXISTS audit_records_ts ON audit_records (ts);
 CREATE INDEX IF NOT EXISTS audit_records_actor_ts ON audit_records (actor, ts);
 CREATE INDEX IF NOT EXISTS audit_records_kind_ts ON audit_records (kind, ts);
 CREATE INDEX IF NOT EXISTS audit_records_correlation ON audit_records (correlation_id);
-CREATE OR REPLACE FUNCTION otc_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION otc_audit_append_only() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
 BEGIN
   RAISE EXCEPTION 'audit records are append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END
@@ -38,6 +38,29 @@ CREATE OR REPLACE TRIGGER audit_records_no_change BEFORE UPDATE OR DELETE ON aud
 CREATE OR REPLACE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
   FOR EACH STATEMENT EXECUTE FUNCTION otc_audit_append_only();
 CREATE TABLE IF NOT EXISTS audit_meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE OR REPLACE FUNCTION otc_audit_head_forward() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+DECLARE o jsonb; n jsonb;
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    IF OLD.key = 'head' THEN
+      RAISE EXCEPTION 'the audit head anchor cannot be deleted' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN OLD;
+  END IF;
+  IF OLD.key <> 'head' THEN RETURN NEW; END IF;
+  o := OLD.value::jsonb;
+  n := NEW.value::jsonb;
+  IF NEW.key <> 'head' OR (n->>'seq')::bigint IS DISTINCT FROM (o->>'seq')::bigint + 1
+     OR NOT EXISTS (SELECT 1 FROM audit_records r WHERE r.seq = (n->>'seq')::bigint AND r.id = n->>'id' AND r.hash = n->>'hash') THEN
+    RAISE EXCEPTION 'the audit head anchor only moves forward, one appended record at a time' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END
+$fn$;
+CREATE OR REPLACE TRIGGER audit_meta_head_guard BEFORE UPDATE OR DELETE ON audit_meta
+  FOR EACH ROW EXECUTE FUNCTION otc_audit_head_forward();
+CREATE OR REPLACE TRIGGER audit_meta_no_truncate BEFORE TRUNCATE ON audit_meta
+  FOR EACH STATEMENT EXECUTE FUNCTION otc_audit_append_only();
 `;
 
 const SELECT_COLS = ROW_COLUMNS.join(', ');

@@ -34,6 +34,15 @@ BEGIN SELECT RAISE(ABORT, 'audit records are append-only: UPDATE refused'); END;
 CREATE TRIGGER IF NOT EXISTS audit_records_no_delete BEFORE DELETE ON audit_records
 BEGIN SELECT RAISE(ABORT, 'audit records are append-only: DELETE refused'); END;
 CREATE TABLE IF NOT EXISTS audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS audit_meta_head_forward BEFORE UPDATE ON audit_meta
+WHEN OLD.key = 'head' AND (
+  NEW.key IS NOT 'head'
+  OR json_extract(NEW.value, '$.seq') IS NOT json_extract(OLD.value, '$.seq') + 1
+  OR NOT EXISTS (SELECT 1 FROM audit_records r WHERE r.seq = json_extract(NEW.value, '$.seq')
+                 AND r.id = json_extract(NEW.value, '$.id') AND r.hash = json_extract(NEW.value, '$.hash')))
+BEGIN SELECT RAISE(ABORT, 'the audit head anchor only moves forward, one appended record at a time'); END;
+CREATE TRIGGER IF NOT EXISTS audit_meta_head_no_delete BEFORE DELETE ON audit_meta WHEN OLD.key = 'head'
+BEGIN SELECT RAISE(ABORT, 'the audit head anchor cannot be deleted'); END;
 `;
 
 const SELECT_COLS = ROW_COLUMNS.join(', ');

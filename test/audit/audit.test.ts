@@ -55,7 +55,10 @@ const backends: Backend[] = [
       db.pragma('busy_timeout = 5000');
       return {
         async tamper(s) {
-          db.exec('DROP TRIGGER IF EXISTS audit_records_no_update; DROP TRIGGER IF EXISTS audit_records_no_delete;');
+          db.exec(
+            'DROP TRIGGER IF EXISTS audit_records_no_update; DROP TRIGGER IF EXISTS audit_records_no_delete; ' +
+              'DROP TRIGGER IF EXISTS audit_meta_head_forward; DROP TRIGGER IF EXISTS audit_meta_head_no_delete;',
+          );
           db.exec(s);
         },
         async exec(s) {
@@ -95,6 +98,7 @@ const backends: Backend[] = [
       return {
         async tamper(s) {
           await c.query('ALTER TABLE audit_records DISABLE TRIGGER USER');
+          await c.query('ALTER TABLE audit_meta DISABLE TRIGGER USER');
           await c.query(s);
         },
         async exec(s) {
@@ -221,11 +225,15 @@ for (const backend of backends) {
     });
 
     it('the database itself refuses UPDATE and DELETE of records', async () => {
-      await seed(log!);
+      const recs = await seed(log!);
       const db = await rawDb();
       await expect(db.exec(`UPDATE audit_records SET question = 'x' WHERE seq = 3`)).rejects.toThrow(/append-only/);
       await expect(db.exec(`DELETE FROM audit_records WHERE seq = 3`)).rejects.toThrow(/append-only/);
       if (backend.name === 'postgres') await expect(db.exec(`TRUNCATE audit_records`)).rejects.toThrow(/append-only/);
+      // the head anchor moves only forward, to a record that exists, and cannot be deleted
+      await expect(db.exec(`UPDATE audit_meta SET value = '{"seq":49,"id":"${recs[48]!.id}","hash":"${recs[48]!.hash}"}' WHERE key = 'head'`)).rejects.toThrow(/only moves forward/);
+      await expect(db.exec(`UPDATE audit_meta SET value = '{"seq":51,"id":"x","hash":"${'a'.repeat(64)}"}' WHERE key = 'head'`)).rejects.toThrow(/only moves forward/);
+      await expect(db.exec(`DELETE FROM audit_meta WHERE key = 'head'`)).rejects.toThrow(/cannot be deleted/);
       expect(await log!.verify()).toMatchObject({ ok: true, count: 50 });
     });
 
@@ -332,6 +340,13 @@ for (const backend of backends) {
       extra.hash = computeRecordHash(extra);
       await db.insert(fromJson(extra));
       await expectBroken(51, extra.id, /record 51 lies beyond the anchored head \(record 50\)/);
+    });
+
+    it('a deleted head anchor is reported, and appends stop rather than restart the chain', async () => {
+      await seed(log!);
+      await (await rawDb()).tamper(`DELETE FROM audit_meta WHERE key = 'head'`);
+      expect(await log!.verify()).toEqual({ ok: false, count: 0, brokenAt: { seq: 0, id: '', reason: 'the head anchor (audit_meta) is missing or unreadable' } });
+      await expect(log!.append(entry(51))).rejects.toMatchObject({ code: 'OTC_ERR_AUDIT_CORRUPT' });
     });
 
     it('verify({from}) checks the tail and links it to the record before', async () => {

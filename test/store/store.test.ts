@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTempPgDatabase, postgresAvailable, type TempPgDatabase } from '../support/services.js';
 import { appliedMigrations, openStore, type Store } from '../../src/store/index.js';
-import { migrations } from '../../src/store/migrations/index.js';
+import { Migrator } from 'kysely';
+import { migrationProvider, migrations } from '../../src/store/migrations/index.js';
 
 interface Backend {
   name: 'sqlite' | 'postgres';
@@ -81,6 +82,9 @@ for (const backend of backends) {
       await store!.close();
       store = await openStore(url);
       expect(await appliedMigrations(store!)).toEqual(Object.keys(migrations));
+      const again = await new Migrator({ db: store!.db, provider: migrationProvider }).migrateToLatest();
+      expect(again.error).toBeUndefined();
+      expect(again.results).toEqual([]);
       const meta = await store!.db.selectFrom('app_meta').selectAll().execute();
       expect(meta).toEqual([{ key: 'k', value: 'v' }]);
     });
