@@ -1,0 +1,179 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AuditEntry } from '../audit/index.js';
+import type { StoreSchema, UserRow } from '../store/index.js';
+import { badCredentials, badUser, userExists } from './errors.js';
+import type { AuthUser, Credentials, IdentityProvider } from './identity.js';
+import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
+import { isRole, type Role } from './roles.js';
+
+export interface AuthOptions {
+  db: Kysely<StoreSchema>;
+  /** Where sign-ins and user changes are recorded. */
+  audit?: { append(entry: AuditEntry): Promise<unknown> };
+  /** Session lifetime in milliseconds (default 12 hours). */
+  sessionTtlMs?: number;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+export interface NewUserInput {
+  username: string;
+  password?: string;
+  role: Role;
+  displayName?: string;
+}
+
+export interface SignInResult {
+  user: AuthUser;
+  /** The session token for the cookie. Only its SHA-256 is stored. */
+  token: string;
+  expiresAt: string;
+}
+
+export interface AuthService {
+  readonly local: IdentityProvider;
+  /** Checks the credentials with the provider, audits the attempt (success and failure), opens a session. */
+  signIn(credentials: Credentials, context?: { ip?: string; provider?: IdentityProvider }): Promise<SignInResult>;
+  /** The user of a live session token, or undefined (unknown, expired or disabled user). */
+  userForSession(token: string): Promise<AuthUser | undefined>;
+  signOut(token: string, actor?: string): Promise<void>;
+  listUsers(): Promise<AuthUser[]>;
+  createUser(input: NewUserInput, actor: string): Promise<AuthUser>;
+  /**
+   * Creates the first admin when the store has no user: with `password` (OTC_ADMIN_PASSWORD)
+   * or a generated one, returned once so the caller can print it. Undefined when users exist.
+   */
+  ensureFirstAdmin(password?: string): Promise<{ username: string; password: string; generated: boolean } | undefined>;
+  /** Removes expired sessions; returns how many. */
+  purgeExpiredSessions(): Promise<number>;
+}
+
+const USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
+
+export function toAuthUser(row: UserRow): AuthUser {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    authProvider: row.auth_provider,
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+    lastLoginAt: row.last_login_at,
+  };
+}
+
+export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createAuthService(opts: AuthOptions): AuthService {
+  const { db } = opts;
+  const now = opts.now ?? (() => new Date());
+  const ttl = opts.sessionTtlMs ?? 12 * 3600_000;
+  const audit = async (e: AuditEntry) => {
+    if (opts.audit) await opts.audit.append(e);
+  };
+  // A fixed hash to verify against when the user does not exist, so timing does not tell.
+  let dummyHash: Promise<string> | undefined;
+
+  const local: IdentityProvider = {
+    id: 'local',
+    async authenticate(c) {
+      if (c.kind !== 'password') return undefined;
+      const row = await db.selectFrom('users').selectAll().where('username', '=', c.username).where('auth_provider', '=', 'local').executeTakeFirst();
+      if (!row || !row.password_hash) {
+        dummyHash ??= hashPassword(generatePassword());
+        await verifyPassword(await dummyHash, c.password);
+        return undefined;
+      }
+      if (!(await verifyPassword(row.password_hash, c.password))) return undefined;
+      return toAuthUser(row);
+    },
+  };
+
+  return {
+    local,
+    async signIn(credentials, context = {}) {
+      const provider = context.provider ?? local;
+      const who = credentials.kind === 'password' ? credentials.username : 'oidc';
+      const user = await provider.authenticate(credentials);
+      if (!user || user.disabled) {
+        await audit({ kind: 'sign_in', actor: who, outcome: 'refused', details: { provider: provider.id, reason: user ? 'disabled' : 'bad_credentials', ...(context.ip ? { ip: context.ip } : {}) } });
+        throw badCredentials();
+      }
+      const token = randomBytes(32).toString('base64url');
+      const created = now();
+      const expiresAt = new Date(created.getTime() + ttl).toISOString();
+      await db.insertInto('sessions').values({ id: sessionIdOf(token), user_id: user.id, created_at: created.toISOString(), expires_at: expiresAt, csrf_secret: null }).execute();
+      await db.updateTable('users').set({ last_login_at: created.toISOString() }).where('id', '=', user.id).execute();
+      await audit({ kind: 'sign_in', actor: user.username, outcome: 'ok', details: { provider: provider.id, role: user.role, ...(context.ip ? { ip: context.ip } : {}) } });
+      return { user: { ...user, lastLoginAt: created.toISOString() }, token, expiresAt };
+    },
+
+    async userForSession(token) {
+      if (!token) return undefined;
+      const row = await db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('users')
+        .select('sessions.expires_at as session_expires_at')
+        .where('sessions.id', '=', sessionIdOf(token))
+        .executeTakeFirst();
+      if (!row || row.session_expires_at <= now().toISOString() || row.disabled === 1) return undefined;
+      return toAuthUser(row);
+    },
+
+    async signOut(token, actor) {
+      const r = await db.deleteFrom('sessions').where('id', '=', sessionIdOf(token)).executeTakeFirst();
+      if (actor && Number(r.numDeletedRows) > 0) await audit({ kind: 'sign_out', actor, outcome: 'ok' });
+    },
+
+    async listUsers() {
+      const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
+      return rows.map(toAuthUser);
+    },
+
+    async createUser(input, actor) {
+      const username = input.username.trim();
+      if (!USERNAME_RE.test(username)) throw badUser('A user name has 2 to 64 letters, digits, dots, dashes, underscores or @, and starts with a letter or digit.');
+      if (!isRole(input.role)) throw badUser(`Unknown role "${String(input.role)}" (viewer, analyst, admin or auditor).`);
+      if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) throw badUser(`A password has at least ${MIN_PASSWORD_LENGTH} characters.`);
+      const existing = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+      if (existing) throw userExists(username);
+      const row = {
+        id: randomUUID(),
+        username,
+        display_name: input.displayName?.trim() || null,
+        role: input.role,
+        password_hash: input.password === undefined ? null : await hashPassword(input.password),
+        auth_provider: 'local',
+        external_subject: null,
+        disabled: 0,
+        created_at: now().toISOString(),
+        last_login_at: null,
+      };
+      try {
+        await db.insertInto('users').values(row).execute();
+      } catch (e) {
+        if (/unique|duplicate/i.test((e as Error).message)) throw userExists(username);
+        throw e;
+      }
+      await audit({ kind: 'user_change', actor, outcome: 'ok', details: { action: 'create', username, role: input.role } });
+      return toAuthUser(row as UserRow);
+    },
+
+    async ensureFirstAdmin(password) {
+      const any = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+      if (any) return undefined;
+      const generated = password === undefined;
+      const pw = password ?? generatePassword();
+      await this.createUser({ username: 'admin', password: pw, role: 'admin', displayName: 'Administrator' }, 'system');
+      return { username: 'admin', password: pw, generated };
+    },
+
+    async purgeExpiredSessions() {
+      const r = await db.deleteFrom('sessions').where('expires_at', '<=', now().toISOString()).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+  };
+}
