@@ -580,6 +580,8 @@ interface RuleResult {
   range?: DateRange;
   bucket?: TimeBucket;
   role?: 'age';
+  /** A list of days ("23 and 24 November"): one match per day, offsets relative to the rule's match. */
+  parts?: Array<{ offset: number; length: number; range: Required<DateRange> }>;
 }
 
 interface Rule {
@@ -588,7 +590,7 @@ interface Rule {
   resolve(m: RegExpExecArray, today: string): RuleResult | null;
 }
 
-const PREP = '(?:(?:in|on|for|during|over|within|throughout|from|at|as\\s+of)\\s+)?';
+const PREP = '(?:(?:in|on|for|during|over|within|throughout|from|at|as\\s+(?:of|at))\\s+)?';
 
 function rule(name: string, src: string, resolve: Rule['resolve']): Rule {
   return { name, re: new RegExp(`(?<![\\w'\u2019-])(?:${src})(?![\\w-]|['\u2019][a-z])`, 'gi'), resolve };
@@ -803,6 +805,31 @@ const RULES: Rule[] = [
       return { range: { from: a.range.from, to: b.range.to } };
     },
   ),
+  // --- a list of days of one month: "23 and 24 November", "1, 2 and 3 Dec 2026" ---
+  rule(
+    'day-list',
+    `(?:on\\s+|for\\s+)?((?:${DAY})(?:\\s*,\\s*(?:${DAY}))*\\s*(?:,\\s*)?(?:and|&)\\s+)(${DAY})\\s+(?:of\\s+)?(${MON})(?:,?\\s+(${YEAR}))?`,
+    (m, today) => {
+      const month = monthNum(m[3]);
+      const head = m[1];
+      const headStart = m[0].indexOf(head);
+      const parts: NonNullable<RuleResult['parts']> = [];
+      const re = /\d{1,2}(?:st|nd|rd|th)?/g;
+      let dm: RegExpExecArray | null;
+      while ((dm = re.exec(head)) !== null) {
+        const v = dayMonth(dayNum(dm[0]), month, m[4], { today });
+        if (!v) return null;
+        parts.push({ offset: headStart + dm.index, length: dm[0].length, range: v.range });
+      }
+      const lastStart = headStart + head.length;
+      const last = dayMonth(dayNum(m[2]), month, m[4], { today });
+      if (!last) return null;
+      // The first part keeps the preposition ("on 23"); the last carries the month ("24 November").
+      parts[0] = { ...parts[0], offset: 0, length: parts[0].offset + parts[0].length };
+      parts.push({ offset: lastStart, length: m[0].length - lastStart, range: last.range });
+      return { range: { from: parts[0].range.from, to: last.range.to }, parts };
+    },
+  ),
   // --- compounds over two atoms ---
   rule(
     'between',
@@ -906,7 +933,7 @@ function describe(text: string, r: RuleResult): string {
  */
 export function parseTimeExpressions(text: string, today: string): TimeMatch[] {
   assertIso(today, 'as-of date (today)');
-  const candidates: Array<TimeMatch & { priority: number }> = [];
+  const candidates: Array<TimeMatch & { priority: number; parts?: TimeMatch[] }> = [];
   RULES.forEach((r, priority) => {
     r.re.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -930,19 +957,23 @@ export function parseTimeExpressions(text: string, today: string): TimeMatch[] {
           ...(res.role ? { role: res.role } : {}),
           description: describe(t, res),
           priority,
+          parts: res.parts?.map((p) => {
+            const pt = text.slice(start + p.offset, start + p.offset + p.length);
+            return { start: start + p.offset, end: start + p.offset + p.length, text: pt, range: p.range, description: describe(pt, { range: p.range }) };
+          }),
         });
       }
       r.re.lastIndex = start + 1;
     }
   });
   candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start || a.priority - b.priority);
-  const chosen: Array<TimeMatch & { priority: number }> = [];
+  const chosen: Array<TimeMatch & { priority: number; parts?: TimeMatch[] }> = [];
   for (const c of candidates) {
     if (chosen.some((x) => c.start < x.end && x.start < c.end)) continue;
     chosen.push(c);
   }
   chosen.sort((a, b) => a.start - b.start);
-  return chosen.map(({ priority: _p, ...rest }) => rest);
+  return chosen.flatMap(({ priority: _p, parts, ...rest }) => parts ?? [rest]);
 }
 
 

@@ -166,6 +166,11 @@ const CASES: Array<[string, string, Exp[]]> = [
   [FRI, 'payments on 31 April', []],
   [FRI, 'payments on 30/02/2026', []],
   [FRI, 'payments on 2026-02-30', []],
+  // a list of days gives one match per day
+  [FRI, 'payments for value dates 23 and 24 November', [d('23', '2026-11-23'), d('24 November', '2026-11-24')]],
+  [FRI, 'payments on 23, 24 and 25 Nov 2026', [d('on 23', '2026-11-23'), d('24', '2026-11-24'), d('25 Nov 2026', '2026-11-25')]],
+  [FRI, 'payments on 30 and 31 November', []],
+  [FRI, 'notional as at 31 October', [d('as at 31 October', '2026-10-31')]],
   // --- rolling windows ---
   [FRI, 'Daily count of new trades for the last 7 days', [b('Daily', 'day'), r('for the last 7 days', '2026-11-14', FRI)]],
   [FRI, 'fails in the last 30 days', [r('in the last 30 days', '2026-10-22', FRI)]],
