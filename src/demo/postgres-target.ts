@@ -41,10 +41,10 @@ export async function openPostgresTarget(out: string, force: boolean): Promise<P
   } catch {
     throw demoUsage(`--out: not a valid PostgreSQL URL: ${out}`);
   }
+  const shown = redactUrl(url);
   const schema = url.searchParams.get('schema') ?? undefined;
   url.searchParams.delete('schema');
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw demoUsage(`--out: schema name not allowed: ${schema}`);
-  const shown = redactUrl(url);
   const client = new pg.Client({ connectionString: url.toString() });
   try {
     await client.connect();

@@ -103,6 +103,8 @@ export function makeCounterparties(rng: Prng, trades: number, asOfDay: number): 
   const confirmProne = pickSet(rng, n, Math.round(n * 0.15));
   // Volume rank: a Zipf-like spread, so a few names carry most of the flow.
   const ranks = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+  // Some relationships were off-boarded (never the five largest).
+  const offboarded = new Set(rng.shuffle(ranks.map((r, i) => (r >= 5 ? i : -1)).filter((i) => i >= 0)).slice(0, Math.max(2, Math.round(n * 0.08))));
   const out: Counterparty[] = [];
   for (let i = 0; i < n; i++) {
     const sector = SECTOR_WEIGHTS.sample(rng);
@@ -126,7 +128,7 @@ export function makeCounterparties(rng: Prng, trades: number, asOfDay: number): 
     usedLei.add(lei);
     const rank = ranks[i]!;
     const top = rank < 5;
-    const active = top || !rng.chance(0.08);
+    const active = !offboarded.has(i);
     // Most relationships predate the trade history; some were onboarded during it.
     const recent = !top && rng.chance(0.18);
     let onboardDay = recent ? asOfDay - rng.int(60, 1000) : asOfDay - rng.int(1200, 6500);
