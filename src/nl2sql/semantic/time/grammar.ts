@@ -3,23 +3,39 @@
  * "23 November", "older than 3 days", "weekly", ...). Deterministic and relative to an
  * injected `today`. Each rule is a regular expression plus a resolver; all rules run over the
  * text, and the longest non-overlapping matches win (so "since 1 October" beats "1 October").
+ * A leading preposition ("in", "on", "for", "during", "over", "within", "from", "at", "as of")
+ * and "the" are part of the match, so the engine can cut the whole phrase out; column words
+ * ("value date" in "for value date 23 November") are left to the engine.
  *
- * Interpretations chosen where English is ambiguous (documented in README-style comments here):
- * - "last/past N months" = from (today minus N calendar months) + 1 day to today.
- * - "the past week/month/year" (no number) = the rolling 7 days / 1 month / 1 year ending today;
- *   "last week/month/year" = the previous calendar period (business rules).
+ * Interpretations chosen where English is ambiguous:
+ * - "last/past N months" = from (today minus N calendar months) + 1 day to today (month ends
+ *   clamp: 29 Feb 2024 minus 12 months = 28 Feb 2023). "last N weeks" = N*7 days ending today.
+ * - "the past week/month/year" and "rolling/trailing ..." = rolling periods ending today;
+ *   "last week/month/quarter/year" = the previous calendar period (business rules).
  * - a month name without a year = the most recent such month not starting after today;
- *   a day and month without a year = that day in today's year (it may be in the future),
+ *   "last October" = the most recent October before the current month; "next March" the first
+ *   after it. A day and month without a year = that day in today's year (may be in the future),
  *   except after "since", where a future date falls back to the previous year.
  * - "Q3" without a year = the most recent third quarter not starting after today.
- * - a weekday name alone or with "this" = that day in the current Monday-to-Sunday week;
- *   "last Monday" = the most recent Monday before today; "next Monday" = the first after today.
- * - "last N business days" = N Monday-to-Friday days ending today (today counted if a business day);
- *   "next N business days" = the N business days after today. No holiday calendar.
- * - ages ("older than N days", "more than N days ago", "over N days old") give role 'age' and
- *   range.to = today - N - 1 (date strictly before today - N); "at least N days old" gives today - N.
- * Phrases skipped on purpose (ambiguous): "recently", "last day", "within N days", "in N days",
- * bare years without a preposition, "May" without a day, year or preposition.
+ * - a weekday name alone or with "this" = that day in the current Monday-to-Sunday week
+ *   (after "since": the most recent one); "last Monday" = the most recent Monday before today;
+ *   "next Monday" = the first after today. "the weekend" = the current one on Saturday/Sunday,
+ *   else the one just past. "a Monday", "every Friday", "a weekend" name no period.
+ * - "last N business/working/trading days" = N Monday-to-Friday days ending today (today counted
+ *   if a business day); "next N business days" = the N business days after today. No holidays.
+ * - "before X" ends the day before X starts; "after X" starts the day after X ends; "until/
+ *   through/by/no later than X" ends with X; "since X" = X's start to today; "from X onwards" is
+ *   open-ended. "between X and Y" / "from X to Y" = X's start to Y's end (a year given on Y only
+ *   applies to X too).
+ * - ages give role 'age': "older than N days", "more than N days ago", "over N days old",
+ *   "aged more than N days", "open for more than N days" -> range.to = today - N - 1;
+ *   "at least N days old", "N days or older", "N+ days old" -> range.to = today - N;
+ *   "less than N days old", "newer than N days" -> range.from = today - N + 1.
+ * - "23 and 24 November" gives one match per day.
+ * Skipped on purpose (ambiguous or not a period): "recently", "last day", "within N days",
+ * "in N days", "over time", bare years without a preposition, "may" without a day, year or
+ * preposition, abbreviated month names alone ("Jan"), month or weekday names that start a
+ * proper name ("August Capital", "June Smith"), "the 5th largest", ratios like "3/4".
  */
 import {
   addBusinessDays,
