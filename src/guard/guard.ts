@@ -8,6 +8,9 @@ import type { Token } from './lexers/types.js';
 import { parseStatements } from './parser.js';
 import type { GuardDialect, GuardPolicy, GuardVerdict } from './types.js';
 
+/** Longer texts are refused before any parsing (no read query a person or an engine writes is this long). */
+const MAX_SQL_LENGTH = 100_000;
+
 const refused = (reason: string): GuardVerdict => ({ ok: false, code: SQL_GUARD_REJECTED, reason });
 
 type Judged = { ok: true; text: string; tokens: Token[]; query: JsonObject; tables: string[] } | { ok: false; reason: string };
@@ -48,6 +51,7 @@ export async function guardSql(sql: string, dialect: GuardDialect, policy: Guard
   const rules = GUARD_DIALECTS[dialect];
   if (!rules) return refused(`Unknown SQL dialect ${String(dialect)}.`);
   if (!Number.isInteger(policy.maxRows) || policy.maxRows < 1) return refused('The row cap must be a whole number of at least 1.');
+  if (sql.length > MAX_SQL_LENGTH) return refused(`The query is longer than ${MAX_SQL_LENGTH} characters.`);
 
   const first = await judge(sql, rules, policy);
   if (!first.ok) return refused(first.reason);

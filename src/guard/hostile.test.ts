@@ -184,6 +184,8 @@ const HAND_WRITTEN: Record<GuardDialect, string[]> = {
     'INSERT INTO trades SELECT * FROM trades',
     'CREATE TABLE x AS SELECT * FROM trades',
     'SELECT * FROM trades; ATTACH DATABASE \'/tmp/x\' AS x',
+    `SELECT trade_id FROM trades WHERE status IN (${Array.from({ length: 20_000 }, (_, i) => `'s${i}'`).join(', ')})`,
+    `SELECT ${'('.repeat(500)}1${')'.repeat(500)}`,
     'SELECT "COUNT"(trade_id) FROM trades',
     'SELECT * FROM "SQLITE_MASTER"',
     'SELECT * FROM [sqlite_master]',
