@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTempPgDatabase, postgresAvailable, type TempPgDatabase } from '../../test/support/services.js';
-import { buildDemoDatabase, OPS_TABLE_NAMES, OPS_TABLES } from './index.js';
+import { createTempPgDatabase, postgresAvailable, type TempPgDatabase } from '../support/services.js';
+import { buildDemoDatabase, OPS_TABLE_NAMES, OPS_TABLES } from '../../src/demo/index.js';
 
 const AS_OF = '2026-11-25';
 const TRADES = 1500;
