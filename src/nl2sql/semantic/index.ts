@@ -20,6 +20,8 @@ export const ABSTAIN_MESSAGE = "I can't answer that from this data";
 export interface SemanticEngine extends NlEngine {
   /** The typed query for a question (for tests and debugging), or why there is none. */
   understand(question: string, today: string): { query: TypedQuery } | { status: 'abstained' | 'refused'; reason: string };
+  /** Runs the profile's example questions once so the first real question is as fast as the rest. */
+  warmUp(dialect: SqlDialect): void;
 }
 
 export function createSemanticEngine(model: TrainedModel): SemanticEngine {
@@ -32,6 +34,9 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
       const r = parser.parse(question, today);
       if (r.status === 'query') return { query: r.query };
       return { status: r.status === 'refuse' ? 'refused' : 'abstained', reason: r.reason };
+    },
+    warmUp(dialect) {
+      for (const ex of model.profile.examples.slice(0, 30)) this.generate(ex.question, { today: '2026-01-15', dialect });
     },
     generate(question: string, ctx: EngineContext): EngineResult {
       const r = parser.parse(question, ctx.today);

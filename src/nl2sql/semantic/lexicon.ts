@@ -28,6 +28,8 @@ export interface Lexicon {
   distinctive: Map<string, Sense[]>;
   /** candidates for typo-tolerant matching: normal token sequences of 5+ letters */
   fuzzy: { tokens: string[]; phrase: string; senses: Sense[] }[];
+  /** the same, by first letter */
+  fuzzyByInitial: Map<string, { tokens: string[]; phrase: string; senses: Sense[] }[]>;
 }
 
 function add(map: Map<string, Sense[]>, phrase: string, sense: Sense): number {
@@ -84,7 +86,9 @@ export function buildLexicon(model: TrainedModel): Lexicon {
     fuzzy.push({ tokens, phrase, senses: domain.map((s) => (s.kind === 'value' ? { ...s, how: 'typo' as const } : s)) });
   }
   for (const [tok, senses] of distinctive) if (tok.length >= 5) fuzzy.push({ tokens: [tok], phrase: tok, senses: senses.map((s) => ({ ...s, how: 'typo' as const })) });
-  return { phrases, rawPhrases, maxLen: Math.min(maxLen, 8), distinctive, fuzzy };
+  const fuzzyByInitial = new Map<string, Lexicon['fuzzy']>();
+  for (const c of fuzzy) (fuzzyByInitial.get(c.tokens[0]![0]!) ?? fuzzyByInitial.set(c.tokens[0]![0]!, []).get(c.tokens[0]![0]!)!).push(c);
+  return { phrases, rawPhrases, maxLen: Math.min(maxLen, 8), distinctive, fuzzy, fuzzyByInitial };
 }
 
 /**
@@ -94,8 +98,11 @@ export function buildLexicon(model: TrainedModel): Lexicon {
  */
 export function fuzzyLookup(lex: Lexicon, norms: string[], i: number): { len: number; senses: Sense[] } | undefined {
   let best: { len: number; dist: number; senses: Sense[]; phrase: string }[] = [];
-  for (const c of lex.fuzzy) {
+  const first = norms[i]!;
+  if (first.length < 5 && !norms.slice(i + 1, i + lex.maxLen).some((t) => t.length >= 5)) return undefined;
+  for (const c of lex.fuzzyByInitial.get(first[0]!) ?? []) {
     const k = c.tokens.length;
+    if (Math.abs(c.tokens[0]!.length - first.length) > 2) continue;
     if (i + k > norms.length) continue;
     let dist = 0;
     let ok = true;

@@ -34,12 +34,14 @@ function isDomain(s: Sense): s is DomainSense {
 }
 
 /** "refused": the question asks to change data. */
-export function detectWrite(tokens: Token[], extraVerbs: Set<string>): string | undefined {
+export function detectWrite(tokens: Token[], extraVerbs: Set<string>, startsPhrase: (i: number) => boolean): string | undefined {
   const words = tokens.map((t) => t.raw.toLowerCase());
   let i = 0;
   while (i < words.length && POLITE_PREFIX.includes(words[i]!)) i++;
   const first = words[i];
-  if (first && (STRONG_WRITE_VERBS.includes(first) || extraVerbs.has(first))) return first;
+  if (first && STRONG_WRITE_VERBS.includes(first)) return first;
+  // a weaker verb ("match", "settle", "book") is a command only when it does not open a known phrase ("match rate")
+  if (first && extraVerbs.has(first) && !startsPhrase(i)) return first;
   for (const w of words) if (['delete', 'drop', 'truncate', 'insert', 'update', 'grant', 'revoke', 'alter', 'upsert', 'purge'].includes(w)) return w;
   // "mark X as matched", "set the status to ..."
   const text = words.join(' ');
@@ -58,17 +60,22 @@ export class QuestionParser {
   parse(question: string, today: string): ParseOutcome {
     const tokens = tokenize(question.replace(/(\d),(\d{3})/g, '$1$2'));
     if (!tokens.length) return { status: 'abstain', reason: 'the question is empty', unknown: [] };
-    const verb = detectWrite(tokens, this.m.writeVerbs);
+    const verb = detectWrite(tokens, this.m.writeVerbs, (i) => {
+      for (let len = 2; len <= this.m.lexicon.maxLen && i + len <= tokens.length; len++)
+        if (this.m.lexicon.phrases.has(tokens.slice(i, i + len).map((t) => t.norm).join(' '))) return true;
+      return false;
+    });
     if (verb) return { status: 'refuse', reason: `"${verb}" would change data; the copilot only reads data and never changes it` };
     const times = parseTimeExpressions(question.replace(/(\d),(\d{3})/g, '$1$2'), today);
     const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
     const mentioned = this.mentionedEntities(tokens, timeOf);
+    const cache = new LookupCache(this.m, tokens, timeOf);
 
     let best: { score: number; q: TypedQuery } | undefined;
     let bestFail: { unknown: string[]; reason: string } | undefined;
     let unsupported: ParseOutcome | undefined;
     for (const entity of this.m.entities.keys()) {
-      const r = this.readAs(entity, tokens, timeOf, times, mentioned, today);
+      const r = this.readAs(entity, tokens, timeOf, times, mentioned, today, cache);
       if ('fail' in r) {
         if (!bestFail || r.unknown.length < bestFail.unknown.length || (r.unknown.length === bestFail.unknown.length && !r.unknown.length && r.priority > 0))
           bestFail = { unknown: r.unknown, reason: r.fail };
@@ -121,7 +128,7 @@ export class QuestionParser {
     }
   }
 
-  private lexItems(entity: string, tokens: Token[], timeOf: number[], times: TimeMatch[], mentioned: Map<string, [number, number][]>): { items: Item[]; unknown: string[] } {
+  private lexItems(entity: string, tokens: Token[], timeOf: number[], times: TimeMatch[], mentioned: Map<string, [number, number][]>, cache: LookupCache): { items: Item[]; unknown: string[] } {
     const lex = this.m.lexicon;
     const norms = tokens.map((t) => t.norm);
     const items: Item[] = [];
@@ -177,22 +184,14 @@ export class QuestionParser {
         continue;
       }
       let found = false;
-      for (let len = Math.min(lex.maxLen, tokens.length - i); len >= 1 && !found; len--) {
-        let crosses = false;
-        for (let k = i; k < i + len; k++) if (timeOf[k]! >= 0 || (k > i && tokens[k - 1]!.possessive)) crosses = true;
-        if (crosses) continue;
-        const raw = tokens
-          .slice(i, i + len)
-          .map((t) => t.raw)
-          .join(' ');
-        const senses = [...(lex.rawPhrases.get(raw) ?? []), ...(lex.phrases.get(norms.slice(i, i + len).join(' ')) ?? [])];
-        if (!senses.length) continue;
-        at = [i, i + len];
-        const ranked = rank(senses);
+      for (const c of cache.exact(i)) {
+        at = [i, i + c.len];
+        const ranked = rank(c.senses);
         if (!ranked.length) continue;
-        items.push({ kind: 'lex', start: i, end: i + len, senses: ranked, text: raw });
-        i += len;
+        items.push({ kind: 'lex', start: i, end: i + c.len, senses: ranked, text: c.raw });
+        i += c.len;
         found = true;
+        break;
       }
       if (found) continue;
       at = [i, i + 1];
@@ -206,7 +205,7 @@ export class QuestionParser {
           continue;
         }
       }
-      const fz = fuzzyLookup(lex, norms, i);
+      const fz = cache.fuzzy(i);
       const fr = fz ? rank(fz.senses) : [];
       if (fz && fr.length) {
         items.push({ kind: 'lex', start: i, end: i + fz.len, senses: fr, fuzzy: true, text: tokens.slice(i, i + fz.len).map((t) => t.raw).join(' ') });
@@ -226,8 +225,9 @@ export class QuestionParser {
     times: TimeMatch[],
     mentioned: Map<string, [number, number][]>,
     today: string,
+    cache: LookupCache,
   ): { query: TypedQuery; score: number } | { fail: string; unknown: string[]; priority: number; unsupported?: boolean } {
-    const { items, unknown } = this.lexItems(entity, tokens, timeOf, times, mentioned);
+    const { items, unknown } = this.lexItems(entity, tokens, timeOf, times, mentioned, cache);
     const unsupported = items.find((it) => it.senses[0]?.kind === 'unsupported');
     if (unsupported) {
       const what = (unsupported.senses[0] as { what: string }).what;
@@ -251,6 +251,50 @@ export class QuestionParser {
       if (it.fuzzy) score -= 1;
     }
     return { query: r.query, score };
+  }
+}
+
+/** Look-ups that do not depend on the base entity, done once per question. */
+class LookupCache {
+  private readonly exacts = new Map<number, { len: number; senses: Sense[]; raw: string }[]>();
+  private readonly fuzzies = new Map<number, { len: number; senses: Sense[] } | undefined>();
+  private readonly norms: string[];
+  constructor(
+    private readonly m: EngineModel,
+    private readonly tokens: Token[],
+    private readonly timeOf: number[],
+  ) {
+    this.norms = tokens.map((t) => t.norm);
+  }
+
+  /** Known phrases starting at token i, longest first. */
+  exact(i: number): { len: number; senses: Sense[]; raw: string }[] {
+    const hit = this.exacts.get(i);
+    if (hit) return hit;
+    const lex = this.m.lexicon;
+    const out: { len: number; senses: Sense[]; raw: string }[] = [];
+    for (let len = Math.min(lex.maxLen, this.tokens.length - i); len >= 1; len--) {
+      let crosses = false;
+      for (let k = i; k < i + len; k++) if (this.timeOf[k]! >= 0 || (k > i && this.tokens[k - 1]!.possessive)) crosses = true;
+      if (crosses) continue;
+      const raw = this.tokens
+        .slice(i, i + len)
+        .map((t) => t.raw)
+        .join(' ');
+      const senses = [...(lex.rawPhrases.get(raw) ?? []), ...(lex.phrases.get(this.norms.slice(i, i + len).join(' ')) ?? [])];
+      if (senses.length) out.push({ len, senses, raw });
+    }
+    this.exacts.set(i, out);
+    return out;
+  }
+
+  fuzzy(i: number): { len: number; senses: Sense[] } | undefined {
+    if (this.fuzzies.has(i)) return this.fuzzies.get(i);
+    let end = i;
+    while (end < this.tokens.length && this.timeOf[end]! < 0) end++;
+    const r = fuzzyLookup(this.m.lexicon, this.norms.slice(0, end), i);
+    this.fuzzies.set(i, r);
+    return r;
   }
 }
 
