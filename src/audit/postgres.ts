@@ -144,11 +144,23 @@ export async function openPostgresBackend(
   const insertSql = `INSERT INTO audit_records (${SELECT_COLS}) VALUES (${ROW_COLUMNS.map((_, i) => '$' + (i + 1)).join(', ')})`;
   let closed: Promise<void> | undefined;
 
+  const connect = async (): Promise<pg.PoolClient> => {
+    try {
+      return await pool.connect();
+    } catch (e) {
+      throw new OtcError(
+        AuditErrorCode.Unreachable,
+        `lost the connection to the PostgreSQL audit log at ${target.display}: ${scrubSecrets((e as Error).message, target.connectionString)}`,
+        { status: 503 },
+      );
+    }
+  };
+
   return {
     kind: 'postgres',
     async append(build) {
       if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
-      const c = await pool.connect();
+      const c = await connect();
       try {
         await c.query('BEGIN');
         // The head row is the lock: every append takes it FOR UPDATE, so appends from any number
@@ -169,7 +181,7 @@ export async function openPostgresBackend(
       }
     },
     async snapshot(fn) {
-      const c = await pool.connect();
+      const c = await connect();
       try {
         await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const s: Snapshot = {

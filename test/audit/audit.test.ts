@@ -224,6 +224,17 @@ for (const backend of backends) {
       expect(v).toMatchObject({ ok: true, count: 20, headSeq: 20 });
     });
 
+    it('verify sees one consistent snapshot while appends go on', async () => {
+      for (let i = 0; i < 1100; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => log!.append(entry(i + k))));
+      const during = Array.from({ length: 100 }, (_, k) => log!.append(entry(2000 + k)));
+      const results = await Promise.all([log!.verify(), log!.verify(), ...during]);
+      for (const v of results.slice(0, 2)) {
+        expect(v).toMatchObject({ ok: true });
+        expect((v as { count: number }).count).toBeGreaterThanOrEqual(1100);
+      }
+      expect(await log!.verify()).toMatchObject({ ok: true, count: 1200, headSeq: 1200 });
+    });
+
     it('the database itself refuses UPDATE and DELETE of records', async () => {
       const recs = await seed(log!);
       const db = await rawDb();
