@@ -405,16 +405,19 @@ const ATOMS: Atom[] = [
   },
   {
     name: 'half',
-    src: `(?:\\bh([12])\\s*-?\\s*(${YEAR})|(?:the\\s+)?(first|second)\\s+half(?:\\s+(?:of\\s+)?(${YEAR}))?)`,
+    // "H1 2026", "in H2", "the first half of 2025", "the second half of last year"; never "half of the trades".
+    src: `(?:\\bh([12])\\b(?:\\s*-?\\s*(${YEAR}))?|(?:the\\s+)?(first|second)\\s+half(?:\\s+(?:of\\s+)?(?:the\\s+)?(?:(${YEAR})|(this|last|next|previous)\\s+year|year)\\b)?(?!\\s+of\\b))`,
     resolve(m, c) {
       const h = m[1] ? Number(m[1]) : m[3].toLowerCase() === 'first' ? 1 : 2;
       const yt = m[2] ?? m[4];
       const t = parseIso(c.today);
-      let year = yt ? Number(yt) : c.year ?? t.year;
-      if (!yt && c.year === undefined && h === 2 && t.month < 7) year -= 1;
+      let year = yt ? Number(yt) : m[5] ? t.year + relYear(m[5]) : c.year ?? t.year;
+      const bare = !yt && !m[5] && !/year$/i.test(m[0]);
+      if (!yt && !m[5] && c.year === undefined && h === 2 && t.month < 7) year -= 1;
       return {
         range: { from: ymd(year, h === 1 ? 1 : 7, 1), to: h === 1 ? ymd(year, 6, 30) : ymd(year, 12, 31) },
         explicitYear: !!yt,
+        needsContext: bare,
       };
     },
   },
