@@ -174,3 +174,11 @@ export function describeRange(r: DateRange): string {
   if (r.to) return `up to ${r.to}`;
   return 'any date';
 }
+
+/** The dates both ranges contain (open sides stay open); undefined when they do not overlap. */
+export function intersectRanges(a: DateRange, b: DateRange): DateRange | undefined {
+  const from = a.from && b.from ? (a.from > b.from ? a.from : b.from) : a.from ?? b.from;
+  const to = a.to && b.to ? (a.to < b.to ? a.to : b.to) : a.to ?? b.to;
+  if (from && to && from > to) return undefined;
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}

@@ -996,3 +996,14 @@ export function parseTimeExpressions(text: string, today: string): TimeMatch[] {
 }
 
 
+
+/**
+ * The text with the given matches cut out (each replaced by one space, spaces collapsed), for the
+ * engine to parse the rest of the question: "fails in the last 7 days by currency" -> "fails by currency".
+ */
+export function removeTimeExpressions(text: string, matches: ReadonlyArray<Pick<TimeMatch, 'start' | 'end'>>): string {
+  const sorted = [...matches].sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const m of sorted) out = out.slice(0, m.start) + ' ' + out.slice(m.end);
+  return out.replace(/\s{2,}/g, ' ').replace(/\s+([?.!,;])/g, '$1').trim();
+}

@@ -6,7 +6,7 @@
  */
 export type { TimeBucket, DateRange } from './dates.js';
 export type { TimeMatch } from './grammar.js';
-export { parseTimeExpressions, parseNumber } from './grammar.js';
+export { parseTimeExpressions, parseNumber, removeTimeExpressions } from './grammar.js';
 export {
   addBusinessDays,
   addDays,
@@ -19,6 +19,7 @@ export {
   endOfMonth,
   endOfQuarter,
   endOfYear,
+  intersectRanges,
   isBusinessDay,
   isLeapYear,
   isValidIso,

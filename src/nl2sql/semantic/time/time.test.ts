@@ -4,12 +4,14 @@ import {
   addDays,
   addMonths,
   describeRange,
+  intersectRanges,
   isoWeekday,
   mondayOf,
   nextBusinessDay,
   parseNumber,
   parseTimeExpressions,
   previousBusinessDay,
+  removeTimeExpressions,
   type TimeBucket,
 } from './index.js';
 
@@ -527,6 +529,18 @@ describe('date helpers', () => {
     expect(describeRange({ from: '2026-11-20', to: '2026-11-20' })).toBe('2026-11-20');
     expect(describeRange({ from: '2026-11-01' })).toBe('from 2026-11-01');
     expect(describeRange({ to: '2026-11-14' })).toBe('up to 2026-11-14');
+  });
+  it('intersects ranges, open sides included', () => {
+    expect(intersectRanges({ from: '2026-11-01', to: '2026-11-20' }, { to: '2026-11-16' })).toEqual({ from: '2026-11-01', to: '2026-11-16' });
+    expect(intersectRanges({ from: '2026-11-01' }, { from: '2026-10-01', to: '2026-11-05' })).toEqual({ from: '2026-11-01', to: '2026-11-05' });
+    expect(intersectRanges({ from: '2026-11-01', to: '2026-11-20' }, { to: '2026-10-31' })).toBeUndefined();
+    expect(intersectRanges({}, {})).toEqual({});
+  });
+  it('removes matched phrases from the question', () => {
+    const q = 'Daily settlement fails over the last 14 days?';
+    expect(removeTimeExpressions(q, parseTimeExpressions(q, '2026-11-20'))).toBe('settlement fails?');
+    const q2 = 'How many settlements are still pending for today\'s value date?';
+    expect(removeTimeExpressions(q2, parseTimeExpressions(q2, '2026-11-20'))).toBe('How many settlements are still pending value date?');
   });
   it('reads numbers in digits and words', () => {
     expect(parseNumber('7')).toBe(7);
