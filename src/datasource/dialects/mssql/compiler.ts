@@ -1,0 +1,37 @@
+import { FetchNode, MssqlQueryCompiler, TopNode, ValueNode, type SelectQueryNode } from 'kysely';
+import { sqlLiteral, type LiteralStyle } from '../../literals.js';
+
+// N'...' so Unicode text survives whatever the database's default code page is.
+const STYLE: LiteralStyle = { stringPrefix: 'N', booleans: 'numbers' };
+
+/**
+ * Kysely's T-SQL compiler with every value written inline as an escaped literal, and
+ * `.limit(n)` made valid T-SQL: `TOP (n)` alone, `OFFSET m ROWS FETCH NEXT n ROWS ONLY` with
+ * an offset (Kysely itself would print a `limit` clause SQL Server does not know).
+ */
+export class InlineMssqlQueryCompiler extends MssqlQueryCompiler {
+  protected override appendValue(value: unknown): void {
+    this.append(sqlLiteral(value, STYLE));
+  }
+  protected override appendImmediateValue(value: unknown): void {
+    this.append(sqlLiteral(value, STYLE));
+  }
+
+  protected override visitSelectQuery(node: SelectQueryNode): void {
+    if (node.limit) {
+      const n = ValueNode.is(node.limit.limit) ? node.limit.limit.value : undefined;
+      if (typeof n !== 'number' && typeof n !== 'bigint') {
+        throw new Error('SQL Server needs a literal number as the row limit');
+      }
+      if (node.offset) {
+        if (!node.orderBy) throw new Error('SQL Server needs ORDER BY with OFFSET');
+        if (node.fetch) throw new Error('use either limit or fetch, not both');
+        node = { ...node, limit: undefined, fetch: FetchNode.create(n, 'only') };
+      } else {
+        if (node.top) throw new Error('use either limit or top, not both');
+        node = { ...node, limit: undefined, top: TopNode.create(n) };
+      }
+    }
+    super.visitSelectQuery(node);
+  }
+}

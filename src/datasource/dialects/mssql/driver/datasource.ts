@@ -1,0 +1,162 @@
+import sql from 'mssql';
+import { OtcError } from '../../../../shared/errors.js';
+import type { Datasource, QueryOptions, QueryResult, SchemaSnapshot } from '../../../types.js';
+import { DatasourceErrorCode, closed, notReadOnly, queryCancelled, queryFailed, queryTimeout, unreachable } from '../../../errors.js';
+import { capResult, queryLimits, sortTables, type ResolvedOptions } from '../../../internal.js';
+import { redactUrl } from '../../../redact.js';
+import { mssqlDialect } from '../dialect.js';
+import { introspectMssql } from '../introspector.js';
+import type { MssqlTarget } from '../url.js';
+import { mssqlPoolConfig } from './config.js';
+import { converterFor } from './values.js';
+
+interface ColumnMeta {
+  name: string;
+  type: unknown;
+}
+
+/**
+ * A SQL Server database, read-only as far as a client can make it: application intent
+ * read-only, every query inside a READ COMMITTED transaction that is always rolled back,
+ * rows streamed and the request cancelled after maxRows + 1, a request timeout. The login
+ * should also be a db_datareader only (README); the SQL guard admits single SELECTs.
+ */
+export class MssqlDatasource implements Datasource {
+  readonly dialect = mssqlDialect;
+  readonly description: string;
+  #pool: sql.ConnectionPool;
+  #connected?: Promise<sql.ConnectionPool>;
+  #closed = false;
+
+  private constructor(private readonly target: MssqlTarget, private readonly defaults: ResolvedOptions, url: string) {
+    this.description = redactUrl(url);
+    this.#pool = new sql.ConnectionPool(mssqlPoolConfig(target, defaults));
+    this.#pool.on('error', () => undefined);
+  }
+
+  static async open(target: MssqlTarget, defaults: ResolvedOptions, url: string): Promise<MssqlDatasource> {
+    const ds = new MssqlDatasource(target, defaults, url);
+    try {
+      await ds.#connect();
+    } catch (e) {
+      await ds.close();
+      throw e;
+    }
+    return ds;
+  }
+
+  #where(): string {
+    return this.target.instanceName ? `${this.target.host}\\${this.target.instanceName}` : `${this.target.host}:${this.target.port}`;
+  }
+
+  #connect(): Promise<sql.ConnectionPool> {
+    this.#connected ??= this.#pool.connect().catch((e: unknown) => {
+      this.#connected = undefined;
+      throw this.#connectionError(e);
+    });
+    return this.#connected;
+  }
+
+  #connectionError(e: unknown): OtcError {
+    if (e instanceof OtcError) return e;
+    const err = e as { code?: string; message?: string; originalError?: { code?: string } };
+    const msg = String(err.message ?? e).replaceAll(this.target.password || '\u0000', '***');
+    if (err.code === 'ELOGIN' && /login failed/i.test(msg)) {
+      return new OtcError(DatasourceErrorCode.AuthFailed, `SQL Server at ${this.#where()} refused the login of user "${this.target.user}"`, {
+        status: 401,
+        hint: 'check the user name and password in the datasource URL',
+        cause: e,
+      });
+    }
+    if (err.code === 'ELOGIN' && /cannot open database/i.test(msg)) {
+      return new OtcError(DatasourceErrorCode.NotFound, `database "${this.target.database}" cannot be opened at ${this.#where()}`, { status: 404, cause: e });
+    }
+    return unreachable(this.#where(), msg, e);
+  }
+
+  async query(sqlText: string, options: QueryOptions = {}): Promise<QueryResult> {
+    if (this.#closed) throw closed(this.description);
+    const { maxRows, timeoutMs } = queryLimits(this.defaults, options);
+    const signal = options.signal;
+    if (signal?.aborted) throw queryCancelled();
+    const started = performance.now();
+    const pool = await this.#connect();
+    const tx = new sql.Transaction(pool);
+    try {
+      await tx.begin(sql.ISOLATION_LEVEL.READ_COMMITTED);
+    } catch (e) {
+      throw this.#connectionError(e);
+    }
+    try {
+      const { columns, rows } = await this.#stream(tx, sqlText, maxRows, timeoutMs, signal);
+      return capResult(columns, rows, maxRows, started);
+    } finally {
+      // Whatever the statement did, nothing is kept.
+      await tx.rollback().catch(() => undefined);
+    }
+  }
+
+  #stream(tx: sql.Transaction, sqlText: string, maxRows: number, timeoutMs: number, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const Req = sql.Request as unknown as new (parent: sql.Transaction, overrides: { requestTimeout: number }) => sql.Request;
+    const req = new Req(tx, { requestTimeout: timeoutMs });
+    req.stream = true;
+    req.arrayRowMode = true;
+    return new Promise((resolve, reject) => {
+      let meta: ColumnMeta[] | undefined;
+      let convert: ((v: unknown) => unknown)[] = [];
+      const rows: unknown[][] = [];
+      let capped = false;
+      let aborted = false;
+      let failure: OtcError | undefined;
+      const onAbort = () => {
+        aborted = true;
+        req.cancel();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('recordset', (cols: ColumnMeta[]) => {
+        if (meta) {
+          failure ??= notReadOnly('the text returned more than one result set (more than one statement)');
+          req.cancel();
+          return;
+        }
+        meta = cols;
+        convert = cols.map((c) => converterFor(c.type));
+      });
+      req.on('row', (row: unknown[]) => {
+        if (capped || failure) return;
+        rows.push(row.map((v, i) => (convert[i] ? convert[i]!(v) : v)));
+        if (rows.length > maxRows) {
+          capped = true;
+          req.cancel();
+        }
+      });
+      req.on('error', (e: { code?: string; message?: string }) => {
+        if (failure) return;
+        if (e.code === 'ECANCEL' && capped) return;
+        if (e.code === 'ECANCEL') failure = aborted ? queryCancelled() : queryFailed('the request was cancelled');
+        else if (e.code === 'ETIMEOUT') failure = queryTimeout(timeoutMs);
+        else if (e.code === 'ESOCKET' || e.code === 'ECONNCLOSED') failure = unreachable(this.#where(), String(e.message), e);
+        else failure = queryFailed(String(e.message ?? e), e);
+      });
+      req.on('done', () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (failure) reject(failure);
+        else if (!meta) reject(notReadOnly('the statement returns no rows (not a query)'));
+        else resolve({ columns: meta.map((c) => c.name), rows });
+      });
+      req.query(sqlText);
+    });
+  }
+
+  async introspect(): Promise<SchemaSnapshot> {
+    const run = async (sqlText: string) => (await this.query(sqlText, { maxRows: 1_000_000 })).rows;
+    const tables = await introspectMssql(run, this.target.schema);
+    return { dialect: 'mssql', source: this.description, capturedAt: new Date().toISOString(), tables: sortTables(tables) };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.close().catch(() => undefined);
+  }
+}

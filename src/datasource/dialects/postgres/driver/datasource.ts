@@ -1,0 +1,186 @@
+import pg from 'pg';
+import { OtcError } from '../../../../shared/errors.js';
+import type { Datasource, QueryOptions, QueryResult, SchemaSnapshot } from '../../../types.js';
+import { DatasourceErrorCode, closed, notReadOnly, queryCancelled, queryFailed, queryTimeout, unreachable } from '../../../errors.js';
+import { capResult, queryLimits, sortTables, type ResolvedOptions } from '../../../internal.js';
+import { redactUrl } from '../../../redact.js';
+import { postgresDialect } from '../dialect.js';
+import { introspectPostgres } from '../introspector.js';
+import type { PostgresTarget } from '../url.js';
+import { plainValue, resultTypes } from './types.js';
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
+
+/** Leading and trailing semicolons/blanks removed, so `SELECT 1;` is one statement inside DECLARE. */
+function statementText(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}
+
+/**
+ * A PostgreSQL database, read-only: every query runs in `BEGIN READ ONLY` with
+ * `SET LOCAL statement_timeout`, as `DECLARE … CURSOR FOR <sql>` through the extended protocol
+ * (one statement only, and only a SELECT/VALUES can be a cursor), FETCHes maxRows + 1 rows,
+ * and always ends with ROLLBACK.
+ */
+export class PostgresDatasource implements Datasource {
+  readonly dialect = postgresDialect;
+  readonly description: string;
+  #pool: pg.Pool;
+  #closed = false;
+
+  private constructor(private readonly target: PostgresTarget, private readonly defaults: ResolvedOptions, url: string) {
+    this.description = redactUrl(url);
+    this.#pool = new pg.Pool({
+      connectionString: target.connectionString,
+      max: 4,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: defaults.connectTimeoutMs,
+      application_name: 'otc-copilot',
+      options: `-c search_path=${target.schema}`,
+      types: resultTypes(),
+    });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    this.#pool.on('error', () => undefined);
+  }
+
+  static async open(target: PostgresTarget, defaults: ResolvedOptions, url: string): Promise<PostgresDatasource> {
+    const ds = new PostgresDatasource(target, defaults, url);
+    try {
+      const client = await ds.#connect();
+      try {
+        const r = await client.query({ text: 'SELECT 1 FROM pg_namespace WHERE nspname = $1', values: [target.schema] });
+        if (r.rowCount === 0) {
+          throw new OtcError(DatasourceErrorCode.NotFound, `schema "${target.schema}" does not exist in database "${target.database}" at ${ds.#where()}`, {
+            status: 404,
+            hint: 'set ?schema=NAME in the datasource URL',
+          });
+        }
+      } finally {
+        client.release();
+      }
+    } catch (e) {
+      await ds.close();
+      throw e;
+    }
+    return ds;
+  }
+
+  #where(): string {
+    return `${this.target.host}:${this.target.port}`;
+  }
+
+  #connectionError(e: unknown): OtcError {
+    if (e instanceof OtcError) return e;
+    const err = e as { code?: string; message?: string };
+    const msg = String(err.message ?? e);
+    if (err.code === '28P01' || err.code === '28000') {
+      return new OtcError(DatasourceErrorCode.AuthFailed, `PostgreSQL at ${this.#where()} refused the login of user "${this.target.user}"`, {
+        status: 401,
+        hint: 'check the user name and password in the datasource URL',
+        cause: e,
+      });
+    }
+    if (err.code === '3D000') {
+      return new OtcError(DatasourceErrorCode.NotFound, `database "${this.target.database}" does not exist at ${this.#where()}`, { status: 404, cause: e });
+    }
+    if ((err.code && NETWORK_CODES.has(err.code)) || /timeout|terminated|ECONN/i.test(msg)) {
+      return unreachable(this.#where(), err.code ?? msg, e);
+    }
+    return unreachable(this.#where(), msg, e);
+  }
+
+  async #connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.#pool.connect();
+    } catch (e) {
+      throw this.#connectionError(e);
+    }
+  }
+
+  async #cancel(processID: number): Promise<void> {
+    const c = new pg.Client({ connectionString: this.target.connectionString, connectionTimeoutMillis: this.defaults.connectTimeoutMs });
+    try {
+      await c.connect();
+      await c.query({ text: 'SELECT pg_cancel_backend($1)', values: [processID] });
+    } catch {
+      // The statement timeout still stops the query.
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+
+  async query(sqlText: string, options: QueryOptions = {}): Promise<QueryResult> {
+    if (this.#closed) throw closed(this.description);
+    const { maxRows, timeoutMs } = queryLimits(this.defaults, options);
+    const signal = options.signal;
+    if (signal?.aborted) throw queryCancelled();
+    const started = performance.now();
+    const client = await this.#connect();
+    const processID = (client as unknown as { processID: number }).processID;
+    let aborted = false;
+    let cancelling: Promise<void> | undefined;
+    const onAbort = () => {
+      aborted = true;
+      cancelling = this.#cancel(processID);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
+      if (aborted) throw queryCancelled();
+      await client.query({ text: `DECLARE otc_q NO SCROLL CURSOR FOR ${statementText(sqlText)}`, queryMode: 'extended' } as pg.QueryConfig);
+      const res = await client.query({
+        text: `FETCH FORWARD ${maxRows + 1} FROM otc_q`,
+        rowMode: 'array',
+        queryMode: 'extended',
+        query_timeout: timeoutMs + 5_000,
+      } as pg.QueryArrayConfig);
+      const columns = res.fields.map((f) => f.name);
+      const rows = (res.rows as unknown[][]).map((r) => r.map(plainValue));
+      return capResult(columns, rows, maxRows, started);
+    } catch (e) {
+      throw this.#queryError(e, aborted, timeoutMs, (err) => (broken = err));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await cancelling;
+      try {
+        if (!broken) await client.query('ROLLBACK');
+      } catch (e) {
+        broken = e as Error;
+      }
+      client.release(broken);
+    }
+  }
+
+  #queryError(e: unknown, aborted: boolean, timeoutMs: number, markBroken: (e: Error) => void): OtcError {
+    if (e instanceof OtcError) return e;
+    const err = e as { code?: string; message?: string };
+    const msg = String(err.message ?? e);
+    if (err.code === '57014') return aborted ? queryCancelled() : queryTimeout(timeoutMs);
+    if (/query read timeout/i.test(msg)) {
+      markBroken(e as Error);
+      return queryTimeout(timeoutMs);
+    }
+    if (err.code === '25006') return notReadOnly(`the database refused a write in a read-only transaction (${msg})`);
+    if (/multiple commands into a prepared statement/i.test(msg)) return notReadOnly('the text holds more than one statement');
+    if (!err.code || NETWORK_CODES.has(err.code) || /Connection terminated/i.test(msg)) {
+      markBroken(e as Error);
+      if (aborted) return queryCancelled();
+      return unreachable(this.#where(), msg, e);
+    }
+    return queryFailed(msg, e);
+  }
+
+  async introspect(): Promise<SchemaSnapshot> {
+    const run = async (sqlText: string) => (await this.query(sqlText, { maxRows: 1_000_000 })).rows;
+    const tables = await introspectPostgres(run, this.target.schema);
+    return { dialect: 'postgres', source: this.description, capturedAt: new Date().toISOString(), tables: sortTables(tables) };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The program of the SQLite query process (CommonJS, run with `node -e`). A separate process,
+ * not a worker thread: a runaway statement (say an endless recursive CTE under count(*)) never
+ * returns to JavaScript, a worker thread cannot be stopped then, and a process can be killed.
+ * It opens the file read-only, prepares exactly one statement (better-sqlite3 refuses more),
+ * refuses any statement that does not return rows or could write, and streams at most
+ * maxRows + 1 rows.
+ */
+export const SQLITE_CHILD_SOURCE = String.raw`
+'use strict';
+const Database = require(process.env.OTC_BETTER_SQLITE3);
+let db;
+try {
+  db = new Database(process.env.OTC_SQLITE_FILE, { readonly: true, fileMustExist: true });
+  db.pragma('query_only = ON');
+  db.prepare('SELECT count(*) FROM sqlite_master').get();
+  process.send({ ready: true });
+} catch (e) {
+  process.send({ fatal: { message: String(e && e.message), code: e && e.code } });
+  process.exit(1);
+}
+process.on('disconnect', () => process.exit(0));
+process.on('message', (m) => {
+  let res;
+  try {
+    const st = db.prepare(m.sql);
+    if (!st.reader) {
+      res = { id: m.id, error: { kind: 'notReadOnly', message: 'the statement returns no rows (not a query)' } };
+    } else if (!st.readonly) {
+      res = { id: m.id, error: { kind: 'notReadOnly', message: 'the statement could change the database' } };
+    } else {
+      st.raw(true);
+      const columns = st.columns().map((c) => c.name);
+      const rows = [];
+      for (const r of st.iterate()) {
+        rows.push(r);
+        if (rows.length > m.maxRows) break;
+      }
+      res = { id: m.id, columns, rows };
+    }
+  } catch (e) {
+    const message = String(e && e.message);
+    const kind = /more than one statement/i.test(message) ? 'notReadOnly' : 'sql';
+    res = { id: m.id, error: { kind, message: kind === 'notReadOnly' ? 'the text holds more than one statement' : message, code: e && e.code } };
+  }
+  process.send(res);
+});
+`;

@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { queryCancelled, queryFailed, queryTimeout, notReadOnly } from '../../../errors.js';
+import { SQLITE_CHILD_SOURCE } from './child-source.js';
+
+const requireHere = createRequire(import.meta.url);
+
+interface Reply {
+  id?: number;
+  ready?: boolean;
+  fatal?: { message: string; code?: string };
+  columns?: string[];
+  rows?: unknown[][];
+  error?: { kind: 'notReadOnly' | 'sql'; message: string; code?: string };
+}
+
+/**
+ * One query process per SQLite datasource, started on first use. Queries run one at a time;
+ * a query past its deadline (or aborted) gets the process killed, and the next query starts
+ * a fresh one.
+ */
+export class SqliteQueryProcess {
+  #child?: ChildProcess;
+  #ready?: Promise<ChildProcess>;
+  #queue: Promise<unknown> = Promise.resolve();
+  #nextId = 1;
+  #closed = false;
+
+  constructor(private readonly file: string) {}
+
+  run(sql: string, maxRows: number, timeoutMs: number, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const task = this.#queue.then(() => this.#runNow(sql, maxRows, timeoutMs, signal));
+    this.#queue = task.catch(() => undefined);
+    return task;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#kill();
+  }
+
+  #start(): Promise<ChildProcess> {
+    if (this.#ready) return this.#ready;
+    const child = spawn(process.execPath, ['-e', SQLITE_CHILD_SOURCE], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      env: { OTC_BETTER_SQLITE3: requireHere.resolve('better-sqlite3'), OTC_SQLITE_FILE: this.file, PATH: process.env.PATH ?? '' },
+    });
+    this.#child = child;
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+    });
+    this.#ready = new Promise<ChildProcess>((resolve, reject) => {
+      const onMsg = (m: Reply) => {
+        if (m.ready) {
+          child.off('exit', onExit);
+          resolve(child);
+        } else if (m.fatal) reject(queryFailed(`cannot open the SQLite file: ${m.fatal.message}`));
+        child.off('message', onMsg);
+      };
+      const onExit = (code: number | null) => reject(queryFailed(`the SQLite query process stopped at start (exit ${code}) ${stderr.trim()}`));
+      child.on('message', onMsg);
+      child.once('exit', onExit);
+      child.once('error', (e) => reject(queryFailed(`cannot start the SQLite query process: ${e.message}`, e)));
+    });
+    child.once('exit', () => {
+      if (this.#child === child) {
+        this.#child = undefined;
+        this.#ready = undefined;
+      }
+    });
+    this.#ready.catch(() => this.#kill());
+    return this.#ready;
+  }
+
+  #kill(): void {
+    const c = this.#child;
+    this.#child = undefined;
+    this.#ready = undefined;
+    if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  }
+
+  async #runNow(sql: string, maxRows: number, timeoutMs: number, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
+    if (this.#closed) throw queryFailed('the datasource is closed');
+    if (signal?.aborted) throw queryCancelled();
+    const child = await this.#start();
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        child.off('message', onMsg);
+        child.off('exit', onExit);
+        fn();
+      };
+      const onMsg = (m: Reply) => {
+        if (m.id !== id) return;
+        finish(() => {
+          if (m.error?.kind === 'notReadOnly') reject(notReadOnly(m.error.message));
+          else if (m.error) reject(queryFailed(m.error.message));
+          else resolve({ columns: m.columns ?? [], rows: m.rows ?? [] });
+        });
+      };
+      const onExit = (code: number | null, sig: string | null) =>
+        finish(() => reject(queryFailed(`the SQLite query process stopped (${sig ?? `exit ${code}`})`)));
+      const onAbort = () =>
+        finish(() => {
+          this.#kill();
+          reject(queryCancelled());
+        });
+      const timer = setTimeout(
+        () =>
+          finish(() => {
+            this.#kill();
+            reject(queryTimeout(timeoutMs));
+          }),
+        timeoutMs,
+      );
+      child.on('message', onMsg);
+      child.once('exit', onExit);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      child.send({ id, sql, maxRows });
+    });
+  }
+}
