@@ -658,6 +658,17 @@ function ageBound(n: number, unitText: string, strict: boolean, today: string): 
   return strict ? addDays(limit, -1) : limit;
 }
 
+/**
+ * "over 10 years" after a product is a tenor, not an age. A bound in months or years is an age
+ * only after "for"/"aged" or a status ("open more than 2 months", "outstanding for over a year").
+ */
+function looksLikeTenor(m: RegExpExecArray, unitText: string): boolean {
+  if (!/^(month|year)/i.test(unitText)) return false;
+  if (/^(for|aged)\b/i.test(m[0])) return false;
+  const before = m.input.slice(0, m.index);
+  return !/\b(?:open|outstanding|pending|unresolved|unmatched|unsettled|unconfirmed|failing|failed|disputed|unpaid|overdue|aged|been)\s*$/i.test(before);
+}
+
 const AGE_UNIT = '((?:business\\s+|working\\s+|trading\\s+|banking\\s+)?days?|weeks?|months?|years?)';
 const normUnit = (u: string): string => u.toLowerCase().replace(/\s+/g, ' ');
 
@@ -722,6 +733,7 @@ const RULES: Rule[] = [
     `(?<!\\b(?:in|maturity|maturities|tenor|tenors|term|duration|life|match|resolve|settle|resolution|lag|delay)\\s)(?:for\\s+)?(more\\s+than|over|longer\\s+than|at\\s+least)\\s+(${NUM})\\s+${AGE_UNIT}(?=\\s*(?:$|[?.!,;]|and\\b|or\\b|with\\b|by\\b|per\\b|in\\b|at\\b|for\\b))`,
     (m, today) => {
       // "open for more than 10 days", "aged over 5 days" (end of clause only: "over 5 days" before a noun is not an age)
+      if (looksLikeTenor(m, m[3])) return null;
       const n = parseNumber(m[2]);
       const strict = !/at\s+least/i.test(m[1]);
       const to = n === undefined ? null : ageBound(n, normUnit(m[3]), strict, today);
@@ -733,6 +745,7 @@ const RULES: Rule[] = [
     `(?:(?:aged|for)\\s+)?(${NUM})\\s*(\\+|\\s+or\\s+more|\\s+plus)?\\s+${AGE_UNIT}(?:\\s+(?:or|and)\\s+(?:more|longer|older|over|above))`,
     (m, today) => {
       // "5 days or more", "for 3 business days or longer", "aged 10 days or older": date <= today - N
+      if (looksLikeTenor(m, m[3])) return null;
       const n = parseNumber(m[1]);
       const to = n === undefined ? null : ageBound(n, normUnit(m[3]), false, today);
       return to ? { range: { to }, role: 'age' } : null;

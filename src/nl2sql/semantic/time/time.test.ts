@@ -398,6 +398,10 @@ const CASES: Array<[string, string, Exp[]]> = [
   [FRI, 'confirmations with time to match more than 5 days', []],
   [FRI, 'swaps maturing in over 10 years', []],
   [FRI, 'exceptions open more than 5 days', [age('more than 5 days', '2026-11-14')]],
+  [FRI, 'swaps over 10 years', []],
+  [FRI, 'swaps of 10 years or more', []],
+  [FRI, 'breaks outstanding for over a year', [age('for over a year', '2025-11-19')]],
+  [FRI, 'disputes open more than 2 months', [age('more than 2 months', '2026-09-19')]],
   // --- word boundaries and sentences without time ---
   [FRI, 'trades booked by June Smith', []],
   [FRI, 'trades Jan booked', []],
