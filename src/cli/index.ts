@@ -5,6 +5,7 @@ import { configCommand } from './commands/config.js';
 import { demoDbCommand } from './commands/demo-db.js';
 import { auditCommand } from './commands/audit.js';
 import { guardCommand } from './commands/guard.js';
+import { serveCommand } from './commands/serve.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,5 +19,6 @@ program.addCommand(configCommand);
 program.addCommand(demoDbCommand);
 program.addCommand(auditCommand);
 program.addCommand(guardCommand);
+program.addCommand(serveCommand);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,119 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createAuthService } from '../auth/index.js';
+import { contextPlugin } from './context.js';
+import type { ServerDeps } from './deps.js';
+import { errorSchema, installErrorHandler, toErrorBody } from './errors.js';
+import { webPlugin } from './plugins/web.js';
+import { askRoutes } from './routes/ask.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { exportRoutes } from './routes/export.js';
+import { feedbackRoutes } from './routes/feedback.js';
+import { healthRoutes } from './routes/health.js';
+import { metaRoutes } from './routes/meta.js';
+import { userRoutes } from './routes/users.js';
+import { cookieOptions, sessionPlugin } from './session.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The HTTP server: one Fastify instance serving the API under /api (OpenAPI at /api/docs) and
+ * the web app. Plugins are registered in a fixed order: context decorators, error handler,
+ * security headers, cookies, CSRF, rate limits, sessions, OpenAPI, routes, static web app.
+ */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const { settings } = deps;
+  const app = Fastify({
+    logger: { level: settings.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] },
+    trustProxy: settings.publicUrl !== undefined,
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+  const auth = deps.auth ?? createAuthService({ db: deps.store.db, audit: deps.audit, sessionTtlMs: settings.sessionTtlMs });
+
+  // 1. The opened modules, for every route.
+  await app.register(contextPlugin, { deps, auth });
+  app.addSchema(errorSchema);
+  installErrorHandler(app);
+
+  // 2. Security headers; the CSP allows the SPA's own scripts and ECharts' inline styles.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: settings.publicUrl?.startsWith('https:') ? undefined : false,
+  });
+
+  // 3. Cookies, then CSRF (double submit: a secret cookie + the x-csrf-token header) on every state-changing /api route.
+  await app.register(fastifyCookie);
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'otc_csrf',
+    cookieOpts: cookieOptions(settings.publicUrl),
+    getToken: (req) => req.headers['x-csrf-token'] as string | undefined,
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    if (SAFE_METHODS.has(req.method) || !req.url.startsWith('/api/')) return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  // 4. Sessions: request.user from the session cookie.
+  await app.register(sessionPlugin);
+
+  // 5. Rate limits, per route (sign-in, ask).
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => {
+      const e = new Error(`Too many requests. Try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`) as Error & { statusCode: number };
+      e.statusCode = ctx.statusCode;
+      return e;
+    },
+  });
+
+  // 6. OpenAPI document and its UI at /api/docs.
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'OTC Ops Copilot API', version: '1', description: 'Plain-English questions over OTC operations data. State-changing requests need the session cookie and an x-csrf-token header (GET /api/auth/csrf).' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'otc_session' } } },
+      security: [{ session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  // 7. Routes.
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(metaRoutes);
+  await app.register(askRoutes);
+  await app.register(exportRoutes);
+  await app.register(feedbackRoutes);
+  await app.register(auditRoutes);
+  await app.register(userRoutes);
+
+  // 8. The web app, with the SPA fallback and the JSON 404 of /api.
+  await app.register(webPlugin, { root: settings.webRoot });
+
+  return app;
+}
+
+export { toErrorBody };

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { openAuditLog, type AuditLog } from '../audit/index.js';
+import { createAuthService } from '../auth/index.js';
+import { auditUrlOf, datasourceUrlOf, demoDatabasePath, storeUrlOf, todayOf, type Config } from '../config/index.js';
+import { openDatasource, type Datasource } from '../datasource/index.js';
+import { buildDemoDatabase } from '../demo/index.js';
+import { createCopilot } from '../nl2sql/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { loadProfile, trainModel } from '../training/index.js';
+import { buildServer } from './app.js';
+
+export interface StartOptions {
+  /** Where progress and the one-time admin credentials are printed (default process.stdout). */
+  out?: (line: string) => void;
+  /** Folder of the built web app (default dist/web next to the package). */
+  webRoot?: string;
+  /** Listen on this port instead of cfg.port (0 = a free port, for tests). */
+  port?: number;
+}
+
+export interface StartedServer {
+  app: FastifyInstance;
+  /** http://host:port of the listening server. */
+  url: string;
+  /** Closes the server, then the datasource, the store and the audit log. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** dist/web of this package, from src/server or dist/server. */
+export function defaultWebRoot(): string {
+  return fileURLToPath(new URL('../../dist/web', import.meta.url));
+}
+
+/**
+ * Starts the product in one process: builds the demo database on first start (when no
+ * datasource is configured), opens the store (migrations), the audit log and the datasource,
+ * trains the profile, creates the first admin, and listens.
+ */
+export async function startServer(cfg: Config, opts: StartOptions = {}): Promise<StartedServer> {
+  const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  const today = () => todayOf(cfg);
+
+  if (!cfg.datasourceUrl && !existsSync(demoDatabasePath(cfg))) {
+    const path = demoDatabasePath(cfg);
+    out(`First start: building the demo database (${cfg.demoTrades.toLocaleString('en-US')} trades, as of ${today()}) at ${path} …`);
+    let lastShown = Date.now();
+    const r = await buildDemoDatabase({
+      out: path,
+      trades: cfg.demoTrades,
+      seed: 42,
+      asOf: today(),
+      onProgress: (table, done, total) => {
+        const now = Date.now();
+        if (done === total || now - lastShown > 2000) {
+          lastShown = now;
+          out(`  ${table}: ${done.toLocaleString('en-US')}${done === total ? ' rows' : ` of ~${total.toLocaleString('en-US')}`}`);
+        }
+      },
+    });
+    out(`Demo database ready in ${(r.ms / 1000).toFixed(1)} s: ${path}`);
+  }
+
+  const opened: { store?: Store; audit?: AuditLog; datasource?: Datasource } = {};
+  const closeOpened = async () => {
+    await opened.datasource?.close().catch(() => undefined);
+    await opened.store?.close().catch(() => undefined);
+    await opened.audit?.close().catch(() => undefined);
+  };
+  let app: FastifyInstance;
+  try {
+    opened.store = await openStore(storeUrlOf(cfg));
+    opened.audit = await openAuditLog(auditUrlOf(cfg));
+    opened.datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
+    const profile = loadProfile(cfg.profileDir);
+    out(`Training profile ${profile.name} on ${opened.datasource.description} …`);
+    const model = await trainModel(profile, opened.datasource);
+    const trainingVersion = `${profile.name} (trained ${model.trainedAt.slice(0, 16).replace('T', ' ')} UTC)`;
+    const copilot = createCopilot({ datasource: opened.datasource, model, audit: opened.audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion });
+    const auth = createAuthService({ db: opened.store.db, audit: opened.audit });
+    const admin = await auth.ensureFirstAdmin(cfg.adminPassword);
+    await auth.purgeExpiredSessions();
+    app = await buildServer({
+      settings: { publicUrl: cfg.publicUrl, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
+      store: opened.store,
+      audit: opened.audit,
+      datasource: opened.datasource,
+      model,
+      copilot,
+      trainingVersion,
+      today,
+      auth,
+    });
+    await app.listen({ host: cfg.host, port: opts.port ?? cfg.port });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? cfg.port);
+    const host = cfg.host === '0.0.0.0' || cfg.host === '::' ? 'localhost' : cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
+    const url = `http://${host}:${port}`;
+    out(`OTC Ops Copilot is running at ${cfg.publicUrl ?? url}  (API docs: ${cfg.publicUrl ?? url}/api/docs)`);
+    if (admin) {
+      out(admin.generated
+        ? `First admin created. User: ${admin.username}  Password: ${admin.password}  (shown once; sign in and keep it safe)`
+        : `First admin created. User: ${admin.username}  Password: the one in OTC_ADMIN_PASSWORD`);
+    }
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      url,
+      close: () => (closing ??= (async () => {
+        await app.close();
+        await closeOpened();
+      })()),
+    };
+  } catch (e) {
+    await closeOpened();
+    throw e;
+  }
+}

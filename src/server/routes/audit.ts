@@ -1,0 +1,69 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { auditRecordSchema, errors } from '../schemas.js';
+import { requirePermission } from '../session.js';
+
+const KINDS = ['question', 'sql_generated', 'query_run', 'refusal', 'abstention', 'error', 'training_change', 'sign_in', 'sign_out', 'user_change', 'feedback', 'llm_call', 'report_run', 'delivery'];
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+Z?)?$' };
+
+/** The audit trail for auditors and admins: search, and verification of the hash chain. */
+export const auditRoutes: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/api/audit',
+    {
+      preHandler: requirePermission('read_audit'),
+      schema: {
+        tags: ['audit'],
+        summary: 'Search the audit trail (newest first)',
+        querystring: {
+          type: 'object',
+          properties: {
+            from: day,
+            to: day,
+            kind: { type: 'string', enum: KINDS },
+            actor: { type: 'string', maxLength: 100 },
+            text: { type: 'string', maxLength: 200 },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', required: ['records'], properties: { records: { type: 'array', items: auditRecordSchema } }, additionalProperties: false }, ...errors },
+      },
+    },
+    async (req) => {
+      const q = req.query as Parameters<typeof app.audit.search>[0];
+      return { records: await app.audit.search(q) };
+    },
+  );
+
+  app.get(
+    '/api/audit/verify',
+    {
+      preHandler: requirePermission('read_audit'),
+      schema: {
+        tags: ['audit'],
+        summary: 'Verify the hash chain of the audit trail',
+        response: {
+          200: {
+            type: 'object',
+            required: ['ok', 'count'],
+            properties: {
+              ok: { type: 'boolean' },
+              count: { type: 'integer' },
+              headSeq: { type: 'integer' },
+              headHash: { type: 'string' },
+              brokenAt: { type: 'object', additionalProperties: true },
+            },
+            additionalProperties: false,
+          },
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const r = await app.audit.verify();
+      await app.audit.append({ kind: 'user_change', actor: req.user!.username, outcome: r.ok ? 'ok' : 'error', details: { action: 'audit_verify', count: r.count } }).catch(() => undefined);
+      return r;
+    },
+  );
+};

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { ROLE_PERMISSIONS, unauthenticated } from '../../auth/index.js';
+import { errors, meSchema } from '../schemas.js';
+import { cookieOptions, requireUser, SESSION_COOKIE } from '../session.js';
+
+/** Sign in, sign out, who am I, and the CSRF token the SPA sends in the x-csrf-token header. */
+export const authRoutes: FastifyPluginAsync = async (app) => {
+  const { settings } = app.deps;
+
+  app.get(
+    '/api/auth/csrf',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'A CSRF token for state-changing requests (send it as the x-csrf-token header)',
+        response: { 200: { type: 'object', required: ['csrfToken'], properties: { csrfToken: { type: 'string' } }, additionalProperties: false }, ...errors },
+      },
+    },
+    async (_req, reply) => ({ csrfToken: reply.generateCsrf() }),
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { rateLimit: { max: settings.loginPerMinute ?? 10, timeWindow: 60_000 } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with a user name and password; sets the session cookie',
+        body: {
+          type: 'object',
+          required: ['username', 'password'],
+          properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 256 } },
+          additionalProperties: false,
+        },
+        response: { 200: meSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { username, password } = req.body as { username: string; password: string };
+      const s = await app.auth.signIn({ kind: 'password', username, password }, { ip: req.ip });
+      const ttl = Math.round((Date.parse(s.expiresAt) - Date.now()) / 1000);
+      void reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(settings.publicUrl, ttl));
+      return { user: s.user, permissions: [...ROLE_PERMISSIONS[s.user.role]], csrfToken: reply.generateCsrf() };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out: ends the session',
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      if (req.sessionToken) await app.auth.signOut(req.sessionToken, req.user?.username);
+      void reply.clearCookie(SESSION_COOKIE, cookieOptions(settings.publicUrl));
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    { preHandler: requireUser, schema: { tags: ['auth'], summary: 'The signed-in user, their permissions and a CSRF token', response: { 200: meSchema, ...errors } } },
+    async (req, reply) => {
+      if (!req.user) throw unauthenticated();
+      return { user: req.user, permissions: [...ROLE_PERMISSIONS[req.user.role]], csrfToken: reply.generateCsrf() };
+    },
+  );
+};

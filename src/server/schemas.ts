@@ -1,0 +1,86 @@
+/** JSON schemas of the API's bodies and replies (the OpenAPI document is generated from them). */
+const err = { $ref: 'ErrorResponse#' } as const;
+/** Error replies every route may give. */
+export const errors = { '4xx': err, '5xx': err } as const;
+
+export const userSchema = {
+  type: 'object',
+  required: ['id', 'username', 'role', 'authProvider', 'disabled', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    username: { type: 'string' },
+    displayName: { type: ['string', 'null'] },
+    role: { type: 'string', enum: ['viewer', 'analyst', 'admin', 'auditor'] },
+    authProvider: { type: 'string' },
+    disabled: { type: 'boolean' },
+    createdAt: { type: 'string' },
+    lastLoginAt: { type: ['string', 'null'] },
+  },
+  additionalProperties: false,
+} as const;
+
+export const meSchema = {
+  type: 'object',
+  required: ['user', 'permissions', 'csrfToken'],
+  properties: {
+    user: userSchema,
+    permissions: { type: 'array', items: { type: 'string' } },
+    csrfToken: { type: 'string' },
+  },
+  additionalProperties: false,
+} as const;
+
+export const askAnswerSchema = {
+  type: 'object',
+  required: ['status', 'question', 'explanation', 'engine', 'ms'],
+  properties: {
+    status: { type: 'string', enum: ['answered', 'abstained', 'refused', 'error'] },
+    question: { type: 'string' },
+    explanation: { type: 'string' },
+    engine: { type: 'string' },
+    sql: { type: 'string' },
+    columns: { type: 'array', items: { type: 'string' } },
+    rows: { type: 'array', items: { type: 'array', items: {} } },
+    rowCount: { type: 'integer' },
+    truncated: { type: 'boolean' },
+    suggestions: { type: 'array', items: { type: 'string' } },
+    code: { type: 'string' },
+    message: { type: 'string' },
+    trainingVersion: { type: 'string' },
+    compileMs: { type: 'number' },
+    ms: { type: 'number' },
+    auditId: { type: 'string' },
+  },
+  additionalProperties: false,
+} as const;
+
+export const auditRecordSchema = {
+  type: 'object',
+  required: ['id', 'seq', 'ts', 'kind', 'actor', 'outcome', 'hash', 'prevHash'],
+  properties: {
+    id: { type: 'string' },
+    seq: { type: 'integer' },
+    ts: { type: 'string' },
+    kind: { type: 'string' },
+    actor: { type: 'string' },
+    outcome: { type: 'string' },
+    question: { type: 'string' },
+    sql: { type: 'string' },
+    engine: { type: 'string' },
+    durationMs: { type: 'number' },
+    rowCount: { type: 'integer' },
+    resultHash: { type: 'string' },
+    correlationId: { type: 'string' },
+    details: { type: 'object', additionalProperties: true },
+    prevHash: { type: 'string' },
+    hash: { type: 'string' },
+  },
+  additionalProperties: false,
+} as const;
+
+export const auditIdParams = {
+  type: 'object',
+  required: ['auditId'],
+  properties: { auditId: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' } },
+  additionalProperties: false,
+} as const;
