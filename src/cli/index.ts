@@ -5,6 +5,8 @@ import { configCommand } from './commands/config.js';
 import { demoDbCommand } from './commands/demo-db.js';
 import { auditCommand } from './commands/audit.js';
 import { guardCommand } from './commands/guard.js';
+import { askCommand } from './commands/ask.js';
+import { evalCommand } from './commands/eval.js';
 import { serveCommand } from './commands/serve.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -19,6 +21,8 @@ program.addCommand(configCommand);
 program.addCommand(demoDbCommand);
 program.addCommand(auditCommand);
 program.addCommand(guardCommand);
+program.addCommand(askCommand);
+program.addCommand(evalCommand);
 program.addCommand(serveCommand);
 
 await program.parseAsync(process.argv);

@@ -24,8 +24,8 @@ export type GrammarSense =
   | { kind: 'inDays' };
 
 const G: [string[], GrammarSense][] = [
-  [['how many', 'number of', 'count', 'count of', 'how much', 'the number of', 'tally', 'volume of', 'quantity of'], { kind: 'count' }],
-  [['total', 'sum', 'sum of', 'total of', 'aggregate', 'combined', 'overall total', 'in total', 'totals', 'sum up', 'add up'], { kind: 'agg', agg: 'sum' }],
+  [['how many', 'number of', 'count', 'count of', 'the number of', 'tally', 'volume of', 'quantity of'], { kind: 'count' }],
+  [['how much', 'total', 'sum', 'sum of', 'total of', 'aggregate', 'combined', 'overall total', 'in total', 'totals', 'sum up', 'add up'], { kind: 'agg', agg: 'sum' }],
   [['average', 'avg', 'mean', 'typical', 'on average', 'averages'], { kind: 'agg', agg: 'avg' }],
   [['maximum', 'max', 'largest', 'biggest', 'highest', 'greatest', 'most', 'longest', 'oldest'], { kind: 'agg', agg: 'max', superlative: 'desc' }],
   [['minimum', 'min', 'smallest', 'lowest', 'least', 'fewest', 'shortest', 'newest'], { kind: 'agg', agg: 'min', superlative: 'asc' }],

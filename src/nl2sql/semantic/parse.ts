@@ -72,6 +72,7 @@ export class QuestionParser {
     const cache = new LookupCache(this.m, tokens, timeOf);
 
     let best: { score: number; q: TypedQuery } | undefined;
+    let tie: TypedQuery | undefined;
     let bestFail: { unknown: string[]; reason: string } | undefined;
     let unsupported: ParseOutcome | undefined;
     for (const entity of this.m.entities.keys()) {
@@ -82,8 +83,13 @@ export class QuestionParser {
         if (r.unsupported && !unsupported) unsupported = { status: 'abstain', reason: r.fail, unknown: r.unknown };
         continue;
       }
-      if (!best || r.score > best.score) best = { score: r.score, q: r.query };
+      if (!best || r.score > best.score) {
+        best = { score: r.score, q: r.query };
+        tie = undefined;
+      } else if (r.score === best.score) tie = r.query;
     }
+    if (best && tie && best.score >= 100)
+      return { status: 'abstain', reason: `the question could be about ${best.q.entityLabel} or ${tie.entityLabel}; please say which`, unknown: [] };
     if (best) return { status: 'query', query: best.q };
     if (unsupported) return unsupported;
     return { status: 'abstain', reason: bestFail?.reason ?? 'the question does not name anything in this data', unknown: bestFail?.unknown ?? [] };
@@ -655,7 +661,8 @@ class Interpreter {
       const next = this.items[cv.index + 1]?.senses[0];
       const namesRows = next && ((next.kind === 'entity' && next.entity === this.entity) || (next.kind === 'filter' && next.entity === this.entity));
       const hasUsd = !!e.amount?.usd;
-      if (cv.value === reportingCcy && hasUsd && !namesRows) {
+      const reportsAmount = this.measures.some((x) => x.unit === reportingCcy) || (!!this.agg && this.agg !== 'count') || this.cmps.some((c) => c.money || c.measure);
+      if (cv.value === reportingCcy && hasUsd && !namesRows && reportsAmount) {
         this.reporting = true;
         continue;
       }
@@ -667,9 +674,15 @@ class Interpreter {
     // --- measures
     const amountMeasure = [...this.m.measures.values()].find((x) => x.entity === this.entity && x.agg === 'sum' && x.expr && 'column' in x.expr && (x.expr.column === e.amount?.usd || x.expr.column === e.amount?.native));
     let measureDefs = [...this.measures];
-    const records = this.recordsMention && (this.listAsked || this.whichAsked) && !this.groups.length && !this.countAsked && !this.agg && !measureDefs.length;
-    const aggWanted = this.agg && this.agg !== 'count' ? this.agg : null;
-    if (!measureDefs.length && aggWanted && !(records || (this.superlative && this.recordsMention && !this.groups.length))) {
+    const grouped = this.groups.length > 0 || this.listDims.length > 0;
+    // "the largest live trade", "top 10 trades": rows ranked by their amount
+    const rankedRows = !grouped && this.recordsMention && !this.countAsked && (!!this.top || !!this.superlative) && measureDefs.every((x) => x.expr && 'column' in x.expr);
+    const records = rankedRows || (this.recordsMention && (this.listAsked || this.whichAsked) && !grouped && !this.countAsked && !this.agg && !measureDefs.length);
+    if (rankedRows && measureDefs.length) this.orderMeasure = measureDefs[0]!;
+    if (rankedRows) measureDefs = [];
+    // in a grouped question a superlative ranks the groups ("which desk has the most trades")
+    const aggWanted = this.agg && this.agg !== 'count' && !(this.superlative && grouped) ? this.agg : null;
+    if (!measureDefs.length && aggWanted && !records) {
       if (!amountMeasure) return { fail: `there is no amount to ${aggWanted === 'avg' ? 'average' : 'add up'} for ${e.label}` };
       measureDefs = [amountMeasure];
     }
@@ -700,7 +713,7 @@ class Interpreter {
         expr: x ? this.exprOf(x, table) : undefined,
       });
     }
-    const listing = records || ((this.whichAsked || this.listAsked) && this.listDims.length > 0 && !this.countAsked && !specs.length && !this.cmps.some((c) => c.countNoun));
+    const listing = records || ((this.whichAsked || this.listAsked) && this.listDims.length > 0 && !this.countAsked && !specs.length && !this.superlative && !this.top && !this.cmps.some((c) => c.countNoun));
     if (!listing && !specs.length) specs.push({ alias: 'count', label: `number of ${e.label}`, agg: 'count' });
 
     // --- filters: named, implied by measures, values, defaults
