@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,6 +26,29 @@ describe('otc-copilot guard', () => {
     const r = runGuard(['--dialect', 'postgres'], "SELECT 'x\\'; DELETE FROM t; --'");
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('REFUSED: The text holds more than one statement; only a single query is accepted.\n');
+  });
+
+  describe('with --db (allow-list from the database itself)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otc-guard-cli-'));
+    const db = join(dir, 'ops.db');
+    copyFileSync('/work/shared/benchmark/ops-dev.db', db);
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('takes the dialect from the URL and admits the schema\'s tables and columns', () => {
+      expect(runGuard(['--db', `sqlite:${db}`, '--max-rows', '7'], 'SELECT status, COUNT(*) FROM trades GROUP BY status')).toMatchObject({
+        code: 0,
+        stdout: 'OK\nSELECT status, COUNT(*) FROM trades GROUP BY status LIMIT 7\n',
+      });
+    });
+
+    it('refuses unknown tables and columns', () => {
+      expect(runGuard(['--db', db], 'SELECT t.password FROM trades t')).toMatchObject({ code: 1, stdout: 'REFUSED: The query refers to an unknown column trades.password.\n' });
+      expect(runGuard(['--db', db], 'SELECT * FROM salaries')).toMatchObject({ code: 1, stdout: 'REFUSED: The query reads an unknown table salaries.\n' });
+    });
+
+    it('a --dialect that contradicts --db is a usage error', () => {
+      expect(runGuard(['--db', db, '--dialect', 'mssql'], 'SELECT 1')).toMatchObject({ code: 2 });
+    });
   });
 
   it('a bad flag is a usage error, exit 2', () => {

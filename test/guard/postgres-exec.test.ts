@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardSql } from '../../src/guard/index.js';
@@ -57,6 +59,13 @@ describe.skipIf(!up)('SQL guard on a real PostgreSQL server', () => {
         await client.query('ROLLBACK');
       }
     }
+  });
+
+  it('otc-copilot guard --db postgres://… takes the allow-list from the live schema', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const run = (sql: string) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'guard', '--db', db.url, '--max-rows', '5'], { cwd: root, input: sql, encoding: 'utf8' });
+    expect(run('SELECT status, COUNT(*) FROM trades GROUP BY status')).toMatchObject({ status: 0, stdout: 'OK\nSELECT status, COUNT(*) FROM trades GROUP BY status LIMIT 5\n' });
+    expect(run('SELECT secret FROM trades')).toMatchObject({ status: 1, stdout: 'REFUSED: The query refers to an unknown column trades.secret.\n' });
   });
 
   it('the backslash trick is two statements to the server, and the guard refuses it', async () => {

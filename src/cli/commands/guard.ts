@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../../config/index.js';
-import { guardSql, type GuardPolicy } from '../../guard/index.js';
+import { dialectOfUrl, openDatasource } from '../../datasource/index.js';
+import { guardSql, policyFromSnapshot, type GuardPolicy } from '../../guard/index.js';
 import { OtcError } from '../../shared/errors.js';
 import { action } from '../handle-error.js';
 import { parseFlags } from '../parse.js';
@@ -13,21 +14,39 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** With --db: the allow-list is the database's own tables and columns, read by introspection. */
+async function policyFromDatabase(url: string, maxRows: number): Promise<GuardPolicy> {
+  const ds = await openDatasource(url);
+  try {
+    return policyFromSnapshot(await ds.introspect(), maxRows);
+  } finally {
+    await ds.close();
+  }
+}
+
 export const guardCommand = new Command('guard')
   .description('judge one SQL text from stdin with the SQL guard: prints OK and the admitted SQL (row cap applied), or REFUSED and why')
-  .requiredOption('--dialect <dialect>', 'sqlite, postgres or mssql')
+  .option('--dialect <dialect>', 'sqlite, postgres or mssql (default: the dialect of --db)')
+  .option('--db <url>', "allow only this database's tables and columns (sqlite:PATH, postgres://…, mssql://…)")
   .option('--max-rows <n>', 'row cap (default: OTC_MAX_ROWS)')
   .action(
     action(async (raw: Record<string, unknown>) => {
       const o = parseFlags(
         z.object({
-          dialect: z.enum(['sqlite', 'postgres', 'mssql']),
+          dialect: z.enum(['sqlite', 'postgres', 'mssql']).optional(),
+          db: z.string().trim().min(1).optional(),
           maxRows: z.coerce.number().int().min(1).max(1_000_000).optional(),
         }),
         raw,
       );
-      const policy: GuardPolicy = { maxRows: o.maxRows ?? loadConfig().maxRows };
-      const verdict = await guardSql(await readStdin(), o.dialect, policy);
+      const dbDialect = o.db ? dialectOfUrl(o.db) : undefined;
+      const dialect = o.dialect ?? dbDialect;
+      if (!dialect) throw new OtcError('OTC_ERR_USAGE', '--dialect: give sqlite, postgres or mssql (or --db to take it from the database)');
+      if (dbDialect && dbDialect !== dialect) throw new OtcError('OTC_ERR_USAGE', `--dialect ${dialect} does not match --db, which is a ${dbDialect} database`);
+      const maxRows = o.maxRows ?? loadConfig().maxRows;
+      const sql = await readStdin();
+      const policy = o.db ? await policyFromDatabase(o.db, maxRows) : { maxRows };
+      const verdict = await guardSql(sql, dialect, policy);
       if (verdict.ok) {
         process.stdout.write(`OK\n${verdict.sql}\n`);
       } else {
