@@ -126,6 +126,18 @@ export function parseNumber(s: string): number | undefined {
   return undefined;
 }
 
+const ORDINAL_WORDS: string[] = (() => {
+  const base = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth',
+    'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth'];
+  const out = [...base, 'twentieth'];
+  for (const u of base.slice(0, 9)) out.push(`twenty-${u}`);
+  out.push('thirtieth', 'thirty-first');
+  return out;
+})();
+/** "first" .. "thirty-first" (also "twenty first"), longest first so the regex prefers them. */
+const ORDW = '(?:' + [...ORDINAL_WORDS].sort((a, b) => b.length - a.length).map((w) => w.replace('-', '[- ]')).join('|') + ')\\b';
+const ordinalWordDay = (w: string): number => ORDINAL_WORDS.indexOf(w.toLowerCase().replace(' ', '-')) + 1;
+
 function monthNum(s: string): number {
   return MONTHS[s.toLowerCase().replace(/\.$/, '')];
 }
@@ -542,6 +554,19 @@ const ATOMS: Atom[] = [
     },
   },
   {
+    name: 'ordinal-word-day',
+    // "the first of November", "the fifteenth of the month" (never "the second counterparty")
+    src: `the\\s+(${ORDW})\\s+of\\s+(?:(${MON})(?:,?\\s+(${YEAR}))?|(?:this|the)\\s+month\\b)`,
+    resolve(m, c) {
+      const day = ordinalWordDay(m[1]);
+      if (m[2]) return dayMonth(day, monthNum(m[2]), m[3], c);
+      const t = parseIso(c.today);
+      const year = c.year ?? t.year;
+      const month = c.month ?? t.month;
+      return isValidYmd(year, month, day) ? { range: single(ymd(year, month, day)), explicitYear: false } : null;
+    },
+  },
+  {
     name: 'ordinal-day',
     // "on the 5th" (of this month); never "the 5th largest".
     src:
@@ -828,11 +853,13 @@ const RULES: Rule[] = [
   ),
   rule(
     'day-span-month-first',
-    `(?:between\\s+|from\\s+)?(${MON})\\s+(${DAY})\\s*(?:-|\u2013|to|through|thru|and)\\s*(${DAY})(?:,?\\s+(${YEAR}))?`,
+    `(?:(between)\\s+|from\\s+)?(${MON})\\s+(${DAY})\\s*(-|\u2013|to|through|thru|and)\\s*(${DAY})(?:,?\\s+(${YEAR}))?`,
     (m, today) => {
-      const month = monthNum(m[1]);
-      const a = dayMonth(dayNum(m[2]), month, m[4], { today });
-      const b = dayMonth(dayNum(m[3]), month, m[4], { today });
+      // "November 1 and 15" without "between" is two days, not a span.
+      if (m[4].toLowerCase() === 'and' && !m[1]) return null;
+      const month = monthNum(m[2]);
+      const a = dayMonth(dayNum(m[3]), month, m[6], { today });
+      const b = dayMonth(dayNum(m[5]), month, m[6], { today });
       if (!a || !b || a.range.from > b.range.to) return null;
       return { range: { from: a.range.from, to: b.range.to } };
     },
