@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTempPgDatabase, postgresAvailable, type TempPgDatabase } from '../support/services.js';
 import { appliedMigrations, openStore, type Store } from '../../src/store/index.js';
 import { Migrator } from 'kysely';
+import pg from 'pg';
 import { migrationProvider, migrations } from '../../src/store/migrations/index.js';
 
 interface Backend {
@@ -177,6 +178,26 @@ describe('store URLs and connection errors', () => {
   it('rejects a URL that is neither sqlite: nor postgres://', async () => {
     for (const bad of ['', 'mysql://x/y', 'app.db', 'sqlite:', 'postgres://h/db?schema=Bad-Name']) {
       await expect(openStore(bad)).rejects.toMatchObject({ code: 'OTC_ERR_BAD_STORE_URL' });
+    }
+  });
+
+  it('keeps its tables in their own PostgreSQL schema when the URL asks for one', async (ctx) => {
+    if (!(await postgresAvailable())) return ctx.skip();
+    const t = await createTempPgDatabase('otc_store');
+    try {
+      const s = await openStore(`${t.url}?schema=app`);
+      await s.db.insertInto('app_meta').values({ key: 'k', value: 'v' }).execute();
+      await s.close();
+      const again = await openStore(`${t.url}?schema=app`);
+      expect(await again.db.selectFrom('app_meta').select('value').execute()).toEqual([{ value: 'v' }]);
+      await again.close();
+      const c = new pg.Client({ connectionString: t.url });
+      await c.connect();
+      const r = await c.query(`SELECT table_schema FROM information_schema.tables WHERE table_name = 'users'`);
+      await c.end();
+      expect(r.rows).toEqual([{ table_schema: 'app' }]);
+    } finally {
+      await t.drop();
     }
   });
 
