@@ -3,3 +3,4 @@ export { chooseChart, switchChart, asksForShares, MAX_PIE_SLICES, MAX_BAR_CATEGO
 export { classifyColumn, toNumber } from './classify.js';
 export { buildChartOption, formatCell, formatNumber, labelOf, compact, PALETTE, type ChartOption } from './option.js';
 export { renderChartSvg } from './svg.js';
+export { echarts } from './echarts-setup.js';

@@ -1,0 +1,84 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, setCsrfToken, type Me } from './api.js';
+import { Header } from './components/Header.js';
+import { AskPage } from './pages/Ask.js';
+import { AuditPage } from './pages/Audit.js';
+import { SignInPage } from './pages/SignIn.js';
+import { UsersPage } from './pages/Users.js';
+import { usePath } from './router.js';
+
+export function App() {
+  const qc = useQueryClient();
+  const [path, navigate] = usePath();
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: async (): Promise<Me | null> => {
+      try {
+        const m = await api.me();
+        setCsrfToken(m.csrfToken);
+        return m;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+  });
+
+  if (me.isPending) return <main className="center" aria-busy="true"><p className="muted">Loading…</p></main>;
+  if (me.isError) return <main className="center"><p role="alert" className="error">Cannot reach the server: {(me.error as Error).message}</p></main>;
+  if (!me.data) {
+    return (
+      <SignInPage
+        onSignedIn={(m) => {
+          setCsrfToken(m.csrfToken);
+          qc.setQueryData(['me'], m);
+          if (path === '/signin') navigate('/');
+        }}
+      />
+    );
+  }
+
+  const m = me.data;
+  const can = (p: string) => m.permissions.includes(p);
+  const signOut = async () => {
+    await api.logout().catch(() => undefined);
+    setCsrfToken(undefined);
+    qc.clear();
+    qc.setQueryData(['me'], null);
+    navigate('/');
+  };
+  const home = can('ask') ? '/' : '/audit';
+  let page;
+  if (path === '/audit') page = can('read_audit') ? <AuditPage /> : <NotAllowed what="the audit trail" />;
+  else if (path === '/admin/users') page = can('manage_users') ? <UsersPage /> : <NotAllowed what="user administration" />;
+  else if (path === '/' || path === '/ask') page = can('ask') ? <AskPage /> : <NotAllowed what="asking questions" />;
+  else page = <NotFound onHome={() => navigate(home)} />;
+
+  return (
+    <div className="app">
+      <a href="#main" className="skip">Skip to content</a>
+      <Header me={m} path={path} navigate={navigate} onSignOut={signOut} />
+      <main id="main" className="main" tabIndex={-1}>
+        {page}
+      </main>
+    </div>
+  );
+}
+
+function NotAllowed({ what }: { what: string }) {
+  return (
+    <section className="panel narrow" aria-labelledby="na-title">
+      <h1 id="na-title">Not available for your role</h1>
+      <p>Your role does not give access to {what}. Ask an administrator if you need it.</p>
+    </section>
+  );
+}
+
+function NotFound({ onHome }: { onHome: () => void }) {
+  return (
+    <section className="panel narrow" aria-labelledby="nf-title">
+      <h1 id="nf-title">Page not found</h1>
+      <button type="button" className="btn" onClick={onHome}>Go to the start page</button>
+    </section>
+  );
+}

@@ -1,0 +1,122 @@
+import type { AskAnswer } from '../../nl2sql/types.js';
+
+export type { AskAnswer };
+export type Role = 'viewer' | 'analyst' | 'admin' | 'auditor';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: Role;
+  authProvider: string;
+  disabled: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+export interface Me {
+  user: User;
+  permissions: string[];
+  csrfToken: string;
+}
+export interface Meta {
+  datasource: string;
+  dialect: string;
+  profile: string;
+  profileDescription?: string;
+  trainingVersion: string | null;
+  trainedAt?: string;
+  dataAsOf: string;
+  maxRows?: number;
+  examples: string[];
+}
+export interface AuditRecord {
+  id: string;
+  seq: number;
+  ts: string;
+  kind: string;
+  actor: string;
+  outcome: string;
+  question?: string;
+  sql?: string;
+  engine?: string;
+  durationMs?: number;
+  rowCount?: number;
+  correlationId?: string;
+  details?: Record<string, unknown>;
+  hash: string;
+}
+export interface VerifyResult {
+  ok: boolean;
+  count: number;
+  headSeq?: number;
+  headHash?: string;
+  brokenAt?: Record<string, unknown>;
+}
+
+/** An API error with its stable code, as the server sends it. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | undefined;
+export function setCsrfToken(t: string | undefined): void {
+  csrfToken = t;
+}
+
+async function fetchCsrf(): Promise<string> {
+  const r = await fetch('/api/auth/csrf', { credentials: 'same-origin' });
+  const body = (await r.json()) as { csrfToken: string };
+  csrfToken = body.csrfToken;
+  return csrfToken;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, retry = true): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') {
+    headers['x-csrf-token'] = csrfToken ?? (await fetchCsrf());
+    if (body !== undefined) headers['content-type'] = 'application/json';
+  }
+  const r = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  if (r.status === 204) return undefined as T;
+  const text = await r.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!r.ok) {
+    const e = (data ?? {}) as { code?: string; message?: string };
+    if (r.status === 403 && e.code === 'OTC_ERR_CSRF' && retry) {
+      await fetchCsrf();
+      return request<T>(method, path, body, false);
+    }
+    throw new ApiError(r.status, e.code ?? 'OTC_ERR_HTTP', e.message ?? `The server answered ${r.status}.`);
+  }
+  return data as T;
+}
+
+export const api = {
+  me: () => request<Me>('GET', '/api/auth/me'),
+  login: (username: string, password: string) => request<Me>('POST', '/api/auth/login', { username, password }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  meta: () => request<Meta>('GET', '/api/meta'),
+  ask: (question: string) => request<AskAnswer>('POST', '/api/ask', { question }),
+  feedback: (auditId: string, verdict: 'up' | 'down', correctedSql?: string) =>
+    request<{ id: string }>('POST', '/api/feedback', { auditId, verdict, ...(correctedSql ? { correctedSql } : {}) }),
+  audit: (q: { text?: string; kind?: string; actor?: string; from?: string; to?: string; limit?: number }) => {
+    const params = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
+    return request<{ records: AuditRecord[] }>('GET', `/api/audit?${params}`);
+  },
+  verifyAudit: () => request<VerifyResult>('GET', '/api/audit/verify'),
+  users: () => request<{ users: User[] }>('GET', '/api/users'),
+  createUser: (u: { username: string; password: string; role: Role; displayName?: string }) => request<User>('POST', '/api/users', u),
+};
+
+export const exportUrl = (auditId: string, format: 'csv' | 'xlsx') => `/api/ask/${encodeURIComponent(auditId)}/export.${format}`;

@@ -1,0 +1,206 @@
+import { useMemo, useState } from 'react';
+import { chooseChart, formatNumber, labelOf, switchChart, toNumber, type ChartKind, type ChartSpec } from '../../../charts/index.js';
+import { api, exportUrl, type AskAnswer } from '../api.js';
+import { Chart } from './Chart.js';
+import { ResultTable } from './ResultTable.js';
+
+const KIND_LABEL: Record<ChartKind, string> = { kpi: 'Number', bar: 'Bar', line: 'Line', pie: 'Pie', scatter: 'Scatter', table: 'Table' };
+const SOON = 'Coming with dashboards and reports';
+
+/** One answer of the thread: explanation, chart (switchable), table, SQL, downloads, feedback. */
+export function Answer({ answer, onAsk }: { answer: AskAnswer; onAsk: (q: string) => void }) {
+  if (answer.status === 'abstained') {
+    return (
+      <div className="answer abstained">
+        <p className="explanation">{answer.message ?? "I can't answer that from this data."}</p>
+        {answer.explanation && answer.explanation !== answer.message && <p className="muted small">{answer.explanation}</p>}
+        {answer.suggestions && answer.suggestions.length > 0 && (
+          <>
+            <p className="label">Questions I can answer:</p>
+            <ul className="chips" aria-label="Suggested questions">
+              {answer.suggestions.map((s) => (
+                <li key={s}>
+                  <button type="button" className="chip" onClick={() => onAsk(s)}>
+                    {s}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+    );
+  }
+  if (answer.status !== 'answered') {
+    return (
+      <div className={`answer ${answer.status}`} role="alert">
+        <p className="explanation">{answer.status === 'refused' ? 'Refused: ' : 'Could not answer: '}{answer.message ?? answer.explanation}</p>
+        {answer.code && <p className="muted small">Code {answer.code}</p>}
+        {answer.sql && <SqlBlock sql={answer.sql} />}
+      </div>
+    );
+  }
+  return <Answered answer={answer} />;
+}
+
+function Answered({ answer }: { answer: AskAnswer }) {
+  const data = useMemo(() => ({ columns: answer.columns ?? [], rows: answer.rows ?? [] }), [answer]);
+  const auto = useMemo(() => chooseChart(data, answer.question), [data, answer.question]);
+  const [spec, setSpec] = useState<ChartSpec>(auto);
+  const rowCount = answer.rowCount ?? data.rows.length;
+
+  return (
+    <div className="answer answered">
+      <p className="explanation">{answer.explanation}</p>
+      <p className="muted small meta-line">
+        {rowCount.toLocaleString('en-US')} row{rowCount === 1 ? '' : 's'}
+        {answer.truncated ? ' (cut at the row cap)' : ''} · {Math.round(answer.ms)} ms · {answer.engine === 'llm' ? 'language model' : 'semantic engine'}
+      </p>
+      {auto.options.length > 1 && (
+        <div className="switcher" role="radiogroup" aria-label="Show as">
+          {auto.options.map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="radio"
+              aria-checked={spec.kind === k}
+              className={spec.kind === k ? 'seg on' : 'seg'}
+              onClick={() => setSpec(switchChart(auto, k, data) ?? auto)}
+            >
+              {KIND_LABEL[k]}
+            </button>
+          ))}
+        </div>
+      )}
+      {spec.kind === 'kpi' ? (
+        <Kpi spec={spec} columns={data.columns} row={data.rows[0] ?? []} />
+      ) : spec.kind !== 'table' ? (
+        <Chart spec={spec} data={data} label={`${KIND_LABEL[spec.kind]} chart: ${answer.explanation}`} />
+      ) : null}
+      {data.rows.length > 0 && (spec.kind !== 'kpi' || data.columns.length > 1) ? (
+        <ResultTable columns={data.columns} rows={data.rows} caption={`Result of: ${answer.question}`} />
+      ) : data.rows.length === 0 ? (
+        <p className="muted">No rows match.</p>
+      ) : null}
+      {answer.sql && <SqlBlock sql={answer.sql} />}
+      <div className="actions">
+        {answer.auditId && (
+          <>
+            <a className="btn small" href={exportUrl(answer.auditId, 'csv')} download>
+              Download CSV
+            </a>
+            <a className="btn small" href={exportUrl(answer.auditId, 'xlsx')} download>
+              Download XLSX
+            </a>
+          </>
+        )}
+        <span className="soon" title={SOON}>
+          <button type="button" className="btn small" disabled aria-describedby={`soon-${answer.auditId}`}>
+            Save as widget
+          </button>
+        </span>
+        <span className="soon" title={SOON}>
+          <button type="button" className="btn small" disabled aria-describedby={`soon-${answer.auditId}`}>
+            Schedule as report
+          </button>
+        </span>
+        <span id={`soon-${answer.auditId}`} className="sr-only">
+          {SOON}
+        </span>
+        <span className="spacer" />
+        {answer.auditId && <Feedback auditId={answer.auditId} sql={answer.sql} />}
+      </div>
+    </div>
+  );
+}
+
+function Kpi({ spec, columns, row }: { spec: ChartSpec; columns: string[]; row: unknown[] }) {
+  const i = spec.measures[0] ?? 0;
+  const n = toNumber(row[i]);
+  return (
+    <div className="kpi" data-chart-kind="kpi">
+      <div className="kpi-value">{n === undefined ? String(row[i] ?? '—') : formatNumber(n)}</div>
+      <div className="kpi-label">
+        {labelOf(columns[i] ?? '')}
+        {spec.category !== undefined ? ` · ${String(row[spec.category] ?? '')}` : ''}
+      </div>
+    </div>
+  );
+}
+
+export function SqlBlock({ sql }: { sql: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <details className="sql">
+      <summary>SQL</summary>
+      <div className="sql-body">
+        <pre>
+          <code>{sql}</code>
+        </pre>
+        <button
+          type="button"
+          className="btn small"
+          onClick={async () => {
+            try {
+              await navigator.clipboard.writeText(sql);
+              setCopied(true);
+              setTimeout(() => setCopied(false), 1500);
+            } catch {
+              setCopied(false);
+            }
+          }}
+        >
+          {copied ? 'Copied' : 'Copy SQL'}
+        </button>
+      </div>
+    </details>
+  );
+}
+
+function Feedback({ auditId, sql }: { auditId: string; sql?: string }) {
+  const [state, setState] = useState<'idle' | 'correcting' | 'sending' | 'sent' | 'error'>('idle');
+  const [corrected, setCorrected] = useState(sql ?? '');
+  const [verdict, setVerdict] = useState<'up' | 'down'>();
+  const send = async (v: 'up' | 'down', correctedSql?: string) => {
+    setVerdict(v);
+    setState('sending');
+    try {
+      await api.feedback(auditId, v, correctedSql);
+      setState('sent');
+    } catch {
+      setState('error');
+    }
+  };
+  if (state === 'sent') return <span className="muted small" role="status">Thanks: feedback {verdict === 'up' ? '👍' : '👎'} recorded.</span>;
+  return (
+    <div className="feedback">
+      {state !== 'correcting' ? (
+        <div className="thumbs" role="group" aria-label="Was this answer right?">
+          <button type="button" className="btn small icon" aria-label="Good answer" title="Good answer" onClick={() => send('up')} disabled={state === 'sending'}>
+            👍
+          </button>
+          <button type="button" className="btn small icon" aria-label="Wrong answer" title="Wrong answer" onClick={() => setState('correcting')} disabled={state === 'sending'}>
+            👎
+          </button>
+          {state === 'error' && <span className="error small" role="alert">Not sent; try again.</span>}
+        </div>
+      ) : (
+        <form
+          className="correct"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const c = corrected.trim();
+            void send('down', c && c !== sql?.trim() ? c : undefined);
+          }}
+        >
+          <label htmlFor={`fix-${auditId}`}>Corrected SQL (optional)</label>
+          <textarea id={`fix-${auditId}`} rows={4} value={corrected} onChange={(e) => setCorrected(e.target.value)} spellCheck={false} />
+          <div className="row">
+            <button type="submit" className="btn small primary">Send feedback</button>
+            <button type="button" className="btn small ghost" onClick={() => setState('idle')}>Cancel</button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}
