@@ -175,6 +175,8 @@ interface AtomValue {
   bareMonth?: boolean;
   /** A month or weekday name alone, which may start a proper name ("August Capital", "Friday Partners"). */
   nameLike?: boolean;
+  /** A bare number that is only a date in context (a year "2025", a day/month "3/4"). */
+  weak?: boolean;
 }
 
 interface Atom {
@@ -309,7 +311,7 @@ const ATOMS: Atom[] = [
     src: '(?<![\\w/.-])(3[01]|[12]\\d|0?[1-9])/(1[0-2]|0?[1-9])(?![\\w/.-]|\\.\\d)',
     resolve: (m, c) => {
       const v = dayMonth(Number(m[1]), Number(m[2]), undefined, c);
-      return v ? { ...v, needsContext: true } : null;
+      return v ? { ...v, needsContext: true, weak: true } : null;
     },
   },
   {
@@ -361,7 +363,7 @@ const ATOMS: Atom[] = [
   },
   {
     name: 'month-year',
-    src: `(${MON})(?:(?:\\s+of\\s+|,?\\s+|-)(${YEAR})|\\s*['\u2019](\\d{2})(?![\\w]))`,
+    src: `(?:month\\s+of\\s+)?(${MON})(?:(?:\\s+of\\s+|,?\\s+|-)(${YEAR})|\\s*['\u2019](\\d{2})(?![\\w]))`,
     resolve(m, c) {
       const y = m[2] ?? String(2000 + Number(m[3]));
       return namedMonth(monthNum(m[1]), y, c);
@@ -584,7 +586,7 @@ const ATOMS: Atom[] = [
   {
     name: 'month',
     // Not the month of an invalid day ("31 April", "February 30"): those are no date at all.
-    src: `(?<!\\d(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?)(${MON})(?![\\s-]+(?:the\\s+)?\\d)`,
+    src: `(?:month\\s+of\\s+)?(?<!\\d(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?)(${MON})(?![\\s-]+(?:the\\s+)?\\d)`,
     resolve(m, c) {
       const v = { ...namedMonth(monthNum(m[1]), undefined, c), bareMonth: true, nameLike: true };
       const word = m[1].toLowerCase().replace(/\.$/, '');
@@ -595,7 +597,7 @@ const ATOMS: Atom[] = [
     name: 'year',
     src: `(?<![\\w/.$£€-])(?:(calendar\\s+year|year|cy)\\s*)?(${YEAR})(?![/-]\\d)${NOT_AMOUNT}`,
     resolve(m) {
-      return { range: yearRange(Number(m[2])), explicitYear: true, needsContext: !m[1] };
+      return { range: yearRange(Number(m[2])), explicitYear: true, needsContext: !m[1], weak: !m[1] };
     },
   },
 ];
@@ -637,7 +639,8 @@ interface Rule {
 const PREP = '(?:(?:in|on|for|during|over|within|throughout|from|at|as\\s+(?:of|at))\\s+)?';
 
 function rule(name: string, src: string, resolve: Rule['resolve']): Rule {
-  return { name, re: new RegExp(`(?<![\\w'\u2019-])(?:${src})(?![\\w-]|['\u2019][a-z])`, 'gi'), resolve };
+  // A possessive ("October's fails") belongs to the phrase; no match starts or ends inside a word.
+  return { name, re: new RegExp(`(?<![\\w'\u2019-])(?:${src})(?:['\u2019]s\\b)?(?![\\w-]|['\u2019][a-z])`, 'gi'), resolve };
 }
 
 /** "last 7 days", "past two weeks", "next 30 days", "last 3 months", "next 5 business days". */
@@ -903,8 +906,8 @@ const RULES: Rule[] = [
       let a = b.explicitYear ? resolveAtom(aText, { today, year: parseIso(b.range.from).year }) : null;
       if (!a || !b.explicitYear) a = resolveAtom(aText, { today });
       if (!a) return null;
-      // Without "between"/"from", only dates or months on both sides ("1 Nov to 10 Nov"), not "2025 - 2026".
-      if (g.a3 !== undefined && (a.needsContext || b.needsContext)) return null;
+      // Without "between"/"from", only dates or months on both sides ("1 Nov to 10 Nov", "Oct-Dec"), not "2025 - 2026".
+      if (g.a3 !== undefined && (a.weak || b.weak)) return null;
       if (a.range.from > b.range.to && a.movableYear) {
         const back = resolveAtom(aText, { today, year: parseIso(a.range.from).year - 1 });
         if (back) a = back;
@@ -949,7 +952,7 @@ const RULES: Rule[] = [
       // Re-resolve the atom text without the preposition.
       const prep = m[1];
       const atomText = m[0].slice(prep ? prep.length : 0);
-      const am = anchored.exec(atomText.trim());
+      const am = anchored.exec(atomText.trim()) ?? anchored.exec(atomText.trim().replace(/['\u2019]s$/i, ''));
       if (!am) return null;
       const v = atom.resolve(am, { today });
       if (!v || v.compoundOnly) return null;
