@@ -78,7 +78,7 @@ function walk(node: Json, rules: GuardDialectRules): void {
   if (isObject(node.Select) && 'projection' in node.Select) checkSelect(node.Select);
   if (isObject(node.Function) && 'args' in node.Function && !('lateral' in node.Function)) checkFunction(node.Function, rules);
   if ('relation' in node) checkRelation(node.relation, rules);
-  if (isObject(node.Identifier) || isObject(node.CompoundIdentifier) || Array.isArray(node.CompoundIdentifier)) checkIdentifier(node);
+  if (isObject(node.Identifier) || Array.isArray(node.CompoundIdentifier)) checkIdentifier(node, rules);
   if (isObject(node.Value) && isObject(node.Value.value) && 'Placeholder' in node.Value.value) {
     refuse('The query contains a parameter placeholder; write the values into the query.');
   }
@@ -143,11 +143,12 @@ function checkRelation(rel: Json, rules: GuardDialectRules): void {
   if (t.json_path !== null && t.json_path !== undefined) refuse(`JSON paths on ${shown} are not allowed.`);
 }
 
-function checkIdentifier(node: JsonObject): void {
+function checkIdentifier(node: JsonObject, rules: GuardDialectRules): void {
   const idents = isObject(node.Identifier) ? [node.Identifier] : arrayOf(node.CompoundIdentifier);
   for (const id of idents) {
     const v = identValue(id);
-    if (v !== undefined && v.startsWith('@') && !(isObject(id) && typeof id.quote_style === 'string')) {
+    const quoted = isObject(id) && typeof id.quote_style === 'string';
+    if (v !== undefined && v.startsWith('@') && !quoted && !(idents.length === 1 && rules.builtinValues.has(v.toLowerCase()))) {
       refuse(`Variables and system functions such as ${v} are not allowed.`);
     }
   }

@@ -250,6 +250,7 @@ class Resolver {
     const lower = parts.map((p) => p.toLowerCase());
     const col = lower.at(-1)!;
     if (this.rules.pseudoColumns.has(col)) return;
+    if (lower.length === 1 && this.rules.builtinValues.has(col)) return;
     if (lower.length === 1) {
       for (let s: Scope | undefined = scope; s; s = s.parent) {
         if (s.aliases.has(col)) return;

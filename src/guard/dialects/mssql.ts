@@ -24,6 +24,7 @@ export const mssqlRules: GuardDialectRules = {
   datePartFunctions: new Set(['dateadd', 'datediff', 'datediff_big', 'datepart', 'datename', 'datetrunc', 'date_bucket']),
   defaultSchemas: new Set(['dbo']),
   tableHints: new Set(['nolock', 'readuncommitted', 'readcommitted', 'noexpand']),
+  builtinValues: new Set(['@@datefirst']),
   pseudoColumns: new Set(),
   systemObject(parts) {
     const lower = parts.map((p) => p.toLowerCase());

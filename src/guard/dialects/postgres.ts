@@ -20,6 +20,7 @@ export const postgresRules: GuardDialectRules = {
   datePartFunctions: new Set(),
   defaultSchemas: new Set(['public']),
   tableHints: new Set(),
+  builtinValues: new Set(),
   pseudoColumns: new Set(),
   systemObject(parts) {
     const lower = parts.map((p) => p.toLowerCase());

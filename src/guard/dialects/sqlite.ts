@@ -11,6 +11,7 @@ export const sqliteRules: GuardDialectRules = {
   datePartFunctions: new Set(),
   defaultSchemas: new Set(['main']),
   tableHints: new Set(),
+  builtinValues: new Set(),
   pseudoColumns: new Set(['rowid', '_rowid_', 'oid']),
   systemObject(parts) {
     const [schema, table] = parts.length === 2 ? parts.map((p) => p.toLowerCase()) : [undefined, parts[0]!.toLowerCase()];

@@ -30,6 +30,8 @@ export interface GuardDialectRules {
   readonly defaultSchemas: ReadonlySet<string>;
   /** Table hints (WITH (…)) allowed (lower case). */
   readonly tableHints: ReadonlySet<string>;
+  /** Session values a query may read (lower case), e.g. SQL Server's @@DATEFIRST for week arithmetic. */
+  readonly builtinValues: ReadonlySet<string>;
   /** Column names the database provides on every table (rowid). */
   readonly pseudoColumns: ReadonlySet<string>;
   /** A reason when the table name (parts, as written) is a system catalog or outside the database. */
