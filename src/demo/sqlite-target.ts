@@ -49,7 +49,12 @@ export function openSqliteTarget(out: string, force: boolean): SqliteLoad {
     }
   };
   try {
+    db.pragma('page_size = 16384');
+    // better-sqlite3 runs in defensive mode, which silently keeps the rollback journal;
+    // a throw-away file being built needs no journal (a failed build is deleted anyway).
+    db.unsafeMode(true);
     db.pragma('journal_mode = OFF');
+    db.unsafeMode(false);
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -200000');
     db.pragma('temp_store = MEMORY');

@@ -35,8 +35,10 @@ function progressReporter(): { onProgress: (t: OpsTable, done: number, total: nu
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
+  let stopped = false;
   return {
     onProgress(table, done, total) {
+      if (stopped) return;
       let bar = bars.get(table);
       if (!bar) {
         bar = multi.create(total, 0, { table: table.padEnd(16) });
@@ -46,6 +48,8 @@ function progressReporter(): { onProgress: (t: OpsTable, done: number, total: nu
       bar.update(done);
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
       multi.stop();
     },
   };
