@@ -1035,7 +1035,33 @@ export function parseTimeExpressions(text: string, today: string): TimeMatch[] {
     chosen.push(c);
   }
   chosen.sort((a, b) => a.start - b.start);
-  return chosen.flatMap(({ priority: _p, parts, ...rest }) => parts ?? [rest]);
+  return mergeAdjacentLists(text, chosen.flatMap(({ priority: _p, parts, ...rest }) => parts ?? [rest]));
+}
+
+/**
+ * "23 and 24 November", "in October and November", "last week and this week": periods joined by
+ * "and"/","/"&"/"or" that touch or overlap become one match covering both (a reader would
+ * otherwise intersect them). Periods with a gap between them stay separate matches: alternatives.
+ */
+function mergeAdjacentLists(text: string, matches: TimeMatch[]): TimeMatch[] {
+  const out: TimeMatch[] = [];
+  for (const m of matches) {
+    const prev = out[out.length - 1];
+    const joinable = (x: TimeMatch): boolean => !!x.range?.from && !!x.range?.to && !x.role && !x.bucket;
+    if (prev && joinable(prev) && joinable(m) && /^\s*(?:,|&|and|or|,\s*(?:and|or))\s*$/i.test(text.slice(prev.end, m.start))) {
+      const a = prev.range as Required<DateRange>;
+      const b = m.range as Required<DateRange>;
+      const touch = b.from <= addDays(a.to, 1) && a.from <= addDays(b.to, 1);
+      if (touch) {
+        const range = { from: a.from < b.from ? a.from : b.from, to: a.to > b.to ? a.to : b.to };
+        const t = text.slice(prev.start, m.end);
+        out[out.length - 1] = { start: prev.start, end: m.end, text: t, range, description: describe(t, { range }) };
+        continue;
+      }
+    }
+    out.push(m);
+  }
+  return out;
 }
 
 

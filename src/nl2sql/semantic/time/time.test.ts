@@ -178,8 +178,13 @@ const CASES: Array<[string, string, Exp[]]> = [
   [FRI, 'payments on 30/02/2026', []],
   [FRI, 'payments on 2026-02-30', []],
   // a list of days gives one match per day
-  [FRI, 'payments for value dates 23 and 24 November', [d('23', '2026-11-23'), d('24 November', '2026-11-24')]],
-  [FRI, 'payments on 23, 24 and 25 Nov 2026', [d('on 23', '2026-11-23'), d('24', '2026-11-24'), d('25 Nov 2026', '2026-11-25')]],
+  [FRI, 'payments for value dates 23 and 24 November', [r('23 and 24 November', '2026-11-23', '2026-11-24')]],
+  [FRI, 'payments on 23, 24 and 25 Nov 2026', [r('on 23, 24 and 25 Nov 2026', '2026-11-23', '2026-11-25')]],
+  [FRI, 'payments on 2 and 24 November', [d('on 2', '2026-11-02'), d('24 November', '2026-11-24')]],
+  [FRI, 'fails in October and November', [r('in October and November', '2026-10-01', '2026-11-30')]],
+  [FRI, 'fails last week and this week', [r('last week and this week', '2026-11-09', FRI)]],
+  [FRI, 'fails in July and October', [r('in July', '2026-07-01', '2026-07-31'), r('October', '2026-10-01', '2026-10-31')]],
+  [FRI, 'fails this month and older than 3 days', [r('this month', '2026-11-01', FRI), age('older than 3 days', '2026-11-16')]],
   [FRI, 'payments on 30 and 31 November', []],
   [FRI, 'notional as at 31 October', [d('as at 31 October', '2026-10-31')]],
   // --- rolling windows ---
@@ -443,7 +448,8 @@ const CASES: Array<[string, string, Exp[]]> = [
   [FRI, 'bucket the day count', []],
   // --- several phrases in one question ---
   [FRI, 'Daily fails in October and weekly fails since Monday', [b('Daily', 'day'), r('in October', '2026-10-01', '2026-10-31'), b('weekly', 'week'), r('since Monday', '2026-11-16', FRI)]],
-  [FRI, 'payments tomorrow and the day after tomorrow', [d('tomorrow', '2026-11-21'), d('the day after tomorrow', '2026-11-22')]],
+  [FRI, 'payments tomorrow and the day after tomorrow', [r('tomorrow and the day after tomorrow', '2026-11-21', '2026-11-22')]],
+  [FRI, 'fails yesterday vs today', [d('yesterday', '2026-11-19'), d('today', FRI)]],
 ];
 
 describe('parseTimeExpressions: table', () => {
