@@ -257,6 +257,8 @@ const HAND_WRITTEN: Record<GuardDialect, string[]> = {
     'SELECT * FROM trades (TABLOCKX)',
     'SELECT * FROM trades FOR BROWSE',
     'SELECT {fn user()}',
+    "SELECT CAST(notional AS xml).value('a', 'int') FROM trades",
+    "SELECT trades.notional.value('a', 'int') FROM trades",
   ],
 };
 

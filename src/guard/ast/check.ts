@@ -76,7 +76,8 @@ function walk(node: Json, rules: GuardDialectRules): void {
     checkBody(node.SetOperation.right);
   }
   if (isObject(node.Select) && 'projection' in node.Select) checkSelect(node.Select);
-  if (isObject(node.Function) && 'args' in node.Function && !('lateral' in node.Function)) checkFunction(node.Function, rules);
+  if (isObject(node.Function) && 'name' in node.Function && !('lateral' in node.Function)) checkFunction(node.Function, rules);
+  if (isObject(node.Dot) && 'Function' in node.Dot) refuse('Method calls (expression.method(…)) are not allowed.');
   if ('relation' in node) checkRelation(node.relation, rules);
   if (isObject(node.Identifier) || Array.isArray(node.CompoundIdentifier)) checkIdentifier(node, rules);
   if (isObject(node.Value) && isObject(node.Value.value) && 'Placeholder' in node.Value.value) {
