@@ -1,0 +1,63 @@
+/**
+ * Test support for the server and the end-to-end tests: a temp data folder with a small demo
+ * database, the real store, audit log, datasource, trained model and copilot, and users of
+ * every role. Not used by the product itself.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openAuditLog, type AuditLog } from '../audit/index.js';
+import { createAuthService, type AuthService, type Role } from '../auth/index.js';
+import { openDatasource, type Datasource } from '../datasource/index.js';
+import { buildDemoDatabase } from '../demo/index.js';
+import { createCopilot } from '../nl2sql/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { loadProfile, trainModel } from '../training/index.js';
+import type { ServerDeps, ServerSettings } from './deps.js';
+
+export const TEST_TODAY = '2026-11-20';
+export const TEST_PASSWORD = 'correct-horse-battery';
+export const PROFILE_DIR = fileURLToPath(new URL('../../profiles/otc-ops', import.meta.url));
+
+export interface TestWorld {
+  dir: string;
+  deps: ServerDeps;
+  auth: AuthService;
+  store: Store;
+  audit: AuditLog;
+  datasource: Datasource;
+  close(): Promise<void>;
+}
+
+/** Builds everything a server needs in a fresh temp folder; users viewer/analyst/admin/auditor share TEST_PASSWORD. */
+export async function createTestWorld(settings: Partial<ServerSettings> = {}, opts: { trades?: number } = {}): Promise<TestWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'otc-server-'));
+  const dbPath = join(dir, 'demo-ops.db');
+  await buildDemoDatabase({ out: dbPath, trades: opts.trades ?? 400, seed: 42, asOf: TEST_TODAY });
+  const store = await openStore(`sqlite:${join(dir, 'app.db')}`);
+  const audit = await openAuditLog(`sqlite:${join(dir, 'audit.db')}`);
+  const datasource = await openDatasource(`sqlite:${dbPath}`);
+  const model = await trainModel(loadProfile(PROFILE_DIR), datasource);
+  const full: ServerSettings = { maxRows: 1000, queryTimeoutMs: 10_000, logLevel: 'silent', ...settings };
+  const copilot = createCopilot({ datasource, model, audit, maxRows: full.maxRows, timeoutMs: full.queryTimeoutMs, trainingVersion: 'otc-ops test' });
+  const auth = createAuthService({ db: store.db, audit });
+  for (const role of ['viewer', 'analyst', 'admin', 'auditor'] as Role[]) {
+    await auth.createUser({ username: role, password: TEST_PASSWORD, role, displayName: `Test ${role}` }, 'test');
+  }
+  const deps: ServerDeps = { settings: full, store, audit, datasource, model, copilot, trainingVersion: 'otc-ops test', today: () => TEST_TODAY, auth };
+  return {
+    dir,
+    deps,
+    auth,
+    store,
+    audit,
+    datasource,
+    async close() {
+      await datasource.close();
+      await store.close();
+      await audit.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
