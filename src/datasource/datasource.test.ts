@@ -87,7 +87,7 @@ for (const live of LIVE_DIALECTS) {
       expect(r.truncated).toBe(false);
       const [first] = r.rows;
       expect(first!.slice(0, 4)).toEqual([1, '2026-11-20', 1500000.5, 2.125]);
-      expect(String(first![4])).toMatch(/^2026-11-20[T ]10:15:30/);
+      expect(first![4]).toBe('2026-11-20T10:15:30');
       expect(first![5]).toBe(3);
       expect(r.rows[1]![3]).toBeNull();
     });

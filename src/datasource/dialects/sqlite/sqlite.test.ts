@@ -80,6 +80,20 @@ describe('SQLite datasource on a copy of the benchmark database', () => {
     expect(r.rows[49]).toEqual([50]);
   });
 
+  it('a slow query does not hold up a quick one (two query processes)', async () => {
+    const ac = new AbortController();
+    let slowSettled = false;
+    const slow = ds
+      .query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c', { signal: ac.signal, timeoutMs: 60_000 })
+      .finally(() => (slowSettled = true));
+    slow.catch(() => undefined);
+    const quick = await ds.query('SELECT COUNT(*) FROM books');
+    expect(quick.rows).toEqual([[21]]);
+    expect(slowSettled).toBe(false);
+    ac.abort();
+    await expect(slow).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_CANCELLED' });
+  });
+
   it('reports SQL errors with a code and the database message', async () => {
     await expect(ds.query('SELECT nope FROM trades')).rejects.toMatchObject({
       code: 'OTC_ERR_QUERY_FAILED',

@@ -124,12 +124,14 @@ export class PostgresDatasource implements Datasource {
       cancelling = this.#cancel(processID);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN READ ONLY');
       await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
       if (aborted) throw queryCancelled();
       await client.query({ text: `DECLARE otc_q NO SCROLL CURSOR FOR ${statementText(sqlText)}`, queryMode: 'extended' } as pg.QueryConfig);
+      if (aborted) throw queryCancelled();
       const res = await client.query({
         text: `FETCH FORWARD ${maxRows + 1} FROM otc_q`,
         rowMode: 'array',

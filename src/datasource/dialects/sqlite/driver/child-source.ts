@@ -30,9 +30,13 @@ process.on('message', (m) => {
       res = { id: m.id, error: { kind: 'notReadOnly', message: 'the statement could change the database' } };
     } else {
       st.raw(true);
-      const columns = st.columns().map((c) => c.name);
+      const meta = st.columns();
+      const columns = meta.map((c) => c.name);
+      // Columns declared TIMESTAMP/DATETIME hold 'YYYY-MM-DD HH:MM:SS' text: give ISO text, as the other dialects do.
+      const ts = meta.map((c, i) => (/timestamp|datetime/i.test(c.type || '') ? i : -1)).filter((i) => i >= 0);
       const rows = [];
       for (const r of st.iterate()) {
+        for (const i of ts) if (typeof r[i] === 'string' && /^\d{4}-\d{2}-\d{2} \d/.test(r[i])) r[i] = r[i].replace(' ', 'T');
         rows.push(r);
         if (rows.length > m.maxRows) break;
       }

@@ -6,22 +6,23 @@ import { DatasourceErrorCode, closed } from '../../../errors.js';
 import { capResult, queryLimits, sortTables, type ResolvedOptions } from '../../../internal.js';
 import { sqliteDialect } from '../dialect.js';
 import { introspectSqlite } from '../introspector.js';
-import { SqliteQueryProcess } from './query-process.js';
+import { SqliteQueryPool } from './query-process.js';
 
 /**
  * A SQLite file, read-only: opened with `{readonly: true, fileMustExist: true}` and
  * `query_only`, one statement per query, refused unless better-sqlite3 says it reads rows
- * and writes nothing. Queries run in a child process that is killed at the deadline.
+ * and writes nothing. Queries run in child processes (two) that are killed at the deadline
+ * or on abort, and restarted on the next query.
  */
 export class SqliteDatasource implements Datasource {
   readonly dialect = sqliteDialect;
   readonly description: string;
-  #proc: SqliteQueryProcess;
+  #proc: SqliteQueryPool;
   #closed = false;
 
   private constructor(readonly file: string, private readonly defaults: ResolvedOptions) {
     this.description = `sqlite:${file}`;
-    this.#proc = new SqliteQueryProcess(file);
+    this.#proc = new SqliteQueryPool(file);
   }
 
   /** Opens an existing file (never creates one) and checks it is a SQLite database. */

@@ -25,11 +25,18 @@ export class SqliteQueryProcess {
   #queue: Promise<unknown> = Promise.resolve();
   #nextId = 1;
   #closed = false;
+  #pending = 0;
 
   constructor(private readonly file: string) {}
 
+  /** Queries waiting or running in this process. */
+  get pending(): number {
+    return this.#pending;
+  }
+
   run(sql: string, maxRows: number, timeoutMs: number, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
-    const task = this.#queue.then(() => this.#runNow(sql, maxRows, timeoutMs, signal));
+    this.#pending++;
+    const task = this.#queue.then(() => this.#runNow(sql, maxRows, timeoutMs, signal)).finally(() => this.#pending--);
     this.#queue = task.catch(() => undefined);
     return task;
   }
@@ -85,6 +92,7 @@ export class SqliteQueryProcess {
     if (this.#closed) throw queryFailed('the datasource is closed');
     if (signal?.aborted) throw queryCancelled();
     const child = await this.#start();
+    if (signal?.aborted) throw queryCancelled();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -125,5 +133,26 @@ export class SqliteQueryProcess {
       signal?.addEventListener('abort', onAbort, { once: true });
       child.send({ id, sql, maxRows });
     });
+  }
+}
+
+/**
+ * A few query processes (default 2, one per core here), each query sent to the least busy one,
+ * so one slow query does not hold up a dashboard's other widgets.
+ */
+export class SqliteQueryPool {
+  #procs: SqliteQueryProcess[];
+
+  constructor(file: string, size = 2) {
+    this.#procs = Array.from({ length: Math.max(1, size) }, () => new SqliteQueryProcess(file));
+  }
+
+  run(sql: string, maxRows: number, timeoutMs: number, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const proc = this.#procs.reduce((a, b) => (b.pending < a.pending ? b : a));
+    return proc.run(sql, maxRows, timeoutMs, signal);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#procs.map((p) => p.close()));
   }
 }
