@@ -51,6 +51,8 @@ export interface TrainingVersionsTable {
   created_at: string;
   note: string | null;
   parent_version_id: string | null;
+  /** 002: the trained model (snapshot, joins, value index) as JSON. */
+  trained_model_json: string | null;
 }
 
 export interface TrainingActivationsTable {
@@ -76,6 +78,28 @@ export interface FeedbackTable {
   created_at: string;
 }
 
+/** 002: retrieval chunks of a training version's documents. */
+export interface TrainingChunksTable {
+  id: string;
+  version_id: string;
+  document: string;
+  seq: number;
+  heading: string | null;
+  text: string;
+}
+
+/** 002: every training change: who, when, why. */
+export interface TrainingEventsTable {
+  id: string;
+  datasource: string;
+  version_id: string | null;
+  action: string;
+  actor: string;
+  at: string;
+  reason: string | null;
+  details_json: string | null;
+}
+
 export interface StoreSchema {
   users: UsersTable;
   sessions: SessionsTable;
@@ -83,6 +107,8 @@ export interface StoreSchema {
   training_activations: TrainingActivationsTable;
   feedback: FeedbackTable;
   app_meta: AppMetaTable;
+  training_chunks: TrainingChunksTable;
+  training_events: TrainingEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -6,3 +6,4 @@ export { tokenize, normWord, normPhrase, editDistance, typoAllowance, type Token
 export type { TrainedModel, JoinEdge, ValueColumn, ValueEntry } from './types.js';
 export type { Profile, EntityDef, DimensionDef, MeasureDef, FilterDef, ConditionDef, ExprDef, VocabularyDef, ExampleDef } from './profile-schema.js';
 export { profileSchema } from './profile-schema.js';
+export * from './lifecycle/index.js';

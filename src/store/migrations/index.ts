@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { m001_initial } from './001_initial.js';
+import { m002_training_lifecycle } from './002_training_lifecycle.js';
 
 /**
  * Every migration of the application store, in order. Migrations are TypeScript objects (no
@@ -15,6 +16,7 @@ import { m001_initial } from './001_initial.js';
  */
 export const migrations: Record<string, Migration> = {
   '001_initial': m001_initial,
+  '002_training_lifecycle': m002_training_lifecycle,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,230 @@
+/**
+ * Training versions in the app store: immutable content (one row per content hash and
+ * datasource), numbered per datasource, draft -> validated -> active, at most one active version
+ * per datasource, and a history of every change (who, when, why) mirrored into the audit trail.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { StoreSchema, TrainingVersionRow } from '../../store/index.js';
+import { modelInvalid } from '../errors.js';
+import type { TrainedModel } from '../types.js';
+import { chunkDocument } from './chunks.js';
+import { contentHashOf } from './content.js';
+import { alreadyActive, notValidated, reasonRequired, versionNotFound } from './errors.js';
+import type { ChangeBy, TrainingAction, TrainingContext, TrainingEvent, TrainingVersion } from './types.js';
+import type { ValidationReport } from './validate.js';
+
+type Db = Kysely<StoreSchema> | Transaction<StoreSchema>;
+
+export function toVersion(row: TrainingVersionRow): TrainingVersion {
+  let profileName = '';
+  try {
+    profileName = String((JSON.parse(row.profile_json) as { name?: unknown }).name ?? '');
+  } catch {
+    /* shown as '' */
+  }
+  return {
+    id: row.id,
+    datasource: row.datasource,
+    version: Number(row.version),
+    contentHash: row.content_hash,
+    status: row.status,
+    profileName,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    note: row.note,
+    parentVersionId: row.parent_version_id,
+    validation: row.validation_json ? (JSON.parse(row.validation_json) as ValidationReport) : null,
+  };
+}
+
+/** Every version of the datasource, newest first. */
+export async function listVersions(ctx: Pick<TrainingContext, 'store' | 'datasourceKey'>): Promise<TrainingVersion[]> {
+  const rows = await ctx.store.db.selectFrom('training_versions').selectAll().where('datasource', '=', ctx.datasourceKey).orderBy('version', 'desc').execute();
+  return rows.map(toVersion);
+}
+
+async function findRow(db: Db, datasourceKey: string, ref: string | number): Promise<TrainingVersionRow | undefined> {
+  let q = db.selectFrom('training_versions').selectAll().where('datasource', '=', datasourceKey);
+  const text = String(ref).trim();
+  if (text === 'active') q = q.where('status', '=', 'active');
+  else if (text === 'latest') q = q.orderBy('version', 'desc').limit(1);
+  else if (/^v?\d+$/i.test(text)) q = q.where('version', '=', Number(text.replace(/^v/i, '')));
+  else q = q.where('id', '=', text);
+  return q.executeTakeFirst();
+}
+
+/**
+ * A version by id, by number ("3" or "v3"), or "active" / "latest".
+ * Throws OTC_ERR_TRAINING_VERSION_NOT_FOUND.
+ */
+export async function getVersion(ctx: Pick<TrainingContext, 'store' | 'datasourceKey'>, ref: string | number): Promise<TrainingVersion> {
+  const row = await findRow(ctx.store.db, ctx.datasourceKey, ref);
+  if (!row) throw versionNotFound(String(ref), ctx.datasourceKey);
+  return toVersion(row);
+}
+
+/** The active version, or null. */
+export async function getActiveVersion(ctx: Pick<TrainingContext, 'store' | 'datasourceKey'>): Promise<TrainingVersion | null> {
+  const row = await findRow(ctx.store.db, ctx.datasourceKey, 'active');
+  return row ? toVersion(row) : null;
+}
+
+/** The trained model stored with a version (snapshot, joins, value index, profile). */
+export async function loadVersionModel(ctx: Pick<TrainingContext, 'store' | 'datasourceKey'>, ref: string | number): Promise<TrainedModel> {
+  const row = await findRow(ctx.store.db, ctx.datasourceKey, ref);
+  if (!row) throw versionNotFound(String(ref), ctx.datasourceKey);
+  if (!row.trained_model_json) throw modelInvalid(`version ${row.version} of ${row.datasource} has no stored trained model; import its profile again`);
+  return JSON.parse(row.trained_model_json) as TrainedModel;
+}
+
+/** Records one change in training_events (inside the caller's transaction) and in the audit trail. */
+export async function recordChange(
+  db: Db,
+  ctx: TrainingContext,
+  change: { action: TrainingAction; by: ChangeBy; versionId: string | null; version: number | null; contentHash: string | null; details?: Record<string, unknown> },
+): Promise<void> {
+  const at = new Date().toISOString();
+  const details = { datasource: ctx.datasourceKey, version: change.version, versionId: change.versionId, action: change.action, contentHash: change.contentHash, ...(change.details ?? {}) };
+  await db
+    .insertInto('training_events')
+    .values({ id: randomUUID(), datasource: ctx.datasourceKey, version_id: change.versionId, action: change.action, actor: change.by.actor, at, reason: change.by.reason ?? null, details_json: JSON.stringify(details) })
+    .execute();
+  // Appended inside the store transaction: if the audit trail cannot record it, the change is undone.
+  await ctx.audit.append({ kind: 'training_change', actor: change.by.actor, outcome: 'ok', details: { ...details, ...(change.by.reason ? { reason: change.by.reason } : {}) } });
+}
+
+export interface CreatedVersion {
+  version: TrainingVersion;
+  /** False when a version with the same content already existed (it is returned instead). */
+  created: boolean;
+}
+
+/**
+ * Stores a trained model as a new draft version, or returns the existing version with the same
+ * content hash (versions are immutable: the same content is never stored twice).
+ */
+export async function createVersion(
+  ctx: TrainingContext,
+  input: { model: TrainedModel; by: ChangeBy; action: TrainingAction; parentVersionId?: string | null; details?: Record<string, unknown> },
+): Promise<CreatedVersion> {
+  const hash = contentHashOf(input.model);
+  const existing = await ctx.store.db.selectFrom('training_versions').selectAll().where('datasource', '=', ctx.datasourceKey).where('content_hash', '=', hash).executeTakeFirst();
+  if (existing) return { version: toVersion(existing), created: false };
+  const row = await ctx.store.db.transaction().execute(async (trx) => {
+    const max = await trx.selectFrom('training_versions').select((eb) => eb.fn.max('version').as('v')).where('datasource', '=', ctx.datasourceKey).executeTakeFirst();
+    const version = Number(max?.v ?? 0) + 1;
+    const id = randomUUID();
+    await trx
+      .insertInto('training_versions')
+      .values({
+        id,
+        datasource: ctx.datasourceKey,
+        version,
+        content_hash: hash,
+        status: 'draft',
+        profile_json: JSON.stringify(input.model.profile),
+        trained_model_json: JSON.stringify(input.model),
+        validation_json: null,
+        created_by: input.by.actor,
+        created_at: new Date().toISOString(),
+        note: input.by.reason ?? null,
+        parent_version_id: input.parentVersionId ?? null,
+      })
+      .execute();
+    const chunks = input.model.profile.documents.flatMap((d) => chunkDocument(d.name, d.text));
+    for (let i = 0; i < chunks.length; i += 200) {
+      await trx
+        .insertInto('training_chunks')
+        .values(chunks.slice(i, i + 200).map((c) => ({ id: randomUUID(), version_id: id, document: c.document, seq: c.seq, heading: c.heading, text: c.text })))
+        .execute();
+    }
+    await recordChange(trx, ctx, { action: input.action, by: input.by, versionId: id, version, contentHash: hash, details: { chunks: chunks.length, ...(input.details ?? {}) } });
+    return trx.selectFrom('training_versions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  });
+  return { version: toVersion(row), created: true };
+}
+
+/** Stores a validation report with the version: a draft that passes becomes 'validated'. */
+export async function storeValidation(ctx: TrainingContext, versionId: string, report: ValidationReport, by: ChangeBy): Promise<TrainingVersion> {
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('training_versions').selectAll().where('id', '=', versionId).where('datasource', '=', ctx.datasourceKey).executeTakeFirst();
+    if (!row) throw versionNotFound(versionId, ctx.datasourceKey);
+    const status = row.status === 'draft' || row.status === 'validated' ? (report.ok ? 'validated' : 'draft') : row.status;
+    await trx.updateTable('training_versions').set({ validation_json: JSON.stringify(report), status }).where('id', '=', versionId).execute();
+    await recordChange(trx, ctx, {
+      action: 'validate',
+      by,
+      versionId,
+      version: Number(row.version),
+      contentHash: row.content_hash,
+      details: { ok: report.ok, errors: report.errors.length, warnings: report.warnings.length },
+    });
+    return toVersion({ ...row, validation_json: JSON.stringify(report), status });
+  });
+}
+
+/**
+ * Makes a validated version the active one (the previous active version is retired). A version
+ * whose validation failed, or that was never validated, is refused. Rollback = activating an
+ * earlier version again, with a reason.
+ */
+export async function activateVersion(ctx: TrainingContext, ref: string | number, by: ChangeBy, opts: { rollback?: boolean } = {}): Promise<TrainingVersion> {
+  const action: TrainingAction = opts.rollback ? 'rollback' : 'activate';
+  if (opts.rollback && !by.reason?.trim()) throw reasonRequired('rollback');
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const row = await findRow(trx, ctx.datasourceKey, ref);
+    if (!row) throw versionNotFound(String(ref), ctx.datasourceKey);
+    if (row.status === 'active') throw alreadyActive(Number(row.version), ctx.datasourceKey);
+    const report = row.validation_json ? (JSON.parse(row.validation_json) as ValidationReport) : null;
+    if (!report || !report.ok) throw notValidated(Number(row.version), ctx.datasourceKey, report ? report.errors.map((e) => e.message) : []);
+    const previous = await findRow(trx, ctx.datasourceKey, 'active');
+    if (previous) await trx.updateTable('training_versions').set({ status: 'retired' }).where('id', '=', previous.id).execute();
+    await trx.updateTable('training_versions').set({ status: 'active' }).where('id', '=', row.id).execute();
+    const at = new Date().toISOString();
+    await trx.insertInto('training_activations').values({ id: randomUUID(), datasource: ctx.datasourceKey, version_id: row.id, activated_by: by.actor, activated_at: at, reason: by.reason ?? null }).execute();
+    await recordChange(trx, ctx, {
+      action,
+      by,
+      versionId: row.id,
+      version: Number(row.version),
+      contentHash: row.content_hash,
+      details: { previousVersion: previous ? Number(previous.version) : null, previousVersionId: previous?.id ?? null },
+    });
+    return toVersion({ ...row, status: 'active' });
+  });
+}
+
+/** Activates an earlier version again; the reason is required. */
+export function rollbackTo(ctx: TrainingContext, ref: string | number, by: ChangeBy): Promise<TrainingVersion> {
+  return activateVersion(ctx, ref, by, { rollback: true });
+}
+
+/** The history of training changes of the datasource, newest first. */
+export async function listEvents(ctx: Pick<TrainingContext, 'store' | 'datasourceKey'>, limit = 200): Promise<TrainingEvent[]> {
+  const rows = await ctx.store.db
+    .selectFrom('training_events')
+    .leftJoin('training_versions', 'training_versions.id', 'training_events.version_id')
+    .select(['training_events.id', 'training_events.datasource', 'training_events.version_id', 'training_versions.version', 'training_events.action', 'training_events.actor', 'training_events.at', 'training_events.reason', 'training_events.details_json'])
+    .where('training_events.datasource', '=', ctx.datasourceKey)
+    .orderBy('training_events.at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    datasource: r.datasource,
+    versionId: r.version_id,
+    version: r.version == null ? null : Number(r.version),
+    action: r.action,
+    actor: r.actor,
+    at: r.at,
+    reason: r.reason,
+    details: r.details_json ? (JSON.parse(r.details_json) as Record<string, unknown>) : null,
+  }));
+}
+
+/** The retrieval chunks stored with a version. */
+export async function listChunks(ctx: Pick<TrainingContext, 'store'>, versionId: string): Promise<{ document: string; seq: number; heading: string | null; text: string }[]> {
+  const rows = await ctx.store.db.selectFrom('training_chunks').select(['document', 'seq', 'heading', 'text']).where('version_id', '=', versionId).orderBy('document').orderBy('seq').execute();
+  return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
