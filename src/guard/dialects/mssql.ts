@@ -11,6 +11,17 @@ const LEGACY_SYSTEM_VIEWS = new Set([
   'sysfilegroups', 'sysfulltextcatalogs', 'sysindexkeys', 'sysopentapes', 'syscursors', 'syscurconfigs',
 ]);
 
+/**
+ * T-SQL needs no semicolon between statements, so a reserved word that can only start another
+ * statement must not appear anywhere outside quotes (defence in depth beside the parser).
+ */
+const STATEMENT_WORDS = new Set([
+  'insert', 'update', 'delete', 'merge', 'truncate', 'drop', 'create', 'alter', 'exec', 'execute', 'waitfor', 'declare',
+  'set', 'use', 'grant', 'revoke', 'deny', 'backup', 'restore', 'shutdown', 'kill', 'dbcc', 'bulk', 'begin', 'commit',
+  'rollback', 'save', 'print', 'raiserror', 'throw', 'if', 'while', 'return', 'goto', 'open', 'close', 'deallocate',
+  'reconfigure', 'checkpoint', 'readtext', 'writetext', 'updatetext', 'setuser', 'revert', 'transaction', 'tran',
+]);
+
 export const mssqlRules: GuardDialectRules = {
   name: 'mssql',
   displayName: 'SQL Server',
@@ -31,6 +42,11 @@ export const mssqlRules: GuardDialectRules = {
     const table = lower.at(-1)!;
     if (lower.length === 2 && ['sys', 'information_schema', 'guest', 'cdc'].includes(lower[0]!)) return `The table ${parts.join('.')} is a SQL Server system view; only the tables of the database can be read.`;
     if (LEGACY_SYSTEM_VIEWS.has(table) || table.startsWith('#')) return `The table ${parts.join('.')} is a SQL Server system or temporary table; only the tables of the database can be read.`;
+    return undefined;
+  },
+  lexicalCheck(tokens) {
+    const word = tokens.find((t) => t.kind === 'word' && STATEMENT_WORDS.has(t.text.toLowerCase()));
+    if (word) return `SQL Server would read ${word.text.toUpperCase()} as the start of another statement; only a single read query is accepted.`;
     return undefined;
   },
   rowCap: topRowCap,
