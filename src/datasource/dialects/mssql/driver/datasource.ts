@@ -1,19 +1,14 @@
 import sql from 'mssql';
 import { OtcError } from '../../../../shared/errors.js';
 import type { Datasource, QueryOptions, QueryResult, SchemaSnapshot } from '../../../types.js';
-import { DatasourceErrorCode, closed, notReadOnly, queryCancelled, queryFailed, queryTimeout, unreachable } from '../../../errors.js';
+import { DatasourceErrorCode, closed, queryCancelled, unreachable } from '../../../errors.js';
 import { capResult, queryLimits, sortTables, type ResolvedOptions } from '../../../internal.js';
 import { redactUrl } from '../../../redact.js';
 import { mssqlDialect } from '../dialect.js';
 import { introspectMssql } from '../introspector.js';
 import type { MssqlTarget } from '../url.js';
 import { mssqlPoolConfig } from './config.js';
-import { converterFor } from './values.js';
-
-interface ColumnMeta {
-  name: string;
-  type: unknown;
-}
+import { collectRows, type StreamingRequest } from './stream.js';
 
 /**
  * A SQL Server database, read-only as far as a client can make it: application intent
@@ -101,51 +96,7 @@ export class MssqlDatasource implements Datasource {
     const req = new Req(tx, { requestTimeout: timeoutMs });
     req.stream = true;
     req.arrayRowMode = true;
-    return new Promise((resolve, reject) => {
-      let meta: ColumnMeta[] | undefined;
-      let convert: ((v: unknown) => unknown)[] = [];
-      const rows: unknown[][] = [];
-      let capped = false;
-      let aborted = false;
-      let failure: OtcError | undefined;
-      const onAbort = () => {
-        aborted = true;
-        req.cancel();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('recordset', (cols: ColumnMeta[]) => {
-        if (meta) {
-          failure ??= notReadOnly('the text returned more than one result set (more than one statement)');
-          req.cancel();
-          return;
-        }
-        meta = cols;
-        convert = cols.map((c) => converterFor(c.type));
-      });
-      req.on('row', (row: unknown[]) => {
-        if (capped || failure) return;
-        rows.push(row.map((v, i) => (convert[i] ? convert[i]!(v) : v)));
-        if (rows.length > maxRows) {
-          capped = true;
-          req.cancel();
-        }
-      });
-      req.on('error', (e: { code?: string; message?: string }) => {
-        if (failure) return;
-        if (e.code === 'ECANCEL' && capped) return;
-        if (e.code === 'ECANCEL') failure = aborted ? queryCancelled() : queryFailed('the request was cancelled');
-        else if (e.code === 'ETIMEOUT') failure = queryTimeout(timeoutMs);
-        else if (e.code === 'ESOCKET' || e.code === 'ECONNCLOSED') failure = unreachable(this.#where(), String(e.message), e);
-        else failure = queryFailed(String(e.message ?? e), e);
-      });
-      req.on('done', () => {
-        signal?.removeEventListener('abort', onAbort);
-        if (failure) reject(failure);
-        else if (!meta) reject(notReadOnly('the statement returns no rows (not a query)'));
-        else resolve({ columns: meta.map((c) => c.name), rows });
-      });
-      req.query(sqlText);
-    });
+    return collectRows(req as unknown as StreamingRequest, sqlText, { maxRows, timeoutMs, signal, where: this.#where() });
   }
 
   async introspect(): Promise<SchemaSnapshot> {
