@@ -31,7 +31,7 @@ async function judge(sql: string, rules: GuardDialectRules, policy: GuardPolicy)
   if (statements.length !== 1) return { ok: false, reason: 'The text holds more than one statement; only a single query is accepted.' };
   const unsafe = checkQueryAst(statements[0]!, rules);
   if (unsafe) return { ok: false, reason: unsafe };
-  const names = resolveNames(statements[0]!, rules, policy.allowedTables);
+  const names = resolveNames(statements[0]!, rules, policy.allowedTables, policy.wildcards ?? true);
   if (names.reason) return { ok: false, reason: names.reason };
 
   const second = await rules.secondOpinion?.(single.text, { tables: names.tables });

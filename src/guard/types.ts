@@ -8,6 +8,12 @@ export interface GuardPolicy {
    * for every column. Undefined: no schema check (system catalogs are refused all the same).
    */
   allowedTables?: Map<string, Set<string> | '*'>;
+  /**
+   * Whether `*` and `t.*` may read every column of an allowed table. Default true: the allow-list
+   * holds every column (as policyFromSnapshot builds it). Set false when the allow-list leaves
+   * columns out (a role that may not see some): queries must then name their columns.
+   */
+  wildcards?: boolean;
   /** Row cap the admitted SQL carries (LIMIT / TOP / FETCH). */
   maxRows: number;
 }

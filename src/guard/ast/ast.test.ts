@@ -90,6 +90,16 @@ describe('names against the allow-list (layer 2, alone)', () => {
     expect((await names('SELECT d.nope FROM (SELECT cp_id FROM trades) d', 'sqlite', allowed)).reason).toMatch(/unknown column d.nope/);
   });
 
+  it('refuses * over a real table when the allow-list may leave columns out', async () => {
+    const rules = GUARD_DIALECTS.sqlite;
+    const parsed = async (sql: string) => (await parseStatements(sql, 'sqlite'))![0]!;
+    expect(resolveNames(await parsed('SELECT * FROM trades'), rules, allowed, false).reason).toMatch(/must name the columns it reads from trades/);
+    expect(resolveNames(await parsed('SELECT t.* FROM trades t'), rules, allowed, false).reason).toMatch(/must name the columns/);
+    expect(resolveNames(await parsed('SELECT d.* FROM (SELECT cp_id FROM trades) d'), rules, allowed, false).reason).toBeUndefined();
+    expect(resolveNames(await parsed('SELECT COUNT(*) FROM trades'), rules, allowed, false).reason).toBeUndefined();
+    expect(resolveNames(await parsed('SELECT * FROM trades'), rules, allowed, true).reason).toBeUndefined();
+  });
+
   it('does not take a T-SQL date part for a column', async () => {
     expect((await names('SELECT DATEDIFF(day, t.trade_id, GETDATE()) FROM trades t', 'mssql', allowed)).reason).toBeUndefined();
   });

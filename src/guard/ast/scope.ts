@@ -40,8 +40,8 @@ const SELECT_HANDLED = new Set(['from', 'projection', 'into', 'top', 'select_tok
  * table is allowed and every column reference that can be resolved exists — resolving CTE names,
  * aliases, derived tables, correlated subqueries and select-list aliases.
  */
-export function resolveNames(statement: Json, rules: GuardDialectRules, allowed?: Map<string, Set<string> | '*'>): NamesResult {
-  const r = new Resolver(rules, allowed);
+export function resolveNames(statement: Json, rules: GuardDialectRules, allowed?: Map<string, Set<string> | '*'>, wildcards = true): NamesResult {
+  const r = new Resolver(rules, allowed, wildcards);
   try {
     const q = isObject(statement) ? statement.Query : undefined;
     if (isObject(q)) r.query(q, undefined, new Map());
@@ -74,7 +74,14 @@ class Resolver {
   constructor(
     private readonly rules: GuardDialectRules,
     private readonly allowed?: Map<string, Set<string> | '*'>,
+    private readonly wildcards = true,
   ) {}
+
+  /** `*` over a real table reads all its columns: refused when the allow-list may leave some out. */
+  private wildcardOver(sources: readonly Source[]): void {
+    const table = sources.find((s) => s.table !== undefined);
+    if (!this.wildcards && table) throw new Unknown(`The query must name the columns it reads from ${table.table} instead of using *.`);
+  }
 
   query(q: JsonObject, outer: Scope | undefined, parentCtes: Ctes): Cols {
     const ctes: Ctes = new Map(parentCtes);
@@ -141,6 +148,7 @@ class Resolver {
         if (id) out.add(id.toLowerCase());
         else known = false;
       } else if (kind === 'Wildcard') {
+        this.wildcardOver(scope.sources);
         for (const s of scope.sources) {
           if (s.cols === null) known = false;
           else for (const c of s.cols) out.add(c);
@@ -151,8 +159,11 @@ class Resolver {
         if (!src) {
           if (this.allowed) throw new Unknown(`The query refers to ${parts?.join('.') ?? '?'}.*, but that is not a table or alias in the query.`);
           known = false;
-        } else if (src.cols === null) known = false;
-        else for (const c of src.cols) out.add(c);
+        } else {
+          this.wildcardOver([src]);
+          if (src.cols === null) known = false;
+          else for (const c of src.cols) out.add(c);
+        }
       } else known = false;
     }
     const rest: JsonObject = {};
