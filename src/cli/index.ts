@@ -8,6 +8,7 @@ import { guardCommand } from './commands/guard.js';
 import { askCommand } from './commands/ask.js';
 import { evalCommand } from './commands/eval.js';
 import { serveCommand } from './commands/serve.js';
+import { trainCommand } from './commands/train.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,5 +25,6 @@ program.addCommand(guardCommand);
 program.addCommand(askCommand);
 program.addCommand(evalCommand);
 program.addCommand(serveCommand);
+program.addCommand(trainCommand);
 
 await program.parseAsync(process.argv);
