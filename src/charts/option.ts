@@ -51,13 +51,14 @@ export function buildChartOption(spec: ChartSpec, data: ChartData, opts: { title
     case 'bar':
     case 'line': {
       const categories = cat(data, spec);
-      const many = categories.length > 8;
+      const longest = Math.max(0, ...categories.map((c) => c.length));
+      const many = categories.length > 24 || categories.length * Math.min(longest + 2, 26) > 130;
       return {
         ...base,
         ...legend,
         tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v ?? '—')) },
         grid: { left: 16, right: 24, top: top + (spec.measures.length > 1 ? 24 : 0), bottom: 16 },
-        xAxis: { type: 'category', data: categories, axisLabel: { rotate: many && spec.kind === 'bar' ? 30 : 0, hideOverlap: true }, name: labelOf(data.columns[spec.category!] ?? '') , nameLocation: 'middle', nameGap: many && spec.kind === 'bar' ? 48 : 28 },
+        xAxis: { type: 'category', data: categories, axisLabel: many ? { rotate: 30, interval: spec.kind === 'bar' && categories.length <= 30 ? 0 : 'auto', width: 140, overflow: 'truncate' } : { interval: 0, hideOverlap: true }, name: labelOf(data.columns[spec.category!] ?? '') , nameLocation: 'middle', nameGap: many ? 56 : 28 },
         yAxis: valueAxis,
         series: spec.measures.map((m) => ({
           type: spec.kind,

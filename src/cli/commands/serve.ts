@@ -13,15 +13,16 @@ const flags = z.object({
 
 export const serveCommand = new Command('serve')
   .description('start the web app and the API in one process (builds the demo database on first start)')
-  .option('--port <n>', 'HTTP port (default OTC_PORT or 8080)')
+  .option('--port <n>', 'HTTP port (default OTC_PORT or 8080; 0 = any free port)')
   .option('--host <address>', 'address to listen on (default OTC_HOST or 127.0.0.1)')
   .option('--data-dir <dir>', 'folder of the SQLite files (default OTC_DATA_DIR or ./data)')
   .action(
     action(async (raw: Record<string, unknown>) => {
       const f = parseFlags(flags, raw);
-      const overrides = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
+      // --port 0 asks the system for a free port (the configured port must be 1..65535).
+      const overrides = Object.fromEntries(Object.entries(f).filter(([k, v]) => v !== undefined && !(k === 'port' && v === 0)));
       const cfg = loadConfig({ overrides });
-      const server = await startServer(cfg);
+      const server = await startServer(cfg, f.port === 0 ? { port: 0 } : {});
       const stop = (signal: string) => {
         process.stdout.write(`${signal}: shutting down…\n`);
         server.close().then(

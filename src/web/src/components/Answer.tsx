@@ -12,8 +12,7 @@ export function Answer({ answer, onAsk }: { answer: AskAnswer; onAsk: (q: string
   if (answer.status === 'abstained') {
     return (
       <div className="answer abstained">
-        <p className="explanation">{answer.message ?? "I can't answer that from this data."}</p>
-        {answer.explanation && answer.explanation !== answer.message && <p className="muted small">{answer.explanation}</p>}
+        <p className="explanation">{answer.explanation || answer.message || "I can't answer that from this data."}</p>
         {answer.suggestions && answer.suggestions.length > 0 && (
           <>
             <p className="label">Questions I can answer:</p>
@@ -171,16 +170,16 @@ function Feedback({ auditId, sql }: { auditId: string; sql?: string }) {
       setState('error');
     }
   };
-  if (state === 'sent') return <span className="muted small" role="status">Thanks: feedback {verdict === 'up' ? '👍' : '👎'} recorded.</span>;
+  if (state === 'sent') return <span className="muted small" role="status">Thanks, your feedback ({verdict === 'up' ? 'right' : 'wrong'} answer) is recorded.</span>;
   return (
     <div className="feedback">
       {state !== 'correcting' ? (
         <div className="thumbs" role="group" aria-label="Was this answer right?">
           <button type="button" className="btn small icon" aria-label="Good answer" title="Good answer" onClick={() => send('up')} disabled={state === 'sending'}>
-            👍
+            <Thumb />
           </button>
           <button type="button" className="btn small icon" aria-label="Wrong answer" title="Wrong answer" onClick={() => setState('correcting')} disabled={state === 'sending'}>
-            👎
+            <Thumb down />
           </button>
           {state === 'error' && <span className="error small" role="alert">Not sent; try again.</span>}
         </div>
@@ -202,5 +201,19 @@ function Feedback({ auditId, sql }: { auditId: string; sql?: string }) {
         </form>
       )}
     </div>
+  );
+}
+
+function Thumb({ down = false }: { down?: boolean }) {
+  return (
+    <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" style={down ? { transform: 'rotate(180deg)' } : undefined}>
+      <path
+        d="M7 10v11H3V10h4zm2 11h8.3a2 2 0 0 0 2-1.6l1.4-7A2 2 0 0 0 18.7 10H14l.8-4.2a1.5 1.5 0 0 0-.4-1.3L13.3 3.4 8.6 8.6A2 2 0 0 0 9 10v11z"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinejoin="round"
+      />
+    </svg>
   );
 }

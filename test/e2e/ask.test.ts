@@ -1,0 +1,153 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, CHROMIUM, readText, startE2E, type E2E } from './harness.js';
+
+const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+  console.warn(`skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+}
+
+let e2e: E2E;
+let page: Page;
+
+async function signIn(p: Page, username: string, password: string) {
+  await p.goto(e2e.server.url + '/');
+  await p.getByLabel('User name').fill(username);
+  await p.getByLabel('Password').fill(password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function ask(question: string) {
+  const before = await page.locator('article.turn').count();
+  await page.getByLabel('Your question').fill(question);
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+  const turn = page.locator('article.turn').nth(before);
+  await turn.locator('.answer:not(.pending)').waitFor();
+  return turn;
+}
+
+describe.skipIf(!hasChromium)('web app end to end', () => {
+  beforeAll(async () => {
+    e2e = await startE2E();
+    page = await e2e.context.newPage();
+    mkdirSync(shots, { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  it('prints the URL and the admin on first start', () => {
+    expect(e2e.printed.join('\n')).toContain(`running at ${e2e.server.url}`);
+    expect(e2e.printed.join('\n')).toContain('First admin created. User: admin');
+  });
+
+  it('refuses a wrong password, then signs in and shows the data context and questions to try', async () => {
+    await signIn(page, 'admin', 'not-the-password');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not right');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+    const header = await page.locator('header').textContent();
+    expect(header).toContain('demo-ops.db');
+    expect(header).toContain('2026-11-20');
+    expect(await page.locator('.empty .chip').count()).toBeGreaterThan(3);
+    await page.screenshot({ path: shots + 'ask-empty.png', fullPage: false });
+  });
+
+  it('answers a single number as a KPI', async () => {
+    const turn = await ask('How many trades were booked last week?');
+    await turn.locator('.kpi-value').waitFor();
+    expect(await turn.locator('.kpi-value').textContent()).toMatch(/^\d[\d,]*$/);
+    await turn.locator('summary', { hasText: 'SQL' }).click();
+    expect(await turn.locator('.sql pre').textContent()).toMatch(/select count/i);
+    await page.screenshot({ path: shots + 'ask-number.png', fullPage: false });
+  });
+
+  it('draws a grouped question as a bar chart, switches it to a pie, and downloads the CSV with the same rows', async () => {
+    const turn = await ask('Live notional by desk');
+    await turn.locator('.chart[data-chart-kind="bar"] svg').waitFor();
+    const tableRows = await turn.locator('table.result tbody tr').count();
+    expect(tableRows).toBeGreaterThan(1);
+    await turn.getByRole('radio', { name: 'Pie' }).click();
+    await turn.locator('.chart[data-chart-kind="pie"] svg').waitFor();
+    expect(await turn.getByRole('radio', { name: 'Pie' }).getAttribute('aria-checked')).toBe('true');
+    await turn.getByRole('radio', { name: 'Bar' }).click();
+    await turn.locator('.chart[data-chart-kind="bar"] svg').waitFor();
+    await turn.locator('table.result th button').nth(1).click();
+    await page.waitForTimeout(50);
+    const [download] = await Promise.all([page.waitForEvent('download'), turn.getByRole('link', { name: 'Download CSV' }).click()]);
+    const path = await download.path();
+    const lines = readText(path).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('desk,total_notional_usd');
+    expect(lines.length - 1).toBe(tableRows);
+    const firstDesk = lines[1]!.split(',')[0]!;
+    expect(await turn.locator('table.result').textContent()).toContain(firstDesk);
+    await page.waitForTimeout(700); // let the thread's smooth scroll finish
+    await turn.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: shots + 'ask-chart.png', fullPage: false });
+  });
+
+  it('draws a time series as a line and offers the disabled dashboard/report actions with a tooltip', async () => {
+    const turn = await ask('Number of trades booked per month this year');
+    await turn.locator('.chart[data-chart-kind="line"] svg').waitFor();
+    await page.waitForTimeout(700); // let the thread's smooth scroll finish
+    await turn.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: shots + 'ask-timeseries.png', fullPage: false });
+    const save = turn.getByRole('button', { name: 'Save as widget' });
+    expect(await save.isDisabled()).toBe(true);
+    expect(await turn.locator('.soon').first().getAttribute('title')).toMatch(/coming with dashboards/i);
+    expect(await turn.getByRole('button', { name: 'Schedule as report' }).isDisabled()).toBe(true);
+  });
+
+  it('records thumbs-down feedback with a corrected SQL', async () => {
+    const turn = page.locator('article.turn').last();
+    await turn.getByRole('button', { name: 'Wrong answer' }).click();
+    await turn.getByLabel('Corrected SQL (optional)').fill('select count(*) from trades');
+    await turn.getByRole('button', { name: 'Send feedback' }).click();
+    await turn.getByRole('status').filter({ hasText: 'feedback' }).waitFor();
+  });
+
+  it('shows an abstention with suggestions, and a suggestion asks that question', async () => {
+    const turn = await ask('What is the weather in Paris tomorrow?');
+    const chips = turn.locator('.answer.abstained .chip');
+    await chips.first().waitFor();
+    expect(await chips.count()).toBeGreaterThan(0);
+    await page.waitForTimeout(700); // let the thread's smooth scroll finish
+    await turn.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: shots + 'ask-abstention.png', fullPage: false });
+    const suggestion = (await chips.first().textContent())!;
+    const before = await page.locator('article.turn').count();
+    await chips.first().click();
+    const next = page.locator('article.turn').nth(before);
+    await next.locator('.answer:not(.pending)').waitFor();
+    expect(await next.locator('.question').textContent()).toContain(suggestion);
+  });
+
+  it('shows the audit trail to the admin with an intact chain', async () => {
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    await page.getByText(/Intact: \d+ records/).waitFor();
+    expect(await page.locator('table.audit tbody tr').count()).toBeGreaterThan(3);
+    await page.screenshot({ path: shots + 'audit.png', fullPage: false });
+  });
+
+  it('keeps a viewer out of admin-only pages', async () => {
+    await e2e.server.app.auth.createUser({ username: 'vic', password: 'viewer-password-1', role: 'viewer' }, 'e2e');
+    const ctx = await e2e.newContext();
+    const p = await ctx.newPage();
+    await signIn(p, 'vic', 'viewer-password-1');
+    await p.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+    expect(await p.getByRole('link', { name: 'Audit' }).count()).toBe(0);
+    expect(await p.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await p.goto(e2e.server.url + '/admin/users');
+    await p.getByRole('heading', { name: 'Not available for your role' }).waitFor();
+    await p.goto(e2e.server.url + '/audit');
+    await p.getByRole('heading', { name: 'Not available for your role' }).waitFor();
+    const status = await p.evaluate(async () => (await fetch('/api/users')).status);
+    expect(status).toBe(403);
+  });
+});
