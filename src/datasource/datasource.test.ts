@@ -204,7 +204,7 @@ for (const live of LIVE_DIALECTS) {
         'CREATE TABLE evil (x INTEGER)',
       ];
       for (const w of writes) {
-        await expect(ds.query(w), w).rejects.toMatchObject({ code: expect.stringMatching(/^OTC_ERR_QUERY_(NOT_READ_ONLY|FAILED)$/) });
+        await expect(ds.query(w), w).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_NOT_READ_ONLY' });
       }
       for (const multi of ['SELECT 1; DELETE FROM settlements', 'SELECT 1; COMMIT; DELETE FROM settlements']) {
         await expect(ds.query(multi), multi).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_NOT_READ_ONLY' });

@@ -49,6 +49,20 @@ describe('PostgreSQL datasource specifics', () => {
     expect((await ds.query('SELECT COUNT(*) FROM settlements')).rows).toEqual([[2]]);
   });
 
+  it('only a query can be a cursor: writes, DDL and writable CTEs are refused as not read-only', async (ctx) => {
+    if (skip || !ds) return ctx.skip();
+    for (const w of [
+      "INSERT INTO books VALUES (9, 'X', 'G10 Rates', 'Rates', 'EMEA', 'Bank PLC')",
+      "  -- comment first\n  UPDATE trades SET status = 'Cancelled'",
+      'DROP TABLE books',
+      'WITH d AS (DELETE FROM settlements RETURNING 1) SELECT * FROM d',
+    ]) {
+      await expect(ds.query(w), w).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_NOT_READ_ONLY' });
+    }
+    await expect(ds.query('SELECT FROM WHERE')).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_FAILED' });
+    expect((await ds.query('SELECT (SELECT COUNT(*) FROM books), (SELECT COUNT(*) FROM settlements)')).rows).toEqual([[2, 2]]);
+  });
+
   it('one statement only: the extended protocol refuses a second one', async (ctx) => {
     if (skip || !ds) return ctx.skip();
     await expect(ds.query('SELECT 1; SET statement_timeout = 0')).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_NOT_READ_ONLY' });

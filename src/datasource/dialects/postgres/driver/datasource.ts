@@ -11,9 +11,17 @@ import { plainValue, resultTypes } from './types.js';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
 
-/** Leading and trailing semicolons/blanks removed, so `SELECT 1;` is one statement inside DECLARE. */
+const CURSOR_PREFIX = 'DECLARE otc_q NO SCROLL CURSOR FOR ';
+const LEADING_BLANKS = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
+
+/** Trailing semicolons/blanks removed, so `SELECT 1;` is one statement inside DECLARE. */
 function statementText(sql: string): string {
   return sql.replace(/[\s;]+$/, '');
+}
+
+/** The 1-based position, in the DECLARE text, of the first token of the caller's statement. */
+function firstTokenPosition(sql: string): number {
+  return CURSOR_PREFIX.length + (LEADING_BLANKS.exec(sql)?.[0].length ?? 0) + 1;
 }
 
 /**
@@ -130,7 +138,7 @@ export class PostgresDatasource implements Datasource {
       await client.query('BEGIN READ ONLY');
       await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
       if (aborted) throw queryCancelled();
-      await client.query({ text: `DECLARE otc_q NO SCROLL CURSOR FOR ${statementText(sqlText)}`, queryMode: 'extended' } as pg.QueryConfig);
+      await client.query({ text: CURSOR_PREFIX + statementText(sqlText), queryMode: 'extended' } as pg.QueryConfig);
       if (aborted) throw queryCancelled();
       const res = await client.query({
         text: `FETCH FORWARD ${maxRows + 1} FROM otc_q`,
@@ -142,7 +150,7 @@ export class PostgresDatasource implements Datasource {
       const rows = (res.rows as unknown[][]).map((r) => r.map(plainValue));
       return capResult(columns, rows, maxRows, started);
     } catch (e) {
-      throw this.#queryError(e, aborted, timeoutMs, (err) => (broken = err));
+      throw this.#queryError(e, aborted, timeoutMs, sqlText, (err) => (broken = err));
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await cancelling;
@@ -155,9 +163,14 @@ export class PostgresDatasource implements Datasource {
     }
   }
 
-  #queryError(e: unknown, aborted: boolean, timeoutMs: number, markBroken: (e: Error) => void): OtcError {
+  #queryError(e: unknown, aborted: boolean, timeoutMs: number, sqlText: string, markBroken: (e: Error) => void): OtcError {
     if (e instanceof OtcError) return e;
-    const err = e as { code?: string; message?: string };
+    const err = e as { code?: string; message?: string; position?: string };
+    // Only a SELECT/VALUES can follow DECLARE … CURSOR FOR: a refusal at its first word means not a query.
+    if (err.code === '42601' && Number(err.position) === firstTokenPosition(sqlText)) {
+      return notReadOnly(`only a query (SELECT) can run; the database read: ${String(err.message)}`);
+    }
+    if (err.code === '0A000' && /data-modifying/i.test(String(err.message))) return notReadOnly('the query holds a data-modifying WITH clause');
     const msg = String(err.message ?? e);
     if (err.code === '57014') return aborted ? queryCancelled() : queryTimeout(timeoutMs);
     if (/query read timeout/i.test(msg)) {
