@@ -30,7 +30,7 @@ export const mssqlRules: GuardDialectRules = {
   functions: new Set([
     'dateadd', 'datediff', 'datediff_big', 'datepart', 'datename', 'datefromparts', 'eomonth', 'getdate', 'sysdatetime',
     'year', 'month', 'day', 'convert', 'format', 'iif', 'isnull', 'string_agg', 'len', 'left', 'right', 'charindex',
-    'concat', 'percentile_cont', 'percentile_disc',
+    'concat', 'percentile_cont', 'percentile_disc', 'datetrunc', 'count_big', 'sysutcdatetime',
   ]),
   datePartFunctions: new Set(['dateadd', 'datediff', 'datediff_big', 'datepart', 'datename', 'datetrunc', 'date_bucket']),
   defaultSchemas: new Set(['dbo']),
