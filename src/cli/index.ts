@@ -8,6 +8,7 @@ import { guardCommand } from './commands/guard.js';
 import { askCommand } from './commands/ask.js';
 import { evalCommand } from './commands/eval.js';
 import { serveCommand } from './commands/serve.js';
+import { contextCommand } from './commands/context.js';
 import { trainCommand } from './commands/train.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -25,6 +26,7 @@ program.addCommand(guardCommand);
 program.addCommand(askCommand);
 program.addCommand(evalCommand);
 program.addCommand(serveCommand);
+program.addCommand(contextCommand);
 program.addCommand(trainCommand);
 
 await program.parseAsync(process.argv);

@@ -29,3 +29,4 @@ export { buildPrompt, repairMessage, ANSWER_SHAPE, type PromptInput } from './pr
 export { parseModelReply, type ModelReply } from './extract.js';
 export { dialectPrompt, type DialectPrompt } from './prompts/index.js';
 export { llmEngineFromConfig } from './from-config.js';
+export { createLlmFallback, createFallbackFromConfig, crossCheck, type LlmFallback, type LlmFallbackOptions, type FallbackFromConfigOptions, type CrossCheckRequest, type CrossCheckResult } from './fallback.js';

@@ -1,0 +1,162 @@
+/**
+ * Routing to the language model: the FallbackEngine the copilot calls when the semantic engine
+ * abstains for lack of coverage. For each question it retrieves the context slice of the
+ * training version (schema linking), asks the LLM engine, which guards and runs the SQL through
+ * the functions the copilot gives it, and forwards one 'llm_call' audit record per model call,
+ * linked by the question's correlation id. Never sends result rows or credentials.
+ */
+import { join } from 'node:path';
+import type { AuditEntry } from '../../audit/types.js';
+import { hashRows } from '../../audit/index.js';
+import type { Config } from '../../config/index.js';
+import { llmClientFromConfig, type LlmClient, type LlmClientOptions } from '../../llm/index.js';
+import type { TrainedModel } from '../../training/index.js';
+import type { EngineContext, ExecuteFn, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, NlEngine } from '../engine.js';
+import { embedderFromClient, openRetriever, type Retriever, type RetrievedContext } from '../retrieval/index.js';
+import { createLlmEngine, type LlmEngineOptions } from './engine.js';
+
+export interface LlmFallbackOptions extends Omit<LlmEngineOptions, 'onAudit'> {
+  /** The retriever of the active training version, or a function that opens it (called once, on first use). */
+  retriever: Pick<Retriever, 'retrieve'> | (() => Promise<Pick<Retriever, 'retrieve'>>);
+  /** Where 'llm_call' records go (the copilot's audit log). Awaited: a failing audit fails the answer. */
+  audit?: { append(entry: AuditEntry): Promise<unknown> };
+  /** Token budget of the retrieved context (default 1800). */
+  contextTokens?: number;
+}
+
+export interface LlmFallback extends FallbackEngine {
+  /** The context that would be sent for a question (what `otc-copilot context` prints). */
+  context(question: string): Promise<RetrievedContext>;
+}
+
+export function createLlmFallback(opts: LlmFallbackOptions): LlmFallback {
+  const { retriever: source, audit, contextTokens, ...engineOpts } = opts;
+  let opened: Promise<Pick<Retriever, 'retrieve'>> | undefined;
+  const retriever = () => {
+    if (typeof source !== 'function') return Promise.resolve(source);
+    opened ??= source().catch((e) => {
+      opened = undefined; // a failed open is retried on the next question
+      throw e;
+    });
+    return opened;
+  };
+  /** Retrieval summary per correlation id, added to the audit records of that question. */
+  const summaries = new Map<string, Record<string, unknown>>();
+  const engine = createLlmEngine({
+    ...engineOpts,
+    onAudit: audit
+      ? async (entry) => {
+          const s = entry.correlationId ? summaries.get(entry.correlationId) : undefined;
+          await audit.append(s ? { ...entry, details: { ...entry.details, retrieval: s } } : entry);
+        }
+      : undefined,
+  });
+  const context = async (question: string) => (await retriever()).retrieve(question, { maxTokens: contextTokens });
+
+  return {
+    name: 'llm',
+    context,
+    async answer(req: FallbackRequest): Promise<FallbackResult> {
+      let ctx: RetrievedContext;
+      try {
+        ctx = await context(req.question);
+      } catch (e) {
+        return { status: 'abstained', reason: `The context for the language model could not be prepared: ${e instanceof Error ? e.message : String(e)}` };
+      }
+      summaries.set(req.correlationId, {
+        indexKey: ctx.indexKey,
+        tables: ctx.context.tables.map((t) => t.name),
+        columns: ctx.context.tables.reduce((n, t) => n + t.columns.length, 0),
+        examples: ctx.context.examples.length,
+        values: ctx.context.resolvedValues.length,
+        contextTokens: ctx.tokens,
+        semanticReason: req.semanticReason,
+      });
+      try {
+        const r = await engine.generate({
+          question: req.question,
+          today: req.today,
+          dialect: req.dialect,
+          context: ctx.context,
+          guard: req.guard,
+          execute: req.execute,
+          actor: req.actor,
+          correlationId: req.correlationId,
+        });
+        if (r.status === 'answered') return { status: 'answered', sql: r.sql, explanation: r.explanation || 'Answered by the language model.', result: r.result };
+        return { status: 'abstained', reason: r.reason };
+      } finally {
+        summaries.delete(req.correlationId);
+      }
+    },
+  };
+}
+
+export interface FallbackFromConfigOptions {
+  audit?: { append(entry: AuditEntry): Promise<unknown> };
+  /** Folder of persisted retrieval indexes (default <OTC_DATA_DIR>/retrieval). */
+  cacheDir?: string;
+  clientOverrides?: Partial<LlmClientOptions>;
+  contextTokens?: number;
+  maxRepairs?: number;
+}
+
+type FallbackSettings = Pick<
+  Config,
+  'dataDir' | 'llmProvider' | 'llmBaseUrl' | 'llmApiKey' | 'llmModel' | 'llmApiVersion' | 'llmTimeoutMs' | 'llmMaxRetries' | 'llmExtraHeaders' | 'llmEmbeddingModel' | 'llmAuditPrompts'
+>;
+
+/**
+ * The LLM fallback the OTC_LLM_* settings describe, over the given training version, or
+ * undefined when no model is configured. Throws LlmConfigError on incomplete settings.
+ * The retrieval index is opened on the first question (built and saved when missing).
+ */
+export function createFallbackFromConfig(cfg: FallbackSettings, model: TrainedModel, opts: FallbackFromConfigOptions = {}): LlmFallback | undefined {
+  const client: LlmClient | undefined = llmClientFromConfig(cfg, opts.clientOverrides);
+  if (!client) return undefined;
+  const embedder = cfg.llmEmbeddingModel ? embedderFromClient(client, cfg.llmEmbeddingModel) : undefined;
+  const cacheDir = opts.cacheDir ?? join(cfg.dataDir, 'retrieval');
+  return createLlmFallback({
+    client,
+    auditPrompts: cfg.llmAuditPrompts,
+    audit: opts.audit,
+    contextTokens: opts.contextTokens,
+    maxRepairs: opts.maxRepairs,
+    retriever: () => openRetriever(model, { cacheDir, embedder }),
+  });
+}
+
+export interface CrossCheckRequest extends EngineContext {
+  question: string;
+  guard: GuardFn;
+  execute: ExecuteFn;
+  correlationId: string;
+  actor?: string;
+}
+
+export type CrossCheckResult =
+  | { status: 'agree' | 'disagree'; semanticSql: string; llmSql: string; semanticRows: number; llmRows: number }
+  | { status: 'incomplete'; reason: string; semanticSql?: string; llmSql?: string };
+
+/**
+ * Cross-check mode: runs the semantic engine and the LLM fallback on the same question and, when
+ * both answer, compares their results (rows as sets of values, column names and row order
+ * ignored). A disagreement flags a question for review.
+ */
+export async function crossCheck(semantic: NlEngine, fallback: FallbackEngine, req: CrossCheckRequest): Promise<CrossCheckResult> {
+  const s = await semantic.generate(req.question, { today: req.today, dialect: req.dialect });
+  if (s.status !== 'sql') return { status: 'incomplete', reason: `the semantic engine did not answer (${s.reason})` };
+  const v = await req.guard(s.sql);
+  if (!v.ok) return { status: 'incomplete', reason: `the SQL guard refused the semantic engine's SQL: ${v.reason}`, semanticSql: s.sql };
+  const sr = await req.execute(v.sql);
+  const l = await fallback.answer({ ...req, semanticReason: 'cross-check' });
+  if (l.status !== 'answered') return { status: 'incomplete', reason: `the language model did not answer (${l.reason})`, semanticSql: v.sql };
+  const same = resultKey(sr.columns.length, sr.rows) === resultKey(l.result.columns.length, l.result.rows);
+  return { status: same ? 'agree' : 'disagree', semanticSql: v.sql, llmSql: l.sql, semanticRows: sr.rowCount, llmRows: l.result.rowCount };
+}
+
+function resultKey(width: number, rows: unknown[][]): string {
+  const norm = (v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(10)) : typeof v === 'bigint' ? Number(v) : v);
+  const lines = rows.map((r) => JSON.stringify(r.map(norm))).sort();
+  return hashRows(Array.from({ length: width }, (_, i) => `c${i}`), lines.map((l) => JSON.parse(l) as unknown[]));
+}
