@@ -1,4 +1,11 @@
-import { DummyDriver, Kysely, type DatabaseIntrospector, type DialectAdapter, type QueryCompiler } from 'kysely';
+import { DummyDriver, Kysely, type DatabaseConnection, type DatabaseIntrospector, type DialectAdapter, type QueryCompiler } from 'kysely';
+
+/** Kysely's DummyDriver, except that running a query fails loudly instead of returning no rows. */
+class CompileOnlyDriver extends DummyDriver {
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    throw new Error('this Kysely instance only compiles SQL: run the text through Datasource.query()');
+  }
+}
 
 /** A Kysely instance with no connection: it only compiles queries to SQL text. */
 export function compileOnlyKysely(parts: {
@@ -9,7 +16,7 @@ export function compileOnlyKysely(parts: {
   return new Kysely<any>({
     dialect: {
       createAdapter: parts.adapter,
-      createDriver: () => new DummyDriver(),
+      createDriver: () => new CompileOnlyDriver(),
       createIntrospector: parts.introspector,
       createQueryCompiler: parts.compiler,
     },

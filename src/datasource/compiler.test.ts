@@ -58,6 +58,10 @@ for (const name of DIALECTS) {
       expect(k.selectFrom('trades').select('trade_ref').where('status', '=', 'Live').orderBy('trade_date', 'desc').limit(5).compile().sql).toBe(e.limit);
     });
 
+    it('only compiles: executing through it fails instead of returning no rows', async () => {
+      await expect(k.selectFrom('trades').selectAll().execute()).rejects.toThrow(/only compiles/);
+    });
+
     it('refuses values it cannot write safely', () => {
       expect(() => k.selectNoFrom([sql`${Number.NaN}`.as('x')]).compile()).toThrow(/NaN/);
       expect(() => k.selectNoFrom([sql`${'a\u0000b'}`.as('x')]).compile()).toThrow(/NUL/);
