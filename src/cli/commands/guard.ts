@@ -11,7 +11,7 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new OtcError('OTC_ERR_USAGE', 'pipe one SQL text on stdin, e.g. echo "SELECT 1" | otc-copilot guard --dialect sqlite');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, ''); // a file saved with a byte-order mark
 }
 
 /** With --db: the allow-list is the database's own tables and columns, read by introspection. */

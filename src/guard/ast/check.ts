@@ -49,6 +49,9 @@ export function checkQueryAst(statement: Json, rules: GuardDialectRules): string
   try {
     const kind = variantOf(statement);
     if (kind !== 'Query' || !isObject(statement)) refuse(`Only a read query (SELECT) is accepted, not ${describeStatementKind(kind ?? 'this statement')}.`);
+    // The walk relies on this shape; a parser upgrade that changes it must fail closed.
+    const query = (statement as JsonObject).Query;
+    if (!isObject(query) || !isQueryNode(query)) refuse('The query could not be checked (unexpected parser output).');
     walk(statement, rules);
     return undefined;
   } catch (e) {
@@ -123,7 +126,7 @@ function checkFunction(f: JsonObject, rules: GuardDialectRules): void {
 function checkRelation(rel: Json, rules: GuardDialectRules): void {
   const kind = variantOf(rel);
   if (!kind || !RELATIONS.has(kind) || !isObject(rel)) {
-    refuse(`The FROM item ${kind ?? ''} is not allowed: only tables, views and subqueries can be read (no table-valued functions).`);
+    refuse(`The FROM item ${kind ?? '(unknown)'} is not allowed: only tables, views and subqueries can be read (no table-valued functions).`);
   }
   if (kind !== 'Table') return;
   const t = (rel as JsonObject).Table as JsonObject;
