@@ -148,12 +148,12 @@ A = [
 ("Open exceptions with Granite Peak Global Investors AG by severity", f"SELECT e.severity, COUNT(*) FROM exceptions e JOIN counterparties c ON c.counterparty_id = e.counterparty_id WHERE c.short_name = 'Granite Peak Investors' AND e.status IN {OPENE} GROUP BY e.severity"),
 # ---- margin
 ("How many margin calls did we issue last week?", f"SELECT COUNT(*) FROM margin_calls WHERE direction = 'Issued' AND call_date BETWEEN {LAST_WEEK}"),
-("Total IM calls we got this month", f"SELECT SUM(call_amount_usd) FROM margin_calls WHERE direction = 'Received' AND margin_type = 'IM' AND call_date BETWEEN {THIS_MONTH}"),
+("Total amount of IM calls we got this month", f"SELECT SUM(call_amount_usd) FROM margin_calls WHERE direction = 'Received' AND margin_type = 'IM' AND call_date BETWEEN {THIS_MONTH}"),
 ("Disputed amount by counterparty", "SELECT c.short_name, SUM(m.call_amount_usd - m.agreed_amount_usd) FROM margin_calls m JOIN counterparties c ON c.counterparty_id = m.counterparty_id WHERE m.status = 'Disputed' GROUP BY c.short_name"),
 ("How many margin calls with Silverton Life are in dispute?", "SELECT COUNT(*) FROM margin_calls m JOIN counterparties c ON c.counterparty_id = m.counterparty_id WHERE c.short_name = 'Silverton Life' AND m.status = 'Disputed'"),
 ("Average VM call amount we got in May", f"SELECT AVG(call_amount_usd) FROM margin_calls WHERE direction = 'Received' AND margin_type = 'VM' AND call_date BETWEEN {MAY}"),
 ("How many margin calls are still pending?", "SELECT COUNT(*) FROM margin_calls WHERE status = 'Pending'"),
-("Total margin called by currency this year", f"SELECT currency, SUM(call_amount_usd) FROM margin_calls WHERE call_date BETWEEN {THIS_YEAR} GROUP BY currency"),
+("Total margin call amount by currency this year", f"SELECT currency, SUM(call_amount_usd) FROM margin_calls WHERE call_date BETWEEN {THIS_YEAR} GROUP BY currency"),
 ("Margin disputes by reason", "SELECT dispute_reason, COUNT(*) FROM margin_calls WHERE status = 'Disputed' GROUP BY dispute_reason"),
 ("Weekly count of margin calls issued over the last 4 weeks", f"SELECT {WEEK('call_date')} AS week, COUNT(*) FROM margin_calls WHERE direction = 'Issued' AND call_date BETWEEN '2026-05-21' AND '2026-06-17' GROUP BY week"),
 
@@ -210,6 +210,20 @@ A = [
 ("How many open exceptions have more than 1m at stake?", f"SELECT COUNT(*) FROM exceptions WHERE amount_usd > 1000000 AND status IN {OPENE}"),
 ("Resolved exceptions by owner team this month", f"SELECT owner_team, COUNT(*) FROM exceptions WHERE status = 'Resolved' AND resolved_date BETWEEN {THIS_MONTH} GROUP BY owner_team"),
 ("Open exceptions for Emberly Investers", f"SELECT COUNT(*) FROM exceptions e JOIN counterparties c ON c.counterparty_id = e.counterparty_id WHERE c.short_name = 'Emberly Investors' AND e.status IN {OPENE}"),
+
+# ---- fourth batch: negation, exclusion, OR-lists, ranges, ordering words
+("How many live trades are not cleared?", f"SELECT COUNT(*) FROM trades WHERE is_cleared = 0 AND {LIVE}"),
+("How many live trades are in EUR or GBP?", f"SELECT COUNT(*) FROM trades WHERE currency IN ('EUR','GBP') AND {LIVE}"),
+("Count of failed settlements this year excluding SSI problems", f"SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND fail_reason NOT IN ('Missing SSI','Incorrect SSI') AND value_date BETWEEN {THIS_YEAR}"),
+("How many live trades have a notional between 50m and 100m USD?", f"SELECT COUNT(*) FROM trades WHERE notional_usd BETWEEN 50000000 AND 100000000 AND {LIVE}"),
+("Counterparties with fewer than 50 live trades", f"SELECT c.short_name FROM trades t {JC} WHERE t.status = 'Live' GROUP BY c.short_name HAVING COUNT(*) < 50"),
+("Settlement fails each month this year", f"SELECT substr(value_date, 1, 7) AS month, COUNT(*) FROM settlements WHERE status = 'Failed' AND value_date BETWEEN {THIS_YEAR} GROUP BY month"),
+("How many open exceptions are not low severity?", f"SELECT COUNT(*) FROM exceptions WHERE severity <> 'Low' AND status IN {OPENE}"),
+("Which platform has the most pending confirmations?", "SELECT platform FROM confirmations WHERE status = 'Pending' GROUP BY platform ORDER BY COUNT(*) DESC LIMIT 1"),
+("How many live trades are in currencies other than USD?", f"SELECT COUNT(*) FROM trades WHERE currency <> 'USD' AND {LIVE}"),
+("Total notional of trades booked on Murex or Calypso last month", f"SELECT SUM(notional_usd) FROM trades WHERE source_system IN ('Murex','Calypso') AND trade_date BETWEEN {MAY} AND {NC}"),
+("Average break amount of GBP netting mismatches", "SELECT AVG(break_amount) FROM payment_netting WHERE currency = 'GBP' AND status = 'Mismatch'"),
+("Number of live trades per desk, largest first", f"SELECT b.desk, COUNT(*) AS n FROM trades t {JB} WHERE t.status = 'Live' GROUP BY b.desk ORDER BY n DESC"),
 ]
 R = [
 "Could you please mark settlement 1234 as settled?",
