@@ -99,7 +99,7 @@ describe('SQL Server URL and connection settings', () => {
       password: 'p',
       requestTimeout: 1234,
       connectionTimeout: 4321,
-      options: { readOnlyIntent: true, isolationLevel: sql.ISOLATION_LEVEL.READ_COMMITTED, encrypt: true, trustServerCertificate: false, useUTC: true },
+      options: { readOnlyIntent: true, isolationLevel: sql.ISOLATION_LEVEL.READ_COMMITTED, encrypt: true, trustServerCertificate: false, useUTC: true, enableQuotedIdentifier: true },
     });
     const ntlm = mssqlPoolConfig(parseMssqlUrl('mssql://u:p@h/db?domain=CORP'), resolveOpenOptions());
     expect(ntlm.authentication).toEqual({ type: 'ntlm', options: { userName: 'u', password: 'p', domain: 'CORP' } });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatasource, type Datasource } from '../../index.js';
@@ -67,6 +68,24 @@ describe('PostgreSQL datasource specifics', () => {
     if (skip || !ds) return ctx.skip();
     await expect(ds.query('SELECT 1; SET statement_timeout = 0')).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_NOT_READ_ONLY' });
     expect((await ds.query('SELECT 1;')).rows).toEqual([[1]]);
+  });
+
+  it('backslashes in inlined strings stay plain text even if the server default says otherwise', async (ctx) => {
+    if (skip || !tmp || !ds) return ctx.skip();
+    const admin = new pg.Client({ connectionString: tmp.url });
+    await admin.connect();
+    const dbName = new URL(tmp.url).pathname.slice(1);
+    await admin.query(`ALTER DATABASE ${dbName} SET standard_conforming_strings = off`);
+    await admin.end();
+    const fresh = await openDatasource(tmp.url);
+    try {
+      const text = "a\\' OR 1=1 --";
+      const q = fresh.dialect.compiler().selectNoFrom([sql`${text}`.as('s')]).compile();
+      expect((await fresh.query(q.sql)).rows).toEqual([[text]]);
+      expect((await fresh.query("SELECT current_setting('standard_conforming_strings')")).rows).toEqual([['on']]);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('pg_sleep(5) with a 200 ms timeout is OTC_ERR_QUERY_TIMEOUT', async (ctx) => {

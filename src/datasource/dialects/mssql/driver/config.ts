@@ -23,6 +23,8 @@ export function mssqlPoolConfig(t: MssqlTarget, o: ResolvedOptions): sql.config 
       readOnlyIntent: true,
       isolationLevel: sql.ISOLATION_LEVEL.READ_COMMITTED,
       useUTC: true,
+      // The compiler quotes identifiers with double quotes.
+      enableQuotedIdentifier: true,
       appName: 'otc-copilot',
       ...(t.instanceName ? { instanceName: t.instanceName } : {}),
     },

@@ -44,7 +44,8 @@ export class PostgresDatasource implements Datasource {
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: defaults.connectTimeoutMs,
       application_name: 'otc-copilot',
-      options: `-c search_path=${target.schema}`,
+      // Inlined literals double quotes only: backslashes must stay plain text whatever the server default.
+      options: `-c search_path=${target.schema} -c standard_conforming_strings=on`,
       types: resultTypes(),
     });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
