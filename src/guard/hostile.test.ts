@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { guardSql, type GuardDialect, type GuardPolicy } from './index.js';
 
@@ -262,6 +263,25 @@ const HAND_WRITTEN: Record<GuardDialect, string[]> = {
   ],
 };
 
+/** Real reads (the dev benchmark's gold SQL) with a write, a catalog read or an INTO grafted on. */
+function graftedOnGold(dialect: GuardDialect): string[] {
+  if (dialect === 'mssql') return []; // the gold SQL is SQLite/PostgreSQL syntax (LIMIT)
+  const catalog = dialect === 'sqlite' ? 'sqlite_master' : 'pg_catalog.pg_tables';
+  const gold = readFileSync('/work/shared/benchmark/ops-dev.jsonl', 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { gold_sql: string | null }).gold_sql)
+    .filter((g): g is string => !!g && !/^\s*WITH/i.test(g))
+    .slice(0, 20);
+  return gold.flatMap((g) => [
+    `${g}; DELETE FROM trades`,
+    `${g} /* looks harmless */ ; DROP TABLE trades --`,
+    `${g.replace(/ FROM /i, ' INTO stolen FROM ')}`,
+    `WITH x AS (DELETE FROM trades RETURNING *) ${g}`,
+    `SELECT * FROM (${g.replace(/ LIMIT \d+$/i, '')}) g JOIN ${catalog} s ON 1 = 1`,
+  ]);
+}
+
 describe('hostile statements are refused', () => {
   const counts: string[] = [];
   afterAll(() => {
@@ -269,7 +289,7 @@ describe('hostile statements are refused', () => {
   });
 
   for (const dialect of ['sqlite', 'postgres', 'mssql'] as const) {
-    const corpus = [...new Set([...hostile(dialect), ...HAND_WRITTEN[dialect]])];
+    const corpus = [...new Set([...hostile(dialect), ...HAND_WRITTEN[dialect], ...graftedOnGold(dialect)])];
 
     it(`${dialect}: at least 100 hostile texts, every one refused without an allow-list`, async () => {
       expect(corpus.length).toBeGreaterThanOrEqual(100);
