@@ -1,3 +1,10 @@
+#!/usr/bin/env python3
+"""Source of test/heldout/questions.jsonl: the held-out NL->SQL questions and their
+SQLite gold SQL, written from /work/shared/ops-schema/BUSINESS_RULES.md for the demo
+database built with seed 7 as of 2026-06-17 (scripts/bench-heldout.sh builds it).
+Usage: make_questions.py HELDOUT.db OUT.jsonl  -- runs every gold query, prints its
+row count, flags an empty/all-zero result as TRIVIAL, and writes the JSONL.
+Ids are positional: append new questions before the must-refuse list (R)."""
 import json, sqlite3, sys
 T = '2026-06-17'
 LIVE = "status = 'Live'"
