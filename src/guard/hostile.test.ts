@@ -282,6 +282,15 @@ function graftedOnGold(dialect: GuardDialect): string[] {
   ]);
 }
 
+/** Which layer a refusal came from, for the printed figures. */
+function layerOf(reason: string): string {
+  if (/more than one statement|outside quotes|NUL|never closed|backslash|start of another statement|empty|longer than/.test(reason)) return 'lexical';
+  if (/could not be parsed/.test(reason)) return 'unparseable';
+  if (/PostgreSQL (reads|finds)|parsers disagree/.test(reason)) return 'second opinion';
+  if (/row limit|row cap|PERCENT|LIMIT is not/.test(reason)) return 'row cap';
+  return 'AST walk';
+}
+
 describe('hostile statements are refused', () => {
   const counts: string[] = [];
   afterAll(() => {
@@ -294,16 +303,22 @@ describe('hostile statements are refused', () => {
     it(`${dialect}: at least 100 hostile texts, every one refused without an allow-list`, async () => {
       expect(corpus.length).toBeGreaterThanOrEqual(100);
       const admitted: Array<{ sql: string; admittedAs: string }> = [];
+      const byLayer = new Map<string, number>();
       for (const sql of corpus) {
         const v = await guardSql(sql, dialect, { maxRows: 100 });
         if (v.ok) admitted.push({ sql, admittedAs: v.sql });
         else {
+          const layer = layerOf(v.reason);
+          byLayer.set(layer, (byLayer.get(layer) ?? 0) + 1);
           expect(v.code).toBe('OTC_ERR_SQL_GUARD_REJECTED');
           expect(v.reason, sql).toMatch(/^[A-Z][^\n]*\.$/);
           expect(v.reason.length, sql).toBeLessThan(300);
         }
       }
-      counts.push(`  ${dialect} (no allow-list):   ${corpus.length - admitted.length} refused / ${admitted.length} admitted of ${corpus.length}`);
+      counts.push(
+        `  ${dialect} (no allow-list):   ${corpus.length - admitted.length} refused / ${admitted.length} admitted of ${corpus.length}` +
+          `  [${[...byLayer].map(([k, n]) => `${k} ${n}`).join(', ')}]`,
+      );
       expect(admitted).toEqual([]);
     });
 

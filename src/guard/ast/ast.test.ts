@@ -26,6 +26,13 @@ describe('AST safety walk (layer 2, alone)', () => {
     expect(await check('SELECT TOP (5) DATEADD(day, 1, d) FROM dbo.t WITH (NOLOCK)', 'mssql')).toBeUndefined();
   });
 
+  it('sqlparser alone also splits the backslash trick into two statements, in every dialect', async () => {
+    for (const dialect of ['sqlite', 'postgres', 'mssql'] as const) {
+      const stmts = await parseStatements("SELECT 'x\\'; DELETE FROM t; --'", GUARD_DIALECTS[dialect].parserDialect);
+      expect(stmts?.length, dialect).toBe(2);
+    }
+  });
+
   it('refuses statements of other kinds, at the top and nested', async () => {
     expect(await check('DELETE FROM t', 'sqlite')).toMatch(/DELETE/);
     expect(await check('WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x', 'postgres')).toMatch(/DELETE/);
