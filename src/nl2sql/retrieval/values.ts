@@ -38,6 +38,7 @@ const MAX_PHRASE = 6;
 export function createValueMatcher(model: TrainedModel): ValueMatcher {
   const byForm = new Map<string, Candidate[]>();
   const vocab = profileWords(model);
+  const vocabPhrases = profilePhrases(model);
   const add = (key: string, c: Candidate) => {
     const list = byForm.get(key) ?? byForm.set(key, []).get(key)!;
     if (!list.some((x) => x.table === c.table && x.column === c.column && x.value === c.value)) list.push(c);
@@ -55,6 +56,13 @@ export function createValueMatcher(model: TrainedModel): ValueMatcher {
       const toks = tokenize(question);
       const used = new Array<boolean>(toks.length).fill(false);
       const out: ValueMatch[] = [];
+      // Spans the profile names as one multi-word term ("fixed rate", "money at stake"): a shorter
+      // value inside one ("rate" -> asset class Rates) is not what the question means.
+      const inTerm: [number, number][] = [];
+      for (let len = Math.min(MAX_PHRASE, toks.length); len >= 2; len--)
+        for (let i = 0; i + len <= toks.length; i++)
+          if (vocabPhrases.has(toks.slice(i, i + len).map((t) => t.norm).join(' '))) inTerm.push([i, i + len]);
+      const insideTerm = (i: number, len: number) => inTerm.some(([a, b]) => a <= i && i + len <= b && b - a > len);
       for (let len = Math.min(MAX_PHRASE, toks.length); len >= 1; len--) {
         for (let i = 0; i + len <= toks.length; i++) {
           if (used.slice(i, i + len).some(Boolean)) continue;
@@ -63,7 +71,7 @@ export function createValueMatcher(model: TrainedModel): ValueMatcher {
             .map((t) => t.norm)
             .join(' ');
           const cands = byForm.get(key);
-          if (!cands) continue;
+          if (!cands || insideTerm(i, len)) continue;
           const raw = question.slice(toks[i]!.start, toks[i + len - 1]!.end);
           const ok = cands.filter((c) => {
             if (c.how === 'form' && len === 1 && isStopword(key)) return false;
@@ -81,6 +89,17 @@ export function createValueMatcher(model: TrainedModel): ValueMatcher {
       return out;
     },
   };
+}
+
+/** The profile's multi-word terms, normalised. */
+function profilePhrases(model: TrainedModel): Set<string> {
+  const p = model.profile;
+  const all: string[] = [];
+  for (const e of Object.values(p.entities)) all.push(...e.words, e.label, ...e.dates.flatMap((d) => [...d.words, d.label]));
+  p.dimensions.forEach((d) => all.push(...d.words, d.label));
+  p.measures.forEach((m) => all.push(...m.words, m.label));
+  p.filters.forEach((f) => all.push(...f.words));
+  return new Set(all.map((w) => normPhrase(w)).filter((w) => w.includes(' ')));
 }
 
 /** Every normalised word of the profile's vocabulary (entity, dimension, measure, filter, date words). */
