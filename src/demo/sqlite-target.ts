@@ -56,6 +56,9 @@ export function openSqliteTarget(out: string, force: boolean): SqliteLoad {
     db.pragma('journal_mode = OFF');
     db.unsafeMode(false);
     db.pragma('synchronous = OFF');
+    // better-sqlite3 turns foreign-key enforcement on per connection; the generator writes parents
+    // first and the tests run foreign_key_check, so the load skips the per-row lookups.
+    db.pragma('foreign_keys = OFF');
     db.pragma('cache_size = -200000');
     db.pragma('temp_store = MEMORY');
     db.exec(OPS_SCHEMA_TABLES_SQL);
