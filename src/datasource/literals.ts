@@ -6,6 +6,8 @@ export interface LiteralStyle {
   stringPrefix: '' | 'N';
   /** Booleans as TRUE/FALSE keywords or as 1/0. */
   booleans: 'keywords' | 'numbers';
+  /** T-SQL reads a backslash before a line break inside a string as a line continuation (both vanish). */
+  backslashNewlineContinues?: boolean;
 }
 
 /**
@@ -17,7 +19,12 @@ export function sqlLiteral(value: unknown, style: LiteralStyle): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw new Error('a string value contains a NUL character and cannot be written as SQL text');
-    return `${style.stringPrefix}'${value.replace(/'/g, "''")}'`;
+    const quote = (v: string) => `${style.stringPrefix}'${v.replace(/'/g, "''")}'`;
+    if (style.backslashNewlineContinues && /\\(\r|\n)/.test(value)) {
+      // Split after each such backslash so it ends a literal and the line break starts the next.
+      return `(${value.split(/(?<=\\)(?=[\r\n])/).map(quote).join(' + ')})`;
+    }
+    return quote(value);
   }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`cannot write ${value} as an SQL number`);

@@ -54,7 +54,8 @@ export function tempDir(): { dir: string; remove(): void } {
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-export const LIVE_DIALECTS: LiveDialect[] = [
+/** Every live dialect, or those named in OTC_TEST_DIALECTS (e.g. "sqlite" or "sqlite,postgres"). */
+export const LIVE_DIALECTS: LiveDialect[] = filterByEnv([
   {
     name: 'sqlite',
     slowSql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c',
@@ -87,4 +88,9 @@ export const LIVE_DIALECTS: LiveDialect[] = [
       return { url: tmp.url, cleanup: () => tmp.drop() };
     },
   },
-];
+]);
+
+function filterByEnv(all: LiveDialect[]): LiveDialect[] {
+  const only = process.env.OTC_TEST_DIALECTS?.split(',').map((x) => x.trim()).filter(Boolean);
+  return only?.length ? all.filter((d) => only.includes(d.name)) : all;
+}

@@ -2,7 +2,7 @@ import { FetchNode, MssqlQueryCompiler, TopNode, ValueNode, type SelectQueryNode
 import { sqlLiteral, type LiteralStyle } from '../../literals.js';
 
 // N'...' so Unicode text survives whatever the database's default code page is.
-const STYLE: LiteralStyle = { stringPrefix: 'N', booleans: 'numbers' };
+const STYLE: LiteralStyle = { stringPrefix: 'N', booleans: 'numbers', backslashNewlineContinues: true };
 
 /**
  * Kysely's T-SQL compiler with every value written inline as an escaped literal, and

@@ -30,6 +30,11 @@ describe('T-SQL compiler (SQL Server cannot be reached here: text is checked)', 
     );
   });
 
+  it('a backslash before a line break survives (T-SQL would read it as a line continuation)', () => {
+    const q = k.selectNoFrom([ksql`${'C:\\dir\\\nnext\\\r\nlast'}`.as('s')]).compile();
+    expect(q.sql).toBe(`select (N'C:\\dir\\' + N'\nnext\\' + N'\r\nlast') as "s"`);
+  });
+
   it('.limit(n) becomes TOP (n), with ORDER BY kept at the end', () => {
     const q = k.selectFrom('trades').select(['trade_ref', 'notional_usd']).orderBy('notional_usd', 'desc').limit(5).compile();
     expect(q.sql).toBe('select top(5) "trade_ref", "notional_usd" from "trades" order by "notional_usd" desc');
