@@ -91,14 +91,14 @@ export function createValueMatcher(model: TrainedModel): ValueMatcher {
   };
 }
 
-/** The profile's multi-word terms, normalised. */
+/** The profile's multi-word names of things (entities, dates, dimensions, measures), normalised. */
 function profilePhrases(model: TrainedModel): Set<string> {
   const p = model.profile;
   const all: string[] = [];
   for (const e of Object.values(p.entities)) all.push(...e.words, e.label, ...e.dates.flatMap((d) => [...d.words, d.label]));
   p.dimensions.forEach((d) => all.push(...d.words, d.label));
   p.measures.forEach((m) => all.push(...m.words, m.label));
-  p.filters.forEach((f) => all.push(...f.words));
+  // filter words are left out: "failed settlement" does mean the value Failed
   return new Set(all.map((w) => normPhrase(w)).filter((w) => w.includes(' ')));
 }
 
