@@ -58,23 +58,34 @@ export interface BootstrapResult extends ActiveTraining {
  */
 export async function bootstrapTraining(o: BootstrapOptions): Promise<BootstrapResult> {
   const ctx = { store: o.store, audit: o.audit, datasourceKey: o.datasourceKey };
-  let active = await getActiveVersion(ctx);
+  const active = await getActiveVersion(ctx);
   if (!active) {
     if ((await listVersions(ctx)).length) throw notTrained(o.datasourceKey, 'training versions exist but none is active');
-    const { profile, skipped } = readProfileFolder(o.profileDir);
-    const imported = await importProfile(ctx, { profile, datasource: o.datasource, by: { actor: o.actor, reason: `bootstrap from ${o.profileDir}` }, skipped });
-    const { report } = await validateVersion(ctx, imported.version.id, { datasource: o.datasource, actor: o.actor, today: o.today });
-    if (!report.ok)
-      throw new OtcError('OTC_ERR_TRAINING_NOT_VALIDATED', `the training profile in ${o.profileDir} does not validate against ${o.datasourceKey}: ${report.errors.map((e) => e.message).slice(0, 5).join('; ')}`, {
-        status: 409,
-        details: report,
-      });
-    active = await activateVersion(ctx, imported.version.id, { actor: o.actor, reason: 'bootstrap: first start with the embedded profile' });
-    return { action: 'bootstrapped', version: active, model: await loadVersionModel(ctx, active.id) };
+    try {
+      return await firstStart(o, ctx);
+    } catch (e) {
+      // Two processes starting together (server and worker): the other one may have won the race.
+      const won = await getActiveVersion(ctx);
+      if (won) return { action: 'loaded', version: won, model: await loadVersionModel(ctx, won.id) };
+      throw e;
+    }
   }
   if (o.refresh) {
     const r = await refreshValues(ctx, { datasource: o.datasource, by: { actor: o.actor, reason: 'refresh of the value index at start' }, activate: true, today: o.today });
     if (r.activated && r.version) return { action: 'refreshed', version: r.version, model: await loadVersionModel(ctx, r.version.id) };
   }
   return { action: 'loaded', version: active, model: await loadVersionModel(ctx, active.id) };
+}
+
+async function firstStart(o: BootstrapOptions, ctx: { store: Store; audit: AuditSink; datasourceKey: string }): Promise<BootstrapResult> {
+  const { profile, skipped } = readProfileFolder(o.profileDir);
+  const imported = await importProfile(ctx, { profile, datasource: o.datasource, by: { actor: o.actor, reason: `bootstrap from ${o.profileDir}` }, skipped });
+  const { report } = await validateVersion(ctx, imported.version.id, { datasource: o.datasource, actor: o.actor, today: o.today });
+  if (!report.ok)
+    throw new OtcError('OTC_ERR_TRAINING_NOT_VALIDATED', `the training profile in ${o.profileDir} does not validate against ${o.datasourceKey}: ${report.errors.map((e) => e.message).slice(0, 5).join('; ')}`, {
+      status: 409,
+      details: report,
+    });
+  const active = await activateVersion(ctx, imported.version.id, { actor: o.actor, reason: 'bootstrap: first start with the embedded profile' });
+  return { action: 'bootstrapped', version: active, model: await loadVersionModel(ctx, active.id) };
 }

@@ -70,12 +70,34 @@ export async function getActiveVersion(ctx: Pick<TrainingContext, 'store' | 'dat
   return row ? toVersion(row) : null;
 }
 
-/** The trained model stored with a version (snapshot, joins, value index, profile). */
+/** Parsed models by version id and content hash (a version's content never changes). Shared: do not mutate. */
+const modelCache = new Map<string, TrainedModel>();
+const MODEL_CACHE_SIZE = 8;
+
+/** The trained model stored with a version (snapshot, joins, value index, profile). Treat it as read-only. */
 export async function loadVersionModel(ctx: Pick<TrainingContext, 'store' | 'datasourceKey'>, ref: string | number): Promise<TrainedModel> {
-  const row = await findRow(ctx.store.db, ctx.datasourceKey, ref);
-  if (!row) throw versionNotFound(String(ref), ctx.datasourceKey);
+  const head = await findRowHead(ctx.store.db, ctx.datasourceKey, ref);
+  if (!head) throw versionNotFound(String(ref), ctx.datasourceKey);
+  const key = `${head.id}:${head.content_hash}`;
+  const cached = modelCache.get(key);
+  if (cached) return cached;
+  const row = await ctx.store.db.selectFrom('training_versions').select(['version', 'datasource', 'trained_model_json']).where('id', '=', head.id).executeTakeFirstOrThrow();
   if (!row.trained_model_json) throw modelInvalid(`version ${row.version} of ${row.datasource} has no stored trained model; import its profile again`);
-  return JSON.parse(row.trained_model_json) as TrainedModel;
+  const model = JSON.parse(row.trained_model_json) as TrainedModel;
+  modelCache.set(key, model);
+  if (modelCache.size > MODEL_CACHE_SIZE) modelCache.delete(modelCache.keys().next().value!);
+  return model;
+}
+
+/** id and content hash of a version, without its (large) JSON columns. */
+async function findRowHead(db: Db, datasourceKey: string, ref: string | number): Promise<{ id: string; content_hash: string } | undefined> {
+  let q = db.selectFrom('training_versions').select(['id', 'content_hash']).where('datasource', '=', datasourceKey);
+  const text = String(ref).trim();
+  if (text === 'active') q = q.where('status', '=', 'active');
+  else if (text === 'latest') q = q.orderBy('version', 'desc').limit(1);
+  else if (/^v?\d+$/i.test(text)) q = q.where('version', '=', Number(text.replace(/^v/i, '')));
+  else q = q.where('id', '=', text);
+  return q.executeTakeFirst();
 }
 
 /** Records one change in training_events (inside the caller's transaction) and in the audit trail. */
@@ -109,9 +131,25 @@ export async function createVersion(
   input: { model: TrainedModel; by: ChangeBy; action: TrainingAction; parentVersionId?: string | null; details?: Record<string, unknown> },
 ): Promise<CreatedVersion> {
   const hash = contentHashOf(input.model);
-  const existing = await ctx.store.db.selectFrom('training_versions').selectAll().where('datasource', '=', ctx.datasourceKey).where('content_hash', '=', hash).executeTakeFirst();
+  const byHash = () => ctx.store.db.selectFrom('training_versions').selectAll().where('datasource', '=', ctx.datasourceKey).where('content_hash', '=', hash).executeTakeFirst();
+  const existing = await byHash();
   if (existing) return { version: toVersion(existing), created: false };
-  const row = await ctx.store.db.transaction().execute(async (trx) => {
+  try {
+    return { version: toVersion(await insertVersion(ctx, input, hash)), created: true };
+  } catch (e) {
+    // Another process stored a version at the same moment (unique datasource + version number): same content?
+    const raced = await byHash();
+    if (raced) return { version: toVersion(raced), created: false };
+    throw e;
+  }
+}
+
+async function insertVersion(
+  ctx: TrainingContext,
+  input: { model: TrainedModel; by: ChangeBy; action: TrainingAction; parentVersionId?: string | null; details?: Record<string, unknown> },
+  hash: string,
+): Promise<TrainingVersionRow> {
+  return ctx.store.db.transaction().execute(async (trx) => {
     const max = await trx.selectFrom('training_versions').select((eb) => eb.fn.max('version').as('v')).where('datasource', '=', ctx.datasourceKey).executeTakeFirst();
     const version = Number(max?.v ?? 0) + 1;
     const id = randomUUID();
@@ -142,7 +180,6 @@ export async function createVersion(
     await recordChange(trx, ctx, { action: input.action, by: input.by, versionId: id, version, contentHash: hash, details: { chunks: chunks.length, ...(input.details ?? {}) } });
     return trx.selectFrom('training_versions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   });
-  return { version: toVersion(row), created: true };
 }
 
 /** Stores a validation report with the version: a draft that passes becomes 'validated'. */
