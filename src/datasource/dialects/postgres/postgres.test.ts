@@ -26,6 +26,8 @@ describe('PostgreSQL datasource specifics', () => {
       for (const s of SEED_SQL) await c.query(s);
       await c.query('CREATE SEQUENCE otc_seq');
       await c.query(`CREATE FUNCTION sneaky_write() RETURNS integer LANGUAGE sql VOLATILE AS $$ DELETE FROM settlements RETURNING 1 $$`);
+      await c.query('CREATE SCHEMA "Risk2"');
+      await c.query('CREATE TABLE "Risk2".t (x INTEGER)');
       await c.query('CREATE SCHEMA risk');
       await c.query('CREATE TABLE risk.limits (limit_id INTEGER PRIMARY KEY, counterparty_id INTEGER NOT NULL REFERENCES public.counterparties(counterparty_id), amount_usd NUMERIC(20,2), as_of TIMESTAMPTZ, flag BOOLEAN, big BIGINT)');
       await c.query("INSERT INTO risk.limits VALUES (1, 1, 12.34, '2026-11-20 10:00:00+00', true, 9007199254740991)");
@@ -115,6 +117,15 @@ describe('PostgreSQL datasource specifics', () => {
       expect(r.rows).toEqual([[12.34, '2026-11-20T10:00:00.000Z', true, 9007199254740991]]);
     } finally {
       await risk.close();
+    }
+    const mixed = new URL(tmp.url);
+    mixed.searchParams.set('schema', 'Risk2');
+    const m = await openDatasource(mixed.toString());
+    try {
+      expect((await m.introspect()).tables.map((t) => `${t.schema}.${t.name}`)).toEqual(['Risk2.t']);
+      expect((await m.query('SELECT COUNT(*) FROM t')).rows).toEqual([[0]]);
+    } finally {
+      await m.close();
     }
     const bad = new URL(tmp.url);
     bad.searchParams.set('schema', 'nope');

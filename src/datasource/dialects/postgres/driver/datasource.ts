@@ -45,7 +45,7 @@ export class PostgresDatasource implements Datasource {
       connectionTimeoutMillis: defaults.connectTimeoutMs,
       application_name: 'otc-copilot',
       // Inlined literals double quotes only: backslashes must stay plain text whatever the server default.
-      options: `-c search_path=${target.schema} -c standard_conforming_strings=on`,
+      options: `-c search_path="${target.schema}" -c standard_conforming_strings=on`,
       types: resultTypes(),
     });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
