@@ -130,6 +130,15 @@ function bagOfWords(text: string): number[] {
   return v;
 }
 
+describe('unwritable cache folder', () => {
+  it('still answers from an index built in memory, with a warning', async () => {
+    const idx = await openIndex(model, { cacheDir: join(dir, 'ops.db', 'retrieval') }); // under a file: cannot be created
+    expect(idx.loaded).toBe(false);
+    expect(idx.warnings.join(' ')).toMatch(/could not be saved/);
+    expect((await createRetriever(model, idx).retrieve('Open exceptions by severity')).tables).toEqual(['exceptions']);
+  });
+});
+
 describe('vectors', () => {
   it('fuses embeddings from the endpoint with the lexical ranking and persists them', async () => {
     const embedReply = (req: RecordedRequest): ScriptedReply => ({

@@ -13,6 +13,7 @@ import type { TrainedModel } from '../../training/index.js';
 import { buildDocuments, type RetrievalDoc } from './documents.js';
 import { terms } from './text.js';
 
+/** Part of every index key: bump it when the documents or the ranking options change, so old files are not reused. */
 export const INDEX_FORMAT = 'otc-copilot/retrieval-index@1';
 
 /** Turns texts into vectors (an embeddings endpoint). `id` names the model, so vectors of two models never mix. */
@@ -154,8 +155,13 @@ export async function openIndex(model: TrainedModel, opts: OpenIndexOptions = {}
   }
   const idx = await buildIndex(model, opts);
   if (opts.cacheDir && idx.key === key) {
-    mkdirSync(opts.cacheDir, { recursive: true });
-    saveIndex(idx, indexPath(opts.cacheDir, key));
+    try {
+      mkdirSync(opts.cacheDir, { recursive: true });
+      saveIndex(idx, indexPath(opts.cacheDir, key));
+    } catch (e) {
+      // a read-only data folder costs a rebuild next time, never an answer
+      (idx.warnings as string[]).push(`the retrieval index could not be saved in ${opts.cacheDir}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
   return Object.assign(idx, { loaded: false });
 }
