@@ -67,6 +67,7 @@ describe('route x role matrix', () => {
     ['export xlsx (own answer)', 'GET', (w) => `/api/ask/${own(w)}/export.xlsx`, undefined, [401, 200, 200, 200, 403]],
     ['export of another user', 'GET', () => `/api/ask/${asked.analyst}/export.csv`, undefined, [401, 403, 200, 200, 403]],
     ['feedback', 'POST', () => '/api/feedback', (w) => ({ auditId: own(w), verdict: 'down', correctedSql: 'select count(*) from trades' }), [401, 201, 201, 201, 403]],
+    ['feedback on an answer of another user', 'POST', () => '/api/feedback', () => ({ auditId: asked.analyst, verdict: 'up' }), [401, 403, 201, 201, 403]],
     ['audit search', 'GET', () => '/api/audit?kind=sign_in', undefined, [401, 403, 403, 200, 200]],
     ['audit verify', 'GET', () => '/api/audit/verify', undefined, [401, 403, 403, 200, 200]],
     ['users list', 'GET', () => '/api/users', undefined, [401, 403, 403, 200, 403]],
@@ -186,11 +187,20 @@ describe('ask, export and feedback against a demo database', () => {
     expect(a.status).toBe('answered');
     const fb = await call('viewer', 'POST', '/api/feedback', { auditId: a.auditId, verdict: 'up' });
     expect(fb.statusCode).toBe(201);
+    expect(fb.json().status).toBe('candidate');
     const row = await world.store.db.selectFrom('feedback').selectAll().where('id', '=', fb.json().id).executeTakeFirstOrThrow();
     expect(row.question).toBe('Top 10 counterparties by number of live trades');
     expect(row.sql).toMatch(/select/i);
+    expect(row.user_id).not.toBeNull();
+    const active = await world.store.db.selectFrom('training_versions').select('id').where('status', '=', 'active').executeTakeFirstOrThrow();
+    expect(row.training_version_id).toBe(active.id);
     const records = await world.audit.search({ kind: 'feedback', text: a.auditId });
     expect(records.length).toBe(1);
+    // A thumbs down without the right SQL is no training example: it stays in the audit trail only.
+    const down = await call('viewer', 'POST', '/api/feedback', { auditId: a.auditId, verdict: 'down' });
+    expect(down.statusCode).toBe(201);
+    expect(down.json().status).toBe('audited');
+    expect(await world.store.db.selectFrom('feedback').select('id').where('audit_id', '=', a.auditId).execute()).toHaveLength(1);
     const missing = await call('viewer', 'POST', '/api/feedback', { auditId: 'no-such-id', verdict: 'up' });
     expect(missing.statusCode).toBe(404);
   });
@@ -198,7 +208,7 @@ describe('ask, export and feedback against a demo database', () => {
   it('gives the header its meta: datasource, training version, as-of date, examples', async () => {
     const m = (await call('viewer', 'GET', '/api/meta')).json();
     expect(m.dataAsOf).toBe('2026-11-20');
-    expect(m.trainingVersion).toBe('otc-ops test');
+    expect(m.trainingVersion).toBe('otc-ops v1');
     expect(m.dialect).toBe('SQLite');
     expect(m.examples.length).toBeGreaterThan(3);
   });

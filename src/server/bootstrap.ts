@@ -8,7 +8,8 @@ import { openDatasource, type Datasource } from '../datasource/index.js';
 import { buildDemoDatabase } from '../demo/index.js';
 import { createCopilot } from '../nl2sql/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { loadProfile, trainModel } from '../training/index.js';
+import { isOtcError } from '../shared/errors.js';
+import { bootstrapTraining, loadProfile, trainModel, type TrainedModel } from '../training/index.js';
 import { buildServer } from './app.js';
 
 export interface StartOptions {
@@ -73,11 +74,9 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     opened.store = await openStore(storeUrlOf(cfg));
     opened.audit = await openAuditLog(auditUrlOf(cfg));
     opened.datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
-    const profile = loadProfile(cfg.profileDir);
-    out(`Training profile ${profile.name} on ${opened.datasource.description} …`);
-    const model = await trainModel(profile, opened.datasource);
-    const trainingVersion = `${profile.name} (trained ${model.trainedAt.slice(0, 16).replace('T', ' ')} UTC)`;
-    const copilot = createCopilot({ datasource: opened.datasource, model, audit: opened.audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion });
+    const { model, trainingVersion, versionId } = await activeTraining(cfg, opened as Required<typeof opened>, out);
+    // Answers and their audit records carry the version id, so feedback links to the version that answered.
+    const copilot = createCopilot({ datasource: opened.datasource, model, audit: opened.audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion: versionId ?? trainingVersion });
     const auth = createAuthService({ db: opened.store.db, audit: opened.audit });
     const admin = await auth.ensureFirstAdmin(cfg.adminPassword);
     await auth.purgeExpiredSessions();
@@ -115,5 +114,32 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   } catch (e) {
     await closeOpened();
     throw e;
+  }
+}
+
+/**
+ * The model that answers: the datasource's active training version (on first start the profile
+ * folder is imported, validated and activated). The embedded demo database is generated as of
+ * today, and a profile whose example SQL was written for another date may not validate against
+ * it (and no version is active then): the demo answers with a model trained at start (not a
+ * stored version), and says so. A configured datasource always needs its active version.
+ */
+async function activeTraining(
+  cfg: Config,
+  opened: { store: Store; audit: AuditLog; datasource: Datasource },
+  out: (line: string) => void,
+): Promise<{ model: TrainedModel; trainingVersion: string; versionId?: string }> {
+  const ds = opened.datasource;
+  try {
+    const t = await bootstrapTraining({ store: opened.store, audit: opened.audit, datasource: ds, datasourceKey: ds.description, profileDir: cfg.profileDir, actor: 'system' });
+    const label = `${t.version.profileName} v${t.version.version}`;
+    out(t.action === 'bootstrapped' ? `Training: imported ${cfg.profileDir}, validated and activated ${label} for ${ds.description}` : `Training: active version ${label} for ${ds.description}`);
+    return { model: t.model, trainingVersion: label, versionId: t.version.id };
+  } catch (e) {
+    if (cfg.datasourceUrl || !isOtcError(e) || (e.code !== 'OTC_ERR_TRAINING_NOT_VALIDATED' && e.code !== 'OTC_ERR_NOT_TRAINED')) throw e;
+    const profile = loadProfile(cfg.profileDir);
+    out(`Training: no validated active version for the demo database (${e.code}: ${e.message.slice(0, 160)}…); the demo answers with ${profile.name} trained at start, not a stored version.`);
+    const model = await trainModel(profile, ds);
+    return { model, trainingVersion: `${profile.name} (trained at start, not validated)` };
   }
 }

@@ -13,10 +13,12 @@ import { openDatasource, type Datasource } from '../datasource/index.js';
 import { buildDemoDatabase } from '../demo/index.js';
 import { createCopilot } from '../nl2sql/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { loadProfile, trainModel } from '../training/index.js';
+import { bootstrapTraining } from '../training/index.js';
 import type { ServerDeps, ServerSettings } from './deps.js';
 
 export const TEST_TODAY = '2026-11-20';
+/** The as-of date the demo profile's example SQL was written for (profiles/otc-ops/examples.yaml): its validation runs at that date. */
+export const EXAMPLES_AS_OF = '2026-06-15';
 export const TEST_PASSWORD = 'correct-horse-battery';
 export const PROFILE_DIR = fileURLToPath(new URL('../../profiles/otc-ops', import.meta.url));
 
@@ -38,14 +40,14 @@ export async function createTestWorld(settings: Partial<ServerSettings> = {}, op
   const store = await openStore(`sqlite:${join(dir, 'app.db')}`);
   const audit = await openAuditLog(`sqlite:${join(dir, 'audit.db')}`);
   const datasource = await openDatasource(`sqlite:${dbPath}`);
-  const model = await trainModel(loadProfile(PROFILE_DIR), datasource);
+  const { model, version } = await bootstrapTraining({ store, audit, datasource, datasourceKey: datasource.description, profileDir: PROFILE_DIR, actor: 'test', today: EXAMPLES_AS_OF });
   const full: ServerSettings = { maxRows: 1000, queryTimeoutMs: 10_000, logLevel: 'silent', ...settings };
-  const copilot = createCopilot({ datasource, model, audit, maxRows: full.maxRows, timeoutMs: full.queryTimeoutMs, trainingVersion: 'otc-ops test' });
+  const copilot = createCopilot({ datasource, model, audit, maxRows: full.maxRows, timeoutMs: full.queryTimeoutMs, trainingVersion: version.id });
   const auth = createAuthService({ db: store.db, audit });
   for (const role of ['viewer', 'analyst', 'admin', 'auditor'] as Role[]) {
     await auth.createUser({ username: role, password: TEST_PASSWORD, role, displayName: `Test ${role}` }, 'test');
   }
-  const deps: ServerDeps = { settings: full, store, audit, datasource, model, copilot, trainingVersion: 'otc-ops test', today: () => TEST_TODAY, auth };
+  const deps: ServerDeps = { settings: full, store, audit, datasource, model, copilot, trainingVersion: `${version.profileName} v${version.version}`, today: () => TEST_TODAY, auth };
   return {
     dir,
     deps,

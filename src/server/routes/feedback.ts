@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
+import { forbidden } from '../../auth/index.js';
 import { OtcError } from '../../shared/errors.js';
+import { recordFeedback } from '../../training/index.js';
 import { errors } from '../schemas.js';
 import { requirePermission } from '../session.js';
 
@@ -12,7 +13,7 @@ export const feedbackRoutes: FastifyPluginAsync = async (app) => {
       preHandler: requirePermission('ask'),
       schema: {
         tags: ['ask'],
-        summary: 'Rate an answer (and optionally give the right SQL)',
+        summary: 'Rate an answer; a thumbs up, or a thumbs down with the right SQL, becomes a training candidate',
         body: {
           type: 'object',
           required: ['auditId', 'verdict'],
@@ -24,7 +25,7 @@ export const feedbackRoutes: FastifyPluginAsync = async (app) => {
           additionalProperties: false,
         },
         response: {
-          201: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { type: 'string' } }, additionalProperties: false },
+          201: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { type: 'string', enum: ['candidate', 'audited'] } }, additionalProperties: false },
           ...errors,
         },
       },
@@ -35,34 +36,23 @@ export const feedbackRoutes: FastifyPluginAsync = async (app) => {
       const records = (await app.audit.search({ text: auditId, limit: 50 })).filter((r) => r.correlationId === auditId);
       const asked = records.find((r) => r.kind === 'question');
       if (!asked?.question) throw new OtcError('OTC_ERR_ANSWER_NOT_FOUND', 'No question with this id to give feedback on.', { status: 404 });
-      const sql = records.find((r) => r.kind === 'query_run' && r.sql)?.sql ?? records.find((r) => r.sql)?.sql ?? null;
-      const version = typeof asked.details?.trainingVersion === 'string' ? asked.details.trainingVersion : undefined;
-      const known = version ? await app.deps.store.db.selectFrom('training_versions').select('id').where('id', '=', version).executeTakeFirst() : undefined;
-      const id = randomUUID();
-      await app.deps.store.db
-        .insertInto('feedback')
-        .values({
-          id,
-          question: asked.question,
-          sql,
-          corrected_sql: correctedSql?.trim() || null,
-          verdict,
-          user_id: user.id,
-          audit_id: auditId,
-          training_version_id: known?.id ?? null,
-          created_at: new Date().toISOString(),
-        })
-        .execute();
-      await app.audit.append({
-        kind: 'feedback',
-        actor: user.username,
-        outcome: 'ok',
-        question: asked.question,
-        correlationId: auditId,
-        ...(correctedSql ? { sql: correctedSql } : {}),
-        details: { verdict, feedbackId: id, corrected: Boolean(correctedSql) },
-      });
-      return reply.status(201).send({ id, status: 'candidate' });
+      if (asked.actor !== user.username && user.role !== 'admin') throw forbidden('rating answers of other users');
+      const sql = records.find((r) => r.kind === 'query_run' && r.sql)?.sql ?? records.find((r) => r.sql)?.sql;
+      const corrected = correctedSql?.trim() || undefined;
+      if ((verdict === 'up' && sql) || corrected) {
+        // A training candidate: a right answer's SQL, or the SQL the user says is right.
+        const version = typeof asked.details?.trainingVersion === 'string' ? asked.details.trainingVersion : undefined;
+        const known = version ? await app.deps.store.db.selectFrom('training_versions').select('id').where('id', '=', version).executeTakeFirst() : undefined;
+        const c = await recordFeedback(
+          app.deps.store,
+          { question: asked.question, verdict, sql, correctedSql: corrected, userId: user.id, actor: user.username, auditId, trainingVersionId: known?.id },
+          app.audit,
+        );
+        return reply.status(201).send({ id: c.id, status: 'candidate' });
+      }
+      // Nothing a training example could be made of (a thumbs down without the right SQL, or an answer without SQL): kept in the audit trail.
+      const rec = await app.audit.append({ kind: 'feedback', actor: user.username, outcome: 'ok', question: asked.question, correlationId: auditId, details: { verdict, candidate: false } });
+      return reply.status(201).send({ id: rec.id, status: 'audited' });
     },
   );
 };

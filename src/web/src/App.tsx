@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, setCsrfToken, type Me } from './api.js';
+import { useEffect } from 'react';
+import { api, ApiError, setCsrfToken, SIGNED_OUT_EVENT, type Me } from './api.js';
 import { Header } from './components/Header.js';
 import { AskPage } from './pages/Ask.js';
 import { AuditPage } from './pages/Audit.js';
@@ -23,6 +24,15 @@ export function App() {
       }
     },
   });
+
+  useEffect(() => {
+    const onSignedOut = () => {
+      setCsrfToken(undefined);
+      qc.setQueryData(['me'], null);
+    };
+    window.addEventListener(SIGNED_OUT_EVENT, onSignedOut);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
+  }, [qc]);
 
   if (me.isPending) return <main className="center" aria-busy="true"><p className="muted">Loading…</p></main>;
   if (me.isError) return <main className="center"><p role="alert" className="error">Cannot reach the server: {(me.error as Error).message}</p></main>;

@@ -64,6 +64,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Fired when the server says the session is gone (expired, signed out elsewhere). */
+export const SIGNED_OUT_EVENT = 'otc:signed-out';
+
 let csrfToken: string | undefined;
 export function setCsrfToken(t: string | undefined): void {
   csrfToken = t;
@@ -97,6 +100,7 @@ async function request<T>(method: string, path: string, body?: unknown, retry = 
       await fetchCsrf();
       return request<T>(method, path, body, false);
     }
+    if (r.status === 401 && path !== '/api/auth/login' && path !== '/api/auth/me') window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
     throw new ApiError(r.status, e.code ?? 'OTC_ERR_HTTP', e.message ?? `The server answered ${r.status}.`);
   }
   return data as T;
