@@ -41,6 +41,8 @@ export const dimensionSchema = z.object({
       synonyms: z.record(z.string(), z.array(z.string().min(1))).default({}),
       aliases: z.array(ident).default([]),
       order: z.array(z.string()).optional(),
+      /** names that people shorten: a distinctive word of a value names it alone ("Northbridge") */
+      partial: z.boolean().default(false),
     })
     .optional(),
 });
@@ -108,6 +110,8 @@ export const vocabularySchema = z.object({
     })
     .optional(),
   ignore: words,
+  /** short forms people write inside names (word -> abbreviations), e.g. management: [mgmt, am] */
+  abbreviations: z.record(z.string(), z.array(z.string().min(1))).default({}),
   unsupported: z.array(z.object({ what: z.string().min(1), words })).default([]),
   writeVerbs: words,
 });

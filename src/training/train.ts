@@ -148,6 +148,8 @@ async function buildValueIndex(profile: Profile, ds: Datasource, snapshot: Schem
       continue;
     }
     const entries: ValueEntry[] = [];
+    const names: string[][] = [];
+    const abbreviations = Object.entries(profile.vocabulary.abbreviations).map(([full, short]) => [normPhrase(full), short.map(normPhrase)] as const);
     for (const [value, aliases] of byValue) {
       const forms = new Set<string>();
       const add = (s: string) => {
@@ -156,10 +158,17 @@ async function buildValueIndex(profile: Profile, ds: Datasource, snapshot: Schem
       };
       add(value);
       for (const a of aliases) add(a);
+      const own = [...forms];
+      // "Valmont Asset Mgmt", "Penrose AM": the abbreviations people write inside names
+      if (cfg.partial)
+        for (const f of own)
+          for (const [full, shorts] of abbreviations)
+            if (` ${f} `.includes(` ${full} `)) for (const sh of shorts) forms.add(` ${f} `.replace(` ${full} `, ` ${sh} `).trim());
       for (const [canon, syns] of Object.entries(cfg.synonyms)) if (canon.toLowerCase() === value.toLowerCase()) syns.forEach(add);
       entries.push({ value, forms: [...forms], distinctive: [] });
+      names.push(own);
     }
-    markDistinctiveTokens(entries);
+    if (cfg.partial) markDistinctiveTokens(entries, names);
     values.push({ dimension: d.name, table: d.table, column: d.column, caseSensitive: cfg.caseSensitive, currency: cfg.currency, values: entries });
     stats.push({ table: d.table, column: d.column, distinct: entries.length });
   }
@@ -167,18 +176,18 @@ async function buildValueIndex(profile: Profile, ds: Datasource, snapshot: Schem
 }
 
 /**
- * A token of a multi-word name that appears in no other value of the column names that value on
- * its own ("Northbridge" -> 'Northbridge Capital'). Only the first token of a form, or a token
- * of 4+ letters, is taken, so generic words ("bank", "capital") shared by names never qualify.
+ * A token of a multi-word name (value or alias, not synonyms) that appears in no other value of
+ * the column names that value on its own ("Northbridge" -> 'Northbridge Capital'). Only tokens
+ * of 4+ letters, so generic words shared by names ("bank", "capital") never qualify.
  */
-function markDistinctiveTokens(entries: ValueEntry[]): void {
+function markDistinctiveTokens(entries: ValueEntry[], names: string[][]): void {
   const owners = new Map<string, Set<number>>();
   entries.forEach((e, i) => {
-    for (const f of e.forms) for (const tok of f.split(' ')) (owners.get(tok) ?? owners.set(tok, new Set()).get(tok)!).add(i);
+    for (const f of names[i]!) for (const tok of f.split(' ')) (owners.get(tok) ?? owners.set(tok, new Set()).get(tok)!).add(i);
   });
   entries.forEach((e, i) => {
     const d = new Set<string>();
-    for (const f of e.forms) {
+    for (const f of names[i]!) {
       const toks = f.split(' ');
       if (toks.length < 2) continue;
       for (const tok of toks) if (tok.length >= 4 && !/^\d+$/.test(tok) && owners.get(tok)!.size === 1 && owners.get(tok)!.has(i)) d.add(tok);

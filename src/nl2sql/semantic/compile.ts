@@ -41,6 +41,8 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
         if (c.from && c.to) return sql`${ref(c.col)} >= ${date(c.from)} and ${ref(c.col)} <= ${date(c.to)}`;
         if (c.from) return sql`${ref(c.col)} >= ${date(c.from)}`;
         return sql`${ref(c.col)} <= ${date(c.to!)}`;
+      case 'not':
+        return sql`not (${sql.join(c.conds.map((x) => sql`(${cond(x)})`), sql` and `)})`;
     }
   };
   const all = (cs: Condition[]) => sql.join(cs.map((c) => sql`(${cond(c)})`), sql` and `);
@@ -75,7 +77,8 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     else if (x.kind === 'minus') (touch(x.a), touch(x.b));
     else (touch(x.from), touch(x.to));
   };
-  const touchCond = (c: Condition) => {
+  const touchCond = (c: Condition): void => {
+    if (c.kind === 'not') return c.conds.forEach(touchCond);
     touch(c.col);
     if (c.kind === 'colcmp') touch(c.other);
   };

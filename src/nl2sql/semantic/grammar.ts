@@ -21,7 +21,10 @@ export type GrammarSense =
   | { kind: 'ordinal'; dir: 'worse' | 'better'; inclusive: boolean }
   | { kind: 'unit'; factor: number }
   | { kind: 'percent' }
-  | { kind: 'inDays' };
+  | { kind: 'inDays' }
+  | { kind: 'negate' }
+  | { kind: 'between' }
+  | { kind: 'sort'; dir: 'asc' | 'desc' };
 
 const G: [string[], GrammarSense][] = [
   [['how many', 'number of', 'count', 'count of', 'the number of', 'tally', 'volume of', 'quantity of'], { kind: 'count' }],
@@ -30,7 +33,7 @@ const G: [string[], GrammarSense][] = [
   [['maximum', 'max', 'largest', 'biggest', 'highest', 'greatest', 'most', 'longest', 'oldest'], { kind: 'agg', agg: 'max', superlative: 'desc' }],
   [['minimum', 'min', 'smallest', 'lowest', 'least', 'fewest', 'shortest', 'newest'], { kind: 'agg', agg: 'min', superlative: 'asc' }],
   [['different', 'distinct', 'unique', 'separate'], { kind: 'distinct' }],
-  [['by', 'per', 'for each', 'for every', 'each', 'every', 'broken down by', 'break down by', 'breakdown by', 'split by', 'grouped by', 'group by', 'across', 'by each', 'per each', 'for all', 'by their', 'according to'], { kind: 'group' }],
+  [['by', 'per', 'for each', 'for every', 'each', 'every', 'broken down by', 'break down by', 'breakdown by', 'split by', 'grouped by', 'group by', 'across', 'by each', 'per each', 'for all', 'by their', 'according to', 'ranked by', 'ranked', 'ordered by', 'sorted by', 'in terms of', 'rank by', 'sort by', 'order by'], { kind: 'group' }],
   [['with count', 'with counts', 'with the count', 'with their count', 'with number', 'with numbers', 'and count', 'and counts', 'and how many', 'with totals', 'counts'], { kind: 'withCounts' }],
   [['top', 'best', 'leading', 'worst'], { kind: 'top', dir: 'desc' }],
   [['bottom'], { kind: 'top', dir: 'asc' }],
@@ -42,6 +45,10 @@ const G: [string[], GrammarSense][] = [
   [['under', 'below', 'less than', 'fewer than', 'smaller than', 'lower than'], { kind: 'cmp', op: '<' }],
   [['at most', 'no more than', 'not more than', 'up to', 'maximum of', 'or less', 'or fewer', 'and below', 'or below', 'or lower', 'and under', 'or under'], { kind: 'cmp', op: '<=' }],
   [['exactly', 'equal to', 'equals'], { kind: 'cmp', op: '=' }],
+  [['not', 'excluding', 'exclude', 'excluded', 'except', 'except for', 'other than', 'apart from', 'aside from', 'without', 'but not', 'non', 'never', 'isn t', 'aren t'], { kind: 'negate' }],
+  [['between', 'in the range', 'ranging from'], { kind: 'between' }],
+  [['largest first', 'biggest first', 'highest first', 'most first', 'descending', 'in descending order', 'sorted descending', 'from highest to lowest', 'from largest to smallest', 'highest to lowest', 'largest to smallest'], { kind: 'sort', dir: 'desc' }],
+  [['smallest first', 'lowest first', 'fewest first', 'least first', 'ascending', 'in ascending order', 'sorted ascending', 'from lowest to highest', 'lowest to highest', 'smallest to largest'], { kind: 'sort', dir: 'asc' }],
   [['or worse', 'and worse', 'or lower rated'], { kind: 'ordinal', dir: 'worse', inclusive: true }],
   [['or better', 'and better', 'or higher rated'], { kind: 'ordinal', dir: 'better', inclusive: true }],
   [['thousand', 'k', 'thousands'], { kind: 'unit', factor: 1e3 }],

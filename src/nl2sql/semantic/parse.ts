@@ -201,6 +201,13 @@ export class QuestionParser {
       }
       if (found) continue;
       at = [i, i + 1];
+      const fzLong = cache.fuzzy(i);
+      const frLong = fzLong && fzLong.len > 1 ? rank(fzLong.senses) : [];
+      if (fzLong && frLong.length) {
+        items.push({ kind: 'lex', start: i, end: i + fzLong.len, senses: frLong, fuzzy: true, text: tokens.slice(i, i + fzLong.len).map((t) => t.raw).join(' ') });
+        i += fzLong.len;
+        continue;
+      }
       const dist = lex.distinctive.get(norms[i]!);
       const dr = dist ? rank(dist) : [];
       if (dr.length) {
@@ -218,10 +225,32 @@ export class QuestionParser {
         i += fz.len;
         continue;
       }
+      // "missing or incorrect SSIs": a word that names a value together with the tail of the next phrase
+      const co = this.coordinated(i, tokens, cache);
+      const cr = co ? rank(co) : [];
+      if (cr.length) {
+        items.push({ kind: 'lex', start: i, end: i + 1, senses: cr, text: tokens[i]!.raw });
+        i++;
+        continue;
+      }
       unknown.push(tokens[i]!.raw);
       i++;
     }
     return { items, unknown };
+  }
+
+  private coordinated(i: number, tokens: Token[], cache: LookupCache): Sense[] | undefined {
+    const conj = tokens[i + 1]?.norm;
+    if (conj !== 'or' && conj !== 'and') return undefined;
+    for (const c of cache.exact(i + 2)) {
+      if (c.len < 2) continue;
+      const values = c.senses.filter((x) => x.kind === 'value');
+      if (!values.length) continue;
+      const phrase = [tokens[i]!.norm, ...tokens.slice(i + 3, i + 2 + c.len).map((t) => t.norm)].join(' ');
+      const mine = (this.m.lexicon.phrases.get(phrase) ?? []).filter((x) => x.kind === 'value' && values.some((v) => v.kind === 'value' && v.dimension === x.dimension));
+      if (mine.length) return mine;
+    }
+    return undefined;
   }
 
   private readAs(
@@ -332,6 +361,21 @@ class Interpreter {
   private currencyValues: { dimension: string; value: string; index: number }[] = [];
   private orderMeasure: MeasureDef | null = null;
   private pending: Pending = null;
+  private distinctAsked = false;
+  private distinctCols: { col: ColumnRef; alias: string; label: string }[] = [];
+  private percentAsked = false;
+  /** item index of the first mention of the base entity (splits a share's whole from its part) */
+  private baseMentionAt = -1;
+  /** where each filter / value was said (item index) */
+  private saidAt = new Map<string, number>();
+  /** item indexes of filters/values said after "not", "excluding", "other than" */
+  private negated = new Set<number>();
+  private pendingNegate = false;
+  private sortDir: 'asc' | 'desc' | null = null;
+  private betweenAt = -1;
+  private betweenMeasure: MeasureDef | null = null;
+  /** parents named without a role ("counterparties with fewer than 50 trades") */
+  private looseParents: string[] = [];
 
   constructor(
     private readonly m: EngineModel,
@@ -371,6 +415,7 @@ class Interpreter {
       }
       const s = it.senses[0]!;
       for (const d of it.senses) if (d.kind === 'date') this.dateWords.push({ entity: d.entity, column: d.column, label: d.label });
+      if (it.end - it.start > 1 && s.kind === 'filter' && !it.senses.some((d) => d.kind === 'date')) this.innerDateWords(it, s);
       switch (s.kind) {
         case 'stop':
           break;
@@ -384,6 +429,7 @@ class Interpreter {
             this.pending = 'top';
             k++;
           } else if (s.superlative) {
+            if (this.top && this.top.n !== undefined) this.top.dir = s.superlative;
             this.superlative = s.superlative;
             this.agg = s.agg;
             this.pending = 'top';
@@ -391,6 +437,7 @@ class Interpreter {
           break;
         }
         case 'distinct':
+          this.distinctAsked = true;
           break;
         case 'group':
           this.pending = 'group';
@@ -411,9 +458,17 @@ class Interpreter {
         case 'list':
           this.listAsked = true;
           break;
-        case 'which':
+        case 'which': {
           this.whichAsked = true;
+          // "which 3 counterparties ...": a ranking of that many
+          const next = items[k + 1];
+          if (next?.kind === 'number' && Number.isInteger(next.number)) {
+            this.top = { n: next.number, dir: 'desc' };
+            this.pending = 'top';
+            k++;
+          }
           break;
+        }
         case 'withTheir':
           this.pending = 'withTheir';
           break;
@@ -427,16 +482,22 @@ class Interpreter {
           } else this.cmps.push({ op: s.op });
           break;
         }
+        case 'negate':
+          this.pendingNegate = true;
+          break;
+        case 'between':
+          this.betweenAt = k;
+          break;
+        case 'sort':
+          this.sortDir = s.dir;
+          break;
         case 'ordinal':
           if (!this.ordinal(s)) return this.fail(`"${it.text}" needs a rating before it`);
           break;
         case 'unit':
         case 'percent':
         case 'inDays':
-          if (s.kind === 'percent') {
-            if (!this.measures.some((x) => x.agg === 'ratio') && !items.slice(k + 1).some((x) => x.senses[0]?.kind === 'measure' && this.m.measures.get((x.senses[0] as { measure: string }).measure)?.agg === 'ratio'))
-              return this.fail(`"${it.text}" asks for a ratio the model does not define for this question`);
-          }
+          if (s.kind === 'percent') this.percentAsked = true;
           if (s.kind === 'unit') return this.fail(`"${it.text}" without a number`);
           break;
         case 'reporting':
@@ -448,21 +509,28 @@ class Interpreter {
         case 'date':
           break;
         case 'filter':
-          this.filters.add(s.filter);
-          if (this.pending === 'top' || this.pending === 'group') {
-            /* "top 5 by fails" keeps waiting for its dimension */
+          if (this.pendingNegate) {
+            this.negated.add(k);
+            this.pendingNegate = false;
           }
+          this.filters.add(s.filter);
+          if (!this.saidAt.has('f:' + s.filter)) this.saidAt.set('f:' + s.filter, k);
+          // "the large trades", "confirmation breaks": a filter phrase that names its rows
+          if (s.entity === this.entity && this.namesEntity(it)) this.entityMention(s.entity, k);
           break;
         case 'measure': {
           const md = this.m.measures.get(s.measure)!;
           const cmp = this.cmps[this.cmps.length - 1];
           const prev = items[k - 1];
-          const next = items[k + 1];
           if (cmp && cmp.value !== undefined && !cmp.measure && (prev?.kind === 'number' || prev?.senses[0]?.kind === 'reporting' || prev?.senses[0]?.kind === 'unit')) {
             cmp.measure = md;
-          } else if (next && next.senses[0]?.kind === 'cmp') {
-            this.cmps.push({ op: (next.senses[0] as { op: CmpOp }).op, measure: md });
-            k++;
+          } else if (this.cmpAfter(k) >= 0) {
+            const j = this.cmpAfter(k);
+            if (items[j]!.senses[0]?.kind === 'between') this.betweenMeasure = md;
+            else {
+              this.cmps.push({ op: (items[j]!.senses[0] as { op: CmpOp }).op, measure: md });
+              k = j;
+            }
           } else if ((this.pending === 'group' || this.pending === 'top') && (this.groups.length || this.listDims.length || this.top)) {
             this.orderMeasure = md;
             this.measures.push(md);
@@ -474,6 +542,10 @@ class Interpreter {
           if (!this.dimensionMention(s.dimension, k)) return this.fail(`"${it.text}" cannot be shown here`);
           break;
         case 'value':
+          if (this.pendingNegate) {
+            this.negated.add(k);
+            this.pendingNegate = false;
+          }
           this.valueMention(s.dimension, s.value, k);
           break;
         default:
@@ -483,6 +555,7 @@ class Interpreter {
         if (this.pending === 'withTheir') this.pending = null;
       }
     }
+    if (this.pendingNegate) return this.fail('"not" / "excluding" must come before what it excludes');
     return this.build();
   }
 
@@ -498,6 +571,27 @@ class Interpreter {
       money = true;
     }
     const prev = this.items[k - 1];
+    // "between 50m and 100m": two bounds, inclusive
+    if (this.betweenAt >= 0 && prev && (this.betweenAt === k - 1)) {
+      const andIt = this.items[j + 1];
+      const hi = this.items[j + 2];
+      if (andIt?.text.toLowerCase() === 'and' && hi?.kind === 'number') {
+        let v2 = hi.number!;
+        let j2 = j + 2;
+        const unit = this.items[j2 + 1];
+        if (unit?.senses[0]?.kind === 'unit') {
+          v2 *= (unit.senses[0] as { factor: number }).factor;
+          j2++;
+          money = true;
+        }
+        if (money && v < 1000 && v2 >= 1000 && next?.senses[0]?.kind !== 'unit') v *= v2 >= 1e9 && v < 1000 ? 1e9 : 1e6;
+        const measure = this.betweenMeasure ?? undefined;
+        this.cmps.push({ op: '>=', value: v, money, measure }, { op: '<=', value: v2, money, measure });
+        this.betweenAt = -1;
+        return j2;
+      }
+      return 'fail';
+    }
     const cmp = this.cmps[this.cmps.length - 1];
     if (cmp && cmp.value === undefined && prev && (prev.senses[0]?.kind === 'cmp' || (prev.senses[0]?.kind === 'reporting' && this.items[k - 2]?.senses[0]?.kind === 'cmp'))) {
       cmp.value = v;
@@ -545,13 +639,40 @@ class Interpreter {
     return false;
   }
 
+  /** "got matched": a date word inside a longer phrase still says which date a period is on. */
+  private innerDateWords(it: Item, s: Sense): void {
+    // a filter that compares a date column itself ("settled late") keeps the default date
+    const f = s.kind === 'filter' ? this.m.filters.get(s.filter) : undefined;
+    const own = new Set(f ? f.where.flatMap((c) => ('otherColumn' in c && c.otherColumn ? [c.column, c.otherColumn] : [])) : []);
+    for (let t = it.start; t < it.end; t++)
+      for (const d of this.m.lexicon.phrases.get(this.tokens[t]!.norm) ?? [])
+        if (d.kind === 'date' && d.entity === this.entity && !own.has(d.column)) this.dateWords.push({ entity: d.entity, column: d.column, label: d.label });
+  }
+
+  /** Does the item's phrase contain a word naming its entity ("large trades")? */
+  private namesEntity(it: Item): boolean {
+    for (let t = it.start; t < it.end; t++)
+      if ((this.m.lexicon.phrases.get(this.tokens[t]!.norm) ?? []).some((x) => x.kind === 'entity' && x.entity === this.entity)) return true;
+    return false;
+  }
+
+  /** Index of a comparison right after item k (stop words between are allowed), or -1. */
+  private cmpAfter(k: number): number {
+    for (let j = k + 1; j < Math.min(this.items.length, k + 4); j++) {
+      const s = this.items[j]!.senses[0];
+      if (s?.kind === 'cmp' || s?.kind === 'between') return j;
+      if (s?.kind !== 'stop') return -1;
+    }
+    return -1;
+  }
+
   private adjacentValueOf(k: number, pred: (s: Sense) => boolean): boolean {
     for (const j of [k - 1, k + 1, k + 2, k - 2]) {
       const it = this.items[j];
       if (!it) continue;
       if (Math.abs(j - k) === 2) {
         const mid = this.items[(j + k) / 2];
-        if (!mid || !(mid.senses[0]?.kind === 'stop' || mid.senses[0]?.kind === 'dimension')) continue;
+        if (!mid || !(mid.senses[0]?.kind === 'stop' || mid.senses[0]?.kind === 'dimension' || mid.senses[0]?.kind === 'negate')) continue;
       }
       if (it.senses.some(pred)) return true;
     }
@@ -560,6 +681,7 @@ class Interpreter {
 
   private entityMention(entity: string, k: number): void {
     if (entity === this.entity) {
+      if (this.baseMentionAt < 0) this.baseMentionAt = k;
       if (!this.listDims.length && !this.groups.length) this.recordsMention = true;
       if (this.pending === 'withTheir') this.pending = null;
       return;
@@ -569,6 +691,7 @@ class Interpreter {
     // a parent named next to one of its values or filters only qualifies them ("hedge fund counterparties")
     const qualifies = this.adjacentValueOf(k, (s) => (s.kind === 'value' && s.table === table) || (s.kind === 'filter' && s.entity === entity));
     const governed = this.pending === 'group' || this.pending === 'top' || this.pending === 'withTheir' || ((this.whichAsked || this.listAsked) && !this.recordsMention && !this.groups.length);
+    if (!governed && !qualifies) this.looseParents.push(entity);
     if (!governed || qualifies) return;
     const disp = pe.display[0]!;
     const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table, column: disp };
@@ -577,6 +700,12 @@ class Interpreter {
   }
 
   private placeColumn(col: ColumnRef, alias: string, label: string): void {
+    // "how many different traders": count the distinct values
+    if (this.distinctAsked && this.countAsked && !this.distinctCols.length && this.pending !== 'group' && this.pending !== 'top') {
+      this.distinctCols.push({ col, alias, label });
+      this.distinctAsked = false;
+      return;
+    }
     if (this.pending === 'withTheir') {
       this.extraCols.push({ col, alias, label });
       return;
@@ -605,6 +734,7 @@ class Interpreter {
     const d = this.m.dimensions.get(dimension)!;
     if (d.values?.currency) this.currencyValues.push({ dimension, value, index: k });
     else {
+      if (!this.saidAt.has('v:' + dimension)) this.saidAt.set('v:' + dimension, k);
       const set = this.values.get(dimension) ?? new Set<string>();
       set.add(value);
       this.values.set(dimension, set);
@@ -656,18 +786,31 @@ class Interpreter {
     // --- currency: a named currency filters and switches to native amounts; the reporting one only says how to report
     const reportingCcy = this.m.model.profile.vocabulary.currency?.reporting;
     let currency: string | undefined;
+    const ccyFilters = new Map<string, { values: string[]; negated: boolean }>();
     for (const cv of this.currencyValues) {
       const d = this.m.dimensions.get(cv.dimension)!;
       const next = this.items[cv.index + 1]?.senses[0];
       const namesRows = next && ((next.kind === 'entity' && next.entity === this.entity) || (next.kind === 'filter' && next.entity === this.entity));
       const hasUsd = !!e.amount?.usd;
-      const reportsAmount = this.measures.some((x) => x.unit === reportingCcy) || (!!this.agg && this.agg !== 'count') || this.cmps.some((c) => c.money || c.measure);
-      if (cv.value === reportingCcy && hasUsd && !namesRows && reportsAmount) {
+      const negated = this.negated.has(cv.index);
+      const reportsAmount = this.measures.length ? this.measures.some((x) => x.unit === reportingCcy) : (!!this.agg && this.agg !== 'count') || this.cmps.some((c) => c.money || c.measure);
+      if (cv.value === reportingCcy && hasUsd && !namesRows && reportsAmount && !negated) {
         this.reporting = true;
         continue;
       }
-      where.push({ cond: { kind: 'cmp', col: { table: d.table, column: d.column }, op: '=', value: cv.value }, label: `${d.label} ${cv.value}` });
-      if (cv.value !== reportingCcy) currency = cv.value;
+      const g = ccyFilters.get(cv.dimension) ?? { values: [], negated };
+      if (!g.values.includes(cv.value)) g.values.push(cv.value);
+      ccyFilters.set(cv.dimension, g);
+    }
+    for (const [dimName, g] of ccyFilters) {
+      const d = this.m.dimensions.get(dimName)!;
+      const col = { table: d.table, column: d.column };
+      where.push({
+        cond: g.values.length === 1 ? { kind: 'cmp', col, op: g.negated ? '<>' : '=', value: g.values[0]! } : { kind: 'in', col, values: g.values, negate: g.negated },
+        label: `${d.label} ${g.negated ? 'not ' : ''}${joinOr(g.values)}`,
+      });
+      // one named currency: amounts are in that currency
+      if (!g.negated && g.values.length === 1 && g.values[0] !== reportingCcy) currency = g.values[0];
     }
     const native = currency !== undefined || !e.amount?.usd;
 
@@ -677,7 +820,7 @@ class Interpreter {
     const grouped = this.groups.length > 0 || this.listDims.length > 0;
     // "the largest live trade", "top 10 trades": rows ranked by their amount
     const rankedRows = !grouped && this.recordsMention && !this.countAsked && (!!this.top || !!this.superlative) && measureDefs.every((x) => x.expr && 'column' in x.expr);
-    const records = rankedRows || (this.recordsMention && (this.listAsked || this.whichAsked) && !grouped && !this.countAsked && !this.agg && !measureDefs.length);
+    const records = !this.percentAsked && (rankedRows || (this.recordsMention && (this.listAsked || this.whichAsked) && !grouped && !this.countAsked && !this.agg && !measureDefs.length));
     if (rankedRows && measureDefs.length) this.orderMeasure = measureDefs[0]!;
     if (rankedRows) measureDefs = [];
     // in a grouped question a superlative ranks the groups ("which desk has the most trades")
@@ -714,34 +857,58 @@ class Interpreter {
       });
     }
     const listing = records || ((this.whichAsked || this.listAsked) && this.listDims.length > 0 && !this.countAsked && !specs.length && !this.superlative && !this.top && !this.cmps.some((c) => c.countNoun));
+    for (const dc of this.distinctCols)
+      if (!specs.length) specs.push({ alias: `distinct_${dc.alias}`, label: `number of different ${dc.label}s`, agg: 'count_distinct', expr: { kind: 'col', col: dc.col } });
     if (!listing && !specs.length) specs.push({ alias: 'count', label: `number of ${e.label}`, agg: 'count' });
 
     // --- filters: named, implied by measures, values, defaults
+    // "what percentage of live trades are cleared": what is said after the rows is the part, the rest the whole
+    const share = this.percentAsked && !specs.some((x) => x.agg === 'ratio');
+    const part: LabelledCondition[] = [];
+    const isPart = (key: string) => share && this.baseMentionAt >= 0 && (this.saidAt.get(key) ?? -1) > this.baseMentionAt;
     const filterNames = new Set([...this.filters, ...required]);
-    // a filter that is a superset of another on the same column adds nothing ("open confirmation breaks")
     for (const name of filterNames) {
       const f = this.m.filters.get(name)!;
       const tbl = this.m.entities.get(f.entity)!.table;
-      f.where.forEach((c) => where.push({ cond: this.condOf(c, tbl), label: f.label }));
+      const conds = f.where.map((c) => this.condOf(c, tbl));
+      const neg = this.negated.has(this.saidAt.get('f:' + name) ?? -1);
+      const list = isPart('f:' + name) ? part : where;
+      if (neg) list.push({ cond: conds.length === 1 ? negate(conds[0]!) : { kind: 'not', conds }, label: `not ${f.label}` });
+      else conds.forEach((c) => list.push({ cond: c, label: f.label }));
     }
     for (const [dimName, set] of this.values) {
       const d = this.m.dimensions.get(dimName)!;
       const vals = [...set];
       const col = { table: d.table, column: d.column };
-      where.push({ cond: vals.length === 1 ? { kind: 'cmp', col, op: '=', value: vals[0]! } : { kind: 'in', col, values: vals }, label: `${d.label} ${joinOr(vals)}` });
+      const neg = this.negated.has(this.saidAt.get('v:' + dimName) ?? -1);
+      const cond: Condition = vals.length === 1 ? { kind: 'cmp', col, op: neg ? '<>' : '=', value: vals[0]! } : { kind: 'in', col, values: vals, negate: neg };
+      (isPart('v:' + dimName) ? part : where).push({ cond, label: `${d.label} ${neg ? 'not ' : ''}${joinOr(vals)}` });
     }
-    const touched = new Set(where.map((w) => `${w.cond.col.table}.${w.cond.col.column}`));
+    if (share) {
+      if (!part.length) return { fail: 'a percentage of what? say which rows make the share' };
+      specs.length = 0;
+      specs.push({ alias: 'share_pct', label: `share with ${part.map((p) => p.label).join(' and ')} (%)`, agg: 'ratio', numerator: part.map((p) => p.cond), denominator: [] });
+    }
+    const touched = new Set([...where, ...part].flatMap((w) => colsOf(w.cond)));
     for (const fname of e.defaultFilters) {
       const f = this.m.filters.get(fname)!;
       const conds = f.where.map((c) => this.condOf(c, e.table));
-      if (conds.some((c) => touched.has(`${c.col.table}.${c.col.column}`))) continue;
+      if (conds.some((c) => colsOf(c).some((k) => touched.has(k)))) continue;
       // a ratio whose denominator already restricts the column decides for itself
-      if (specs.some((s) => s.agg === 'ratio')) continue;
+      if (specs.some((s) => s.agg === 'ratio' && s.denominator!.length)) continue;
       conds.forEach((c) => where.push({ cond: c, label: f.label }));
     }
 
     // --- comparisons on amounts (WHERE) or on counts (HAVING)
     let having: TypedQuery['having'];
+    // "counterparties with fewer than 50 live trades": the parent named first is what is counted per
+    if (!this.groups.length && !this.listDims.length && this.looseParents.length && this.cmps.some((c) => c.countNoun)) {
+      const pe = this.m.entities.get(this.looseParents[0]!)!;
+      const disp = pe.display[0]!;
+      const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table: pe.table, column: disp };
+      const dim = [...this.m.dimensions.values()].find((d) => d.table === col.table && d.column === col.column);
+      this.listDims.push({ col, alias: dim?.name ?? pe.label, label: dim?.label ?? pe.label });
+    }
     const groupsExist = this.groups.length > 0 || this.listDims.length > 0;
     for (const c of this.cmps) {
       if (c.value === undefined) return { fail: 'a comparison without a number' };
@@ -865,6 +1032,24 @@ class Interpreter {
     if (parent && !e.defaultDate) return { col: { table: this.m.entities.get(parent.entity)!.table, column: parent.column }, label: parent.label };
     if (e.defaultDate) return { col: { table: e.table, column: e.defaultDate }, label: e.dates.find((d) => d.column === e.defaultDate)?.label ?? e.defaultDate };
     return undefined;
+  }
+}
+
+function colsOf(c: Condition): string[] {
+  if (c.kind === 'not') return c.conds.flatMap(colsOf);
+  return [`${c.col.table}.${c.col.column}`];
+}
+
+function negate(c: Condition): Condition {
+  switch (c.kind) {
+    case 'cmp':
+      return { ...c, op: ({ '=': '<>', '<>': '=', '>': '<=', '>=': '<', '<': '>=', '<=': '>' } as const)[c.op] };
+    case 'in':
+      return { ...c, negate: !c.negate };
+    case 'null':
+      return { ...c, negate: !c.negate };
+    default:
+      return { kind: 'not', conds: [c] };
   }
 }
 

@@ -17,7 +17,9 @@ export type Condition =
   | { kind: 'in'; col: ColumnRef; values: (string | number)[]; negate?: boolean }
   | { kind: 'null'; col: ColumnRef; negate?: boolean }
   | { kind: 'colcmp'; col: ColumnRef; op: '=' | '<>' | '>' | '>=' | '<' | '<='; other: ColumnRef }
-  | { kind: 'date'; col: ColumnRef; from?: string; to?: string };
+  | { kind: 'date'; col: ColumnRef; from?: string; to?: string }
+  /** none of the conditions all hold: NOT (a AND b) */
+  | { kind: 'not'; conds: Condition[]; col?: undefined };
 
 /** A condition with the words the explanation uses for it. */
 export interface LabelledCondition {
