@@ -137,6 +137,16 @@ for (const backend of backends) {
       expect(new Set(chunks.map((c) => c.document))).toEqual(new Set(base.documents.map((d) => d.name)));
     });
 
+    it('bootstrap leaves the choice to an admin when versions exist but none is active', async (t) => {
+      if (!available) return t.skip();
+      const key = 'admin-decides-test';
+      await importProfile({ ...ctx, datasourceKey: key }, { profile: clone(base), datasource: ds, by: ADMIN });
+      const e = await caught(bootstrapTraining({ store, audit, datasource: ds, datasourceKey: key, profileDir: PROFILE_DIR, actor: 'system', today: EXAMPLES_TODAY }));
+      expect(e.code).toBe('OTC_ERR_NOT_TRAINED');
+      expect(e.message).toContain('versions exist but none is active');
+      expect((await listVersions({ store, datasourceKey: key })).map((v) => v.status)).toEqual(['draft']);
+    });
+
     it('importing identical content again returns the existing version', async (t) => {
       if (!available) return t.skip();
       const r = await importProfile(ctx, { profile: clone(base), datasource: ds, by: ADMIN });
@@ -276,8 +286,10 @@ for (const backend of backends) {
       writeProfileFolder(model.profile, out);
       expect(existsSync(join(out, 'documents', base.documents[0]!.name))).toBe(true);
       expect(() => writeProfileFolder(model.profile, out)).toThrow(/already holds a profile/);
+      writeFileSync(join(out, 'documents', 'scanned-policy.pdf'), '%PDF-1.4 not read');
       const back = readProfileFolder(out);
       expect(back.profile).toEqual(model.profile);
+      expect(back.skipped).toEqual(['scanned-policy.pdf']);
       const again = await importProfile(ctx, { profile: back.profile, datasource: ds, by: ADMIN });
       expect(again.created).toBe(false);
       expect(again.version.contentHash).toBe(v.contentHash);
