@@ -1,6 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_COLUMNS, parseExportedJsonl, verifyExportedRecords } from '../audit/index.js';
 import { buildServer } from './app.js';
 import { createTestWorld, TEST_PASSWORD, type TestWorld } from './testing.js';
 
@@ -70,6 +71,7 @@ describe('route x role matrix', () => {
     ['feedback on an answer of another user', 'POST', () => '/api/feedback', () => ({ auditId: asked.analyst, verdict: 'up' }), [401, 403, 201, 201, 403]],
     ['audit search', 'GET', () => '/api/audit?kind=sign_in', undefined, [401, 403, 403, 200, 200]],
     ['audit verify', 'GET', () => '/api/audit/verify', undefined, [401, 403, 403, 200, 200]],
+    ['audit export', 'GET', () => '/api/audit/export?format=jsonl', undefined, [401, 403, 403, 200, 200]],
     ['users list', 'GET', () => '/api/users', undefined, [401, 403, 403, 200, 403]],
     ['users create', 'POST', () => '/api/users', (w) => ({ username: `new-${w}`, password: 'a-good-long-password', role: 'viewer' }), [401, 403, 403, 201, 403]],
     ['unknown api path', 'GET', () => '/api/nope', undefined, [404, 404, 404, 404, 404]],
@@ -146,6 +148,39 @@ describe('security', () => {
       await w.close();
     }
   }, 60_000);
+
+  it('rate-limits questions per user', async () => {
+    const w = await createTestWorld({ askPerMinute: 2 }, { trades: 100 });
+    const a = await buildServer(w.deps);
+    try {
+      const r0 = await a.inject({ method: 'GET', url: '/api/auth/csrf' });
+      const secret = r0.cookies.find((c) => c.name === 'otc_csrf')!.value;
+      const csrf = r0.json().csrfToken as string;
+      const login = await a.inject({ method: 'POST', url: '/api/auth/login', cookies: { otc_csrf: secret }, headers: { 'x-csrf-token': csrf }, payload: { username: 'viewer', password: TEST_PASSWORD } });
+      const session = login.cookies.find((c) => c.name === 'otc_session')!.value;
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await a.inject({ method: 'POST', url: '/api/ask', cookies: { otc_csrf: secret, otc_session: session }, headers: { 'x-csrf-token': csrf }, payload: { question: 'How many trades?' } });
+        statuses.push(r.statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+    } finally {
+      await a.close();
+      await w.close();
+    }
+  }, 60_000);
+});
+
+describe('audit export', () => {
+  it('exports JSON lines that verify as an intact chain, and CSV with a header', async () => {
+    const res = await call('auditor', 'GET', '/api/audit/export?format=jsonl');
+    expect(res.headers['content-type']).toContain('application/x-ndjson');
+    const records = parseExportedJsonl(res.body);
+    expect(records.length).toBeGreaterThan(5);
+    expect(verifyExportedRecords(records).ok).toBe(true);
+    const csv = await call('admin', 'GET', '/api/audit/export?format=csv&from=2000-01-01');
+    expect(csv.body.split('\r\n')[0]).toBe(EXPORT_COLUMNS.join(','));
+  });
 });
 
 describe('ask, export and feedback against a demo database', () => {

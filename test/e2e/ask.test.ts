@@ -132,6 +132,10 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
     await page.getByText(/Intact: \d+ records/).waitFor();
     expect(await page.locator('table.audit tbody tr').count()).toBeGreaterThan(3);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export JSON lines' }).click()]);
+    const lines = readText(await download.path()).trim().split('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    expect(JSON.parse(lines[0]!)).toEqual(expect.objectContaining({ seq: 1, hash: expect.any(String) }));
     await page.screenshot({ path: shots + 'audit.png', fullPage: false });
   });
 

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { auditRecordSchema, errors } from '../schemas.js';
 import { requirePermission } from '../session.js';
@@ -61,5 +62,33 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async () => app.audit.verify(),
+  );
+
+  app.get(
+    '/api/audit/export',
+    {
+      preHandler: requirePermission('export_audit'),
+      schema: {
+        tags: ['audit'],
+        summary: 'Export the audit records of a date range (with their hashes) as CSV or JSON lines',
+        querystring: {
+          type: 'object',
+          properties: { format: { type: 'string', enum: ['csv', 'jsonl'], default: 'csv' }, from: day, to: day },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'string', description: 'text/csv or application/x-ndjson' }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query as { format: 'csv' | 'jsonl'; from?: string; to?: string };
+      const out = new PassThrough();
+      app.audit.exportRange({ from: q.from, to: q.to }, q.format, out).then(
+        () => out.end(),
+        (e: unknown) => out.destroy(e as Error),
+      );
+      const name = `audit-${q.from ?? 'start'}-${q.to ?? 'now'}.${q.format}`;
+      void reply.type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson').header('content-disposition', `attachment; filename="${name}"`);
+      return reply.send(out);
+    },
   );
 };

@@ -62,6 +62,13 @@ export function AuditPage() {
         <button type="submit" className="btn primary">
           Search
         </button>
+        <span className="spacer" />
+        <a className="btn" href={exportHref('csv', applied)} download>
+          Export CSV
+        </a>
+        <a className="btn" href={exportHref('jsonl', applied)} download>
+          Export JSON lines
+        </a>
       </form>
       <section className="panel" aria-label="Audit records">
         {records.isPending ? (
@@ -101,4 +108,9 @@ export function AuditPage() {
       </section>
     </div>
   );
+}
+
+function exportHref(format: 'csv' | 'jsonl', f: { from: string; to: string }): string {
+  const p = new URLSearchParams({ format, ...(f.from ? { from: f.from } : {}), ...(f.to ? { to: f.to } : {}) });
+  return `/api/audit/export?${p}`;
 }
