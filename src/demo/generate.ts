@@ -23,7 +23,7 @@ export interface GenerateOptions {
 
 export type TableCounts = Record<OpsTable, number>;
 
-const CHUNK = 20_000;
+const CHUNK = 2_000;
 const HISTORY_DAYS = 1095;
 const SETTLEMENT_HORIZON_DAYS = 45;
 const NETTING_BACK_DAYS = 35;

@@ -79,13 +79,20 @@ export function openSqliteTarget(out: string, force: boolean): SqliteLoad {
     }
     return st;
   };
+  const flats = new Map<OpsTable, unknown[]>();
   const insertChunk = (table: OpsTable, rows: unknown[][]): void => {
     const many = statement(table, ROWS_PER_STATEMENT);
     const one = statement(table, 1);
+    const width = OPS_TABLES[table].length;
+    let flat = flats.get(table);
+    if (!flat) flats.set(table, (flat = new Array<unknown>(width * ROWS_PER_STATEMENT)));
     let i = 0;
     for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) {
-      const flat: unknown[] = [];
-      for (let k = i; k < i + ROWS_PER_STATEMENT; k++) for (const v of rows[k]!) flat.push(v);
+      let p = 0;
+      for (let k = i; k < i + ROWS_PER_STATEMENT; k++) {
+        const row = rows[k]!;
+        for (let c = 0; c < width; c++) flat[p++] = row[c];
+      }
       many.run(flat);
     }
     for (; i < rows.length; i++) one.run(rows[i]);
