@@ -248,3 +248,15 @@ describe('ask, export and feedback against a demo database', () => {
     expect(m.examples.length).toBeGreaterThan(3);
   });
 });
+
+describe('csvField', () => {
+  it('quotes separators and neutralises spreadsheet formulas but not negative numbers', async () => {
+    const { csvField } = await import('./routes/export.js');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField('-12.50')).toBe('-12.50');
+    expect(csvField(-3)).toBe('-3');
+    expect(csvField(null)).toBe('');
+  });
+});

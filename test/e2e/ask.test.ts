@@ -77,6 +77,10 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     expect(await turn.getByRole('radio', { name: 'Pie' }).getAttribute('aria-checked')).toBe('true');
     await turn.getByRole('radio', { name: 'Bar' }).click();
     await turn.locator('.chart[data-chart-kind="bar"] svg').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await turn.locator('.chart[data-chart-kind="line"] svg').waitFor();
+    await page.keyboard.press('ArrowLeft');
+    await turn.locator('.chart[data-chart-kind="bar"] svg').waitFor();
     await turn.locator('table.result th button').nth(1).click();
     await page.waitForTimeout(50);
     const [download] = await Promise.all([page.waitForEvent('download'), turn.getByRole('link', { name: 'Download CSV' }).click()]);

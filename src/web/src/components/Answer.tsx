@@ -56,13 +56,28 @@ function Answered({ answer }: { answer: AskAnswer }) {
         {answer.truncated ? ' (cut at the row cap)' : ''} · {Math.round(answer.ms)} ms · {answer.engine === 'llm' ? 'language model' : 'semantic engine'}
       </p>
       {auto.options.length > 1 && (
-        <div className="switcher" role="radiogroup" aria-label="Show as">
+        <div
+          className="switcher"
+          role="radiogroup"
+          aria-label="Show as"
+          onKeyDown={(e) => {
+            // Arrow keys move the choice, as in any radio group.
+            const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+            if (!step) return;
+            e.preventDefault();
+            const i = (auto.options.indexOf(spec.kind) + step + auto.options.length) % auto.options.length;
+            setSpec(switchChart(auto, auto.options[i]!, data) ?? auto);
+            const buttons = e.currentTarget.querySelectorAll<HTMLButtonElement>('[role="radio"]');
+            buttons[i]?.focus();
+          }}
+        >
           {auto.options.map((k) => (
             <button
               key={k}
               type="button"
               role="radio"
               aria-checked={spec.kind === k}
+              tabIndex={spec.kind === k ? 0 : -1}
               className={spec.kind === k ? 'seg on' : 'seg'}
               onClick={() => setSpec(switchChart(auto, k, data) ?? auto)}
             >

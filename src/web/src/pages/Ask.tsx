@@ -56,7 +56,7 @@ export function AskPage() {
           <div className="empty panel">
             <h2>Ask about your OTC operations in plain English</h2>
             <p className="muted">
-              Trades, confirmations, settlements, netting, exceptions and margin calls{meta.data ? ` in ${meta.data.profileDescription ? 'the' : ''} ${meta.data.profile} data` : ''}. Every answer shows its SQL and is recorded in the audit trail.
+              {meta.data?.profileDescription ? `${meta.data.profileDescription}. ` : ''}Every answer shows the SQL that produced it and is recorded in the audit trail.
             </p>
             {examples.length > 0 && (
               <>
