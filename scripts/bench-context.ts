@@ -4,13 +4,18 @@
  * of that context in estimated tokens. Trains on a temporary copy of ops-dev.db.
  *
  *   npm run bench:context [-- --questions FILE --db FILE --model DIR --max-tokens N --verbose]
+ *
+ * With OTC_LLM_PROVIDER (+ base URL, model) and OTC_LLM_EMBEDDING_MODEL set, the embeddings
+ * endpoint is used too (lexical and vector rankings fused).
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadConfig } from '../src/config/index.js';
 import { openDatasource } from '../src/datasource/index.js';
+import { llmClientFromConfig } from '../src/llm/index.js';
 import { percentile } from '../src/nl2sql/index.js';
-import { openRetriever, sqlRefs } from '../src/nl2sql/retrieval/index.js';
+import { embedderFromClient, openRetriever, sqlRefs } from '../src/nl2sql/retrieval/index.js';
 import { loadProfile, trainModel } from '../src/training/index.js';
 
 const arg = (name: string, dflt: string) => {
@@ -39,7 +44,12 @@ try {
   const model = await trainModel(loadProfile(profileDir), ds);
   await ds.close();
   const t0 = performance.now();
-  const retriever = await openRetriever(model, { cacheDir: join(tmp, 'retrieval') });
+  // With OTC_LLM_PROVIDER and OTC_LLM_EMBEDDING_MODEL set, vectors join the ranking.
+  const cfg = loadConfig();
+  const client = cfg.llmEmbeddingModel ? llmClientFromConfig(cfg) : undefined;
+  const embedder = client && cfg.llmEmbeddingModel ? embedderFromClient(client, cfg.llmEmbeddingModel) : undefined;
+  const retriever = await openRetriever(model, { cacheDir: join(tmp, 'retrieval'), embedder });
+  for (const w of retriever.index.warnings) console.warn(`warning: ${w}`);
   const buildMs = performance.now() - t0;
 
   const questions = readFileSync(questionsFile, 'utf8')

@@ -86,13 +86,19 @@ export function createRetriever(model: TrainedModel, index: RetrievalIndex): Ret
         // A filter's words name its entity only when the profile says so ("fails" = failed settlements);
         // "open" or "pending" alone say nothing about which table.
         const weight = h.doc.kind === 'filter' && !filterOf.get(h.doc.id.slice(2))?.implies ? 0.5 : 1;
-        for (const t of h.doc.tables) bump(t, h.score * weight);
+        // BM25 scores are calibrated against each other; fused (RRF) scores are flat, so evidence is lexical
+        for (const t of h.doc.tables) bump(t, h.lexical * weight);
       }
       const valueTables = new Map<string, Set<string>>();
       for (const m of matches) if (!m.weak) (valueTables.get(m.text) ?? valueTables.set(m.text, new Set()).get(m.text)!).add(m.table);
       const pulled = new Set<string>();
       for (const set of valueTables.values()) if (set.size === 1) pulled.add([...set][0]!);
       const top = Math.max(0, ...evidence.values());
+      // With vectors: a table or column among the three best fused hits counts even without a
+      // shared word ("collateral" -> margin calls when the profile does not say so).
+      if (index.vectors)
+        for (const h of hits.filter((x) => SCHEMA_KINDS.has(x.doc.kind)).slice(0, 3))
+          if (h.lexical === 0 && (h.vector ?? 0) > 0) for (const t of h.doc.tables) bump(t, Math.max(top, 1) * ANCHOR_REL);
       let anchors = [...evidence.entries()]
         .filter(([, s]) => s >= ANCHOR_REL * top)
         .sort((a, b) => b[1] - a[1])
@@ -155,12 +161,13 @@ export function createRetriever(model: TrainedModel, index: RetrievalIndex): Ret
         return out;
       };
       const full = new Set(anchors);
+      const limits = { rules: opts.maxRules ?? 6, glossary: opts.maxGlossary ?? 6, examples: opts.maxExamples ?? 3 };
       const build = (): LlmContext => ({
         tables: finalTables.map((t) => tableOf(t, full.has(t) ? undefined : new Set([...keyCols(t), ...[...matched].filter((c) => c.startsWith(`${t}.`)).map((c) => c.split('.')[1]!)]))),
         joins: joins.map(joinOf),
-        businessRules: rulesText(hits, chosen, opts.maxRules ?? 6),
-        glossary: glossary(hits, chosen, qPhrase, opts.maxGlossary ?? 6),
-        examples: examples(hits, chosen, opts.maxExamples ?? 3),
+        businessRules: rulesText(hits, chosen, limits.rules),
+        glossary: glossary(hits, chosen, qPhrase, limits.glossary),
+        examples: examples(hits, chosen, limits.examples),
         resolvedValues: matches.filter((m) => chosen.has(m.table)).map((m) => ({ text: m.text, table: m.table, column: m.column, value: m.value })),
       });
       let context = build();
@@ -168,6 +175,14 @@ export function createRetriever(model: TrainedModel, index: RetrievalIndex): Ret
       for (const t of [...anchors].reverse()) {
         if (tokens <= maxTokens || full.size <= 1) break;
         full.delete(t);
+        context = build();
+        tokens = estimateTokens(renderContext(context));
+      }
+      // Still over: fewer examples, rules and glossary terms (the best ones stay).
+      while (tokens > maxTokens && (limits.examples > 1 || limits.rules > 3 || limits.glossary > 3)) {
+        limits.examples = Math.max(1, limits.examples - 1);
+        limits.rules = Math.max(3, limits.rules - 1);
+        limits.glossary = Math.max(3, limits.glossary - 1);
         context = build();
         tokens = estimateTokens(renderContext(context));
       }

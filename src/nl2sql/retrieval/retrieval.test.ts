@@ -160,6 +160,8 @@ describe('vectors', () => {
       expect(hits.slice(0, 5).some((h) => h.doc.tables.includes('margin_calls'))).toBe(true);
       const ctx = await r1.retrieve('Disputed margin calls by dispute reason');
       expect(ctx.tables[0]).toBe('margin_calls');
+      expect(ctx.context.tables.map((t) => t.name)).not.toContain('trades'); // fused scores do not flood the table choice
+      expect(ctx.tokens).toBeLessThanOrEqual(1800);
 
       const r2 = await openRetriever(model, { cacheDir, embedder });
       expect(r2.loaded).toBe(true);
