@@ -556,7 +556,7 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
       const otherAmount = (notional * usdRate) / USD_PER_UNIT[other]!;
       const pay = payFirst ? 'Pay' : 'Receive';
       const recv = payFirst ? 'Receive' : 'Pay';
-            switch (product) {
+      switch (product) {
         case 'Interest Rate Swap':
         case 'OIS':
         case 'Cross Currency Swap':
