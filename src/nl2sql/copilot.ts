@@ -56,7 +56,8 @@ export function createCopilot(opts: CopilotOptions): Copilot {
       };
       const auditId = opts.audit ? correlationId : undefined;
       const guard: GuardFn = async (sqlText) => {
-        const v = await guardSql(sqlText, ds.dialect.name, policy(maxRows));
+        // one row over the cap, so the datasource can tell that a result was truncated
+        const v = await guardSql(sqlText, ds.dialect.name, policy(maxRows + 1));
         return v.ok ? { ok: true, sql: v.sql } : { ok: false, reason: v.reason };
       };
       const execute = (sqlText: string) => ds.query(sqlText, { maxRows, timeoutMs: opts.timeoutMs });

@@ -1,0 +1,295 @@
+/**
+ * The semantic engine over a demo database it was never developed on (its own seed): answers to
+ * generic questions are compared with SQL written here, names are read from that database.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemoDatabase } from '../../demo/index.js';
+import { dialectFor, openDatasource, type Datasource } from '../../datasource/index.js';
+import { guardSql, policyFromSnapshot } from '../../guard/index.js';
+import { loadProfile, trainModel, type TrainedModel } from '../../training/index.js';
+import { ABSTAIN_MESSAGE, createSemanticEngine, type SemanticEngine } from './index.js';
+
+const TODAY = '2026-06-17'; // a Wednesday: this week = 06-15..06-17, last week = 06-08..06-14
+let dir: string;
+let ds: Datasource;
+let model: TrainedModel;
+let engine: SemanticEngine;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'otc-engine-'));
+  const out = join(dir, 'demo.db');
+  await buildDemoDatabase({ out, trades: 3000, seed: 11, asOf: TODAY });
+  ds = await openDatasource(`sqlite:${out}`);
+  model = await trainModel(loadProfile('profiles/otc-ops'), ds);
+  engine = createSemanticEngine(model);
+});
+
+afterAll(async () => {
+  await ds?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function sqlFor(question: string): string {
+  const r = engine.generate(question, { today: TODAY, dialect: ds.dialect });
+  if (r.status !== 'sql') throw new Error(`"${question}" was ${r.status}: ${r.reason}`);
+  return (r as { sql: string }).sql;
+}
+
+async function rows(sqlText: string): Promise<unknown[][]> {
+  return (await ds.query(sqlText, { maxRows: 100000 })).rows;
+}
+
+function canon(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return (Math.round(v * 1000) / 1000).toFixed(3);
+  return String(v).toLowerCase();
+}
+
+/** The engine's answer holds the gold columns (in some order) with the same rows. */
+async function expectSameAnswer(question: string, gold: string): Promise<void> {
+  const got = await rows(sqlFor(question));
+  const want = await rows(gold);
+  expect(got.length, question).toBe(want.length);
+  if (!want.length) return;
+  const width = want[0]!.length;
+  // find, for each gold column, a predicted column with the same multiset of values
+  const colKey = (rs: unknown[][], j: number) => rs.map((r) => canon(r[j])).sort().join('|');
+  const used = new Set<number>();
+  const map: number[] = [];
+  for (let j = 0; j < width; j++) {
+    const k = got[0]!.findIndex((_, idx) => !used.has(idx) && colKey(got, idx) === colKey(want, j));
+    expect(k, `${question}: gold column ${j} not found`).toBeGreaterThanOrEqual(0);
+    used.add(k);
+    map.push(k);
+  }
+  const key = (r: unknown[], cols: number[]) => cols.map((c) => canon(r[c])).join('\u0001');
+  const a = got.map((r) => key(r, map)).sort();
+  const b = want.map((r) => key(r, [...Array(width).keys()])).sort();
+  expect(a, question).toEqual(b);
+}
+
+const LIVE = "status = 'Live'";
+const OPEN_CONF = "status IN ('Pending','Unmatched','Disputed')";
+const OPEN_EXC = "status IN ('Open','In Progress','Escalated')";
+
+describe('measures', () => {
+  const cases: [string, string][] = [
+    ['Number of live trades', `SELECT COUNT(*) FROM trades WHERE ${LIVE}`],
+    ['Total notional of live trades by desk', `SELECT b.desk, SUM(t.notional_usd) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.${LIVE} GROUP BY b.desk`],
+    ['Average fixed rate of live OIS trades', `SELECT AVG(fixed_rate) FROM trades WHERE product_type = 'OIS' AND ${LIVE}`],
+    ['Average days to maturity of live trades', `SELECT AVG(julianday(maturity_date) - julianday('${TODAY}')) FROM trades WHERE ${LIVE}`],
+    ['How many distinct counterparties did we trade with last month?', "SELECT COUNT(DISTINCT counterparty_id) FROM trades WHERE trade_date BETWEEN '2026-05-01' AND '2026-05-31' AND status <> 'Cancelled'"],
+    ['How many counterparties are hedge funds?', "SELECT COUNT(*) FROM counterparties WHERE sector = 'Hedge Fund'"],
+    ['Number of confirmations sent last week', "SELECT COUNT(*) FROM confirmations WHERE sent_date BETWEEN '2026-06-08' AND '2026-06-14'"],
+    ['Total chasers on pending confirmations', "SELECT SUM(chaser_count) FROM confirmations WHERE status = 'Pending'"],
+    ['Average time to match confirmations this month', "SELECT AVG(julianday(matched_date) - julianday(sent_date)) FROM confirmations WHERE status = 'Matched' AND matched_date BETWEEN '2026-06-01' AND '2026-06-17'"],
+    ['Match rate of confirmations sent last month', "SELECT 100.0 * SUM(CASE WHEN status = 'Matched' THEN 1 ELSE 0 END) / COUNT(*) FROM confirmations WHERE sent_date BETWEEN '2026-05-01' AND '2026-05-31' AND status <> 'Cancelled'"],
+    ['Total amount of failed settlements this month', "SELECT SUM(amount_usd) FROM settlements WHERE status = 'Failed' AND value_date BETWEEN '2026-06-01' AND '2026-06-17'"],
+    ['Settlement fail rate last month', "SELECT 100.0 * SUM(CASE WHEN status = 'Failed' THEN 1 ELSE 0 END) / SUM(CASE WHEN status IN ('Failed','Settled') THEN 1 ELSE 0 END) FROM settlements WHERE value_date BETWEEN '2026-05-01' AND '2026-05-31'"],
+    ['Average settlement delay of late settlements', "SELECT AVG(julianday(settled_date) - julianday(value_date)) FROM settlements WHERE status = 'Settled' AND settled_date > value_date"],
+    ['Total break amount of netting breaks by currency', "SELECT currency, SUM(break_amount) FROM payment_netting WHERE status = 'Mismatch' GROUP BY currency"],
+    ['Total net amount by currency for value date tomorrow', "SELECT currency, SUM(net_amount) FROM payment_netting WHERE value_date = '2026-06-18' GROUP BY currency"],
+    ['Total gross pay of netting groups this month', "SELECT SUM(gross_pay) FROM payment_netting WHERE value_date BETWEEN '2026-06-01' AND '2026-06-17'"],
+    ['Average number of payments per netting group', 'SELECT AVG(payments_count) FROM payment_netting'],
+    ['Money at stake on open exceptions', `SELECT SUM(amount_usd) FROM exceptions WHERE ${OPEN_EXC}`],
+    ['Average age of open exceptions', `SELECT AVG(julianday('${TODAY}') - julianday(raised_date)) FROM exceptions WHERE ${OPEN_EXC}`],
+    ['Average time to resolve exceptions resolved last month', "SELECT AVG(julianday(resolved_date) - julianday(raised_date)) FROM exceptions WHERE status = 'Resolved' AND resolved_date BETWEEN '2026-05-01' AND '2026-05-31'"],
+    ['Total call amount of margin calls received this month', "SELECT SUM(call_amount_usd) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-01' AND '2026-06-17'"],
+    ['Total agreed amount of margin calls', 'SELECT SUM(agreed_amount_usd) FROM margin_calls'],
+    ['Disputed amount by dispute reason', "SELECT dispute_reason, SUM(call_amount_usd - agreed_amount_usd) FROM margin_calls WHERE status = 'Disputed' GROUP BY dispute_reason"],
+  ];
+  for (const [q, gold] of cases) it(q, () => expectSameAnswer(q, gold));
+});
+
+describe('named filters', () => {
+  const cases: [string, string][] = [
+    ['How many large trades were booked last week?', "SELECT COUNT(*) FROM trades WHERE notional_usd >= 100000000 AND trade_date BETWEEN '2026-06-08' AND '2026-06-14' AND status <> 'Cancelled'"],
+    ['How many live trades are cleared?', `SELECT COUNT(*) FROM trades WHERE is_cleared = 1 AND ${LIVE}`],
+    ['Bilateral live trades by product type', `SELECT product_type, COUNT(*) FROM trades WHERE is_cleared = 0 AND ${LIVE} GROUP BY product_type`],
+    ['Total notional of live CDS', `SELECT SUM(notional_usd) FROM trades WHERE product_type IN ('CDS Single Name','CDS Index') AND ${LIVE}`],
+    ['Number of live rates swaps', `SELECT COUNT(*) FROM trades WHERE product_type IN ('Interest Rate Swap','OIS','Cross Currency Swap') AND ${LIVE}`],
+    ['Live options by product type', `SELECT product_type, COUNT(*) FROM trades WHERE product_type IN ('Swaption','Cap/Floor','FX Option','Equity Option','Commodity Option') AND ${LIVE} GROUP BY product_type`],
+    ['How many trades by source system?', "SELECT source_system, COUNT(*) FROM trades WHERE status <> 'Cancelled' GROUP BY source_system"],
+    ['Which counterparties are no longer active?', 'SELECT short_name FROM counterparties WHERE is_active = 0'],
+    ['How many active counterparties do we have?', 'SELECT COUNT(*) FROM counterparties WHERE is_active = 1'],
+    ['How many confirmations were matched yesterday?', "SELECT COUNT(*) FROM confirmations WHERE status = 'Matched' AND matched_date = '2026-06-16'"],
+    ['Open confirmations by analyst', `SELECT assigned_to, COUNT(*) FROM confirmations WHERE ${OPEN_CONF} GROUP BY assigned_to`],
+    ['Confirmation breaks by platform', "SELECT platform, COUNT(*) FROM confirmations WHERE status IN ('Unmatched','Disputed') GROUP BY platform"],
+    ['How many aged confirmations are there?', `SELECT COUNT(*) FROM confirmations WHERE ${OPEN_CONF} AND sent_date < '2026-06-12'`],
+    ['How many settlements failed yesterday?', "SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND value_date = '2026-06-16'"],
+    ['How many settlements settled yesterday?', "SELECT COUNT(*) FROM settlements WHERE status = 'Settled' AND settled_date = '2026-06-16'"],
+    ['How many settlements settled late last month?', "SELECT COUNT(*) FROM settlements WHERE status = 'Settled' AND settled_date > value_date AND value_date BETWEEN '2026-05-01' AND '2026-05-31'"],
+    ['Total payments due tomorrow', "SELECT SUM(amount_usd) FROM settlements WHERE direction = 'Pay' AND value_date = '2026-06-18' AND status <> 'Cancelled'"],
+    ['Total EUR receipts due next week', "SELECT SUM(amount) FROM settlements WHERE direction = 'Receive' AND currency = 'EUR' AND value_date BETWEEN '2026-06-22' AND '2026-06-28' AND status <> 'Cancelled'"],
+    ['How many fails this year were caused by SSI problems?', "SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND fail_reason IN ('Missing SSI','Incorrect SSI') AND value_date BETWEEN '2026-01-01' AND '2026-06-17'"],
+    ['How many netting breaks are there this week?', "SELECT COUNT(*) FROM payment_netting WHERE status = 'Mismatch' AND value_date BETWEEN '2026-06-15' AND '2026-06-17'"],
+    ['Open exceptions by severity', `SELECT severity, COUNT(*) FROM exceptions WHERE ${OPEN_EXC} GROUP BY severity`],
+    ['How many exceptions were resolved this week?', "SELECT COUNT(*) FROM exceptions WHERE status = 'Resolved' AND resolved_date BETWEEN '2026-06-15' AND '2026-06-17'"],
+    ['How many margin calls did we issue last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Issued' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"],
+    ['Margin disputes by counterparty', "SELECT c.short_name, COUNT(*) FROM margin_calls m JOIN counterparties c ON c.counterparty_id = m.counterparty_id WHERE m.status = 'Disputed' GROUP BY c.short_name"],
+  ];
+  for (const [q, gold] of cases) it(q, () => expectSameAnswer(q, gold));
+});
+
+describe('question shapes', () => {
+  const cases: [string, string][] = [
+    ['Top 3 traders by number of trades booked this month', "SELECT trader, COUNT(*) AS n FROM trades WHERE trade_date BETWEEN '2026-06-01' AND '2026-06-17' AND status <> 'Cancelled' GROUP BY trader ORDER BY n DESC LIMIT 3"],
+    ['Which books have more than 2 open confirmation breaks?', "SELECT b.book_code FROM confirmations f JOIN trades t ON t.trade_id = f.trade_id JOIN books b ON b.book_id = t.book_id WHERE f.status IN ('Unmatched','Disputed') GROUP BY b.book_code HAVING COUNT(*) > 2"],
+    ['Which counterparties have disputed margin calls?', "SELECT DISTINCT c.short_name FROM margin_calls m JOIN counterparties c ON c.counterparty_id = m.counterparty_id WHERE m.status = 'Disputed'"],
+    ['Monthly trade count this year', "SELECT substr(trade_date, 1, 7), COUNT(*) FROM trades WHERE trade_date BETWEEN '2026-01-01' AND '2026-06-17' AND status <> 'Cancelled' GROUP BY 1"],
+    ['Weekly settlement fails over the last 4 weeks', "SELECT date(value_date, '-' || ((CAST(strftime('%w', value_date) AS INTEGER) + 6) % 7) || ' days') AS w, COUNT(*) FROM settlements WHERE status = 'Failed' AND value_date BETWEEN '2026-05-21' AND '2026-06-17' GROUP BY w"],
+    ['List counterparties rated BBB or below', "SELECT short_name FROM counterparties WHERE credit_rating IN ('BBB','BB','B')"],
+    ['How many live trades are in currencies other than USD?', `SELECT COUNT(*) FROM trades WHERE currency <> 'USD' AND ${LIVE}`],
+    ['How many live trades have a notional between 50m and 100m?', `SELECT COUNT(*) FROM trades WHERE notional_usd BETWEEN 50000000 AND 100000000 AND ${LIVE}`],
+    ['What percentage of live trades are cleared?', `SELECT 100.0 * SUM(CASE WHEN is_cleared = 1 THEN 1 ELSE 0 END) / COUNT(*) FROM trades WHERE ${LIVE}`],
+    ['How many different traders booked trades last month?', "SELECT COUNT(DISTINCT trader) FROM trades WHERE trade_date BETWEEN '2026-05-01' AND '2026-05-31' AND status <> 'Cancelled'"],
+    ['Which desk has the most live trades?', `SELECT b.desk, COUNT(*) AS n FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.${LIVE} GROUP BY b.desk ORDER BY n DESC LIMIT 1`],
+    ['Open exceptions by owner team and severity', `SELECT owner_team, severity, COUNT(*) FROM exceptions WHERE ${OPEN_EXC} GROUP BY owner_team, severity`],
+  ];
+  for (const [q, gold] of cases) it(q, () => expectSameAnswer(q, gold));
+});
+
+describe('names learned from the database', () => {
+  let name: string;
+  let legal: string;
+  beforeAll(async () => {
+    // a counterparty whose first word is long and names it alone
+    const all = (await rows('SELECT short_name, legal_name FROM counterparties')) as [string, string][];
+    const firstWords = all.map(([s]) => s.split(' ')[0]!.toLowerCase());
+    const pick = all.find(([s]) => {
+      const w = s.split(' ');
+      return w.length >= 2 && w[0]!.length >= 6 && /^[A-Za-z]+$/.test(w[0]!) && firstWords.filter((f) => f === w[0]!.toLowerCase()).length === 1;
+    });
+    expect(pick).toBeDefined();
+    [name, legal] = pick!;
+  });
+  const gold = () => `SELECT COUNT(*) FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE c.short_name = '${name.replace(/'/g, "''")}' AND t.status = 'Live'`;
+
+  it('the short name', async () => expectSameAnswer(`How many live trades do we have with ${name}?`, gold()));
+  it('the first word alone', async () => expectSameAnswer(`How many live trades with ${name.split(' ')[0]}?`, gold()));
+  it('lower case', async () => expectSameAnswer(`live trades with ${name.toLowerCase()}`, gold()));
+  it('the legal name', async () => expectSameAnswer(`How many live trades with ${legal}?`, gold()));
+  it('a typo (two letters swapped)', async () => {
+    const w = name.split(' ')[0]!;
+    const typo = w.slice(0, 2) + w[3] + w[2] + w.slice(4);
+    await expectSameAnswer(`How many live trades with ${typo} ${name.split(' ').slice(1).join(' ')}?`, gold());
+  });
+  it('a typo (one letter dropped)', async () => {
+    const w = name.split(' ')[0]!;
+    await expectSameAnswer(`Number of live trades with ${w.slice(0, 3) + w.slice(4)}`, gold());
+  });
+  it('an abbreviation inside a name (Management -> Mgmt)', async () => {
+    const rs = (await rows("SELECT short_name FROM counterparties WHERE short_name LIKE '% Management'")) as [string][];
+    const target = rs.length ? rs[0]![0] : 'Asset Management';
+    const r = engine.understand(`live trades with ${target.replace('Management', 'Mgmt')}`, TODAY);
+    if (rs.length) {
+      expect('query' in r).toBe(true);
+      expect(JSON.stringify((r as { query: unknown }).query)).toContain(target);
+    } else expect('query' in r).toBe(false); // no such name here: nothing is guessed
+  });
+  it('a desk and a trader read from the data', async () => {
+    const [[desk]] = (await rows('SELECT desk FROM books ORDER BY desk LIMIT 1')) as [string][];
+    const [[trader]] = (await rows('SELECT trader FROM trades ORDER BY trader LIMIT 1')) as [string][];
+    await expectSameAnswer(
+      `Live trades for the ${desk} desk by ${trader} this year`,
+      `SELECT COUNT(*) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE b.desk = '${desk}' AND t.trader = '${trader}' AND t.${LIVE} AND t.trade_date BETWEEN '2026-01-01' AND '2026-06-17'`,
+    );
+  });
+  it('a country by name', async () =>
+    expectSameAnswer(
+      'How many open exceptions with counterparties in the United Kingdom?',
+      `SELECT COUNT(*) FROM exceptions e JOIN counterparties c ON c.counterparty_id = e.counterparty_id WHERE c.country = 'GB' AND e.${OPEN_EXC}`,
+    ));
+  it('a name that is not in the data is not guessed', () => {
+    const r = engine.generate('How many live trades with Zyxwvut Holdings?', { today: TODAY, dialect: ds.dialect });
+    expect(r.status).toBe('abstained');
+  });
+});
+
+describe('refusal and abstention', () => {
+  const writes = [
+    'Delete all cancelled trades',
+    'drop table trades',
+    'Update the confirmation for trade OTC-2026-0001234 to matched',
+    'Mark all pending confirmations as matched',
+    'please truncate the settlements table',
+    'Grant select on trades to public',
+    'Cancel the trade OTC-2026-0000001',
+    'Insert a new margin call for 5m',
+    'set the status of exception 12 to resolved',
+  ];
+  for (const q of writes)
+    it(`refuses: ${q}`, () => {
+      const r = engine.generate(q, { today: TODAY, dialect: ds.dialect });
+      expect(r.status).toBe('refused');
+      expect((r as { message: string }).message).toMatch(/change data/);
+    });
+  const cannot = [
+    'What is the P&L on our live trades?',
+    'Show me the VaR by desk',
+    'What will the EUR/USD rate be next week?',
+    'Show me the CVA for our largest counterparty',
+    'Who is the CEO of our biggest client?',
+    'What is the weather in London today?',
+    'How many trades are purple?',
+    'How many breaks?',
+    'How many trades are not?',
+  ];
+  for (const q of cannot)
+    it(`abstains: ${q}`, () => {
+      const r = engine.generate(q, { today: TODAY, dialect: ds.dialect });
+      expect(r.status).toBe('abstained');
+      const a = r as { message: string; suggestions?: string[] };
+      expect(a.message).toBe(ABSTAIN_MESSAGE);
+      expect(a.suggestions!.length).toBeGreaterThan(0);
+      expect(a.suggestions!.length).toBeLessThanOrEqual(3);
+    });
+  it('a read that starts with a write-like word is not refused ("match rate")', () => {
+    expect(engine.generate('Match rate by platform this month', { today: TODAY, dialect: ds.dialect }).status).toBe('sql');
+  });
+  it('explains with actual values and dates', () => {
+    const r = engine.generate('How many settlements failed yesterday?', { today: TODAY, dialect: ds.dialect }) as { explanation: string };
+    expect(r.explanation).toBe('Counting settlements with status Failed and value date on 2026-06-16.');
+  });
+});
+
+describe('every generated SQL passes the guard', () => {
+  const files = ['test/heldout/questions.jsonl', process.env.OTC_DEV_QUESTIONS ?? '/work/shared/benchmark/ops-dev.jsonl'].filter((f) => existsSync(f));
+  const questions = files.flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => (JSON.parse(l) as { question: string }).question),
+  );
+  it('sqlite: all answered questions of the question sets', async () => {
+    expect(questions.length).toBeGreaterThan(50);
+    const policy = policyFromSnapshot(model.snapshot, 1000);
+    let answered = 0;
+    for (const q of questions) {
+      const r = engine.generate(q, { today: TODAY, dialect: ds.dialect });
+      if (r.status !== 'sql') continue;
+      answered++;
+      const v = await guardSql(r.sql, 'sqlite', policy);
+      expect(v.ok, `${q}\n${r.sql}\n${v.ok ? '' : v.reason}`).toBe(true);
+      if (v.ok) await ds.query(v.sql); // and it runs
+    }
+    expect(answered / questions.length).toBeGreaterThan(0.7);
+  });
+  for (const dialect of ['postgres', 'mssql'] as const)
+    it(`${dialect}: a sample compiled for that dialect`, async () => {
+      const policy = policyFromSnapshot(model.snapshot, 1000);
+      const sample = questions.filter((_, i) => i % 4 === 0);
+      let checked = 0;
+      for (const q of sample) {
+        const r = engine.generate(q, { today: TODAY, dialect: dialectFor(dialect) });
+        if (r.status !== 'sql') continue;
+        checked++;
+        const v = await guardSql(r.sql, dialect, policy);
+        expect(v.ok, `${q}\n${r.sql}\n${v.ok ? '' : v.reason}`).toBe(true);
+      }
+      expect(checked).toBeGreaterThan(10);
+    });
+});
