@@ -157,5 +157,8 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     await p.getByRole('heading', { name: 'Not available for your role' }).waitFor();
     const status = await p.evaluate(async () => (await fetch('/api/users')).status);
     expect(status).toBe(403);
+    await p.getByRole('button', { name: 'Sign out' }).click();
+    await p.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await p.evaluate(async () => (await fetch('/api/auth/me')).status)).toBe(401);
   });
 });
