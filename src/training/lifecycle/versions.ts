@@ -134,13 +134,16 @@ export async function createVersion(
   const byHash = () => ctx.store.db.selectFrom('training_versions').selectAll().where('datasource', '=', ctx.datasourceKey).where('content_hash', '=', hash).executeTakeFirst();
   const existing = await byHash();
   if (existing) return { version: toVersion(existing), created: false };
-  try {
-    return { version: toVersion(await insertVersion(ctx, input, hash)), created: true };
-  } catch (e) {
-    // Another process stored a version at the same moment (unique datasource + version number): same content?
-    const raced = await byHash();
-    if (raced) return { version: toVersion(raced), created: false };
-    throw e;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { version: toVersion(await insertVersion(ctx, input, hash)), created: true };
+    } catch (e) {
+      // Another process stored a version at the same moment (unique datasource + version number):
+      // the same content, or the next number is taken: look again and retry.
+      const raced = await byHash();
+      if (raced) return { version: toVersion(raced), created: false };
+      if (attempt >= 3) throw e;
+    }
   }
 }
 
