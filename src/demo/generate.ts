@@ -354,18 +354,128 @@ function addTenor(day: number, months: number): number {
   return months < 1 ? day + Math.round(months * 30) : addMonths(day, months);
 }
 
-/** Generates the whole database into `sink` and returns the row counts. */
-export async function generateDemoData(opts: GenerateOptions, sink: RowSink, checkpoint?: () => Promise<void>): Promise<TableCounts> {
-  const { asOfDay } = opts;
+/** Trades are generated in this many independent slices of the history (each with its own stream). */
+export const PARTITIONS = 2;
+
+const mixSeed = (seed: number, k: number): number => (seed ^ Math.imul(k + 1, 0x9e3779b1)) >>> 0;
+
+interface PartitionSpec {
+  fromDay: number;
+  toDay: number;
+  firstTradeId: number;
+  /** Trade-reference sequence already used in the year of the first day. */
+  seqBefore: number;
+}
+
+export interface DemoPlan {
+  cptys: Counterparty[];
+  books: Book[];
+  start: number;
+  counts: Int32Array;
+  parts: PartitionSpec[];
+}
+
+/** The reference data and the number of trades per day: cheap, and the same in every thread. */
+export function planDemo(opts: GenerateOptions): DemoPlan {
   const rng = new Prng(opts.seed);
-  const out = new Buffers(sink);
-  const cptys = makeCounterparties(rng, opts.trades, asOfDay);
+  const cptys = makeCounterparties(rng, opts.trades, opts.asOfDay);
   const books = makeBooks(rng);
+  const { start, counts } = tradesPerDay(rng, opts.trades, opts.asOfDay);
+  const parts: PartitionSpec[] = [];
+  let day = 0;
+  let before = 0;
+  for (let p = 0; p < PARTITIONS; p++) {
+    const target = p === PARTITIONS - 1 ? opts.trades : Math.round((opts.trades * (p + 1)) / PARTITIONS);
+    const fromDay = day;
+    const firstTradeId = before + 1;
+    let seqBefore = 0;
+    const year = yearOf(start + fromDay);
+    for (let d = fromDay - 1; d >= 0 && yearOf(start + d) === year; d--) seqBefore += counts[d]!;
+    while (day < counts.length && (before < target || p === PARTITIONS - 1)) before += counts[day++]!;
+    parts.push({ fromDay, toDay: day, firstTradeId, seqBefore });
+  }
+  return { cptys, books, start, counts, parts };
+}
+
+/** What one slice of trades leaves for the tables built afterwards. */
+export interface PartitionResult {
+  trades: number;
+  confirmations: number;
+  settlements: number;
+  netting: NettingAgg[];
+  missingSsi: Array<[number, number]>;
+  exceptions: ExceptionRec[];
+}
+
+/** A slice generated elsewhere (a worker thread writing its own file), merged once it is done. */
+export interface RemotePartition {
+  result: Promise<PartitionResult>;
+  /** Appends the slice's rows to the target, settlement ids shifted by `settlementIdBase`. */
+  merge(settlementIdBase: number): Promise<void> | void;
+  cancel(): Promise<void> | void;
+}
+
+/** Generates the whole database into `sink` and returns the row counts. */
+export async function generateDemoData(
+  opts: GenerateOptions,
+  sink: RowSink,
+  checkpoint?: () => Promise<void>,
+  remote?: (partition: number) => RemotePartition | undefined,
+): Promise<TableCounts> {
+  const { asOfDay } = opts;
+  const plan = planDemo(opts);
+  const { cptys } = plan;
+  const out = new Buffers(sink);
   for (const c of cptys) out.push('counterparties', counterpartyRow(c));
-  for (const b of books) out.push('books', bookRow(b));
+  for (const b of plan.books) out.push('books', bookRow(b));
   await out.flush('counterparties');
   await out.flush('books');
 
+  const remotes = new Map<number, RemotePartition>();
+  try {
+    for (let p = 1; p < PARTITIONS; p++) {
+      const r = remote?.(p);
+      if (r) remotes.set(p, r);
+    }
+    const results: PartitionResult[] = [];
+    let settlementBase = 0;
+    for (let p = 0; p < PARTITIONS; p++) {
+      const r = remotes.get(p);
+      let res: PartitionResult;
+      if (r) {
+        res = await r.result;
+        await r.merge(settlementBase);
+        if (checkpoint) await checkpoint();
+      } else {
+        res = await generatePartition(opts, plan, p, sink, settlementBase, checkpoint);
+      }
+      results.push(res);
+      settlementBase += res.settlements;
+    }
+    out.counts.trades = results.reduce((a, r) => a + r.trades, 0);
+    out.counts.confirmations = results.reduce((a, r) => a + r.confirmations, 0);
+    out.counts.settlements = settlementBase;
+    return await generateTail(opts, plan, results, out);
+  } catch (e) {
+    for (const r of remotes.values()) await r.cancel();
+    throw e;
+  }
+}
+
+/** One slice of the trade history: trades, their confirmations and cash flows. */
+export async function generatePartition(
+  opts: GenerateOptions,
+  plan: DemoPlan,
+  partition: number,
+  sink: RowSink,
+  settlementIdBase: number,
+  checkpoint?: () => Promise<void>,
+): Promise<PartitionResult> {
+  const { asOfDay } = opts;
+  const { books, cptys, start, counts } = plan;
+  const spec = plan.parts[partition]!;
+  const rng = new Prng(mixSeed(opts.seed, partition));
+  const out = new Buffers(sink);
   const bookPick = new Weighted<Book>(books.map((b) => [b, b.weight] as const));
   // Counterparty choice depends on the asset class (corporates trade FX and commodities, funds credit...).
   const affinity: Record<string, Record<string, number>> = {
@@ -382,12 +492,12 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
   const exceptions: ExceptionRec[] = [];
   const netting = new Map<string, NettingAgg>();
   const missingSsi = new Map<number, number>();
-  const { start, counts } = tradesPerDay(rng, opts.trades, asOfDay);
 
-  let tradeId = 0;
+  let tradeId = spec.firstTradeId - 1;
   const flows = new CashFlows(rng, asOfDay, out, netting, missingSsi, exceptions);
-  let seqYear = 0;
-  let seq = 0;
+  flows.settlementId = settlementIdBase;
+  let seqYear = yearOf(start + spec.fromDay);
+  let seq = spec.seqBefore;
   const times: number[] = [];
 
   const flushChunk = async (): Promise<void> => {
@@ -397,7 +507,7 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
     if (checkpoint) await checkpoint();
   };
 
-  for (let di = 0; di < counts.length; di++) {
+  for (let di = spec.fromDay; di < spec.toDay; di++) {
     const n = counts[di]!;
     if (n === 0) continue;
     const tradeDay = start + di;
@@ -648,6 +758,37 @@ export async function generateDemoData(opts: GenerateOptions, sink: RowSink, che
     }
   }
   await flushChunk();
+  return {
+    trades: tradeId - spec.firstTradeId + 1,
+    confirmations: out.counts.confirmations,
+    settlements: flows.settlementId - settlementIdBase,
+    netting: [...netting.values()],
+    missingSsi: [...missingSsi.entries()],
+    exceptions,
+  };
+}
+
+/** Margin calls, payment netting and the exceptions queue, from what the trade slices left. */
+async function generateTail(opts: GenerateOptions, plan: DemoPlan, parts: PartitionResult[], out: Buffers): Promise<TableCounts> {
+  const { asOfDay } = opts;
+  const { cptys } = plan;
+  const rng = new Prng(mixSeed(opts.seed, 1000));
+  const exceptions: ExceptionRec[] = parts.flatMap((p) => p.exceptions);
+  const netting = new Map<string, NettingAgg>();
+  for (const p of parts) {
+    for (const g of p.netting) {
+      const key = `${g.day}|${g.cptyId}|${g.ccy}`;
+      const agg = netting.get(key);
+      if (!agg) netting.set(key, { ...g });
+      else {
+        agg.count += g.count;
+        agg.pay += g.pay;
+        agg.receive += g.receive;
+      }
+    }
+  }
+  const missingSsi = new Map<number, number>();
+  for (const p of parts) for (const [id, day] of p.missingSsi) missingSsi.set(id, Math.max(missingSsi.get(id) ?? 0, day));
 
   // Margin calls: daily-ish per counterparty with a CSA over the recent months.
   const csaCptys = cptys.filter((c) => c.active && c.hasCsa);
