@@ -2,6 +2,7 @@
  * The training lifecycle against real components: the app store on SQLite and on PostgreSQL,
  * the audit log, and a temporary copy of the benchmark's SQLite operations database.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,8 @@ import {
   toBundle,
   validateVersion,
   writeProfileFolder,
+  writeProfileTarball,
+  readProfileSource,
   type Profile,
   type TrainedModel,
   type TrainingContext,
@@ -301,6 +304,20 @@ for (const backend of backends) {
       expect(viaBundle.version.contentHash).toBe(v.contentHash);
       expect(viaBundle.version.id).toBe(v.id);
       expect(() => parseBundle('{"format":"something else"}')).toThrow(/not a training bundle/);
+
+      const tgz = join(dir, `profile-${backend}.tar.gz`);
+      writeProfileTarball(model.profile, tgz);
+      const tgz2 = join(dir, `profile-${backend}-again.tar.gz`);
+      writeProfileTarball(model.profile, tgz2);
+      expect(readFileSync(tgz2).equals(readFileSync(tgz))).toBe(true);
+      const fromTgz = readProfileSource(tgz);
+      expect(fromTgz.profile).toEqual(model.profile);
+      const viaTgz = await importProfile(ctx, { profile: fromTgz.profile, datasource: ds, by: ADMIN });
+      expect(viaTgz).toMatchObject({ created: false, version: { id: v.id, contentHash: v.contentHash } });
+      // an archive made with the system's tar (GNU/pax headers) reads the same
+      const sys = join(dir, `sys-${backend}.tar.gz`);
+      execFileSync('tar', ['czf', sys, '-C', out, '.']);
+      expect(readProfileSource(sys).profile).toEqual(model.profile);
     });
 
     it('a glossary CSV of terms is stored as chunks, one per term', async (t) => {

@@ -3,6 +3,7 @@
  * the training lifecycle of one datasource (--db), kept in the app store (--store) with every
  * change recorded in the audit trail (--audit).
  */
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { z } from 'zod';
@@ -30,6 +31,7 @@ import {
   validateVersion,
   writeBundleFile,
   writeProfileFolder,
+  writeProfileTarball,
   type RetrainResult,
   type TrainingContext,
   type TrainingVersion,
@@ -121,8 +123,8 @@ const listCmd = withCommon(new Command('list'))
   );
 
 const importCmd = withCommon(new Command('import'))
-  .description('import a profile folder (profiles/<name>/) or a .json training bundle as a new draft version')
-  .argument('<path>', 'profile folder or bundle file')
+  .description('import a profile folder (profiles/<name>/), a .json training bundle or a .tar.gz of a folder as a new draft version')
+  .argument('<path>', 'profile folder, bundle file or .tar.gz')
   .action(
     action(async (path: string, raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags, raw);
@@ -140,9 +142,9 @@ const importCmd = withCommon(new Command('import'))
   );
 
 const exportCmd = withCommon(new Command('export'))
-  .description('write a version as a profile folder, or as one JSON bundle when --out ends in .json')
+  .description('write a version as a profile folder, as one JSON bundle (--out ends in .json) or as a .tar.gz of the folder')
   .argument('[version]', 'version number, id, "active" or "latest"', 'active')
-  .requiredOption('--out <path>', 'a folder, or a file ending in .json')
+  .requiredOption('--out <path>', 'a folder, or a file ending in .json or .tar.gz')
   .option('--overwrite', 'replace an existing profile folder or file')
   .action(
     action(async (ref: string, raw: Record<string, unknown>) => {
@@ -150,7 +152,11 @@ const exportCmd = withCommon(new Command('export'))
       await withTraining(o, async ({ ctx }) => {
         const v = await getVersion(ctx, ref);
         const model = await loadVersionModel(ctx, v.id);
-        if (/\.json$/i.test(o.out)) {
+        if (/\.(tar\.gz|tgz)$/i.test(o.out)) {
+          if (existsSync(o.out) && !o.overwrite) throw new OtcError('OTC_ERR_TRAINING_EXPORT_TARGET', `${o.out} already exists; choose another file or pass --overwrite`, { status: 409 });
+          writeProfileTarball(model.profile, o.out);
+          out(`version ${v.version} written to ${o.out} (.tar.gz of the profile folder, content hash ${v.contentHash})`);
+        } else if (/\.json$/i.test(o.out)) {
           writeBundleFile(toBundle(model.profile, { datasource: v.datasource, version: v.version, contentHash: v.contentHash, exportedAt: new Date().toISOString() }), o.out, { overwrite: o.overwrite });
           out(`version ${v.version} written to ${o.out} (bundle, content hash ${v.contentHash})`);
         } else {

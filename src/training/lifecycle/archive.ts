@@ -97,12 +97,7 @@ export function readBundleFile(path: string): TrainingBundle {
   return parseBundle(text);
 }
 
-/** A folder or a .json bundle file: whichever `path` is. */
-export function readProfileSource(path: string): FolderRead {
-  if (existsSync(path) && statSync(path).isDirectory()) return readProfileFolder(path);
-  if (/\.json$/i.test(path)) return { profile: readBundleFile(path).profile, skipped: [] };
-  throw new OtcError('OTC_ERR_USAGE', `${path} is neither a profile folder nor a .json training bundle`, { status: 400 });
-}
+
 
 const HEADER = '# Exported by otc-copilot train export. The schema snapshot and the value index are read from the database at import.\n';
 

@@ -10,7 +10,6 @@ export { chunkDocument, parseCsv, type DocumentChunk } from './chunks.js';
 export {
   BUNDLE_FORMAT,
   readProfileFolder,
-  readProfileSource,
   writeProfileFolder,
   parseProfile,
   parseBundle,
@@ -20,6 +19,7 @@ export {
   type TrainingBundle,
   type FolderRead,
 } from './archive.js';
+export { writeProfileTarball, readProfileTarball, readProfileSource, untar } from './tarball.js';
 export {
   listVersions,
   getVersion,
