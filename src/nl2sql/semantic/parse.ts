@@ -90,24 +90,37 @@ export class QuestionParser {
     }
     if (best && tie && best.score >= 100)
       return { status: 'abstain', reason: `the question could be about ${best.q.entityLabel} or ${tie.entityLabel}; please say which`, unknown: [] };
+    // a reading whose rows nobody named, while the question names other rows, is a guess
+    if (best && best.score < 50 && [...mentioned.keys()].some((e) => e !== best!.q.entity))
+      return { status: 'abstain', reason: `the question names ${[...mentioned.keys()].join(', ')} but reads only as a question about ${best.q.entityLabel}`, unknown: [] };
     if (best) return { status: 'query', query: best.q };
     if (unsupported) return unsupported;
     return { status: 'abstain', reason: bestFail?.reason ?? 'the question does not name anything in this data', unknown: bestFail?.unknown ?? [] };
   }
 
+  /** Entities the question names (longest phrases first, so "trade capture errors" names no trades). */
   private mentionedEntities(tokens: Token[], timeOf: number[]): Map<string, [number, number][]> {
     const out = new Map<string, [number, number][]>();
     const addSpan = (e: string, a: number, b: number) => (out.get(e) ?? out.set(e, []).get(e)!).push([a, b]);
     const norms = tokens.map((t) => t.norm);
     const lex = this.m.lexicon;
-    for (let i = 0; i < norms.length; i++) {
-      if (timeOf[i]! >= 0) continue;
-      for (let len = 1; len <= lex.maxLen && i + len <= norms.length; len++) {
-        for (const s of lex.phrases.get(norms.slice(i, i + len).join(' ')) ?? []) {
+    let i = 0;
+    while (i < norms.length) {
+      if (timeOf[i]! >= 0) {
+        i++;
+        continue;
+      }
+      let len = Math.min(lex.maxLen, norms.length - i);
+      for (; len >= 1; len--) {
+        const senses = lex.phrases.get(norms.slice(i, i + len).join(' '));
+        if (!senses) continue;
+        for (const s of senses) {
           if (s.kind === 'entity') addSpan(s.entity, i, i + len);
           if (s.kind === 'filter' && this.m.filters.get(s.filter)?.implies) addSpan(s.entity, i, i + len);
         }
+        break;
       }
+      i += Math.max(1, len);
     }
     return out;
   }
@@ -376,6 +389,7 @@ class Interpreter {
   private betweenMeasure: MeasureDef | null = null;
   /** parents named without a role ("counterparties with fewer than 50 trades") */
   private looseParents: string[] = [];
+  private nullDims: { table: string; column: string; label: string }[] = [];
 
   constructor(
     private readonly m: EngineModel,
@@ -723,6 +737,26 @@ class Interpreter {
 
   private dimensionMention(name: string, k: number): boolean {
     const d = this.m.dimensions.get(name)!;
+    // "trades without a CCP", "don't have a clearing house": the column is empty
+    if (this.pendingNegate && !this.adjacentValueOf(k, (s) => s.kind === 'value' && s.dimension === name)) {
+      this.pendingNegate = false;
+      this.nullDims.push(d);
+      return true;
+    }
+    // "the credit desk": the word before names one of this dimension's values, not another column's
+    const prev = this.items[k - 1];
+    const pv = prev?.senses[0];
+    if (prev && pv?.kind === 'value' && pv.dimension !== name) {
+      const mine = [...prev.senses, ...(this.m.lexicon.distinctive.get(this.tokens[prev.start]!.norm) ?? [])].filter((x) => x.kind === 'value' && x.dimension === name);
+      if (mine.length >= 1 && mine[0]!.kind === 'value' && new Set(mine.map((x) => (x as { value: string }).value)).size === 1) {
+        const set = this.values.get(pv.dimension);
+        set?.delete(pv.value);
+        if (set && !set.size) this.values.delete(pv.dimension);
+        this.valueMention(name, mine[0]!.value, k - 1);
+        prev.senses = [mine[0]!, ...prev.senses];
+        return true;
+      }
+    }
     // a dimension word right next to one of its values only qualifies it ("the Credit Trading desk")
     if (this.adjacentValueOf(k, (s) => s.kind === 'value' && s.dimension === name)) return true;
     if (this.adjacentValueOf(k, (s) => s.kind === 'value' && s.table === d.table && this.m.dimensions.get(s.dimension)?.column === d.column)) return true;
@@ -884,6 +918,7 @@ class Interpreter {
       const cond: Condition = vals.length === 1 ? { kind: 'cmp', col, op: neg ? '<>' : '=', value: vals[0]! } : { kind: 'in', col, values: vals, negate: neg };
       (isPart('v:' + dimName) ? part : where).push({ cond, label: `${d.label} ${neg ? 'not ' : ''}${joinOr(vals)}` });
     }
+    for (const d of this.nullDims) where.push({ cond: { kind: 'null', col: { table: d.table, column: d.column } }, label: `no ${d.label}` });
     if (share) {
       if (!part.length) return { fail: 'a percentage of what? say which rows make the share' };
       specs.length = 0;
