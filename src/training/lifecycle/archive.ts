@@ -99,6 +99,8 @@ export function readBundleFile(path: string): TrainingBundle {
 
 
 
+const OTHER_FILE_KEYS = new Set(['entities', 'dimensions', 'measures', 'filters', 'vocabulary', 'examples', 'documents']);
+
 const HEADER = '# Exported by otc-copilot train export. The schema snapshot and the value index are read from the database at import.\n';
 
 function safeDocName(name: string): string {
@@ -117,7 +119,8 @@ export function writeProfileFolder(profile: Profile, dir: string, opts: { overwr
     throw new OtcError(TrainingErrorCode.ExportTarget, `${dir} already holds a profile (profile.yaml); choose an empty folder or pass --overwrite`, { status: 409 });
   mkdirSync(join(dir, 'documents'), { recursive: true });
   const files: Record<string, unknown> = {
-    'profile.yaml': { name: profile.name, description: profile.description, joins: profile.joins },
+    // name, description, joins and any other top-level setting (e.g. a later examplesAsOf) round-trip through profile.yaml
+    'profile.yaml': Object.fromEntries(Object.entries(profile).filter(([k]) => !OTHER_FILE_KEYS.has(k))),
     'entities.yaml': { entities: profile.entities },
     'dimensions.yaml': { dimensions: profile.dimensions },
     'measures.yaml': { measures: profile.measures },
