@@ -69,6 +69,7 @@ export class QuestionParser {
     const times = parseTimeExpressions(question.replace(/(\d),(\d{3})/g, '$1$2'), today);
     const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
     const mentioned = this.mentionedEntities(tokens, timeOf);
+    const namedByWord = new Set([...mentioned.entries()].filter(([e, spans]) => spans.some(([a, b]) => (this.m.lexicon.phrases.get(tokens.slice(a, b).map((t) => t.norm).join(' ')) ?? []).some((x) => x.kind === 'entity' && x.entity === e))).map(([e]) => e));
     const cache = new LookupCache(this.m, tokens, timeOf);
 
     let best: { score: number; q: TypedQuery } | undefined;
@@ -91,8 +92,8 @@ export class QuestionParser {
     if (best && tie && best.score >= 100)
       return { status: 'abstain', reason: `the question could be about ${best.q.entityLabel} or ${tie.entityLabel}; please say which`, unknown: [] };
     // a reading whose rows nobody named, while the question names other rows, is a guess
-    if (best && best.score < 50 && [...mentioned.keys()].some((e) => e !== best!.q.entity))
-      return { status: 'abstain', reason: `the question names ${[...mentioned.keys()].join(', ')} but reads only as a question about ${best.q.entityLabel}`, unknown: [] };
+    if (best && best.score < 50 && [...namedByWord].some((e) => e !== best!.q.entity))
+      return { status: 'abstain', reason: `the question names ${[...namedByWord].join(', ')} but reads only as a question about ${best.q.entityLabel}`, unknown: [] };
     if (best) return { status: 'query', query: best.q };
     if (unsupported) return unsupported;
     return { status: 'abstain', reason: bestFail?.reason ?? 'the question does not name anything in this data', unknown: bestFail?.unknown ?? [] };
@@ -374,6 +375,8 @@ class Interpreter {
   private currencyValues: { dimension: string; value: string; index: number }[] = [];
   private orderMeasure: MeasureDef | null = null;
   private pending: Pending = null;
+  /** a "by"/"per" that has not yet met what it groups by */
+  private groupOpen = false;
   private distinctAsked = false;
   private distinctCols: { col: ColumnRef; alias: string; label: string }[] = [];
   private percentAsked = false;
@@ -413,6 +416,7 @@ class Interpreter {
         const tm = it.time!;
         if (tm.bucket) {
           this.bucket = tm;
+          this.groupOpen = false;
           if (this.pending === 'group') this.pending = null;
         }
         if (tm.range) this.ranges.push(tm);
@@ -455,6 +459,7 @@ class Interpreter {
           break;
         case 'group':
           this.pending = 'group';
+          this.groupOpen = true;
           break;
         case 'withCounts':
           this.countAsked = true;
@@ -529,6 +534,7 @@ class Interpreter {
           }
           this.filters.add(s.filter);
           if (!this.saidAt.has('f:' + s.filter)) this.saidAt.set('f:' + s.filter, k);
+          this.groupOpen = false; // "top 3 counterparties by fails"
           // "the large trades", "confirmation breaks": a filter phrase that names its rows
           if (s.entity === this.entity && this.namesEntity(it)) this.entityMention(s.entity, k);
           break;
@@ -549,6 +555,7 @@ class Interpreter {
             this.orderMeasure = md;
             this.measures.push(md);
             this.pending = null;
+            this.groupOpen = false;
           } else this.measures.push(md);
           break;
         }
@@ -570,6 +577,7 @@ class Interpreter {
       }
     }
     if (this.pendingNegate) return this.fail('"not" / "excluding" must come before what it excludes');
+    if (this.groupOpen) return this.fail('"by" / "per" is not followed by something to group by');
     return this.build();
   }
 
@@ -680,8 +688,8 @@ class Interpreter {
     return -1;
   }
 
-  private adjacentValueOf(k: number, pred: (s: Sense) => boolean): boolean {
-    for (const j of [k - 1, k + 1, k + 2, k - 2]) {
+  private adjacentValueOf(k: number, pred: (s: Sense) => boolean, reach = 2): boolean {
+    for (const j of reach === 1 ? [k - 1, k + 1] : [k - 1, k + 1, k + 2, k - 2]) {
       const it = this.items[j];
       if (!it) continue;
       if (Math.abs(j - k) === 2) {
@@ -695,6 +703,7 @@ class Interpreter {
 
   private entityMention(entity: string, k: number): void {
     if (entity === this.entity) {
+      this.groupOpen = false; // "average notional per trade"
       if (this.baseMentionAt < 0) this.baseMentionAt = k;
       if (!this.listDims.length && !this.groups.length) this.recordsMention = true;
       if (this.pending === 'withTheir') this.pending = null;
@@ -703,7 +712,8 @@ class Interpreter {
     const pe = this.m.entities.get(entity)!;
     const table = pe.table;
     // a parent named next to one of its values or filters only qualifies them ("hedge fund counterparties")
-    const qualifies = this.adjacentValueOf(k, (s) => (s.kind === 'value' && s.table === table) || (s.kind === 'filter' && s.entity === entity));
+    const near = this.pending === 'group' || this.pending === 'top' ? 1 : 2;
+    const qualifies = this.adjacentValueOf(k, (s) => (s.kind === 'value' && s.table === table) || (s.kind === 'filter' && s.entity === entity), near);
     const governed = this.pending === 'group' || this.pending === 'top' || this.pending === 'withTheir' || ((this.whichAsked || this.listAsked) && !this.recordsMention && !this.groups.length);
     if (!governed && !qualifies) this.looseParents.push(entity);
     if (!governed || qualifies) return;
@@ -714,6 +724,7 @@ class Interpreter {
   }
 
   private placeColumn(col: ColumnRef, alias: string, label: string): void {
+    this.groupOpen = false;
     // "how many different traders": count the distinct values
     if (this.distinctAsked && this.countAsked && !this.distinctCols.length && this.pending !== 'group' && this.pending !== 'top') {
       this.distinctCols.push({ col, alias, label });
@@ -757,14 +768,17 @@ class Interpreter {
         return true;
       }
     }
-    // a dimension word right next to one of its values only qualifies it ("the Credit Trading desk")
-    if (this.adjacentValueOf(k, (s) => s.kind === 'value' && s.dimension === name)) return true;
-    if (this.adjacentValueOf(k, (s) => s.kind === 'value' && s.table === d.table && this.m.dimensions.get(s.dimension)?.column === d.column)) return true;
+    // a dimension word right next to one of its values only qualifies it ("the Credit Trading desk");
+    // after "by"/"per" only a value touching it does ("per counterparty for Alpenrose" still groups)
+    const near = this.pending === 'group' || this.pending === 'top' ? 1 : 2;
+    if (this.adjacentValueOf(k, (s) => s.kind === 'value' && s.dimension === name, near)) return true;
+    if (this.adjacentValueOf(k, (s) => s.kind === 'value' && s.table === d.table && this.m.dimensions.get(s.dimension)?.column === d.column, near)) return true;
     this.placeColumn({ table: d.table, column: d.column }, d.name, d.label);
     return true;
   }
 
   private valueMention(dimension: string, value: string, k: number): void {
+    this.groupOpen = false; // "booked by H. Lindqvist", "executed by voice"
     const d = this.m.dimensions.get(dimension)!;
     if (d.values?.currency) this.currencyValues.push({ dimension, value, index: k });
     else {
@@ -1028,6 +1042,14 @@ class Interpreter {
     }
     if (shape === 'aggregate' && !groupBy.length && having) return { fail: 'a count comparison needs something to group by' };
 
+    // two different values required of one column ("received" and "issued") cannot both hold
+    const eqs = new Map<string, string | number>();
+    for (const w of where) {
+      if (w.cond.kind !== 'cmp' || w.cond.op !== '=') continue;
+      const key = `${w.cond.col.table}.${w.cond.col.column}`;
+      if (eqs.has(key) && eqs.get(key) !== w.cond.value) return { fail: `the question asks for both ${eqs.get(key)} and ${w.cond.value} as ${w.cond.col.column.replace(/_/g, ' ')}` };
+      eqs.set(key, w.cond.value);
+    }
     return {
       query: {
         entity: this.entity,

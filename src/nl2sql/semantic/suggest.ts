@@ -23,12 +23,13 @@ const STOP = new Set(['the', 'a', 'an', 'of', 'for', 'in', 'on', 'what', 'is', '
 export function suggest(pool: string[], question: string, n = 3): string[] {
   const q = new Set(normPhrase(question).split(' ').filter((w) => w && !STOP.has(w)));
   if (!q.size) return pool.slice(0, n);
-  const scored = pool.map((p) => {
+  const scored = pool.map((p, i) => {
     const w = normPhrase(p).split(' ').filter((x) => x && !STOP.has(x));
     let s = 0;
     for (const x of w) if (q.has(x)) s += 1;
-    return { p, s: s / Math.sqrt(w.length + 1) };
+    return { p, i, s: s / Math.sqrt(w.length + 1) };
   });
-  scored.sort((a, b) => b.s - a.s || a.p.localeCompare(b.p));
+  // ties keep the profile's order (its curated examples come first)
+  scored.sort((a, b) => b.s - a.s || a.i - b.i);
   return scored.slice(0, n).map((x) => x.p);
 }
