@@ -293,3 +293,13 @@ describe('every generated SQL passes the guard', () => {
       expect(checked).toBeGreaterThan(10);
     });
 });
+
+describe('comparisons side by side', () => {
+  it('"EUR vs USD": both currencies, one row each, in US dollars', () =>
+    expectSameAnswer('live notional EUR vs USD', `SELECT currency, SUM(notional_usd) FROM trades WHERE currency IN ('EUR','USD') AND ${LIVE} GROUP BY currency`));
+  it('"cleared vs bilateral": one row per value of the flag', () =>
+    expectSameAnswer('cleared vs bilateral live trades', `SELECT is_cleared, COUNT(*) FROM trades WHERE ${LIVE} GROUP BY is_cleared`));
+  it('contradicting filters abstain instead of returning nothing', () => {
+    expect(engine.generate('live trades that are cancelled', { today: TODAY, dialect: ds.dialect }).status).toBe('abstained');
+  });
+});

@@ -24,6 +24,7 @@ export type GrammarSense =
   | { kind: 'inDays' }
   | { kind: 'negate' }
   | { kind: 'between' }
+  | { kind: 'versus' }
   | { kind: 'sort'; dir: 'asc' | 'desc' };
 
 const G: [string[], GrammarSense][] = [
@@ -47,6 +48,7 @@ const G: [string[], GrammarSense][] = [
   [['exactly', 'equal to', 'equals'], { kind: 'cmp', op: '=' }],
   [['not', 'excluding', 'exclude', 'excluded', 'except', 'except for', 'other than', 'apart from', 'aside from', 'without', 'but not', 'non', 'never', 'isn t', 'aren t'], { kind: 'negate' }],
   [['between', 'in the range', 'ranging from'], { kind: 'between' }],
+  [['vs', 'versus', 'compared to', 'compared with'], { kind: 'versus' }],
   [['largest first', 'biggest first', 'highest first', 'most first', 'descending', 'in descending order', 'sorted descending', 'from highest to lowest', 'from largest to smallest', 'highest to lowest', 'largest to smallest'], { kind: 'sort', dir: 'desc' }],
   [['smallest first', 'lowest first', 'fewest first', 'least first', 'ascending', 'in ascending order', 'sorted ascending', 'from lowest to highest', 'lowest to highest', 'smallest to largest'], { kind: 'sort', dir: 'asc' }],
   [['or worse', 'and worse', 'or lower rated'], { kind: 'ordinal', dir: 'worse', inclusive: true }],
@@ -64,10 +66,10 @@ export const STOP_WORDS = [
   'was', 'were', 'be', 'been', 'being', 'have', 'has', 'had', 'there', 'please', 'all', 'still', 'any', 'that', 'this', 'these',
   'those', 'it', 'its', 'their', 'them', 'they', 'from', 'and', 'or', 'as', 'currently', 'now', 'so', 'far', 'i', 'you', 'can',
   'could', 'would', 'tell', 'see', 'whats', 'where', 'me', 'my', 'your', 'into', 'via', 'through', 'during', 'just', 'only', 'yet',
-  'some', 'about', 'right', 'against', 'between', 'relate', 'related', 'relating', 'linked', 'belonging', 'belong', 'involving',
+  'some', 'about', 'right', 'compare', 'against', 'relate', 'related', 'relating', 'linked', 'belonging', 'belong', 'involving',
   'involve', 'present', 'presently', 'then', 'also', 'want', 'know', 'need', 'like', 'should', 'shall',
   'up', 'out', 'off', 'got', 'get', 'one', 'ones', 'when', 'whose', 'value', 'kind', 'sort', 'thing', 'things', 'exist', 'existing',
-  'attached', 'booked in', 'under', 'against', 'involved', 'concerning', 'regarding', 'happened', 'happen', 'come', 'came', 'give',
+  'attached', 'booked in', 'under', 'involved', 'concerning', 'regarding', 'happened', 'happen', 'come', 'came', 'give',
   'here', 'what is', 'what s', 'what was', 'across all', 'been', 'amount to', 'by the', 'done', 'made with', 'held',
   'hold', 'they are', 'it is', 'there are', 'there is', 'count them', 'where the', 'since', 'until', 'till', 'period', 'time',
   'occurred', 'occur', 'recorded', 'record', 'owned', 'owned by', 'handled by', 'handled', 'caused', 'caused by', 'due to', 'because',

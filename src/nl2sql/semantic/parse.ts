@@ -389,6 +389,8 @@ class Interpreter {
   private pendingNegate = false;
   private sortDir: 'asc' | 'desc' | null = null;
   private betweenAt = -1;
+  /** "EUR vs USD", "cleared versus bilateral": compare the two side by side */
+  private versusAt: number[] = [];
   private betweenMeasure: MeasureDef | null = null;
   /** parents named without a role ("counterparties with fewer than 50 trades") */
   private looseParents: string[] = [];
@@ -506,6 +508,9 @@ class Interpreter {
           break;
         case 'between':
           this.betweenAt = k;
+          break;
+        case 'versus':
+          this.versusAt.push(k);
           break;
         case 'sort':
           this.sortDir = s.dir;
@@ -842,7 +847,8 @@ class Interpreter {
       const hasUsd = !!e.amount?.usd;
       const negated = this.negated.has(cv.index);
       const reportsAmount = this.measures.length ? this.measures.some((x) => x.unit === reportingCcy) : (!!this.agg && this.agg !== 'count') || this.cmps.some((c) => c.money || c.measure);
-      if (cv.value === reportingCcy && hasUsd && !namesRows && reportsAmount && !negated) {
+      const compared = this.versusAt.some((v) => v === cv.index - 1 || v === cv.index + 1);
+      if (cv.value === reportingCcy && hasUsd && !namesRows && reportsAmount && !negated && !compared) {
         this.reporting = true;
         continue;
       }
@@ -908,6 +914,43 @@ class Interpreter {
     for (const dc of this.distinctCols)
       if (!specs.length) specs.push({ alias: `distinct_${dc.alias}`, label: `number of different ${dc.label}s`, agg: 'count_distinct', expr: { kind: 'col', col: dc.col } });
     if (!listing && !specs.length) specs.push({ alias: 'count', label: `number of ${e.label}`, agg: 'count' });
+
+    // --- "X vs Y": both kept, one row each (values of one column, or filters on one column)
+    for (const v of this.versusAt) {
+      const a = this.items[v - 1]?.senses[0];
+      const b = this.items[v + 1]?.senses[0];
+      const colOf = (x: Sense | undefined): ColumnRef | undefined => {
+        if (x?.kind === 'value') {
+          const d = this.m.dimensions.get(x.dimension)!;
+          return { table: d.table, column: d.column };
+        }
+        if (x?.kind === 'filter') {
+          const f = this.m.filters.get(x.filter)!;
+          const c = f.where[0]!;
+          if (f.where.length !== 1 || !('op' in c) || (c.op !== '=' && c.op !== 'in')) return undefined;
+          return { table: this.m.entities.get(f.entity)!.table, column: c.column };
+        }
+        return undefined;
+      };
+      const ca = colOf(a);
+      const cb = colOf(b);
+      if (!ca || !cb || ca.table !== cb.table || ca.column !== cb.column) return { fail: '"vs" needs two values of the same thing on either side' };
+      const fa = a?.kind === 'filter' ? this.m.filters.get(a.filter)! : undefined;
+      const fb = b?.kind === 'filter' ? this.m.filters.get(b.filter)! : undefined;
+      if (fa && fb) {
+        // the two filters become one IN over their values, grouped by the column
+        this.filters.delete(fa.name);
+        this.filters.delete(fb.name);
+        const vals = [fa, fb].flatMap((f) => {
+          const c = f.where[0]! as { values?: (string | number)[]; value?: string | number };
+          return c.values ?? [c.value!];
+        });
+        where.push({ cond: { kind: 'in', col: ca, values: vals }, label: `${ca.column.replace(/_/g, ' ')} ${joinOr(vals)}` });
+      }
+      const dim = [...this.m.dimensions.values()].find((d) => d.table === ca.table && d.column === ca.column);
+      if (!this.groups.some((g) => g.kind === 'column' && g.col.column === ca.column && g.col.table === ca.table))
+        this.groups.push({ kind: 'column', col: ca, alias: dim?.name ?? ca.column, label: dim?.label ?? ca.column.replace(/_/g, ' ') });
+    }
 
     // --- filters: named, implied by measures, values, defaults
     // "what percentage of live trades are cleared": what is said after the rows is the part, the rest the whole
