@@ -272,6 +272,15 @@ describe('demo database: determinism and safety', () => {
     expect(contentHash(a)).not.toBe(contentHash(c));
   });
 
+  it('gives the same content whether half of the history is built in a worker thread or not', async () => {
+    const a = join(dir, 'par-a.db');
+    const b = join(dir, 'par-b.db');
+    await buildDemoDatabase({ out: a, trades: 1500, seed: 99, asOf: AS_OF, parallel: true });
+    await buildDemoDatabase({ out: b, trades: 1500, seed: 99, asOf: AS_OF, parallel: false });
+    expect(contentHash(a)).toBe(contentHash(b));
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
   it('refuses to overwrite an existing file without force, and replaces it with force', async () => {
     const out = join(dir, 'existing.db');
     writeFileSync(out, 'precious');

@@ -409,7 +409,8 @@ export interface PartitionResult {
 
 /** A slice generated elsewhere (a worker thread writing its own file), merged once it is done. */
 export interface RemotePartition {
-  result: Promise<PartitionResult>;
+  /** Undefined when the slice could not be built elsewhere: it is then built in this thread. */
+  result: Promise<PartitionResult | undefined>;
   /** Appends the slice's rows to the target, settlement ids shifted by `settlementIdBase`. */
   merge(settlementIdBase: number): Promise<void> | void;
   cancel(): Promise<void> | void;
@@ -441,9 +442,8 @@ export async function generateDemoData(
     let settlementBase = 0;
     for (let p = 0; p < PARTITIONS; p++) {
       const r = remotes.get(p);
-      let res: PartitionResult;
-      if (r) {
-        res = await r.result;
+      let res = r ? await r.result : undefined;
+      if (r && res) {
         await r.merge(settlementBase);
         if (checkpoint) await checkpoint();
       } else {

@@ -5,7 +5,8 @@
 import { isOtcError } from '../shared/errors.js';
 import { parseIsoDate } from './dates.js';
 import { demoAborted, demoTarget, demoUsage } from './errors.js';
-import { generateDemoData, type RowSink, type TableCounts } from './generate.js';
+import { generateDemoData, type RemotePartition, type RowSink, type TableCounts } from './generate.js';
+import { startPartitionWorker } from './parallel.js';
 import { isPostgresUrl, openPostgresTarget } from './postgres-target.js';
 import { OPS_TABLE_NAMES, type OpsTable } from './schema.js';
 import { openSqliteTarget } from './sqlite-target.js';
@@ -16,6 +17,7 @@ export { CLOSED_LISTS, USD_PER_UNIT } from './vocab.js';
 export type { TableCounts } from './generate.js';
 
 export const MAX_DEMO_TRADES = 10_000_000;
+const PARALLEL_FROM_TRADES = 20_000;
 
 export interface BuildDemoOptions {
   /** A SQLite file path, or a postgres:// URL (optionally with ?schema=name). */
@@ -33,6 +35,11 @@ export interface BuildDemoOptions {
   onProgress?: (table: OpsTable, done: number, total: number) => void;
   /** Aborting stops the build; nothing is left at the target. */
   signal?: AbortSignal;
+  /**
+   * Build half of the trade history in a worker thread (SQLite targets). Default: from
+   * 20,000 trades. The data is identical either way.
+   */
+  parallel?: boolean;
 }
 
 export type DemoTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -98,13 +105,22 @@ export async function buildDemoDatabase(opts: BuildDemoOptions): Promise<BuildDe
         progress(table, rows.length);
       },
     };
-    const counts = await generateDemoData({ trades: opts.trades, seed: opts.seed, asOfDay }, sink, checkpoint);
+    const genOpts = { trades: opts.trades, seed: opts.seed, asOfDay };
+    const parallel = opts.parallel ?? opts.trades >= PARALLEL_FROM_TRADES;
+    const remote = (partition: number): RemotePartition | undefined => {
+      if (!parallel) return undefined;
+      const r = startPartitionWorker(genOpts, partition, target.scratchPath(`part${partition}`), progress, (file, base) => target.mergeScratch(file, base));
+      if (r && opts.signal) opts.signal.addEventListener('abort', () => void r.cancel(), { once: true });
+      return r;
+    };
+    const counts = await generateDemoData(genOpts, sink, checkpoint, remote);
     await checkpoint();
     target.finish();
     finalProgress(counts);
     return { kind: 'sqlite', path: target.path, counts, ms: Math.round(performance.now() - started) };
   } catch (e) {
     target.abandon();
+    if (opts.signal?.aborted) throw demoAborted();
     throw wrap(e);
   }
 }

@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemoDatabase, OPS_TABLE_NAMES } from '../../src/demo/index.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -15,6 +17,14 @@ function cli(args: string[]) {
     timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function contentHash(path: string): string {
+  const d = new Database(path, { readonly: true });
+  const h = createHash('sha256');
+  for (const t of OPS_TABLE_NAMES) for (const row of d.prepare(`SELECT * FROM ${t} ORDER BY 1`).raw().iterate()) h.update(JSON.stringify(row) + '\n');
+  d.close();
+  return h.digest('hex');
 }
 
 describe('otc-copilot demo-db', () => {
@@ -35,6 +45,18 @@ describe('otc-copilot demo-db', () => {
     const db = new Database(out, { readonly: true });
     expect((db.prepare("SELECT COUNT(*) FROM trades WHERE trade_date = '2026-11-25'").raw().get() as [number])[0]).toBeGreaterThan(0);
     db.close();
+  });
+
+  it('builds the same data with its worker thread (25,000 trades) as a single-threaded build', async () => {
+    const viaCli = join(dir, 'cli-25k.db');
+    const r = cli(['demo-db', '--out', viaCli, '--trades', '25000', '--seed', '8', '--as-of', '2026-11-25']);
+    expect(r.code).toBe(0);
+    const inline = join(dir, 'inline-25k.db');
+    await buildDemoDatabase({ out: inline, trades: 25_000, seed: 8, asOf: '2026-11-25', parallel: false });
+    expect(contentHash(viaCli)).toBe(contentHash(inline));
+    rmSync(viaCli);
+    rmSync(inline);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
   it('refuses to overwrite without --force (exit 1, file untouched) and rejects bad flags (exit 2)', () => {
