@@ -17,8 +17,9 @@ import { exportRoutes } from './routes/export.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
+import { trainingRoutes } from './routes/training/index.js';
 import { userRoutes } from './routes/users.js';
-import { cookieOptions, sessionPlugin } from './session.js';
+import { cookieOptions, requirePermission, sessionPlugin } from './session.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -114,6 +115,21 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(feedbackRoutes);
   await app.register(auditRoutes);
   await app.register(userRoutes);
+  // Training: every route needs manage_training (admins). Other roles see what answers through
+  // /api/meta; auditors see every training change as training_change records of the audit trail.
+  // After an activation or a rollback the server answers with the new version at once.
+  await app.register(trainingRoutes, {
+    prefix: '/api/training',
+    store: deps.store,
+    audit: deps.audit,
+    datasource: deps.datasource,
+    datasourceKey: deps.datasourceKey ?? deps.datasource.description,
+    requirePermission: () => requirePermission('manage_training'),
+    // No `today`: validation runs at the as-of date the request gives, else the one the profile's examples were written for, else the clock.
+    onActivated: async () => {
+      await deps.answering.reload();
+    },
+  });
 
   // 8. The web app, with the SPA fallback and the JSON 404 of /api.
   await app.register(webPlugin, { root: settings.webRoot });

@@ -9,7 +9,8 @@ import { buildDemoDatabase } from '../demo/index.js';
 import { createCopilot } from '../nl2sql/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { isOtcError } from '../shared/errors.js';
-import { bootstrapTraining, loadProfile, trainModel, type TrainedModel } from '../training/index.js';
+import { bootstrapTraining, loadProfile, trainModel } from '../training/index.js';
+import { createAnsweringHolder, type Answering } from './answering.js';
 import { buildServer } from './app.js';
 
 export interface StartOptions {
@@ -74,9 +75,12 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     opened.store = await openStore(storeUrlOf(cfg));
     opened.audit = await openAuditLog(auditUrlOf(cfg));
     opened.datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
-    const { model, trainingVersion, versionId } = await activeTraining(cfg, opened as Required<typeof opened>, out);
+    const ds = opened.datasource;
+    const audit = opened.audit;
     // Answers and their audit records carry the version id, so feedback links to the version that answered.
-    const copilot = createCopilot({ datasource: opened.datasource, model, audit: opened.audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion: versionId ?? trainingVersion });
+    const copilotFor = (model: Answering['model'], trainingVersion: string) => createCopilot({ datasource: ds, model, audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion });
+    const initial = await activeTraining(cfg, opened as Required<typeof opened>, copilotFor, out);
+    const answering = createAnsweringHolder({ store: opened.store, datasourceKey: ds.description, initial, copilotFor });
     const auth = createAuthService({ db: opened.store.db, audit: opened.audit });
     const admin = await auth.ensureFirstAdmin(cfg.adminPassword);
     await auth.purgeExpiredSessions();
@@ -85,9 +89,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       store: opened.store,
       audit: opened.audit,
       datasource: opened.datasource,
-      model,
-      copilot,
-      trainingVersion,
+      datasourceKey: ds.description,
+      answering,
       today,
       auth,
     });
@@ -118,28 +121,39 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
 }
 
 /**
- * The model that answers: the datasource's active training version (on first start the profile
- * folder is imported, validated and activated). The embedded demo database is generated as of
- * today, and a profile whose example SQL was written for another date may not validate against
- * it (and no version is active then): the demo answers with a model trained at start (not a
- * stored version), and says so. A configured datasource always needs its active version.
+ * What answers at start: the datasource's active training version. On first start (no version at
+ * all) the profile folder is imported, validated and activated (version 1). When that fails, or
+ * versions exist and none is active, the server still starts:
+ * - a configured datasource answers nothing until an admin activates a validated version
+ *   (asking is refused with OTC_ERR_NOT_TRAINED, 409, saying what to do);
+ * - the embedded demo database is generated as of today, and a profile whose example SQL was
+ *   written for another date may not validate against it: the demo then answers with a model
+ *   trained at start (not a stored version) and says so in the header ("trained at start, not
+ *   validated"). An admin can validate and activate a version on the Training page at any time;
+ *   the server answers with it from the next request on.
  */
 async function activeTraining(
   cfg: Config,
   opened: { store: Store; audit: AuditLog; datasource: Datasource },
+  copilotFor: (model: Answering['model'], trainingVersion: string) => Answering['copilot'],
   out: (line: string) => void,
-): Promise<{ model: TrainedModel; trainingVersion: string; versionId?: string }> {
+): Promise<Answering | null> {
   const ds = opened.datasource;
   try {
     const t = await bootstrapTraining({ store: opened.store, audit: opened.audit, datasource: ds, datasourceKey: ds.description, profileDir: cfg.profileDir, actor: 'system' });
     const label = `${t.version.profileName} v${t.version.version}`;
     out(t.action === 'bootstrapped' ? `Training: imported ${cfg.profileDir}, validated and activated ${label} for ${ds.description}` : `Training: active version ${label} for ${ds.description}`);
-    return { model: t.model, trainingVersion: label, versionId: t.version.id };
+    return { model: t.model, copilot: copilotFor(t.model, t.version.id), label, version: t.version };
   } catch (e) {
-    if (cfg.datasourceUrl || !isOtcError(e) || (e.code !== 'OTC_ERR_TRAINING_NOT_VALIDATED' && e.code !== 'OTC_ERR_NOT_TRAINED')) throw e;
+    if (!isOtcError(e) || (e.code !== 'OTC_ERR_TRAINING_NOT_VALIDATED' && e.code !== 'OTC_ERR_NOT_TRAINED')) throw e;
+    if (cfg.datasourceUrl) {
+      out(`Training: no active training version for ${ds.description} (${e.code}: ${e.message.slice(0, 300)}${e.message.length > 300 ? '…' : ''}). The server starts, but questions are refused until an admin validates and activates a version (Training page or otc-copilot train).`);
+      return null;
+    }
     const profile = loadProfile(cfg.profileDir);
     out(`Training: no validated active version for the demo database (${e.code}: ${e.message.slice(0, 160)}…); the demo answers with ${profile.name} trained at start, not a stored version.`);
     const model = await trainModel(profile, ds);
-    return { model, trainingVersion: `${profile.name} (trained at start, not validated)` };
+    const label = `${profile.name} (trained at start, not validated)`;
+    return { model, copilot: copilotFor(model, label), label, version: null };
   }
 }

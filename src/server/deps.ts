@@ -1,9 +1,8 @@
 import type { AuditLog } from '../audit/index.js';
 import type { AuthService } from '../auth/index.js';
 import type { Datasource } from '../datasource/types.js';
-import type { Copilot } from '../nl2sql/index.js';
 import type { Store } from '../store/index.js';
-import type { TrainedModel } from '../training/index.js';
+import type { AnsweringHolder } from './answering.js';
 
 /** Settings the HTTP layer needs (a slice of the product's Config). */
 export interface ServerSettings {
@@ -29,11 +28,14 @@ export interface ServerDeps {
   store: Store;
   audit: AuditLog;
   datasource: Datasource;
-  /** The active trained model (its profile's examples and snapshot for the guard on exports). */
-  model: TrainedModel;
-  copilot: Copilot;
-  /** Label of the active training version, e.g. "otc-ops v1". */
-  trainingVersion?: string;
+  /** The datasource's key in the training store (default: datasource.description). */
+  datasourceKey?: string;
+  /**
+   * What answers: the active training version's model and copilot, swapped after an activation
+   * or a rollback; empty when the datasource has no active version (asking is then refused
+   * with OTC_ERR_NOT_TRAINED).
+   */
+  answering: AnsweringHolder;
   /** As-of date of questions, 'YYYY-MM-DD' (config OTC_TODAY or the clock). */
   today: () => string;
   /** Built from store + audit when not given. */

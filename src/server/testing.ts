@@ -13,7 +13,8 @@ import { openDatasource, type Datasource } from '../datasource/index.js';
 import { buildDemoDatabase } from '../demo/index.js';
 import { createCopilot } from '../nl2sql/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { bootstrapTraining } from '../training/index.js';
+import { bootstrapTraining, type TrainedModel } from '../training/index.js';
+import { createAnsweringHolder, type Answering } from './answering.js';
 import type { ServerDeps, ServerSettings } from './deps.js';
 
 export const TEST_TODAY = '2026-11-20';
@@ -29,25 +30,37 @@ export interface TestWorld {
   store: Store;
   audit: AuditLog;
   datasource: Datasource;
+  /** The datasource's key in the training store. */
+  datasourceKey: string;
   close(): Promise<void>;
 }
 
-/** Builds everything a server needs in a fresh temp folder; users viewer/analyst/admin/auditor share TEST_PASSWORD. */
-export async function createTestWorld(settings: Partial<ServerSettings> = {}, opts: { trades?: number } = {}): Promise<TestWorld> {
+/**
+ * Builds everything a server needs in a fresh temp folder; users viewer/analyst/admin/auditor share
+ * TEST_PASSWORD. The demo profile is imported, validated (as of EXAMPLES_AS_OF) and active as
+ * version 1, unless `untrained`: then no version exists and asking is refused (OTC_ERR_NOT_TRAINED).
+ */
+export async function createTestWorld(settings: Partial<ServerSettings> = {}, opts: { trades?: number; untrained?: boolean } = {}): Promise<TestWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'otc-server-'));
   const dbPath = join(dir, 'demo-ops.db');
   await buildDemoDatabase({ out: dbPath, trades: opts.trades ?? 400, seed: 42, asOf: TEST_TODAY });
   const store = await openStore(`sqlite:${join(dir, 'app.db')}`);
   const audit = await openAuditLog(`sqlite:${join(dir, 'audit.db')}`);
   const datasource = await openDatasource(`sqlite:${dbPath}`);
-  const { model, version } = await bootstrapTraining({ store, audit, datasource, datasourceKey: datasource.description, profileDir: PROFILE_DIR, actor: 'test', today: EXAMPLES_AS_OF });
+  const datasourceKey = datasource.description;
   const full: ServerSettings = { maxRows: 1000, queryTimeoutMs: 10_000, logLevel: 'silent', ...settings };
-  const copilot = createCopilot({ datasource, model, audit, maxRows: full.maxRows, timeoutMs: full.queryTimeoutMs, trainingVersion: version.id });
+  const copilotFor = (model: TrainedModel, versionId: string) => createCopilot({ datasource, model, audit, maxRows: full.maxRows, timeoutMs: full.queryTimeoutMs, trainingVersion: versionId });
+  let initial: Answering | null = null;
+  if (!opts.untrained) {
+    const { model, version } = await bootstrapTraining({ store, audit, datasource, datasourceKey, profileDir: PROFILE_DIR, actor: 'test', today: EXAMPLES_AS_OF });
+    initial = { model, copilot: copilotFor(model, version.id), label: `${version.profileName} v${version.version}`, version };
+  }
+  const answering = createAnsweringHolder({ store, datasourceKey, initial, copilotFor });
   const auth = createAuthService({ db: store.db, audit });
   for (const role of ['viewer', 'analyst', 'admin', 'auditor'] as Role[]) {
     await auth.createUser({ username: role, password: TEST_PASSWORD, role, displayName: `Test ${role}` }, 'test');
   }
-  const deps: ServerDeps = { settings: full, store, audit, datasource, model, copilot, trainingVersion: `${version.profileName} v${version.version}`, today: () => TEST_TODAY, auth };
+  const deps: ServerDeps = { settings: full, store, audit, datasource, datasourceKey, answering, today: () => TEST_TODAY, auth };
   return {
     dir,
     deps,
@@ -55,6 +68,7 @@ export async function createTestWorld(settings: Partial<ServerSettings> = {}, op
     store,
     audit,
     datasource,
+    datasourceKey,
     async close() {
       await datasource.close();
       await store.close();

@@ -30,7 +30,9 @@ export const askRoutes: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const { question } = req.body as { question: string };
-      return app.deps.copilot.ask({ question: question.trim(), today: app.deps.today(), actor: req.user!.username });
+      // The mandatory gate: only an active training version answers (OTC_ERR_NOT_TRAINED otherwise).
+      const { copilot } = await app.deps.answering.require();
+      return copilot.ask({ question: question.trim(), today: app.deps.today(), actor: req.user!.username });
     },
   );
 };

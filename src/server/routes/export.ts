@@ -32,7 +32,8 @@ export const exportRoutes: FastifyPluginAsync = async (app) => {
     const run: AuditRecord | undefined = records.find((r) => r.correlationId === auditId && r.sql);
     if (!run?.sql) throw notFound();
     if (run.actor !== user.username && user.role !== 'admin') throw forbidden('downloading answers of other users');
-    const { datasource, model, settings } = app.deps;
+    const { datasource, settings } = app.deps;
+    const { model } = await app.deps.answering.require();
     const verdict = await guardSql(run.sql, datasource.dialect.name, policyFromSnapshot(model.snapshot, settings.maxRows));
     if (!verdict.ok) throw new OtcError('OTC_ERR_SQL_GUARD_REJECTED', verdict.reason, { status: 422 });
     const result = await datasource.query(verdict.sql, { maxRows: settings.maxRows, timeoutMs: settings.queryTimeoutMs });
