@@ -37,8 +37,16 @@ export function startPartitionWorker(
   const result = new Promise<PartitionResult | undefined>((resolve, reject) => {
     worker.on('message', (m: PartitionWorkerMessage) => {
       started = true;
-      if (m.type === 'progress') onRows(m.table as OpsTable, m.rows);
-      else if (m.type === 'done') {
+      if (settled) return;
+      if (m.type === 'progress') {
+        try {
+          onRows(m.table as OpsTable, m.rows);
+        } catch (e) {
+          settled = true;
+          reject(e);
+          void worker.terminate();
+        }
+      } else if (m.type === 'done') {
         settled = true;
         resolve(m.result);
       } else {
@@ -67,11 +75,14 @@ export function startPartitionWorker(
       /* not there */
     }
   };
+  const outcome = result.then((r) => {
+    if (r === undefined) removeScratch();
+    return r;
+  });
+  // Awaited only once the main thread's own slice is done: never an unhandled rejection meanwhile.
+  outcome.catch(() => undefined);
   return {
-    result: result.then((r) => {
-      if (r === undefined) removeScratch();
-      return r;
-    }),
+    result: outcome,
     merge: (base) => merge(path, base),
     async cancel() {
       await worker.terminate();
