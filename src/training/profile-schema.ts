@@ -43,6 +43,18 @@ export const dimensionSchema = z.object({
       order: z.array(z.string()).optional(),
       /** names that people shorten: a distinctive word of a value names it alone ("Northbridge") */
       partial: z.boolean().default(false),
+      /** identifiers too many to index, recognised by their shape (a regular expression), e.g. trade references */
+      pattern: z
+        .string()
+        .refine((p) => {
+          try {
+            new RegExp(p);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be a valid regular expression')
+        .optional(),
     })
     .optional(),
 });

@@ -8,7 +8,7 @@ export type CmpOp = '>' | '>=' | '<' | '<=' | '=';
 
 export type GrammarSense =
   | { kind: 'stop' }
-  | { kind: 'agg'; agg: Agg; superlative?: 'desc' | 'asc' }
+  | { kind: 'agg'; agg: Agg; superlative?: 'desc' | 'asc'; quantity?: boolean }
   | { kind: 'count' }
   | { kind: 'distinct' }
   | { kind: 'group' }
@@ -31,8 +31,10 @@ const G: [string[], GrammarSense][] = [
   [['how many', 'number of', 'count', 'count of', 'the number of', 'tally', 'volume of', 'quantity of'], { kind: 'count' }],
   [['how much', 'total', 'sum', 'sum of', 'total of', 'aggregate', 'combined', 'overall total', 'in total', 'totals', 'sum up', 'add up'], { kind: 'agg', agg: 'sum' }],
   [['average', 'avg', 'mean', 'typical', 'on average', 'averages'], { kind: 'agg', agg: 'avg' }],
-  [['maximum', 'max', 'largest', 'biggest', 'highest', 'greatest', 'most', 'longest', 'oldest'], { kind: 'agg', agg: 'max', superlative: 'desc' }],
-  [['minimum', 'min', 'smallest', 'lowest', 'least', 'fewest', 'shortest', 'newest'], { kind: 'agg', agg: 'min', superlative: 'asc' }],
+  [['maximum', 'max', 'largest', 'biggest', 'highest', 'greatest', 'longest', 'oldest'], { kind: 'agg', agg: 'max', superlative: 'desc' }],
+  [['minimum', 'min', 'smallest', 'lowest', 'shortest', 'newest'], { kind: 'agg', agg: 'min', superlative: 'asc' }],
+  [['most', 'the most', 'highest number of', 'largest number of', 'greatest number of'], { kind: 'agg', agg: 'max', superlative: 'desc', quantity: true }],
+  [['least', 'fewest', 'the fewest', 'the least', 'lowest number of', 'smallest number of'], { kind: 'agg', agg: 'min', superlative: 'asc', quantity: true }],
   [['different', 'distinct', 'unique', 'separate'], { kind: 'distinct' }],
   [['by', 'per', 'for each', 'for every', 'each', 'every', 'broken down by', 'break down by', 'breakdown by', 'split by', 'grouped by', 'group by', 'across', 'by each', 'per each', 'for all', 'by their', 'according to', 'ranked by', 'ranked', 'ordered by', 'sorted by', 'in terms of', 'rank by', 'sort by', 'order by'], { kind: 'group' }],
   [['with count', 'with counts', 'with the count', 'with their count', 'with number', 'with numbers', 'and count', 'and counts', 'and how many', 'with totals', 'counts'], { kind: 'withCounts' }],

@@ -28,6 +28,8 @@ export interface Lexicon {
   distinctive: Map<string, Sense[]>;
   /** candidates for typo-tolerant matching: normal token sequences of 5+ letters */
   fuzzy: { tokens: string[]; phrase: string; senses: Sense[] }[];
+  /** identifiers recognised by their shape (e.g. trade references) */
+  patterns: { re: RegExp; dimension: string; table: string }[];
   /** the same, by first letter */
   fuzzyByInitial: Map<string, { tokens: string[]; phrase: string; senses: Sense[] }[]>;
 }
@@ -88,7 +90,8 @@ export function buildLexicon(model: TrainedModel): Lexicon {
   for (const [tok, senses] of distinctive) if (tok.length >= 5) fuzzy.push({ tokens: [tok], phrase: tok, senses: senses.map((s) => ({ ...s, how: 'typo' as const })) });
   const fuzzyByInitial = new Map<string, Lexicon['fuzzy']>();
   for (const c of fuzzy) (fuzzyByInitial.get(c.tokens[0]![0]!) ?? fuzzyByInitial.set(c.tokens[0]![0]!, []).get(c.tokens[0]![0]!)!).push(c);
-  return { phrases, rawPhrases, maxLen: Math.min(maxLen, 8), distinctive, fuzzy, fuzzyByInitial };
+  const patterns = p.dimensions.filter((d) => d.values?.pattern).map((d) => ({ re: new RegExp(`\\b(?:${d.values!.pattern})\\b`, 'g'), dimension: d.name, table: d.table }));
+  return { phrases, rawPhrases, maxLen: Math.min(maxLen, 8), distinctive, fuzzy, fuzzyByInitial, patterns };
 }
 
 /**

@@ -70,7 +70,7 @@ export class QuestionParser {
     const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
     const mentioned = this.mentionedEntities(tokens, timeOf);
     const namedByWord = new Set([...mentioned.entries()].filter(([e, spans]) => spans.some(([a, b]) => (this.m.lexicon.phrases.get(tokens.slice(a, b).map((t) => t.norm).join(' ')) ?? []).some((x) => x.kind === 'entity' && x.entity === e))).map(([e]) => e));
-    const cache = new LookupCache(this.m, tokens, timeOf);
+    const cache = new LookupCache(this.m, tokens, timeOf, question);
 
     let best: { score: number; q: TypedQuery } | undefined;
     let tie: TypedQuery | undefined;
@@ -308,12 +308,26 @@ class LookupCache {
   private readonly exacts = new Map<number, { len: number; senses: Sense[]; raw: string }[]>();
   private readonly fuzzies = new Map<number, { len: number; senses: Sense[] } | undefined>();
   private readonly norms: string[];
+  /** token index -> identifiers found there by shape */
+  private readonly shaped = new Map<number, { len: number; senses: Sense[]; raw: string }>();
   constructor(
     private readonly m: EngineModel,
     private readonly tokens: Token[],
     private readonly timeOf: number[],
+    text: string,
   ) {
     this.norms = tokens.map((t) => t.norm);
+    for (const p of m.lexicon.patterns) {
+      for (const mt of text.matchAll(p.re)) {
+        const a = mt.index ?? 0;
+        const b = a + mt[0].length;
+        const first = tokens.findIndex((t) => t.start >= a);
+        let last = first;
+        while (last < tokens.length && tokens[last]!.end <= b) last++;
+        if (first < 0 || last === first) continue;
+        this.shaped.set(first, { len: last - first, raw: mt[0], senses: [{ kind: 'value', dimension: p.dimension, table: p.table, value: mt[0], how: 'exact' }] });
+      }
+    }
   }
 
   /** Known phrases starting at token i, longest first. */
@@ -322,6 +336,8 @@ class LookupCache {
     if (hit) return hit;
     const lex = this.m.lexicon;
     const out: { len: number; senses: Sense[]; raw: string }[] = [];
+    const shaped = this.shaped.get(i);
+    if (shaped) out.push(shaped);
     for (let len = Math.min(lex.maxLen, this.tokens.length - i); len >= 1; len--) {
       let crosses = false;
       for (let k = i; k < i + len; k++) if (this.timeOf[k]! >= 0 || (k > i && this.tokens[k - 1]!.possessive)) crosses = true;
@@ -377,6 +393,7 @@ class Interpreter {
   private pending: Pending = null;
   /** a "by"/"per" that has not yet met what it groups by */
   private groupOpen = false;
+  private rankRowsAsked = false;
   private distinctAsked = false;
   private distinctCols: { col: ColumnRef; alias: string; label: string }[] = [];
   private percentAsked = false;
@@ -449,6 +466,14 @@ class Interpreter {
             this.pending = 'top';
             k++;
           } else if (s.superlative) {
+            // "the largest trade": rows ranked, not groups
+            if (!s.quantity) {
+              for (let j = k + 1; j < items.length; j++) {
+                const nx = items[j]!.senses[0];
+                if (nx?.kind === 'entity' && nx.entity === this.entity) this.rankRowsAsked = true;
+                if (!nx || !(nx.kind === 'filter' || nx.kind === 'value' || nx.kind === 'stop')) break;
+              }
+            }
             if (this.top && this.top.n !== undefined) this.top.dir = s.superlative;
             this.superlative = s.superlative;
             this.agg = s.agg;
@@ -873,12 +898,14 @@ class Interpreter {
     let measureDefs = [...this.measures];
     const grouped = this.groups.length > 0 || this.listDims.length > 0;
     // "the largest live trade", "top 10 trades": rows ranked by their amount
-    const rankedRows = !grouped && this.recordsMention && !this.countAsked && (!!this.top || !!this.superlative) && measureDefs.every((x) => x.expr && 'column' in x.expr);
+    const rankedRows =
+      ((!grouped && this.recordsMention) || this.rankRowsAsked) && !this.countAsked && (!!this.top || !!this.superlative) && measureDefs.every((x) => x.expr && 'column' in x.expr);
     const records = !this.percentAsked && (rankedRows || (this.recordsMention && (this.listAsked || this.whichAsked) && !grouped && !this.countAsked && !this.agg && !measureDefs.length));
     if (rankedRows && measureDefs.length) this.orderMeasure = measureDefs[0]!;
     if (rankedRows) measureDefs = [];
     // in a grouped question a superlative ranks the groups ("which desk has the most trades")
-    const aggWanted = this.agg && this.agg !== 'count' && !(this.superlative && grouped) ? this.agg : null;
+    // "how many ... in total" still counts
+    const aggWanted = this.agg && this.agg !== 'count' && !(this.superlative && grouped) && !(this.countAsked && this.agg === 'sum' && !measureDefs.length) ? this.agg : null;
     if (!measureDefs.length && aggWanted && !records) {
       if (!amountMeasure) return { fail: `there is no amount to ${aggWanted === 'avg' ? 'average' : 'add up'} for ${e.label}` };
       measureDefs = [amountMeasure];
@@ -982,7 +1009,9 @@ class Interpreter {
       specs.push({ alias: 'share_pct', label: `share with ${part.map((p) => p.label).join(' and ')} (%)`, agg: 'ratio', numerator: part.map((p) => p.cond), denominator: [] });
     }
     const touched = new Set([...where, ...part].flatMap((w) => colsOf(w.cond)));
-    for (const fname of e.defaultFilters) {
+    // one record named by its identifier: no default filter hides it
+    const identified = [...this.values.keys()].some((d) => !!this.m.dimensions.get(d)?.values?.pattern);
+    for (const fname of identified ? [] : e.defaultFilters) {
       const f = this.m.filters.get(fname)!;
       const conds = f.where.map((c) => this.condOf(c, e.table));
       if (conds.some((c) => colsOf(c).some((k) => touched.has(k)))) continue;
@@ -1052,7 +1081,10 @@ class Interpreter {
     let limit: number | undefined;
     if (listing) {
       shape = 'list';
-      if (records) {
+      if (records && this.rankRowsAsked && this.listDims.length) {
+        // "which trader booked the largest trade": the asked column of the top row(s)
+        listColumns = [...this.listDims];
+      } else if (records) {
         listColumns = e.display.map((c) => {
           const col = this.col(c);
           return { col, alias: col.column, label: col.column.replace(/_/g, ' ') };
