@@ -303,3 +303,15 @@ describe('comparisons side by side', () => {
     expect(engine.generate('live trades that are cancelled', { today: TODAY, dialect: ds.dialect }).status).toBe('abstained');
   });
 });
+
+describe('records and rankings', () => {
+  it('a trade named by its reference (recognised by shape, no default filter)', async () => {
+    const [[ref]] = (await rows("SELECT trade_ref FROM trades WHERE status = 'Cancelled' ORDER BY trade_ref LIMIT 1")) as [string][];
+    await expectSameAnswer(`What is the notional of trade ${ref}?`, `SELECT SUM(notional_usd) FROM trades WHERE trade_ref = '${ref}'`);
+  });
+  it('"the largest live trade" ranks rows', () =>
+    expectSameAnswer('largest live trade', `SELECT trade_ref, notional_usd FROM trades WHERE ${LIVE} ORDER BY notional_usd DESC LIMIT 1`));
+  it('"which trader booked the largest trade" answers with the trader of the top row', () =>
+    expectSameAnswer('Which trader booked the largest trade this month?', "SELECT trader FROM trades WHERE trade_date BETWEEN '2026-06-01' AND '2026-06-17' AND status <> 'Cancelled' ORDER BY notional_usd DESC LIMIT 1"));
+  it('"how many ... in total" still counts', () => expectSameAnswer('how many live trades do we have in total', `SELECT COUNT(*) FROM trades WHERE ${LIVE}`));
+});
