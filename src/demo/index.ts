@@ -1,6 +1,8 @@
 /**
  * The demo module: a synthetic OTC operations database of the shared schema (otc_ops.sql), at
  * any scale, deterministic for a seed, written to a SQLite file or a PostgreSQL database.
+ * SQLite: loaded into a temporary file (half of the trade history built by a worker thread from
+ * 20,000 trades), indexed, then published at --out in one step. PostgreSQL: one transaction.
  */
 import { isOtcError } from '../shared/errors.js';
 import { parseIsoDate } from './dates.js';
