@@ -21,9 +21,16 @@ export interface Me {
 export interface Meta {
   datasource: string;
   dialect: string;
-  profile: string;
+  profile: string | null;
   profileDescription?: string;
+  /** Label of what answers, e.g. "otc-ops v2"; null when nothing is trained. */
   trainingVersion: string | null;
+  trainingVersionId?: string | null;
+  /** false: asking is refused (OTC_ERR_NOT_TRAINED); notTrained says why and what to do. */
+  trained: boolean;
+  /** true when a stored, validated training version answers. */
+  validated: boolean;
+  notTrained?: { code: string; message: string };
   trainedAt?: string;
   dataAsOf: string;
   maxRows?: number;
@@ -51,6 +58,93 @@ export interface VerifyResult {
   headSeq?: number;
   headHash?: string;
   brokenAt?: Record<string, unknown>;
+}
+
+export type TrainingStatus = 'draft' | 'validated' | 'active' | 'retired';
+export interface TrainingVersionSummary {
+  id: string;
+  datasource: string;
+  version: number;
+  contentHash: string;
+  status: TrainingStatus;
+  profileName: string;
+  createdBy: string;
+  createdAt: string;
+  note?: string | null;
+  parentVersionId?: string | null;
+  validation?: { ok: boolean; summary: string; validatedAt: string; validatedBy: string } | null;
+}
+export interface ExampleCheck {
+  index: number;
+  question: string;
+  sql: string;
+  sqlStatus: 'ok' | 'refused' | 'failed';
+  sqlRows?: number;
+  engineStatus: 'match' | 'mismatch' | 'abstained' | 'refused' | 'error' | 'skipped';
+  engineSql?: string;
+  engineRows?: number;
+  pass: boolean;
+  message?: string;
+}
+export interface ValidationIssue {
+  code: string;
+  message: string;
+}
+export interface ValidationReport {
+  ok: boolean;
+  validatedAt: string;
+  validatedBy: string;
+  today: string;
+  summary: string;
+  errors: ValidationIssue[];
+  warnings: ValidationIssue[];
+  columns: { ok: boolean; checked: number; missing: { name: string; usedBy: string[]; suggestion?: string }[] };
+  examples: ExampleCheck[];
+  coverage: { tables: number; tablesDescribed: number; columns: number; columnsDescribed: number; undescribedTables: string[]; undescribedColumns: string[] };
+  ambiguities: { word: string; meanings: string[] }[];
+}
+export interface TrainingVersionFull extends Omit<TrainingVersionSummary, 'validation'> {
+  validation: ValidationReport | null;
+}
+export interface SectionDiff {
+  added: string[];
+  removed: string[];
+  changed: { name: string; fields: string[] }[];
+}
+export interface SchemaDrift {
+  changed: boolean;
+  tablesAdded: string[];
+  tablesRemoved: string[];
+  columnsAdded: { table: string; column: string; type: string }[];
+  columnsRemoved: { table: string; column: string; type: string }[];
+  typeChanged: { table: string; column: string; from: string; to: string }[];
+}
+export interface VersionDiff {
+  from: { id: string; version: number; contentHash: string };
+  to: { id: string; version: number; contentHash: string };
+  identical: boolean;
+  entities: SectionDiff;
+  dimensions: SectionDiff;
+  measures: SectionDiff;
+  filters: SectionDiff;
+  joins: SectionDiff;
+  vocabulary: SectionDiff;
+  examples: SectionDiff;
+  documents: SectionDiff;
+  synonyms: { of: string; added: string[]; removed: string[] }[];
+  values: { dimension: string; added: string[]; removed: string[] }[];
+  schema: SchemaDrift;
+}
+export interface FeedbackCandidate {
+  id: string;
+  question: string;
+  verdict: 'up' | 'down';
+  sql: string | null;
+  correctedSql: string | null;
+  exampleSql: string;
+  trainingVersionId: string | null;
+  createdAt: string;
+  status: string;
 }
 
 /** An API error with its stable code, as the server sends it. */
@@ -120,6 +214,19 @@ export const api = {
   },
   verifyAudit: () => request<VerifyResult>('GET', '/api/audit/verify'),
   users: () => request<{ users: User[] }>('GET', '/api/users'),
+  training: {
+    versions: () => request<{ datasource: string; versions: TrainingVersionSummary[] }>('GET', '/api/training/versions'),
+    version: (id: string) => request<TrainingVersionFull>('GET', `/api/training/versions/${encodeURIComponent(id)}`),
+    validate: (id: string, body: { today?: string; reason?: string }) =>
+      request<{ version: TrainingVersionSummary; report: ValidationReport }>('POST', `/api/training/versions/${encodeURIComponent(id)}/validate`, body),
+    activate: (id: string, reason: string) => request<TrainingVersionSummary>('POST', `/api/training/versions/${encodeURIComponent(id)}/activate`, { reason }),
+    rollback: (versionId: string, reason: string) => request<TrainingVersionSummary>('POST', '/api/training/rollback', { versionId, reason }),
+    diff: (from: string, to: string) => request<{ diff: VersionDiff; text: string }>('GET', `/api/training/diff?${new URLSearchParams({ from, to })}`),
+    drift: () => request<{ version: TrainingVersionSummary; drift: SchemaDrift }>('GET', '/api/training/drift'),
+    candidates: () => request<{ candidates: FeedbackCandidate[] }>('GET', '/api/training/feedback/candidates'),
+    promote: (ids: string[], reason?: string) =>
+      request<{ created: boolean; promoted: number; version: TrainingVersionSummary }>('POST', '/api/training/feedback/promote', { ids, ...(reason ? { reason } : {}) }),
+  },
   createUser: (u: { username: string; password: string; role: Role; displayName?: string }) => request<User>('POST', '/api/users', u),
 };
 

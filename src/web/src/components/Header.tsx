@@ -15,6 +15,7 @@ export function Header({ me, path, navigate, onSignOut }: Props) {
   const links = [
     ...(can('ask') ? [{ to: '/', label: 'Ask' }] : []),
     ...(can('read_audit') ? [{ to: '/audit', label: 'Audit' }] : []),
+    ...(can('manage_training') ? [{ to: '/training', label: 'Training' }] : []),
     ...(can('manage_users') ? [{ to: '/admin/users', label: 'Users' }] : []),
   ];
   const current = (to: string) => (to === '/' ? path === '/' || path === '/ask' : path === to);
@@ -56,7 +57,9 @@ export function Header({ me, path, navigate, onSignOut }: Props) {
             </div>
             <div>
               <dt>Training</dt>
-              <dd>{meta.data.trainingVersion ?? 'none active'}</dd>
+              <dd className={meta.data.trained && meta.data.validated ? undefined : 'warn'} title={meta.data.notTrained?.message ?? meta.data.trainingVersion ?? undefined}>
+                {meta.data.trainingVersion ?? 'none active'}
+              </dd>
             </div>
             <div>
               <dt>Data as of</dt>

@@ -8,10 +8,39 @@ interface Turn {
   question: string;
   answer?: AskAnswer;
   error?: string;
+  /** The error was OTC_ERR_NOT_TRAINED. */
+  notTrained?: boolean;
+}
+
+const NOT_TRAINED = 'OTC_ERR_NOT_TRAINED';
+
+/** Why nothing is answered (no active training version), and for admins the way to the Training page. */
+function NotTrained({ message, canTrain, navigate }: { message: string; canTrain: boolean; navigate: (to: string) => void }) {
+  return (
+    <>
+      <p>{message}</p>
+      {canTrain ? (
+        <p>
+          <a
+            href="/training"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/training');
+            }}
+          >
+            Open the Training page
+          </a>{' '}
+          to validate and activate a version.
+        </p>
+      ) : (
+        <p className="muted">Ask an administrator to activate a training version.</p>
+      )}
+    </>
+  );
 }
 
 /** The Ask page: a thread of questions and answers, with the profile's examples to start from. */
-export function AskPage() {
+export function AskPage({ canTrain = false, navigate = () => undefined }: { canTrain?: boolean; navigate?: (to: string) => void }) {
   const meta = useQuery({ queryKey: ['meta'], queryFn: api.meta });
   const [turns, setTurns] = useState<Turn[]>([]);
   const [question, setQuestion] = useState('');
@@ -35,8 +64,10 @@ export function AskPage() {
       const answer = await api.ask(text);
       setTurns((t) => t.map((x) => (x.id === id ? { ...x, answer } : x)));
     } catch (e) {
-      const error = e instanceof ApiError ? `${e.message} (${e.code})` : 'The server cannot be reached.';
-      setTurns((t) => t.map((x) => (x.id === id ? { ...x, error } : x)));
+      const notTrained = e instanceof ApiError && e.code === NOT_TRAINED;
+      const error = e instanceof ApiError ? (notTrained ? e.message : `${e.message} (${e.code})`) : 'The server cannot be reached.';
+      setTurns((t) => t.map((x) => (x.id === id ? { ...x, error, notTrained } : x)));
+      if (notTrained) void meta.refetch();
     } finally {
       setBusy(false);
       inputRef.current?.focus();
@@ -52,7 +83,13 @@ export function AskPage() {
     <div className="ask">
       <h1 className="sr-only">Ask</h1>
       <section className="thread" aria-label="Questions and answers" aria-live="polite">
-        {turns.length === 0 && (
+        {meta.data && !meta.data.trained && (
+          <div className="panel notrained" role="alert">
+            <h2>Questions cannot be answered yet</h2>
+            <NotTrained message={meta.data.notTrained?.message ?? 'No active training version.'} canTrain={canTrain} navigate={navigate} />
+          </div>
+        )}
+        {turns.length === 0 && meta.data?.trained !== false && (
           <div className="empty panel">
             <h2>Ask about your OTC operations in plain English</h2>
             <p className="muted">
@@ -84,7 +121,7 @@ export function AskPage() {
               <Answer answer={t.answer} onAsk={(q) => void ask(q)} />
             ) : t.error ? (
               <div className="answer error" role="alert">
-                <p>{t.error}</p>
+                {t.notTrained ? <NotTrained message={t.error} canTrain={canTrain} navigate={navigate} /> : <p>{t.error}</p>}
               </div>
             ) : (
               <div className="answer pending" aria-busy="true">
