@@ -7,6 +7,7 @@ type Action = { kind: 'validate' | 'activate' | 'rollback'; version: TrainingVer
 
 const errorText = (e: unknown) => (e instanceof ApiError ? `${e.message} (${e.code})` : e instanceof Error ? e.message : String(e));
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
 
 /**
  * Training, for admins: the versions of the datasource's training, a version's validation report,
@@ -126,7 +127,8 @@ export function TrainingPage() {
                         <span className="muted">not validated</span>
                       )}
                     </td>
-                    <td className="row-actions">
+                    <td>
+                      <div className="row-actions">
                       <button type="button" className="btn small" onClick={() => setSelected(v.id)} aria-pressed={v.id === shown} aria-label={`Show the validation report of version ${v.version}`}>
                         Report
                       </button>
@@ -143,6 +145,7 @@ export function TrainingPage() {
                           Roll back to this version
                         </button>
                       )}
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -229,7 +232,7 @@ function Report({ r }: { r: ValidationReport }) {
   return (
     <>
       <p className={r.ok ? 'verdict pass' : 'verdict fail'}>
-        <strong>{r.ok ? 'Passed' : 'Failed'}</strong> · {r.summary}
+        <strong>{r.ok ? 'Passed' : 'Failed'}</strong> · {r.summary.replace(/^(PASSED|FAILED):\s*/i, '')}
       </p>
       <p className="muted small">
         Validated by {r.validatedBy} at {when(r.validatedAt)} · example questions asked as of {r.today} · {r.columns.checked} column references checked
@@ -263,18 +266,18 @@ function Report({ r }: { r: ValidationReport }) {
           <tbody>
             {r.examples.map((e) => (
               <tr key={e.index}>
-                <td className="num">{e.index}</td>
+                <td className="num">{e.index + 1}</td>
                 <td className="wrap">
                   {e.question}
                   {e.message && !e.pass && <span className="block small error">{e.message}</span>}
                 </td>
                 <td>
                   {e.sqlStatus}
-                  {e.sqlRows !== undefined && <span className="muted"> · {e.sqlRows} rows</span>}
+                  {e.sqlRows !== undefined && <span className="muted"> · {rows(e.sqlRows)}</span>}
                 </td>
                 <td>
                   {e.engineStatus}
-                  {e.engineRows !== undefined && <span className="muted"> · {e.engineRows} rows</span>}
+                  {e.engineRows !== undefined && <span className="muted"> · {rows(e.engineRows)}</span>}
                 </td>
                 <td>
                   <span className={e.pass ? 'badge pass' : 'badge fail'}>{e.pass ? '✓ pass' : '✗ fail'}</span>
