@@ -124,6 +124,8 @@ export const vocabularySchema = z.object({
   ignore: words,
   /** short forms people write inside names (word -> abbreviations), e.g. management: [mgmt, am] */
   abbreviations: z.record(z.string(), z.array(z.string().min(1))).default({}),
+  /** words read as their verb form after an auxiliary ("did we book" -> booked) */
+  verbs: z.record(z.string(), z.string().min(1)).default({}),
   unsupported: z.array(z.object({ what: z.string().min(1), words })).default([]),
   writeVerbs: words,
 });

@@ -315,3 +315,14 @@ describe('records and rankings', () => {
     expectSameAnswer('Which trader booked the largest trade this month?', "SELECT trader FROM trades WHERE trade_date BETWEEN '2026-06-01' AND '2026-06-17' AND status <> 'Cancelled' ORDER BY notional_usd DESC LIMIT 1"));
   it('"how many ... in total" still counts', () => expectSameAnswer('how many live trades do we have in total', `SELECT COUNT(*) FROM trades WHERE ${LIVE}`));
 });
+
+describe('words that are also verbs, presence of a value', () => {
+  it('"did each desk book" is booking, not the books table', () =>
+    expectSameAnswer('How many trades did each desk book this month?', "SELECT b.desk, COUNT(*) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.trade_date BETWEEN '2026-06-01' AND '2026-06-17' AND t.status <> 'Cancelled' GROUP BY b.desk"));
+  it('"left to confirm" are open confirmations', () => expectSameAnswer('How many trades are left to confirm?', `SELECT COUNT(*) FROM confirmations WHERE ${OPEN_CONF}`));
+  it('"with a fixed rate" / "without a fixed rate"', async () => {
+    await expectSameAnswer('live trades with a fixed rate', `SELECT COUNT(*) FROM trades WHERE fixed_rate IS NOT NULL AND ${LIVE}`);
+    await expectSameAnswer('live trades without a fixed rate', `SELECT COUNT(*) FROM trades WHERE fixed_rate IS NULL AND ${LIVE}`);
+  });
+  it('"without a CCP" is an empty column', () => expectSameAnswer('How many live trades are without a CCP?', `SELECT COUNT(*) FROM trades WHERE ccp IS NULL AND ${LIVE}`));
+});

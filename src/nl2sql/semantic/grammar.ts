@@ -75,13 +75,16 @@ export const STOP_WORDS = [
   'here', 'what is', 'what s', 'what was', 'across all', 'been', 'amount to', 'by the', 'done', 'made with', 'held',
   'hold', 'they are', 'it is', 'there are', 'there is', 'count them', 'where the', 'since', 'until', 'till', 'period', 'time',
   'occurred', 'occur', 'recorded', 'record', 'owned', 'owned by', 'handled by', 'handled', 'caused', 'caused by', 'due to', 'because',
-  'because of', 'having', 'had', 'belongs', 'sitting', 'sit', 'sits', 'left', 'remaining', 'remain', 'currently open',
+  'because of', 'having', 'had', 'belongs', 'sitting', 'sit', 'sits', 'currently open',
 ];
 
 export const GRAMMAR: [string[], GrammarSense][] = G;
 
 /** Words that ask to change data. The profile can add its own. */
 export const STRONG_WRITE_VERBS = ['delete', 'remove', 'update', 'insert', 'drop', 'truncate', 'alter', 'create', 'grant', 'revoke', 'execute', 'exec', 'purge', 'wipe', 'erase', 'overwrite', 'upsert', 'merge', 'rename', 'modify', 'amend'];
+
+/** Words after which a domain word is a verb ("did we book", "do they match"). */
+export const AUXILIARIES = ['did', 'do', 'does', 'we', 'they', 'will', 'was', 'were', 'get', 'got', 'have', 'has'];
 
 /** Leading words before an imperative ("please delete...", "can you update..."). */
 export const POLITE_PREFIX = ['please', 'can', 'could', 'would', 'you', 'kindly', 'go', 'i', 'want', 'to', 'we', 'need', 'lets', 'let', 'us', 'now', 'just', 'ahead', 'and'];

@@ -5,7 +5,7 @@
  * the rows come from); the reading that consumes everything and names its entity wins.
  */
 import { normPhrase, tokenize, type ConditionDef, type MeasureDef, type Token } from '../../training/index.js';
-import { POLITE_PREFIX, STRONG_WRITE_VERBS, type Agg, type CmpOp, type GrammarSense } from './grammar.js';
+import { AUXILIARIES, POLITE_PREFIX, STRONG_WRITE_VERBS, type Agg, type CmpOp, type GrammarSense } from './grammar.js';
 import { fuzzyLookup, type DomainSense, type Sense } from './lexicon.js';
 import { distance, type EngineModel } from './model.js';
 import type { ColumnRef, Condition, Expr, GroupSpec, LabelledCondition, MeasureSpec, TypedQuery } from './query.js';
@@ -66,6 +66,12 @@ export class QuestionParser {
       return false;
     });
     if (verb) return { status: 'refuse', reason: `"${verb}" would change data; the copilot only reads data and never changes it` };
+    // "did each desk book": a domain word after an auxiliary is the verb
+    const verbs = this.m.model.profile.vocabulary.verbs;
+    tokens.forEach((t, i) => {
+      const v = verbs[t.raw.toLowerCase()];
+      if (v && tokens.slice(Math.max(0, i - 3), i).some((x) => AUXILIARIES.includes(x.raw.toLowerCase()))) t.norm = normPhrase(v);
+    });
     const times = parseTimeExpressions(question.replace(/(\d),(\d{3})/g, '$1$2'), today);
     const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
     const mentioned = this.mentionedEntities(tokens, timeOf);
@@ -412,6 +418,7 @@ class Interpreter {
   /** parents named without a role ("counterparties with fewer than 50 trades") */
   private looseParents: string[] = [];
   private nullDims: { table: string; column: string; label: string }[] = [];
+  private notNullCols: { table: string; column: string; label: string }[] = [];
 
   constructor(
     private readonly m: EngineModel,
@@ -455,6 +462,7 @@ class Interpreter {
       if (it.end - it.start > 1 && s.kind === 'filter' && !it.senses.some((d) => d.kind === 'date')) this.innerDateWords(it, s);
       switch (s.kind) {
         case 'stop':
+          if (this.pending === 'group' && !this.groupOpen && !/^(and|or|then|,)$/i.test(it.text)) this.pending = null;
           break;
         case 'count':
           this.countAsked = true;
@@ -570,6 +578,18 @@ class Interpreter {
           break;
         case 'measure': {
           const md = this.m.measures.get(s.measure)!;
+          // "trades with a fixed rate" / "without a fixed rate": the column has a value (or not)
+          const before = [this.tokens[it.start - 1]?.norm, this.tokens[it.start - 2]?.norm];
+          const article = before[0] === 'a' || before[0] === 'an';
+          const w = article ? before[1] : before[0];
+          if (md.expr && 'column' in md.expr && (w === 'with' || w === 'without' || w === 'having' || (this.pendingNegate && article))) {
+            const table = this.m.entities.get(md.entity)!.table;
+            if (w === 'without' || this.pendingNegate) {
+              this.pendingNegate = false;
+              this.nullDims.push({ table, column: md.expr.column, label: md.label });
+            } else this.notNullCols.push({ table, column: md.expr.column, label: md.label });
+            break;
+          }
           const cmp = this.cmps[this.cmps.length - 1];
           const prev = items[k - 1];
           if (cmp && cmp.value !== undefined && !cmp.measure && (prev?.kind === 'number' || prev?.senses[0]?.kind === 'reporting' || prev?.senses[0]?.kind === 'unit')) {
@@ -1003,6 +1023,7 @@ class Interpreter {
       (isPart('v:' + dimName) ? part : where).push({ cond, label: `${d.label} ${neg ? 'not ' : ''}${joinOr(vals)}` });
     }
     for (const d of this.nullDims) where.push({ cond: { kind: 'null', col: { table: d.table, column: d.column } }, label: `no ${d.label}` });
+    for (const d of this.notNullCols) where.push({ cond: { kind: 'null', col: { table: d.table, column: d.column }, negate: true }, label: `a ${d.label}` });
     if (share) {
       if (!part.length) return { fail: 'a percentage of what? say which rows make the share' };
       specs.length = 0;
