@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeIssue } from '../config/index.js';
 import { OtcError } from '../shared/errors.js';
 
 /** zod-parses a command's flags; a bad flag is one clear line (OTC_ERR_USAGE, exit 2). */
@@ -6,6 +7,12 @@ export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.outp
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  const flag = issue.path.length ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}` : 'arguments';
-  throw new OtcError('OTC_ERR_USAGE', `${flag}: ${issue.message}`, { status: 400 });
+  const key = issue.path.length ? String(issue.path[0]) : undefined;
+  const flag = key ? `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}` : 'arguments';
+  const given = key && raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
+  // The value typed is repeated (it is on the command line already), cut short; never a URL's password.
+  const why = describeIssue(issue);
+  const shown =
+    typeof given === 'string' && given.length <= 80 && !why.includes(given) && !/:\/\/[^/@\s]*:[^@\s]*@/.test(given) ? ` (got ${JSON.stringify(given)})` : '';
+  throw new OtcError('OTC_ERR_USAGE', `${flag}: ${why}${shown}`, { status: 400 });
 }

@@ -2,7 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './errors.js';
+import { describeIssue } from './issue.js';
 import { settings, type Config, type SettingKey } from './schema.js';
+
+/** Settings whose value is never repeated in an error message. */
+const SECRET_SETTINGS = new Set<SettingKey>(['adminPassword', 'llmApiKey', 'llmExtraHeaders']);
+
+/** How a rejected value is quoted back: secrets not at all, URLs without their password. */
+function quoted(key: SettingKey, raw: unknown): string {
+  if (SECRET_SETTINGS.has(key)) return 'the value given';
+  const text = JSON.stringify(raw) ?? String(raw);
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s@/]*@/gi, '$1***@').replace(/\b(password|pwd)=([^;&\s"]+)/gi, '$1=***');
+}
 
 export interface LoadConfigOptions {
   /** Environment to read; process.env by default. */
@@ -45,8 +56,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     const result = s.schema.safeParse(raw);
     if (!result.success) {
       const issue = result.error.issues[0];
-      const expected = issue?.message ?? 'a valid value';
-      throw new ConfigError(`${s.env}: ${JSON.stringify(raw)} is not valid: ${expected}`, s.doc);
+      const expected = issue ? describeIssue(issue) : 'must be a valid value';
+      throw new ConfigError(`${s.env}: ${quoted(key, raw)} is not valid: ${expected}`, s.doc);
     }
     out[key] = result.data;
   }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { loadConfig, settings } from '../../config/index.js';
+import { loadConfig, settings, type Config } from '../../config/index.js';
+import { redactUrl } from '../../datasource/index.js';
 import { action } from '../handle-error.js';
 
 export const configCommand = new Command('config')
@@ -12,7 +13,32 @@ export const configCommand = new Command('config')
         return;
       }
       const cfg = loadConfig();
-      const shown = { ...cfg, llmApiKey: cfg.llmApiKey ? '***' : undefined, adminPassword: cfg.adminPassword ? '***' : undefined };
-      process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
+      process.stdout.write(JSON.stringify(shownConfig(cfg), null, 2) + '\n');
     }),
   );
+
+/** The configuration as it may be shown: no password, key or header value, URLs without their password. */
+function shownConfig(cfg: Config): Record<string, unknown> {
+  const url = (u: string | undefined) => (u ? redactUrl(u) : undefined);
+  let headers: unknown = undefined;
+  if (cfg.llmExtraHeaders) {
+    try {
+      const h = JSON.parse(cfg.llmExtraHeaders) as unknown;
+      headers = h && typeof h === 'object' && !Array.isArray(h) ? Object.fromEntries(Object.keys(h).map((k) => [k, '***'])) : '***';
+    } catch {
+      headers = '***';
+    }
+  }
+  return {
+    ...cfg,
+    storeUrl: url(cfg.storeUrl),
+    auditUrl: url(cfg.auditUrl),
+    datasourceUrl: url(cfg.datasourceUrl),
+    redisUrl: url(cfg.redisUrl),
+    publicUrl: url(cfg.publicUrl),
+    llmBaseUrl: url(cfg.llmBaseUrl),
+    llmApiKey: cfg.llmApiKey ? '***' : undefined,
+    llmExtraHeaders: headers,
+    adminPassword: cfg.adminPassword ? '***' : undefined,
+  };
+}

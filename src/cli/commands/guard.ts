@@ -11,7 +11,9 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new OtcError('OTC_ERR_USAGE', 'pipe one SQL text on stdin, e.g. echo "SELECT 1" | otc-copilot guard --dialect sqlite');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, ''); // a file saved with a byte-order mark
+  const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, ''); // a file saved with a byte-order mark
+  if (!text.trim()) throw new OtcError('OTC_ERR_USAGE', 'standard input is empty: pipe one SQL text, e.g. echo "SELECT 1" | otc-copilot guard --dialect sqlite', { status: 400 });
+  return text;
 }
 
 /** With --db: the allow-list is the database's own tables and columns, read by introspection. */
