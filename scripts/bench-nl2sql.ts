@@ -36,6 +36,8 @@ interface Run {
   columns: string[];
   rows: unknown[][];
   compileMs: number;
+  /** first ask of the question (nothing cached) and a repeated ask (SQL and guard verdict reused) */
+  firstMs: number;
   e2eMs: number;
   rawMs: number;
 }
@@ -47,7 +49,7 @@ async function runAll(ds: Datasource, questions: EvalQuestion[]): Promise<{ runs
   const copilot = createCopilot({ datasource: ds, model, maxRows: 100000, timeoutMs: 60000 });
   const runs: Run[] = [];
   for (const q of questions) {
-    // the same database state for both timings: one unmeasured pass warms the cache first
+    // first ask: everything computed; then a repeated ask and the raw SQL, in the same (warm) database state
     const first = await copilot.ask({ question: q.question, today: q.today ?? today });
     const a = first.status === 'answered' ? await copilot.ask({ question: q.question, today: q.today ?? today }) : first;
     let rawMs = 0;
@@ -56,7 +58,7 @@ async function runAll(ds: Datasource, questions: EvalQuestion[]): Promise<{ runs
       await ds.query(a.sql, { maxRows: 100000, timeoutMs: 60000 });
       rawMs = performance.now() - t;
     }
-    runs.push({ id: q.id, status: a.status, sql: a.sql ?? null, columns: a.columns ?? [], rows: a.rows ?? [], compileMs: a.compileMs ?? 0, e2eMs: a.ms, rawMs });
+    runs.push({ id: q.id, status: a.status, sql: a.sql ?? null, columns: a.columns ?? [], rows: a.rows ?? [], compileMs: first.compileMs ?? 0, firstMs: first.ms, e2eMs: a.ms, rawMs });
   }
   return { runs, trainMs };
 }
@@ -128,11 +130,16 @@ async function main(): Promise<void> {
       const c = runs.map((r) => r.compileMs);
       const e = answered.map((r) => r.e2eMs);
       const sumE = answered.reduce((s, r) => s + r.e2eMs, 0);
+      const sumFirst = answered.reduce((s, r) => s + r.firstMs, 0);
       const sumRaw = answered.reduce((s, r) => s + r.rawMs, 0);
       console.log(`SQLite: ${questions.length} questions, training ${f(trainMs, 0)} ms`);
       console.log(`question->SQL ms: p50 ${f(percentile(c, 50))}  p95 ${f(percentile(c, 95))}  max ${f(Math.max(...c))}`);
-      console.log(`end-to-end ms (answered): p50 ${f(percentile(e, 50))}  p95 ${f(percentile(e, 95))}`);
-      console.log(`end-to-end / raw execution of the same SQL: ${f(sumE / Math.max(sumRaw, 1e-9))} (total ${f(sumE, 0)} ms vs ${f(sumRaw, 0)} ms; goal <= 1.2)`);
+      const e1 = answered.map((r) => r.firstMs);
+      console.log(`end-to-end ms, first ask (answered): p50 ${f(percentile(e1, 50))}  p95 ${f(percentile(e1, 95))}; repeated ask: p50 ${f(percentile(e, 50))}  p95 ${f(percentile(e, 95))}`);
+      console.log(
+        `end-to-end / raw execution of the same SQL: repeated ask ${f(sumE / Math.max(sumRaw, 1e-9))} (${f(sumE, 0)} ms vs ${f(sumRaw, 0)} ms; goal <= 1.2), ` +
+          `first ask ${f(sumFirst / Math.max(sumRaw, 1e-9))} (${f(sumFirst, 0)} ms, includes question->SQL and the guard's parse)`,
+      );
     } finally {
       await ds.close();
     }

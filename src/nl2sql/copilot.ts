@@ -11,7 +11,7 @@ import type { Datasource, QueryResult } from '../datasource/types.js';
 import { guardSql, policyFromSnapshot, type GuardPolicy } from '../guard/index.js';
 import { isOtcError } from '../shared/errors.js';
 import type { TrainedModel } from '../training/index.js';
-import type { FallbackEngine, GuardFn } from './engine.js';
+import type { EngineResult, FallbackEngine, GuardFn } from './engine.js';
 import { createSemanticEngine, type SemanticEngine } from './semantic/index.js';
 import type { AskAnswer, AskRequest } from './types.js';
 
@@ -41,6 +41,10 @@ export function createCopilot(opts: CopilotOptions): Copilot {
   semantic.warmUp(opts.datasource.dialect);
   const ds = opts.datasource;
   const policies = new Map<number, GuardPolicy>();
+  // The engine and the guard are deterministic: a question asked again (dashboards, reports) reuses
+  // its SQL and the guard's verdict for the same as-of date and row cap. Bounded, oldest dropped first.
+  const generated = new BoundedCache<string, EngineResult>(1000);
+  const verdicts = new BoundedCache<string, { ok: true; sql: string } | { ok: false; reason: string }>(1000);
   const policy = (maxRows: number) => policies.get(maxRows) ?? policies.set(maxRows, policyFromSnapshot(opts.model.snapshot, maxRows)).get(maxRows)!;
 
   return {
@@ -56,9 +60,14 @@ export function createCopilot(opts: CopilotOptions): Copilot {
       };
       const auditId = opts.audit ? correlationId : undefined;
       const guard: GuardFn = async (sqlText) => {
+        const key = `${maxRows}\u0000${sqlText}`;
+        const hit = verdicts.get(key);
+        if (hit) return hit;
         // one row over the cap, so the datasource can tell that a result was truncated
         const v = await guardSql(sqlText, ds.dialect.name, policy(maxRows + 1));
-        return v.ok ? { ok: true, sql: v.sql } : { ok: false, reason: v.reason };
+        const out = v.ok ? ({ ok: true, sql: v.sql } as const) : ({ ok: false, reason: v.reason } as const);
+        verdicts.set(key, out);
+        return out;
       };
       const execute = (sqlText: string) => ds.query(sqlText, { maxRows, timeoutMs: opts.timeoutMs });
       const done = (a: Omit<AskAnswer, 'ms' | 'question'>): AskAnswer => ({ ...base, ...a, ms: performance.now() - t0, auditId });
@@ -67,7 +76,10 @@ export function createCopilot(opts: CopilotOptions): Copilot {
       let compileMs: number | undefined;
       try {
         const tc = performance.now();
-        const r = await semantic.generate(req.question, { today: req.today, dialect: ds.dialect });
+        const key = `${req.today}\u0000${req.question}`;
+        const cached = generated.get(key);
+        const r = cached ?? (await semantic.generate(req.question, { today: req.today, dialect: ds.dialect }));
+        if (!cached) generated.set(key, r);
         compileMs = performance.now() - tc;
         if (r.status === 'refused') {
           await audit({ kind: 'refusal', outcome: 'refused', engine: 'semantic', details: { reason: r.reason } });
@@ -108,4 +120,18 @@ export function createCopilot(opts: CopilotOptions): Copilot {
       }
     },
   };
+}
+
+/** A Map that forgets its oldest entries beyond `max`. */
+class BoundedCache<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly max: number) {}
+  get(k: K): V | undefined {
+    return this.map.get(k);
+  }
+  set(k: K, v: V): void {
+    if (this.map.has(k)) this.map.delete(k);
+    this.map.set(k, v);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+  }
 }
