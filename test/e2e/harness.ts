@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { build } from 'vite';
-import { loadConfig } from '../../src/config/index.js';
+import { loadConfig, type Config } from '../../src/config/index.js';
 import { startServer, type StartedServer } from '../../src/server/index.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,14 +27,20 @@ export interface E2E {
   close(): Promise<void>;
 }
 
+export interface E2EOptions {
+  /** Prepares the temp folder before the server starts (e.g. a configured database); its overrides are merged into the config. */
+  prepare?: (dir: string) => Promise<Partial<Config>>;
+}
+
 /** The real server (demo database, store, audit in a temp folder; random port) and a headless Chromium. */
-export async function startE2E(): Promise<E2E> {
+export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
   const dir = mkdtempSync(join(tmpdir(), 'otc-e2e-'));
   const webRoot = join(dir, 'web');
   await buildWeb(webRoot);
+  const extra = (await opts.prepare?.(dir)) ?? {};
   const cfg = loadConfig({
     env: {},
-    overrides: { dataDir: join(dir, 'data'), host: '127.0.0.1', demoTrades: 2000, today: TODAY, adminPassword: ADMIN_PASSWORD, logLevel: 'silent', profileDir: join(repo, 'profiles/otc-ops') },
+    overrides: { dataDir: join(dir, 'data'), host: '127.0.0.1', demoTrades: 2000, today: TODAY, adminPassword: ADMIN_PASSWORD, logLevel: 'silent', profileDir: join(repo, 'profiles/otc-ops'), ...extra },
   });
   const printed: string[] = [];
   const server = await startServer(cfg, { port: 0, webRoot, out: (l) => printed.push(l) });

@@ -1,8 +1,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, startE2E, type E2E } from './harness.js';
+import { openAuditLog } from '../../src/audit/index.js';
+import { auditUrlOf, loadConfig, storeUrlOf } from '../../src/config/index.js';
+import { openDatasource } from '../../src/datasource/index.js';
+import { buildDemoDatabase } from '../../src/demo/index.js';
+import { openStore } from '../../src/store/index.js';
+import { importProfile, readProfileFolder } from '../../src/training/index.js';
+import { ADMIN_PASSWORD, CHROMIUM, startE2E, TODAY, type E2E } from './harness.js';
 
 const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const hasChromium = existsSync(CHROMIUM);
@@ -17,8 +24,8 @@ const VIEWER_PASSWORD = 'e2e-viewer-password-1';
 let e2e: E2E;
 let page: Page;
 
-async function signIn(p: Page, username: string, password: string) {
-  await p.goto(e2e.server.url + '/');
+async function signIn(p: Page, username: string, password: string, on: E2E = e2e) {
+  await p.goto(on.server.url + '/');
   await p.getByLabel('User name').fill(username);
   await p.getByLabel('Password').fill(password);
   await p.getByRole('button', { name: 'Sign in' }).click();
@@ -107,5 +114,66 @@ describe.skipIf(!hasChromium)('training in the web app', () => {
     expect(await p.locator('table.versions').count()).toBe(0);
     const status = await p.evaluate(async () => (await fetch('/api/training/versions', { credentials: 'same-origin' })).status);
     expect(status).toBe(403);
+  }, 60_000);
+});
+
+describe.skipIf(!hasChromium)('a configured database without an active training version', () => {
+  let bank: E2E;
+  const profileDir = fileURLToPath(new URL('../../profiles/otc-ops', import.meta.url));
+
+  beforeAll(async () => {
+    bank = await startE2E({
+      // The bank's database, with a version imported earlier (otc-copilot train import) but never validated nor activated.
+      prepare: async (dir) => {
+        const db = join(dir, 'bank.db');
+        await buildDemoDatabase({ out: db, trades: 300, seed: 11, asOf: TODAY });
+        const cfg = loadConfig({ env: {}, overrides: { dataDir: join(dir, 'data') } });
+        mkdirSync(join(dir, 'data'), { recursive: true });
+        const store = await openStore(storeUrlOf(cfg));
+        const audit = await openAuditLog(auditUrlOf(cfg));
+        const ds = await openDatasource(`sqlite:${db}`);
+        await importProfile({ store, audit, datasourceKey: ds.description }, { profile: readProfileFolder(profileDir).profile, datasource: ds, by: { actor: 'ops-admin', reason: 'first draft' } });
+        await ds.close();
+        await store.close();
+        await audit.close();
+        return { datasourceUrl: `sqlite:${db}` };
+      },
+    });
+    await bank.server.app.auth.createUser({ username: 'viewer1', password: VIEWER_PASSWORD, role: 'viewer' }, 'e2e');
+  }, 180_000);
+  afterAll(async () => {
+    await bank?.close();
+  });
+
+  it('the Ask page says why nothing is answered, and links admins to the Training page', async () => {
+    const p = await bank.context.newPage();
+    await signIn(p, 'admin', ADMIN_PASSWORD, bank);
+    const box = p.locator('.notrained');
+    await box.getByRole('heading', { name: 'Questions cannot be answered yet' }).waitFor();
+    expect(await box.textContent()).toContain('An admin must import, validate and activate a training profile');
+    expect(await p.locator('header').textContent()).toContain('none active');
+    // Asking anyway gives the same message, not a raw error.
+    await p.getByLabel('Your question').fill('How many live trades?');
+    await p.getByRole('button', { name: 'Ask', exact: true }).click();
+    const answer = p.locator('article.turn .answer.error');
+    await answer.waitFor();
+    expect(await answer.textContent()).toContain('no active training profile');
+    await box.getByRole('link', { name: 'Open the Training page' }).click();
+    await p.getByRole('heading', { name: 'Training', level: 1 }).waitFor();
+    const row = p.locator('table.versions tbody tr', { hasText: 'otc-ops v1' });
+    expect(await row.locator('.badge').textContent()).toBe('draft');
+    expect(await row.textContent()).toContain('not validated');
+    await p.getByRole('heading', { name: 'Validation report of version 1' }).waitFor();
+    expect(await p.locator('main').textContent()).toContain('has not been validated yet');
+  }, 60_000);
+
+  it('a viewer is told to ask an administrator, without a link', async () => {
+    const ctx = await bank.newContext();
+    const p = await ctx.newPage();
+    await signIn(p, 'viewer1', VIEWER_PASSWORD, bank);
+    const box = p.locator('.notrained');
+    await box.waitFor();
+    expect(await box.textContent()).toContain('Ask an administrator to activate a training version.');
+    expect(await box.getByRole('link').count()).toBe(0);
   }, 60_000);
 });

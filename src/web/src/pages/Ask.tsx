@@ -18,7 +18,7 @@ const NOT_TRAINED = 'OTC_ERR_NOT_TRAINED';
 function NotTrained({ message, canTrain, navigate }: { message: string; canTrain: boolean; navigate: (to: string) => void }) {
   return (
     <>
-      <p>{message}</p>
+      <p>{message.charAt(0).toUpperCase() + message.slice(1)}</p>
       {canTrain ? (
         <p>
           <a
