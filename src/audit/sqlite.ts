@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { OtcError } from '../shared/errors.js';
@@ -58,6 +58,49 @@ function parseHead(value: string | undefined): Head | undefined {
   return undefined;
 }
 
+/**
+ * An existing file is opened as the audit log only when it is one, or (when creating) an empty
+ * SQLite file: never a text file, and never another database (the app store, the bank's data),
+ * into which audit tables would otherwise be written. Probed read-only: nothing is changed.
+ */
+function checkIsAuditFile(path: string, create: boolean): void {
+  if (statSync(path).isDirectory()) {
+    throw new OtcError(AuditErrorCode.NotFound, `there is no audit log at ${resolve(path)}: it is a folder, not a file`, { status: 404, hint: 'check --audit / OTC_AUDIT_URL / OTC_DATA_DIR' });
+  }
+  let tables: string[];
+  try {
+    const probe = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      tables = probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+    } finally {
+      probe.close();
+    }
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code === 'EISDIR' || /not a database|directory/i.test((e as Error).message)) {
+      throw new OtcError(AuditErrorCode.NotFound, `there is no audit log at ${resolve(path)}: the file is not a SQLite database`, {
+        status: 404,
+        hint: 'check --audit / OTC_AUDIT_URL / OTC_DATA_DIR',
+      });
+    }
+    return; // locked, or opening failed for another reason: reported by the open below
+  }
+  if (tables.includes('audit_records')) return;
+  if (!create) {
+    throw new OtcError(AuditErrorCode.NotFound, `there is no audit log at ${resolve(path)}: the file holds no audit records table`, {
+      status: 404,
+      hint: 'check --audit / OTC_AUDIT_URL / OTC_DATA_DIR',
+    });
+  }
+  if (tables.length) {
+    throw new OtcError(
+      AuditErrorCode.BadUrl,
+      `${resolve(path)} is another database (it holds ${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''}), not an audit log; nothing was written to it`,
+      { status: 500, hint: 'the audit log is a SQLite file of its own: point --audit / OTC_AUDIT_URL at a new or existing audit file' },
+    );
+  }
+}
+
 export function openSqliteBackend(path: string, create: boolean): AuditBackend {
   if (path === ':memory:') {
     throw new OtcError(AuditErrorCode.BadUrl, 'the audit log must be a file, not an in-memory database', { status: 500 });
@@ -68,6 +111,7 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
       hint: 'check --audit / OTC_AUDIT_URL / OTC_DATA_DIR',
     });
   }
+  if (existsSync(path)) checkIsAuditFile(path, create);
   let db: Database.Database;
   try {
     mkdirSync(dirname(resolve(path)), { recursive: true });

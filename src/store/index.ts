@@ -2,7 +2,7 @@
  * The application's own database (users, sessions, training versions, feedback, and the tables
  * later modules add through migrations). SQLite by default, PostgreSQL for teams.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
@@ -25,6 +25,37 @@ export interface Store {
 }
 
 /**
+ * An existing SQLite file is migrated only when it is a store already or an empty database:
+ * never a text file, a folder, or another database (the audit log, the bank's data) into which
+ * the store's tables would otherwise be written. Probed read-only: nothing is changed.
+ */
+function checkIsStoreFile(path: string): void {
+  const hint = 'the app store is a SQLite file of its own: point --store / OTC_STORE_URL at a new or existing store file';
+  if (statSync(path).isDirectory()) throw new OtcError(StoreErrorCode.BadUrl, `the store ${resolve(path)} is a folder, not a SQLite file`, { status: 500, hint });
+  let tables: string[];
+  try {
+    const probe = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      tables = probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+    } finally {
+      probe.close();
+    }
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || /not a database/i.test((e as Error).message)) {
+      throw new OtcError(StoreErrorCode.BadUrl, `the store ${resolve(path)} is not a SQLite database; nothing was written to it`, { status: 500, hint });
+    }
+    return; // locked, or another failure: reported by the open below
+  }
+  if (!tables.length || tables.includes('kysely_migration')) return;
+  throw new OtcError(
+    StoreErrorCode.BadUrl,
+    `${resolve(path)} is another database (it holds ${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''}), not an app store; nothing was written to it`,
+    { status: 500, hint },
+  );
+}
+
+/**
  * Opens the store at `url` (`sqlite:PATH` or `postgres://…`), creating the parent folder of a
  * SQLite file, and runs every pending migration before returning.
  * Errors: OTC_ERR_BAD_STORE_URL, OTC_ERR_STORE_UNREACHABLE, OTC_ERR_STORE_MIGRATION.
@@ -33,6 +64,7 @@ export async function openStore(url: string): Promise<Store> {
   const target = parseDbUrl(url, badStoreUrl);
   let db: Kysely<StoreSchema>;
   if (target.kind === 'sqlite') {
+    if (target.path !== ':memory:' && existsSync(target.path)) checkIsStoreFile(target.path);
     let sqlite: Database.Database;
     try {
       if (target.path !== ':memory:') mkdirSync(dirname(resolve(target.path)), { recursive: true });
