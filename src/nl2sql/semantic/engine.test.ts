@@ -326,3 +326,10 @@ describe('words that are also verbs, presence of a value', () => {
   });
   it('"without a CCP" is an empty column', () => expectSameAnswer('How many live trades are without a CCP?', `SELECT COUNT(*) FROM trades WHERE ccp IS NULL AND ${LIVE}`));
 });
+
+describe('rows ranked by date', () => {
+  it('"the oldest open exception"', () =>
+    expectSameAnswer('Oldest open exception', `SELECT exception_id, raised_date FROM exceptions WHERE ${OPEN_EXC} ORDER BY raised_date ASC, exception_id LIMIT 1`));
+  it('"how old is the oldest open exception" is the largest age', () =>
+    expectSameAnswer('How old, in days, is the oldest open exception?', `SELECT MAX(julianday('${TODAY}') - julianday(raised_date)) FROM exceptions WHERE ${OPEN_EXC}`));
+});

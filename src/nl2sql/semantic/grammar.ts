@@ -25,14 +25,18 @@ export type GrammarSense =
   | { kind: 'negate' }
   | { kind: 'between' }
   | { kind: 'versus' }
+  /** "oldest", "most recent": rows ranked by their date */
+  | { kind: 'dateRank'; dir: 'asc' | 'desc' }
   | { kind: 'sort'; dir: 'asc' | 'desc' };
 
 const G: [string[], GrammarSense][] = [
   [['how many', 'number of', 'count', 'count of', 'the number of', 'tally', 'volume of', 'quantity of'], { kind: 'count' }],
   [['how much', 'total', 'sum', 'sum of', 'total of', 'aggregate', 'combined', 'overall total', 'in total', 'totals', 'sum up', 'add up'], { kind: 'agg', agg: 'sum' }],
   [['average', 'avg', 'mean', 'typical', 'on average', 'averages'], { kind: 'agg', agg: 'avg' }],
-  [['maximum', 'max', 'largest', 'biggest', 'highest', 'greatest', 'longest', 'oldest'], { kind: 'agg', agg: 'max', superlative: 'desc' }],
-  [['minimum', 'min', 'smallest', 'lowest', 'shortest', 'newest'], { kind: 'agg', agg: 'min', superlative: 'asc' }],
+  [['maximum', 'max', 'largest', 'biggest', 'highest', 'greatest', 'longest'], { kind: 'agg', agg: 'max', superlative: 'desc' }],
+  [['minimum', 'min', 'smallest', 'lowest', 'shortest'], { kind: 'agg', agg: 'min', superlative: 'asc' }],
+  [['oldest', 'earliest', 'first'], { kind: 'dateRank', dir: 'asc' }],
+  [['newest', 'latest', 'most recent', 'last', 'youngest'], { kind: 'dateRank', dir: 'desc' }],
   [['most', 'the most', 'highest number of', 'largest number of', 'greatest number of'], { kind: 'agg', agg: 'max', superlative: 'desc', quantity: true }],
   [['least', 'fewest', 'the fewest', 'the least', 'lowest number of', 'smallest number of'], { kind: 'agg', agg: 'min', superlative: 'asc', quantity: true }],
   [['different', 'distinct', 'unique', 'separate'], { kind: 'distinct' }],

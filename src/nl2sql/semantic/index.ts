@@ -18,6 +18,8 @@ export type { TypedQuery } from './query.js';
 export const ABSTAIN_MESSAGE = "I can't answer that from this data";
 
 export interface SemanticEngine extends NlEngine {
+  /** Synchronous: the semantic engine never waits on anything. */
+  generate(question: string, ctx: EngineContext): EngineResult;
   /** The typed query for a question (for tests and debugging), or why there is none. */
   understand(question: string, today: string): { query: TypedQuery } | { status: 'abstained' | 'refused'; reason: string };
   /** Runs the profile's example questions once so the first real question is as fast as the rest. */

@@ -400,6 +400,7 @@ class Interpreter {
   /** a "by"/"per" that has not yet met what it groups by */
   private groupOpen = false;
   private rankRowsAsked = false;
+  private dateRank: 'asc' | 'desc' | null = null;
   private distinctAsked = false;
   private distinctCols: { col: ColumnRef; alias: string; label: string }[] = [];
   private percentAsked = false;
@@ -545,6 +546,20 @@ class Interpreter {
         case 'versus':
           this.versusAt.push(k);
           break;
+        case 'dateRank': {
+          // with an age-like measure ("the oldest open exception, in days") it is that measure's extreme
+          if (items.some((x) => x.senses[0]?.kind === 'measure')) {
+            this.agg = s.dir === 'asc' ? 'max' : 'min';
+            break;
+          }
+          this.dateRank = s.dir;
+          const next = items[k + 1];
+          if (next?.kind === 'number' && Number.isInteger(next.number)) {
+            this.top = { n: next.number, dir: s.dir };
+            k++;
+          }
+          break;
+        }
         case 'sort':
           this.sortDir = s.dir;
           break;
@@ -687,6 +702,10 @@ class Interpreter {
       return j;
     }
     const s = after?.senses[0];
+    if (s?.kind === 'dateRank') {
+      this.top = { n: v, dir: s.dir };
+      return j;
+    }
     if (s?.kind === 'agg' && s.superlative) {
       this.top = { n: v, dir: s.superlative };
       this.pending = 'top';
@@ -1094,6 +1113,30 @@ class Interpreter {
     }
     groupBy.push(...this.groups);
 
+    // "the oldest open exception", "the 5 latest trades": rows ranked by their date
+    if (this.dateRank) {
+      const named = this.recordsMention || [...this.filters].some((f) => this.m.filters.get(f)!.implies && this.m.filters.get(f)!.entity === this.entity);
+      if (!named || grouped || specs.some((x) => x.agg !== 'count') || this.countAsked || !dateCol) return { fail: '"oldest" / "latest" rank rows of one kind by their date; name the rows' };
+      const cols = e.display.map((c) => {
+        const col = this.col(c);
+        return { col, alias: col.column, label: col.column.replace(/_/g, ' ') };
+      });
+      if (!cols.some((c) => c.col.column === dateCol.col.column && c.col.table === dateCol.col.table)) cols.push({ col: dateCol.col, alias: dateCol.col.column, label: dateCol.label });
+      return this.done({
+        shape: 'list',
+        where,
+        listColumns: [...cols, ...this.extraCols],
+        orderBy: { expr: 'column', col: dateCol.col, dir: this.dateRank },
+        limit: this.top?.n ?? 1,
+        timeLabel,
+        currency,
+        groupBy: [],
+        having: undefined,
+        specs: [],
+        distinct: false,
+      });
+    }
+
     // --- shape
     let shape: TypedQuery['shape'] = 'aggregate';
     let listColumns: TypedQuery['listColumns'] = [];
@@ -1163,6 +1206,29 @@ class Interpreter {
         today: this.today,
         timeLabel,
         currency,
+      },
+    };
+  }
+
+  private done(p: { shape: TypedQuery['shape']; where: LabelledCondition[]; listColumns: TypedQuery['listColumns']; orderBy?: TypedQuery['orderBy']; limit?: number; timeLabel?: string; currency?: string; groupBy: TypedQuery['groupBy']; having?: TypedQuery['having']; specs: MeasureSpec[]; distinct: boolean }): { query: TypedQuery } {
+    const e = this.e;
+    return {
+      query: {
+        entity: this.entity,
+        table: e.table,
+        entityLabel: e.label,
+        shape: p.shape,
+        measures: p.specs,
+        groupBy: p.groupBy,
+        listColumns: p.listColumns,
+        distinct: p.distinct,
+        where: dedupe(p.where),
+        having: p.having,
+        orderBy: p.orderBy,
+        limit: p.limit,
+        today: this.today,
+        timeLabel: p.timeLabel,
+        currency: p.currency,
       },
     };
   }
