@@ -1,4 +1,4 @@
-import { Cursor, runScanner, type ScanStep } from './scanner.js';
+import { Cursor, isAsciiLetter, isAsciiWordPart, runScanner, type ScanStep } from './scanner.js';
 import type { LexResult, SqlLexer } from './types.js';
 
 /**
@@ -10,24 +10,21 @@ const steps: readonly ScanStep[] = [
   (c) => c.space(),
   (c) => c.lineComment(),
   (c) => c.blockComment(true),
-  (c) => /^[nN]'/.test(c.text.slice(c.pos, c.pos + 2)) && c.quoted('string', 2, "'", { what: "a Unicode string N'…'" }),
+  (c) => c.startsWithCi("N'") && c.quoted('string', 2, "'", { what: "a Unicode string N'…'" }),
   (c) => c.peek() === "'" && c.quoted('string', 1, "'", { what: "a string literal '…'" }),
   (c) => c.peek() === '[' && c.quoted('quotedIdent', 1, ']', { what: 'a bracketed identifier […]' }),
   (c) => c.peek() === '"' && c.quoted('quotedIdent', 1, '"', { what: 'a quoted identifier "…"' }),
   (c) => c.number(),
   (c) => variable(c),
-  (c) => c.word((ch) => /^[A-Za-z_#]$/.test(ch), (ch) => /^[A-Za-z0-9_@#$]$/.test(ch)),
+  (c) => c.word((ch) => isAsciiLetter(ch) || ch === 35, (ch) => isAsciiWordPart(ch) || ch === 64 || ch === 35 || ch === 36),
   (c) => c.semicolon(),
 ];
 
 /** @name and @@name. */
+const VARIABLE = /@@?[A-Za-z0-9_@#$]*/y;
+
 function variable(c: Cursor): boolean {
-  const m = /^@@?[A-Za-z0-9_@#$]*/.exec(c.text.slice(c.pos, c.pos + 200));
-  if (!m) return false;
-  const start = c.pos;
-  c.pos += m[0].length;
-  c.emit('param', start);
-  return true;
+  return c.text.charCodeAt(c.pos) === 64 && c.match(VARIABLE, 'param');
 }
 
 export const mssqlLexer: SqlLexer = {

@@ -1,4 +1,4 @@
-import { Cursor, isAsciiLetter, runScanner, type ScanStep } from './scanner.js';
+import { Cursor, isAsciiLetter, isWordPartOrDollar, runScanner, type ScanStep } from './scanner.js';
 import { LexError, type LexResult, type SqlLexer } from './types.js';
 
 /**
@@ -11,15 +11,15 @@ const steps: readonly ScanStep[] = [
   (c) => c.space(),
   (c) => c.lineComment(),
   (c) => c.blockComment(true),
-  (c) => /^[eE]'/.test(c.text.slice(c.pos, c.pos + 2)) && c.quoted('string', 2, "'", { backslash: true, what: "an escape string E'…'" }),
-  (c) => /^[uU]&'/.test(c.text.slice(c.pos, c.pos + 3)) && c.quoted('string', 3, "'", { what: "a Unicode string U&'…'" }),
-  (c) => /^[uU]&"/.test(c.text.slice(c.pos, c.pos + 3)) && c.quoted('quotedIdent', 3, '"', { what: 'a Unicode identifier U&"…"' }),
-  (c) => /^[bBxXnN]'/.test(c.text.slice(c.pos, c.pos + 2)) && c.quoted('string', 2, "'", { what: "a string literal '…'" }),
+  (c) => c.startsWithCi("E'") && c.quoted('string', 2, "'", { backslash: true, what: "an escape string E'…'" }),
+  (c) => c.startsWithCi("U&'") && c.quoted('string', 3, "'", { what: "a Unicode string U&'…'" }),
+  (c) => c.startsWithCi('U&"') && c.quoted('quotedIdent', 3, '"', { what: 'a Unicode identifier U&"…"' }),
+  (c) => (c.startsWithCi("B'") || c.startsWithCi("X'") || c.startsWithCi("N'")) && c.quoted('string', 2, "'", { what: "a string literal '…'" }),
   (c) => c.peek() === "'" && c.quoted('string', 1, "'", { what: "a string literal '…'" }),
   (c) => c.peek() === '"' && c.quoted('quotedIdent', 1, '"', { what: 'a quoted identifier "…"' }),
   (c) => c.peek() === '$' && dollar(c),
   (c) => c.number(),
-  (c) => c.word(isAsciiLetter, (ch) => /^[A-Za-z0-9_$]$/.test(ch)),
+  (c) => c.word(isAsciiLetter, isWordPartOrDollar),
   (c) => c.semicolon(),
 ];
 

@@ -1,4 +1,4 @@
-import { Cursor, isAsciiLetter, runScanner, type ScanStep } from './scanner.js';
+import { Cursor, isAsciiLetter, isWordPartOrDollar, runScanner, type ScanStep } from './scanner.js';
 import type { LexResult, SqlLexer } from './types.js';
 
 /**
@@ -10,14 +10,14 @@ const steps: readonly ScanStep[] = [
   (c) => c.space(),
   (c) => c.lineComment(),
   (c) => c.blockComment(false),
-  (c) => /^[xX]'/.test(c.text.slice(c.pos, c.pos + 2)) && c.quoted('string', 2, "'", { what: "a blob literal X'…'" }),
+  (c) => c.startsWithCi("X'") && c.quoted('string', 2, "'", { what: "a blob literal X'…'" }),
   (c) => c.peek() === "'" && c.quoted('string', 1, "'", { what: "a string literal '…'" }),
   (c) => c.peek() === '"' && c.quoted('quotedIdent', 1, '"', { what: 'a quoted identifier "…"' }),
   (c) => c.peek() === '`' && c.quoted('quotedIdent', 1, '`', { what: 'a quoted identifier `…`' }),
   (c) => c.peek() === '[' && bracket(c),
   (c) => param(c),
   (c) => c.number(),
-  (c) => c.word(isAsciiLetter, (ch) => /^[A-Za-z0-9_$]$/.test(ch)),
+  (c) => c.word(isAsciiLetter, isWordPartOrDollar),
   (c) => c.semicolon(),
 ];
 
@@ -31,13 +31,13 @@ function bracket(c: Cursor): boolean {
   return true;
 }
 
+const PARAM = /\?\d*|[:@$][A-Za-z_][A-Za-z0-9_]*/y;
+
 function param(c: Cursor): boolean {
-  const m = /^(\?\d*|[:@$][A-Za-z_][A-Za-z0-9_]*)/.exec(c.text.slice(c.pos, c.pos + 200));
-  if (!m) return false;
-  const start = c.pos;
-  c.pos += m[0].length;
-  c.emit('param', start);
-  return true;
+  const code = c.text.charCodeAt(c.pos);
+  // ? : @ $
+  if (code !== 63 && code !== 58 && code !== 64 && code !== 36) return false;
+  return c.match(PARAM, 'param');
 }
 
 export const sqliteLexer: SqlLexer = {

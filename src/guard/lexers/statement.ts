@@ -4,6 +4,12 @@ export type SingleStatement = { ok: true; text: string; tokens: Token[] } | { ok
 
 const SIGNIFICANT = (t: Token): boolean => t.kind !== 'space' && t.kind !== 'comment' && t.kind !== 'semicolon';
 
+/** One character from ! to ~ (U+0021–U+007E). */
+function isVisibleAscii(text: string): boolean {
+  const code = text.charCodeAt(0);
+  return text.length === 1 && code >= 0x21 && code <= 0x7e;
+}
+
 function describeChar(ch: string): string {
   return 'U+' + ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
 }
@@ -21,7 +27,7 @@ export function singleStatement(sql: string, lexer: SqlLexer): SingleStatement {
   if (!lexed.ok) return { ok: false, reason: `The query is not well-formed ${lexer.name} text: ${lexed.reason}.` };
   const tokens = lexed.tokens;
   for (const t of tokens) {
-    if (t.kind === 'punct' && !/^[\x21-\x7e]$/.test(t.text)) {
+    if (t.kind === 'punct' && !isVisibleAscii(t.text)) {
       return { ok: false, reason: `The query contains the character ${describeChar(t.text)} outside quotes; only plain ASCII is accepted there.` };
     }
   }
@@ -38,6 +44,9 @@ export function singleStatement(sql: string, lexer: SqlLexer): SingleStatement {
     .map((t) => (t.kind === 'comment' ? ' ' : t.text))
     .join('')
     .trim();
+  // The same text scans to the same tokens: only a text that changed (comments, semicolon, outer
+  // spaces removed) is scanned again.
+  if (text === sql) return { ok: true, text, tokens };
   const again = lexer.scan(text);
   if (!again.ok) return { ok: false, reason: `The query is not well-formed ${lexer.name} text: ${again.reason}.` };
   return { ok: true, text, tokens: again.tokens };
