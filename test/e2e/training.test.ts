@@ -85,9 +85,6 @@ describe.skipIf(!hasChromium)('training in the web app', () => {
     await page.getByRole('heading', { name: 'Schema drift' }).waitFor();
     await expect.poll(() => page.locator('section', { has: page.getByRole('heading', { name: 'Schema drift' }) }).textContent()).toContain('No drift');
 
-    await page.getByRole('heading', { name: 'Validation report of version 1' }).scrollIntoViewIfNeeded();
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: shots + 'training.png', fullPage: false });
   }, 120_000);
 
   it('answers questions with the active version', async () => {
@@ -97,6 +94,66 @@ describe.skipIf(!hasChromium)('training in the web app', () => {
     await page.locator('article.turn .answer:not(.pending)').first().waitFor();
     expect(await page.locator('article.turn .kpi-value').first().textContent()).toMatch(/^\d[\d,]*$/);
   }, 60_000);
+
+  it('an admin promotes feedback into version 2, activates it, compares, and rolls back to version 1; the header follows', async () => {
+    const question = 'How many live trades are there?';
+    const turn = page.locator('article.turn', { hasText: question }).first();
+    await turn.getByRole('button', { name: 'Good answer' }).click();
+    await turn.getByText('Thanks, your feedback').waitFor();
+
+    const main = page.getByRole('navigation', { name: 'Main' });
+    await main.getByRole('link', { name: 'Training' }).click();
+    await page.getByRole('checkbox', { name: `Pick “${question}”` }).check();
+    await page.getByRole('button', { name: /^Promote 1 into a new version/ }).click();
+    const promote = page.getByRole('dialog', { name: 'Promote 1 candidate(s)' });
+    await promote.getByRole('button', { name: 'Promote' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('new draft version 2');
+
+    const v2 = page.locator('table.versions tbody tr', { hasText: 'otc-ops v2' });
+    expect(await v2.locator('.badge').textContent()).toBe('draft');
+    await v2.getByRole('button', { name: 'Validate version 2' }).click();
+    const validate = page.getByRole('dialog', { name: 'Validate version 2' });
+    await validate.getByLabel(/As-of date/).fill(EXAMPLES_AS_OF);
+    await validate.getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 60_000 }).toContain('Version 2 validated: passed');
+    await page.getByRole('heading', { name: 'Validation report of version 2' }).waitFor();
+
+    await v2.getByRole('button', { name: 'Activate version 2' }).click();
+    const activate = page.getByRole('dialog', { name: 'Activate version 2' });
+    await activate.getByLabel(/Reason/).fill('feedback from the ops desk');
+    await activate.getByRole('button', { name: 'Activate' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Version 2 is now active');
+    await expect.poll(() => page.locator('header').textContent()).toContain('otc-ops v2');
+
+    const diff = page.locator('section', { has: page.getByRole('heading', { name: 'Compare two versions' }) });
+    await diff.getByLabel('From').selectOption({ label: 'v1 (retired)' });
+    await diff.getByLabel('To').selectOption({ label: 'v2 (active)' });
+    await diff.getByRole('button', { name: 'Show the differences' }).click();
+    await diff.getByRole('heading', { name: 'Version 1 → version 2' }).waitFor();
+    expect(await diff.locator('.diff-list').textContent()).toContain(question);
+    await diff.getByText('As text').click();
+    expect((await diff.locator('pre.difftext').textContent())?.length).toBeGreaterThan(10);
+
+    const v1 = page.locator('table.versions tbody tr', { hasText: 'otc-ops v1' });
+    await v1.getByRole('button', { name: 'Roll back to version 1' }).click();
+    const rollback = page.getByRole('dialog', { name: 'Roll back to version 1' });
+    // Escape cancels without a change.
+    await page.keyboard.press('Escape');
+    await rollback.waitFor({ state: 'detached' });
+    expect(await v1.locator('.badge').textContent()).toBe('retired');
+    await v1.getByRole('button', { name: 'Roll back to version 1' }).click();
+    await rollback.getByLabel(/Reason/).fill('the new example needs a second look');
+    await rollback.getByRole('button', { name: 'Roll back' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Rolled back: version 1 is active again');
+    await expect.poll(() => page.locator('header').textContent()).toContain('otc-ops v1');
+    await expect.poll(() => v1.locator('.badge').textContent()).toContain('active');
+    expect(await v2.locator('.badge').textContent()).toBe('retired');
+
+    await v1.getByRole('button', { name: 'Show the validation report of version 1' }).click();
+    await page.getByRole('heading', { name: 'Validation report of version 1' }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: shots + 'training.png', fullPage: false });
+  }, 180_000);
 
   it('a viewer sees no Training link and cannot reach /training', async () => {
     const ctx = await e2e.newContext();
@@ -157,7 +214,7 @@ describe.skipIf(!hasChromium)('a configured database without an active training 
     await p.getByRole('button', { name: 'Ask', exact: true }).click();
     const answer = p.locator('article.turn .answer.error');
     await answer.waitFor();
-    expect(await answer.textContent()).toContain('no active training profile');
+    expect(await answer.textContent()).toContain('No active training profile');
     await box.getByRole('link', { name: 'Open the Training page' }).click();
     await p.getByRole('heading', { name: 'Training', level: 1 }).waitFor();
     const row = p.locator('table.versions tbody tr', { hasText: 'otc-ops v1' });

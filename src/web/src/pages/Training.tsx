@@ -16,7 +16,7 @@ const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's
  */
 export function TrainingPage() {
   const qc = useQueryClient();
-  const versions = useQuery({ queryKey: ['training', 'versions'], queryFn: api.training.versions });
+  const versions = useQuery({ queryKey: ['training', 'versions'], queryFn: api.training.versions, staleTime: 0 });
   const list = versions.data?.versions ?? [];
   const active = list.find((v) => v.status === 'active');
   const [selected, setSelected] = useState<string | undefined>();
@@ -117,7 +117,8 @@ export function TrainingPage() {
                       <code className="hash" title={v.contentHash}>{v.contentHash.slice(0, 12)}</code>
                     </td>
                     <td>
-                      {v.createdBy} <span className="muted">{when(v.createdAt)}</span>
+                      {v.createdBy}
+                      <span className="block muted small">{when(v.createdAt)}</span>
                     </td>
                     <td className="wrap note">{v.note ?? ''}</td>
                     <td>
@@ -487,7 +488,7 @@ function DriftList({ drift }: { drift: VersionDiff['schema'] }) {
 }
 
 function DriftPanel() {
-  const drift = useQuery({ queryKey: ['training', 'drift'], queryFn: api.training.drift });
+  const drift = useQuery({ queryKey: ['training', 'drift'], queryFn: api.training.drift, staleTime: 0 });
   return (
     <section className="panel" aria-labelledby="drift-title">
       <h2 id="drift-title">Schema drift</h2>
@@ -517,7 +518,7 @@ function DriftPanel() {
 }
 
 function CandidatesPanel({ onPromote }: { onPromote: (ids: string[]) => void }) {
-  const c = useQuery({ queryKey: ['training', 'candidates'], queryFn: api.training.candidates });
+  const c = useQuery({ queryKey: ['training', 'candidates'], queryFn: api.training.candidates, staleTime: 0 });
   const [chosen, setPicked] = useState<Set<string>>(new Set());
   const list = c.data?.candidates ?? [];
   // Only candidates still waiting count (a promotion removes them from the list).
