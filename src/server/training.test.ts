@@ -89,6 +89,12 @@ describe('training API on the server', () => {
       }, 60_000);
     }
 
+    it('lists the training routes in the OpenAPI document', async () => {
+      const doc = (await c.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+      for (const path of ['/api/training/versions', '/api/training/versions/{id}/activate', '/api/training/rollback', '/api/training/diff', '/api/training/drift', '/api/training/feedback/promote'])
+        expect(Object.keys(doc.paths)).toContain(path);
+    });
+
     it('refuses a state change without the CSRF header, even for an admin', async () => {
       const r = await c.app.inject({ method: 'POST', url: '/api/training/versions/1/validate', headers: { cookie: c.sessions.admin!.cookie }, payload: {} });
       expect(r.statusCode).toBe(403);
@@ -157,6 +163,20 @@ describe('training API on the server', () => {
       const a = (await call(c, 'analyst', 'POST', '/api/ask', { question: QUESTION })).json();
       expect(a.sql).toContain('500000000');
       expect((await call(c, 'viewer', 'GET', '/api/meta')).json().trainingVersion).toBe('otc-ops v2');
+    }, 60_000);
+
+    it('after concurrent activations the server answers with whichever version the store holds active', async () => {
+      const [a, b] = await Promise.all([
+        call(c, 'admin', 'POST', '/api/training/rollback', { versionId: '1', reason: 'race: back to 1' }),
+        call(c, 'admin', 'POST', '/api/training/rollback', { versionId: '1', reason: 'race: back to 1 again' }),
+      ]);
+      // At least one wins; a loser finds version 1 already active.
+      expect([a.statusCode, b.statusCode]).toContain(200);
+      for (const r of [a, b]) if (r.statusCode !== 200) expect(r.json().code).toBe('OTC_ERR_TRAINING_ALREADY_ACTIVE');
+      const active = (await call(c, 'admin', 'GET', '/api/training/versions/active')).json();
+      const answer = (await call(c, 'analyst', 'POST', '/api/ask', { question: QUESTION })).json();
+      expect(answer.trainingVersion).toBe(active.id);
+      expect(active.version).toBe(1);
     }, 60_000);
 
     it('rollback needs a reason', async () => {
