@@ -51,6 +51,11 @@ export function detectWrite(tokens: Token[], extraVerbs: Set<string>, startsPhra
 
 const LINK_WORDS = new Set(['that', 'which', 'are', 'is', 'were', 'was', 'still', 'currently', 'being', 'the', 'of', 'on', 'for', 'with', 'in']);
 
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  fifteen: 15, twenty: 20, thirty: 30, fifty: 50, hundred: 100, dozen: 12,
+};
+
 const NUM_RE = /^(\d+(?:[.,]\d+)?)(k|m|mm|mn|bn|b)?$/i;
 const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, mm: 1e6, mn: 1e6, bn: 1e9, b: 1e9 };
 
@@ -200,6 +205,12 @@ export class QuestionParser {
         while (j < tokens.length && timeOf[j] === ti) j++;
         items.push({ kind: 'time', start: i, end: j, senses: [], time: times[ti], text: times[ti]!.text });
         i = j;
+        continue;
+      }
+      const word = NUMBER_WORDS[norms[i]!];
+      if (word !== undefined && (word > 1 || ['top', 'bottom', 'first', 'last'].includes(norms[i - 1] ?? ''))) {
+        items.push({ kind: 'number', start: i, end: i + 1, senses: [], number: word, text: tokens[i]!.raw });
+        i++;
         continue;
       }
       const nm = NUM_RE.exec(tokens[i]!.raw);
@@ -939,7 +950,10 @@ class Interpreter {
     // "the largest live trade", "top 10 trades": rows ranked by their amount
     const rankedRows =
       ((!grouped && this.recordsMention) || this.rankRowsAsked) && !this.countAsked && (!!this.top || !!this.superlative) && measureDefs.every((x) => x.expr && 'column' in x.expr);
-    const records = !this.percentAsked && (rankedRows || (this.recordsMention && (this.listAsked || this.whichAsked) && !grouped && !this.countAsked && !this.agg && !measureDefs.length));
+    // "disputed confirmations with their break reason": rows, with that column alongside
+    const withColumns = this.extraCols.length > 0 && this.recordsMention && !this.groups.length && !this.listDims.length;
+    const records =
+      !this.percentAsked && (rankedRows || (this.recordsMention && (this.listAsked || this.whichAsked || withColumns) && !grouped && !this.countAsked && !this.agg && !measureDefs.length));
     if (rankedRows && measureDefs.length) this.orderMeasure = measureDefs[0]!;
     if (rankedRows) measureDefs = [];
     // in a grouped question a superlative ranks the groups ("which desk has the most trades")
