@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { openAuditLog, parseExportedJsonl, verifyExportedRecords, type VerifyResult } from '../../audit/index.js';
@@ -9,6 +9,18 @@ import { parseFlags } from '../parse.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+/** A file-system error in words (the path is named by the caller). */
+function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (code === 'EROFS') return 'the file system is read-only';
+  return code ?? (e as Error).message;
+}
 
 function auditUrl(flag: string | undefined): string {
   return flag ?? auditUrlOf(loadConfig());
@@ -82,6 +94,9 @@ const exportCmd = new Command('export')
         }
         // Written beside the target and renamed at the end: a failed export leaves no half file
         // and does not clobber an earlier one.
+        if (existsSync(o.out) && statSync(o.out).isDirectory()) {
+          throw new OtcError('OTC_ERR_AUDIT_EXPORT_WRITE', `cannot write ${o.out}: it is a folder; name a file`, { status: 400 });
+        }
         const tmp = `${o.out}.partial-${process.pid}`;
         const file = createWriteStream(tmp);
         try {
@@ -94,7 +109,7 @@ const exportCmd = new Command('export')
           file.destroy();
           rmSync(tmp, { force: true });
           if (!isOtcError(e) && typeof (e as NodeJS.ErrnoException).code === 'string') {
-            throw new OtcError('OTC_ERR_AUDIT_EXPORT_WRITE', `cannot write ${o.out}: ${(e as Error).message}`, { status: 500 });
+            throw new OtcError('OTC_ERR_AUDIT_EXPORT_WRITE', `cannot write ${o.out}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : fsReason(e)}; nothing was written`, { status: 500 });
           }
           throw e;
         }
@@ -116,9 +131,11 @@ const verifyFileCmd = new Command('verify-file')
       try {
         text = readFileSync(file, 'utf8');
       } catch (e) {
-        throw new OtcError('OTC_ERR_USAGE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { status: 400 });
+        throw new OtcError('OTC_ERR_USAGE', `cannot read ${file}: ${fsReason(e)}`, { status: 400 });
       }
       const records = parseExportedJsonl(text);
+      // An empty (or emptied) export proves nothing: it is not reported as an intact chain.
+      if (!records.length) throw new OtcError('OTC_ERR_AUDIT_EXPORT_INVALID', `${file} holds no audit records; an empty export cannot be verified`, { status: 400 });
       const v = verifyExportedRecords(records, {
         ...(o.expectPrev ? { expectedPrevHash: o.expectPrev } : {}),
         ...(o.expectHead ? { expectedHeadHash: o.expectHead } : {}),

@@ -50,7 +50,14 @@ const commonFlags = z.object({
 });
 type Common = z.output<typeof commonFlags>;
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+/** A real calendar day: 2026-13-45 and 2026-02-30 are refused before anything is stored. */
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'is not a calendar date (YYYY-MM-DD)');
 
 function withCommon(cmd: Command): Command {
   return cmd

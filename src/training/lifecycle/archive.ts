@@ -4,8 +4,8 @@
  * documents/) or as one JSON bundle file, so a bank can keep its profile in git and move it
  * between environments. Import -> export -> import gives the same content.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { crossCheck, loadProfile } from '../load-profile.js';
 import { profileSchema, type Profile } from '../profile-schema.js';
@@ -109,14 +109,71 @@ function safeDocName(name: string): string {
   return name;
 }
 
+/** A file-system failure while exporting, as one coded line naming the target. */
+function cannotWrite(target: string, e: unknown): OtcError {
+  if (e instanceof OtcError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT' ? 'its folder does not exist'
+    : code === 'EISDIR' ? 'it is a folder'
+    : code === 'ENOTDIR' ? 'a part of the path is not a folder'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ENOSPC' ? 'the disk is full'
+    : code === 'EROFS' ? 'the file system is read-only'
+    : (code ?? (e as Error).message);
+  return new OtcError(TrainingErrorCode.ExportTarget, `cannot write ${target}: ${why}; nothing was written`, { status: 400, cause: e });
+}
+
+/**
+ * Writes `data` to `path` through a temporary file beside it, renamed at the end: a failed
+ * write leaves neither a half file nor a damaged earlier one. Errors: OTC_ERR_TRAINING_EXPORT_TARGET.
+ */
+export function writeFileAtomic(path: string, data: string | Buffer): void {
+  const tmp = `${path}.partial-${process.pid}`;
+  try {
+    if (existsSync(path) && statSync(path).isDirectory()) throw new OtcError(TrainingErrorCode.ExportTarget, `cannot write ${path}: it is a folder; name a file`, { status: 400 });
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw cannotWrite(path, e);
+  }
+}
+
 /**
  * Writes a profile as a folder. Refuses a folder that already holds a profile.yaml unless
- * `overwrite` is set, so an export never silently replaces someone's work.
+ * `overwrite` is set, so an export never silently replaces someone's work. The files are written
+ * into a temporary folder beside the target first and moved in at the end, so a failure (a bad
+ * document name, a full disk) leaves no half-written profile.
  */
 export function writeProfileFolder(profile: Profile, dir: string, opts: { overwrite?: boolean } = {}): string[] {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new OtcError(TrainingErrorCode.ExportTarget, `${dir} exists and is not a folder`, { status: 400 });
   if (existsSync(join(dir, 'profile.yaml')) && !opts.overwrite)
     throw new OtcError(TrainingErrorCode.ExportTarget, `${dir} already holds a profile (profile.yaml); choose an empty folder or pass --overwrite`, { status: 409 });
+  for (const d of profile.documents) safeDocName(d.name); // every name checked before anything is written
+  const staging = `${resolve(dir)}.partial-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const written = writeProfileFiles(profile, staging);
+    if (!existsSync(dir)) {
+      mkdirSync(dirname(resolve(dir)), { recursive: true });
+      renameSync(staging, dir);
+    } else {
+      for (const f of written) {
+        mkdirSync(dirname(join(dir, f)), { recursive: true });
+        renameSync(join(staging, f), join(dir, f));
+      }
+      mkdirSync(join(dir, 'documents'), { recursive: true });
+    }
+    return written;
+  } catch (e) {
+    throw cannotWrite(dir, e);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function writeProfileFiles(profile: Profile, dir: string): string[] {
   mkdirSync(join(dir, 'documents'), { recursive: true });
   const files: Record<string, unknown> = {
     // name, description, joins and any other top-level setting (e.g. a later examplesAsOf) round-trip through profile.yaml
@@ -146,5 +203,5 @@ export function toBundle(profile: Profile, source?: TrainingBundle['source']): T
 
 export function writeBundleFile(bundle: TrainingBundle, path: string, opts: { overwrite?: boolean } = {}): void {
   if (existsSync(path) && !opts.overwrite) throw new OtcError(TrainingErrorCode.ExportTarget, `${path} already exists; choose another file or pass --overwrite`, { status: 409 });
-  writeFileSync(path, JSON.stringify(bundle, null, 2) + '\n');
+  writeFileAtomic(path, JSON.stringify(bundle, null, 2) + '\n');
 }

@@ -10,8 +10,8 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Profile } from '../profile-schema.js';
 import { OtcError } from '../../shared/errors.js';
-import { readBundleFile, readProfileFolder, writeProfileFolder, type FolderRead } from './archive.js';
-import { badBundle } from './errors.js';
+import { readBundleFile, readProfileFolder, writeFileAtomic, writeProfileFolder, type FolderRead } from './archive.js';
+import { badBundle, TrainingErrorCode } from './errors.js';
 
 const BLOCK = 512;
 
@@ -68,7 +68,7 @@ export function writeProfileTarball(profile: Profile, path: string): void {
       parts.push(header(`${top}/${rel}`, data.length), data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK, 0));
     }
     parts.push(Buffer.alloc(BLOCK * 2, 0));
-    writeFileSync(path, gzipSync(Buffer.concat(parts), { level: 9 }));
+    writeFileAtomic(path, gzipSync(Buffer.concat(parts), { level: 9 }));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -117,7 +117,10 @@ export function readProfileTarball(path: string): FolderRead {
   try {
     tar = gunzipSync(readFileSync(path));
   } catch (e) {
-    throw badBundle(`cannot read ${path} as a .tar.gz archive: ${(e as Error).message}`);
+    throw new OtcError(TrainingErrorCode.BadBundle, `cannot read ${path} as a .tar.gz archive: ${(e as Error).message}`, {
+      status: 400,
+      hint: 'a profile archive is a .tar.gz of one profile folder (otc-copilot train export --out FILE.tar.gz, or tar czf)',
+    });
   }
   const files = untar(tar);
   const yamlAt = [...files.keys()].filter((f) => /(^|\/)profile\.yaml$/.test(f)).sort((a, b) => a.length - b.length)[0];
@@ -141,6 +144,7 @@ export function readProfileTarball(path: string): FolderRead {
 
 /** A folder, a .json bundle or a .tar.gz archive: whichever `path` is. */
 export function readProfileSource(path: string): FolderRead {
+  if (!existsSync(path)) throw new OtcError('OTC_ERR_USAGE', `${path}: no such file or folder (give a profile folder, a .json training bundle or a .tar.gz archive)`, { status: 400 });
   if (existsSync(path) && statSync(path).isDirectory()) return readProfileFolder(path);
   if (/\.json$/i.test(path)) return { profile: readBundleFile(path).profile, skipped: [] };
   if (/\.(tar\.gz|tgz)$/i.test(path)) return readProfileTarball(path);
