@@ -55,6 +55,7 @@ describe.skipIf(!hasChromium)('training in the web app', () => {
       // date than today's demo data): the header says so, and the admin validates version 1 as of
       // the examples' date and activates it here, with a reason.
       expect(await page.locator('header').textContent()).toContain('trained at start, not validated');
+      expect(await page.getByRole('note').textContent()).toContain('not a stored, validated version');
       await row.getByRole('button', { name: 'Validate version 1' }).click();
       const dialog = page.getByRole('dialog', { name: 'Validate version 1' });
       await dialog.getByLabel(/As-of date/).fill(EXAMPLES_AS_OF);
@@ -74,6 +75,7 @@ describe.skipIf(!hasChromium)('training in the web app', () => {
     // The header follows the active version.
     await expect.poll(() => page.locator('header').textContent()).toContain('otc-ops v1');
     expect(await page.locator('header').textContent()).not.toContain('not validated');
+    expect(await page.getByRole('note').count()).toBe(0);
 
     const report = page.locator('section', { has: page.getByRole('heading', { name: 'Validation report of version 1' }) });
     await report.waitFor();

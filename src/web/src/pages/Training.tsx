@@ -17,6 +17,7 @@ const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's
 export function TrainingPage() {
   const qc = useQueryClient();
   const versions = useQuery({ queryKey: ['training', 'versions'], queryFn: api.training.versions, staleTime: 0 });
+  const meta = useQuery({ queryKey: ['meta'], queryFn: api.meta });
   const list = versions.data?.versions ?? [];
   const active = list.find((v) => v.status === 'active');
   const [selected, setSelected] = useState<string | undefined>();
@@ -73,6 +74,18 @@ export function TrainingPage() {
         Questions on <strong>{versions.data?.datasource ?? '…'}</strong> are answered only with the active, validated training version. Every change below
         is recorded with its reason in the audit trail.
       </p>
+      {meta.data && !meta.data.validated && (
+        <div className="panel notrained" role="note">
+          {meta.data.trained ? (
+            <p>
+              Questions are answered with <strong>{meta.data.trainingVersion}</strong>: a model trained when the server started, not a stored, validated
+              version. Validate a version (as of the date its example questions were written for) and activate it.
+            </p>
+          ) : (
+            <p>Questions are refused until a version is active: validate a version, then activate it.</p>
+          )}
+        </div>
+      )}
       {notice && (
         <p className="notice" role="status">
           {notice}{' '}
