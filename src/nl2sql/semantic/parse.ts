@@ -662,7 +662,7 @@ class Interpreter {
     let v = it.number!;
     let j = k;
     const next = this.items[k + 1];
-    let money = /[a-z]$/i.test(it.text);
+    let money = /^\d.*[a-z]$/i.test(it.text);
     if (next?.senses[0]?.kind === 'unit') {
       v *= (next.senses[0] as { factor: number }).factor;
       j = k + 1;
@@ -710,6 +710,13 @@ class Interpreter {
     }
     if (this.top && this.top.n === undefined) {
       this.top.n = v;
+      return j;
+    }
+    // "five counterparties with the most fails": a count of what follows, ranked
+    const nx = after?.senses[0];
+    if (!money && Number.isInteger(v) && (nx?.kind === 'entity' || nx?.kind === 'dimension') && !this.top) {
+      this.top = { n: v, dir: 'desc' };
+      this.pending = 'top';
       return j;
     }
     const s = after?.senses[0];
@@ -791,6 +798,9 @@ class Interpreter {
     }
     const pe = this.m.entities.get(entity)!;
     const table = pe.table;
+    // "client sector": the parent's word only says whose sector
+    const nxt = this.items[k + 1]?.senses[0];
+    if (nxt?.kind === 'dimension' && nxt.table === table) return;
     // a parent named next to one of its values or filters only qualifies them ("hedge fund counterparties")
     const near = this.pending === 'group' || this.pending === 'top' ? 1 : 2;
     const qualifies = this.adjacentValueOf(k, (s) => (s.kind === 'value' && s.table === table) || (s.kind === 'filter' && s.entity === entity), near);
@@ -1083,6 +1093,19 @@ class Interpreter {
       const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table: pe.table, column: disp };
       const dim = [...this.m.dimensions.values()].find((d) => d.table === col.table && d.column === col.column);
       this.listDims.push({ col, alias: dim?.name ?? pe.label, label: dim?.label ?? pe.label });
+    }
+    // "counterparties with netting mismatches today": the rows' distinct parents, listed
+    const firstLex = this.items.find((x) => x.kind !== 'lex' || x.senses[0]?.kind !== 'stop');
+    if (
+      !this.groups.length && !this.listDims.length && this.looseParents.length && !this.countAsked && !this.agg && !this.measures.length && !this.cmps.length &&
+      firstLex?.senses[0]?.kind === 'entity' && (firstLex.senses[0] as { entity: string }).entity === this.looseParents[0]
+    ) {
+      const pe = this.m.entities.get(this.looseParents[0]!)!;
+      const disp = pe.display[0]!;
+      const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table: pe.table, column: disp };
+      const dim = [...this.m.dimensions.values()].find((d) => d.table === col.table && d.column === col.column);
+      this.listDims.push({ col, alias: dim?.name ?? pe.label, label: dim?.label ?? pe.label });
+      this.listAsked = true;
     }
     const groupsExist = this.groups.length > 0 || this.listDims.length > 0;
     for (const c of this.cmps) {
