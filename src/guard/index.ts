@@ -7,3 +7,4 @@ export type { GuardDialect, GuardPolicy, GuardVerdict } from './types.js';
 export { guardSql } from './guard.js';
 export { policyFromSnapshot } from './policy.js';
 export { SqlGuardError, SQL_GUARD_REJECTED } from './errors.js';
+export { warmUpGuard } from './warmup.js';

@@ -1,4 +1,5 @@
 import { loadModule, parseSync } from 'libpg-query';
+import { preferOptimizedWasm } from '../parser.js';
 
 let loaded: Promise<void> | undefined;
 
@@ -11,7 +12,10 @@ class Refusal extends Error {}
  * Returns a reason to refuse, or undefined.
  */
 export async function postgresSecondOpinion(sql: string, isAllowedFunction: (name: string) => boolean, expectedTables?: readonly string[]): Promise<string | undefined> {
-  loaded ??= loadModule();
+  if (!loaded) {
+    preferOptimizedWasm();
+    loaded = loadModule();
+  }
   await loaded;
   let tree: { stmts?: Array<{ stmt?: Record<string, unknown> }> };
   try {
