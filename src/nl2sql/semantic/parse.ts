@@ -75,7 +75,8 @@ export class QuestionParser {
     const verbs = this.m.model.profile.vocabulary.verbs;
     tokens.forEach((t, i) => {
       const v = verbs[t.raw.toLowerCase()];
-      if (v && tokens.slice(Math.max(0, i - 3), i).some((x) => AUXILIARIES.includes(x.raw.toLowerCase()))) t.norm = normPhrase(v);
+      const det = ['each', 'every', 'the', 'a', 'per', 'by', 'which', 'what', 'this', 'that', 'one', 'any', 'same'].includes(tokens[i - 1]?.raw.toLowerCase() ?? '');
+      if (v && !det && tokens.slice(Math.max(0, i - 3), i).some((x) => AUXILIARIES.includes(x.raw.toLowerCase()))) t.norm = normPhrase(v);
     });
     const times = parseTimeExpressions(question.replace(/(\d),(\d{3})/g, '$1$2'), today);
     const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
@@ -599,6 +600,7 @@ class Interpreter {
           this.filters.add(s.filter);
           if (!this.saidAt.has('f:' + s.filter)) this.saidAt.set('f:' + s.filter, k);
           this.groupOpen = false; // "top 3 counterparties by fails"
+          if (s.entity === this.entity && this.m.filters.get(s.filter)?.implies && this.baseMentionAt < 0) this.baseMentionAt = k;
           // "the large trades", "confirmation breaks": a filter phrase that names its rows
           if (s.entity === this.entity && this.namesEntity(it)) this.entityMention(s.entity, k);
           break;
@@ -608,7 +610,7 @@ class Interpreter {
           const before = [this.tokens[it.start - 1]?.norm, this.tokens[it.start - 2]?.norm];
           const article = before[0] === 'a' || before[0] === 'an';
           const w = article ? before[1] : before[0];
-          if (md.expr && 'column' in md.expr && (w === 'with' || w === 'without' || w === 'having' || (this.pendingNegate && article))) {
+          if (md.expr && 'column' in md.expr && this.cmpAfter(k) < 0 && (w === 'with' || w === 'without' || w === 'having' || (this.pendingNegate && article))) {
             const table = this.m.entities.get(md.entity)!.table;
             if (w === 'without' || this.pendingNegate) {
               this.pendingNegate = false;
@@ -798,6 +800,14 @@ class Interpreter {
     }
     const pe = this.m.entities.get(entity)!;
     const table = pe.table;
+    // "how many counterparties have trades over 1bn": count the distinct parents
+    const prevSense = this.items[k - 1]?.senses[0];
+    if (this.countAsked && prevSense?.kind === 'count' && !this.distinctCols.length) {
+      const disp = pe.display[0]!;
+      const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table, column: disp };
+      this.distinctCols.push({ col, alias: entity, label: pe.label.replace(/s$/, '') });
+      return;
+    }
     // "client sector": the parent's word only says whose sector
     const nxt = this.items[k + 1]?.senses[0];
     if (nxt?.kind === 'dimension' && nxt.table === table) return;
