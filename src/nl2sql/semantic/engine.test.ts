@@ -333,3 +333,22 @@ describe('rows ranked by date', () => {
   it('"how old is the oldest open exception" is the largest age', () =>
     expectSameAnswer('How old, in days, is the oldest open exception?', `SELECT MAX(julianday('${TODAY}') - julianday(raised_date)) FROM exceptions WHERE ${OPEN_EXC}`));
 });
+
+describe('more wordings', () => {
+  it('"what percentage of fails are due to SSI problems"', () =>
+    expectSameAnswer('What percentage of fails are due to SSI problems?', "SELECT 100.0 * SUM(CASE WHEN fail_reason IN ('Missing SSI','Incorrect SSI') THEN 1 ELSE 0 END) / COUNT(*) FROM settlements WHERE status = 'Failed'"));
+  it('"how many counterparties have trades over 100m" counts distinct parents', () =>
+    expectSameAnswer('How many counterparties have live trades with notional over 100m?', `SELECT COUNT(DISTINCT counterparty_id) FROM trades WHERE notional_usd > 100000000 AND ${LIVE}`));
+  it('"five counterparties with the most fails" ranks groups', () =>
+    expectSameAnswer('Five counterparties with the most settlement fails this year', "SELECT c.short_name, COUNT(*) AS n FROM settlements s JOIN counterparties c ON c.counterparty_id = s.counterparty_id WHERE s.status = 'Failed' AND s.value_date BETWEEN '2026-01-01' AND '2026-06-17' GROUP BY c.short_name ORDER BY n DESC, c.short_name LIMIT 5").catch(async (e) => {
+      // ties at the 5th place may pick another name: then at least the counts must agree
+      const got = await rows(sqlFor('Five counterparties with the most settlement fails this year'));
+      const want = await rows("SELECT COUNT(*) AS n FROM settlements s WHERE s.status = 'Failed' AND s.value_date BETWEEN '2026-01-01' AND '2026-06-17' GROUP BY s.counterparty_id ORDER BY n DESC LIMIT 5");
+      expect(got.map((r) => r[1])).toEqual(want.map((r) => r[0]));
+      if (!got.length) throw e;
+    }));
+  it('"client sector" is the counterparty sector', () =>
+    expectSameAnswer('Failed settlements by client sector this year', "SELECT c.sector, COUNT(*) FROM settlements s JOIN counterparties c ON c.counterparty_id = s.counterparty_id WHERE s.status = 'Failed' AND s.value_date BETWEEN '2026-01-01' AND '2026-06-17' GROUP BY c.sector"));
+  it('"counterparties with margin disputes" lists each counterparty once', () =>
+    expectSameAnswer('Counterparties with margin disputes', "SELECT DISTINCT c.short_name FROM margin_calls m JOIN counterparties c ON c.counterparty_id = m.counterparty_id WHERE m.status = 'Disputed'"));
+});
