@@ -81,7 +81,7 @@ export function buildLexicon(model: TrainedModel): Lexicon {
   // typo candidates: domain phrases whose every token has 5+ letters somewhere (names, words)
   const fuzzy: Lexicon['fuzzy'] = [];
   for (const [phrase, senses] of phrases) {
-    const domain = senses.filter((s) => s.kind === 'value' || s.kind === 'entity' || s.kind === 'filter' || s.kind === 'measure' || s.kind === 'dimension' || s.kind === 'date');
+    const domain = senses.filter((s) => s.kind === 'value' || s.kind === 'entity' || s.kind === 'filter' || s.kind === 'measure' || s.kind === 'dimension' || s.kind === 'date' || s.kind === 'agg' || s.kind === 'count');
     if (!domain.length) continue;
     const tokens = phrase.split(' ');
     if (!tokens.some((t) => t.length >= 5)) continue;
