@@ -34,7 +34,8 @@ export function explain(q: TypedQuery): string {
   }
   let tail = '';
   if (q.having) tail += `, keeping those where the ${q.measures[q.having.measure]?.agg === 'count' ? 'count' : q.measures[q.having.measure]?.label} is ${{ '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most', '=': 'exactly' }[q.having.op]} ${q.having.value}`;
-  if (q.limit !== undefined) tail += `, ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}`;
+  const byDate = q.orderBy?.expr === 'column' && !('kind' in q.orderBy.col) && /date/.test(q.orderBy.col.column);
+  if (q.limit !== undefined) tail += byDate ? `, the ${q.orderBy?.dir === 'asc' ? 'oldest' : 'latest'} ${q.limit}` : `, ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}`;
   return `${head}${ccy}${withPart}${byPart}${tail}.`;
 }
 

@@ -1360,4 +1360,3 @@ export function fmtNum(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-export { normPhrase };
