@@ -70,7 +70,7 @@ function walk(node: Json, rules: GuardDialectRules): void {
     return;
   }
   if (!isObject(node)) return;
-  for (const key of Object.keys(node)) {
+  for (const key in node) {
     if (STATEMENT_KINDS.has(key)) refuse(`The query contains a ${describeStatementKind(key)} statement; only reads are accepted.`);
   }
   if (isQueryNode(node)) checkQuery(node);
@@ -86,9 +86,9 @@ function walk(node: Json, rules: GuardDialectRules): void {
   if (isObject(node.Value) && isObject(node.Value.value) && 'Placeholder' in node.Value.value) {
     refuse('The query contains a parameter placeholder; write the values into the query.');
   }
-  for (const [key, value] of Object.entries(node)) {
+  for (const key in node) {
     if (key === 'span') continue;
-    walk(value, rules);
+    walk(node[key]!, rules);
   }
 }
 

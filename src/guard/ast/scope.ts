@@ -232,8 +232,9 @@ class Resolver {
     }
     if (isObject(node.Identifier)) this.column([identValue(node.Identifier)!], scope);
     if (Array.isArray(node.CompoundIdentifier)) this.column(node.CompoundIdentifier.map((p) => identValue(p) ?? ''), scope);
-    for (const [key, value] of Object.entries(node)) {
+    for (const key in node) {
       if (NOT_COLUMNS.has(key) || key === 'Identifier' || key === 'CompoundIdentifier') continue;
+      const value = node[key]!;
       if (key === 'Function' && isObject(value)) {
         this.functionArgs(value, scope, ctes);
         continue;

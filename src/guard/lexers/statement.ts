@@ -59,7 +59,7 @@ export function structuralTokens(tokens: readonly Token[]): Array<Token & { dept
   for (const t of tokens) {
     if (t.kind === 'space' || t.kind === 'comment') continue;
     if (t.kind === 'punct' && t.text === ')') depth--;
-    out.push({ ...t, depth });
+    out.push({ kind: t.kind, text: t.text, start: t.start, end: t.end, depth });
     if (t.kind === 'punct' && t.text === '(') depth++;
   }
   return out;

@@ -7,7 +7,7 @@ export type Placed = Token & { depth: number };
 export function findTopLevelWord(st: readonly Placed[], word: string, from = 0): number {
   for (let i = from; i < st.length; i++) {
     const t = st[i]!;
-    if (t.depth === 0 && t.kind === 'word' && t.text.toUpperCase() === word) return i;
+    if (t.depth === 0 && t.kind === 'word' && t.text.length === word.length && t.text.toUpperCase() === word) return i;
   }
   return -1;
 }
