@@ -13,7 +13,8 @@ function isUsageError(e: unknown): boolean {
  */
 export function scrubMessage(text: string): string {
   return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s@/]*@/gi, '$1***@')
+    // A hint's own placeholder (user:password@host) stays readable.
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@/]*)@/gi, (m, head: string, pw: string) => (/^(pass|password|pwd|\*+)$/i.test(pw) ? m : `${head}***@`))
     .replace(/\b(password|pwd|passwd|secret|token|api[_-]?key)=([^;&\s'"]+)/gi, '$1=***');
 }
 
@@ -22,7 +23,38 @@ export function scrubMessage(text: string): string {
  * stable code, never a stack trace (set OTC_DEBUG=1 to see one). Exit code 2 for usage and
  * configuration errors, 1 otherwise.
  */
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'it already exists',
+};
+
+/**
+ * A system error that reached the CLI without a code of ours (a file a command could not write,
+ * a port already taken) as a coded error a person understands; anything else unchanged.
+ */
+export function fromSystemError(e: unknown): unknown {
+  if (isOtcError(e) || !(e instanceof Error)) return e;
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (err.syscall === 'listen' || err.code === 'EADDRINUSE') {
+    const where = err.address ? `${err.address}${err.port !== undefined ? `:${err.port}` : ''}` : 'the address';
+    if (err.code === 'EADDRINUSE') return new OtcError('OTC_ERR_PORT_IN_USE', `${where} is already in use`, { status: 500, hint: 'another server listens there: stop it or choose another --port / OTC_PORT' });
+    if (err.code === 'EACCES') return new OtcError('OTC_ERR_PORT_DENIED', `not allowed to listen on ${where}`, { status: 500, hint: 'ports below 1024 need privileges: choose another --port / OTC_PORT' });
+    if (err.code === 'EADDRNOTAVAIL') return new OtcError('OTC_ERR_HOST_UNAVAILABLE', `${where} is not an address of this machine`, { status: 500, hint: 'check --host / OTC_HOST' });
+  }
+  if (err.code && FS_REASONS[err.code] && err.path) {
+    return new OtcError(err.code === 'ENOENT' ? 'OTC_ERR_FILE_NOT_FOUND' : 'OTC_ERR_FILE_ACCESS', `${err.path}: ${FS_REASONS[err.code]}`, { status: 500, cause: e });
+  }
+  return e;
+}
+
 export function handleError(e: unknown): never {
+  e = fromSystemError(e);
   // One line: a message that spans lines (a driver's multi-line text) is joined.
   process.stderr.write(scrubMessage(describeError(e)).replace(/\s*\r?\n\s*/g, ' ').trim() + '\n');
   if (process.env.OTC_DEBUG && e instanceof Error && e.stack) process.stderr.write(scrubMessage(e.stack) + '\n');
@@ -53,6 +85,12 @@ function commandPath(cmd: Command): string {
  * Applied to the program and every subcommand (addCommand does not pass these settings down).
  */
 export function routeCommanderErrors(cmd: Command): void {
+  if (!cmd.parent) {
+    // An error escaping every action (an event emitted later, a promise nobody awaited) ends the
+    // process the same way: one coded line, exit 1, instead of Node's stack dump.
+    process.on('uncaughtException', (e) => handleError(e));
+    process.on('unhandledRejection', (e) => handleError(e));
+  }
   cmd.configureOutput({ outputError: () => undefined, writeErr: () => undefined });
   cmd.exitOverride((err: CommanderError) => {
     if (err.exitCode === 0) process.exit(0); // --help, --version, `help <command>`

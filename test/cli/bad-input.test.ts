@@ -5,7 +5,8 @@
  * for usage/configuration and 1 otherwise, never a password, and nothing half-written.
  * Spawns the built CLI (bin/otc-copilot.js -> dist/).
  */
-import { execSync, spawnSync } from 'node:child_process';
+import { execSync, spawn, spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -354,4 +355,33 @@ describe('demo-db', () => {
     expectFailure(cli(['demo-db', '--out', out, '--trades', '100', '--as-of', '2026-13-45']), 'OTC_ERR_USAGE', 2);
     expect(existsSync(out)).toBe(false);
   });
+});
+
+describe('system errors without a code of ours', () => {
+  it('serve on a port already in use: OTC_ERR_PORT_IN_USE, exit 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((res) => blocker.listen(0, '127.0.0.1', () => res()));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      // Async spawn: the blocking listener lives in this process and must keep answering.
+      const r = await new Promise<Run>((res) => {
+        const child = spawn(process.execPath, [join(root, 'bin/otc-copilot.js'), 'serve', '--port', String(port), '--host', '127.0.0.1'], {
+          cwd: root,
+          env: cleanEnv({ OTC_DATASOURCE_URL: `sqlite:${opsDb}`, OTC_DATA_DIR: join(dir, 'serve-data'), OTC_LOG_LEVEL: 'silent', OTC_PROFILE_DIR: model }),
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          res({ code, out, err });
+        });
+      });
+      expect(expectFailure(r, 'OTC_ERR_PORT_IN_USE', 1)).toContain(`127.0.0.1:${port}`);
+    } finally {
+      blocker.close();
+    }
+  }, 120_000);
 });
