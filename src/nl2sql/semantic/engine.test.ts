@@ -352,3 +352,10 @@ describe('more wordings', () => {
   it('"counterparties with margin disputes" lists each counterparty once', () =>
     expectSameAnswer('Counterparties with margin disputes', "SELECT DISTINCT c.short_name FROM margin_calls m JOIN counterparties c ON c.counterparty_id = m.counterparty_id WHERE m.status = 'Disputed'"));
 });
+
+describe('listing the owners of a value', () => {
+  it('"which hedge funds have disputed margin calls" lists those counterparties', () =>
+    expectSameAnswer('Which hedge funds have disputed margin calls?', "SELECT DISTINCT c.short_name FROM margin_calls m JOIN counterparties c ON c.counterparty_id = m.counterparty_id WHERE m.status = 'Disputed' AND c.sector = 'Hedge Fund'"));
+  it('"did we send" is the sent date', () =>
+    expectSameAnswer('How many confirmations did we send yesterday?', "SELECT COUNT(*) FROM confirmations WHERE sent_date = '2026-06-16'"));
+});

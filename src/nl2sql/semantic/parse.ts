@@ -760,6 +760,12 @@ class Interpreter {
         if (d.kind === 'date' && d.entity === this.entity && !own.has(d.column)) this.dateWords.push({ entity: d.entity, column: d.column, label: d.label });
   }
 
+  /** Index of the closest item before k that is not a stop word, or -1. */
+  private prevContent(k: number): number {
+    for (let j = k - 1; j >= 0; j--) if (this.items[j]!.senses[0]?.kind !== 'stop') return j;
+    return -1;
+  }
+
   /** Does the item's phrase contain a word naming its entity ("large trades")? */
   private namesEntity(it: Item): boolean {
     for (let t = it.start; t < it.end; t++)
@@ -878,6 +884,20 @@ class Interpreter {
   }
 
   private valueMention(dimension: string, value: string, k: number): void {
+    // "list the hedge funds we trade with", "which banks have fails": rows of the value's own table
+    const d0 = this.m.dimensions.get(dimension)!;
+    const owner = this.m.entityByTable.get(d0.table);
+    const prevK = this.prevContent(k);
+    if (owner && owner !== this.entity && (this.listAsked || this.whichAsked) && !this.listDims.length && !this.recordsMention && !this.groups.length && prevK >= 0) {
+      const ps = this.items[prevK]!.senses[0];
+      if (ps?.kind === 'list' || ps?.kind === 'which') {
+        const pe = this.m.entities.get(owner)!;
+        const disp = pe.display[0]!;
+        const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table: pe.table, column: disp };
+        const dim = [...this.m.dimensions.values()].find((x) => x.table === col.table && x.column === col.column);
+        if (!(col.table === d0.table && col.column === d0.column)) this.listDims.push({ col, alias: dim?.name ?? pe.label, label: dim?.label ?? pe.label });
+      }
+    }
     this.groupOpen = false; // "booked by H. Lindqvist", "executed by voice"
     const d = this.m.dimensions.get(dimension)!;
     if (d.values?.currency) this.currencyValues.push({ dimension, value, index: k });
