@@ -35,12 +35,24 @@ process.on('message', (m) => {
       // Columns declared TIMESTAMP/DATETIME hold 'YYYY-MM-DD HH:MM:SS' text: give ISO text, as the other dialects do.
       const ts = meta.map((c, i) => (/timestamp|datetime/i.test(c.type || '') ? i : -1)).filter((i) => i >= 0);
       const rows = [];
+      // Rows of text, finite numbers and NULLs travel as one JSON text (about twice as fast to
+      // send and read back as a structured clone of the rows); anything else (blobs, -0,
+      // Infinity, NaN, big integers) keeps the structured clone, which carries every value.
+      let plain = true;
       for (const r of st.iterate()) {
         for (const i of ts) if (typeof r[i] === 'string' && /^\d{4}-\d{2}-\d{2} \d/.test(r[i])) r[i] = r[i].replace(' ', 'T');
+        if (plain) {
+          for (let k = 0; k < r.length; k++) {
+            const v = r[k];
+            if (v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0))) continue;
+            plain = false;
+            break;
+          }
+        }
         rows.push(r);
         if (rows.length > m.maxRows) break;
       }
-      res = { id: m.id, columns, rows };
+      res = plain ? { id: m.id, columns, json: JSON.stringify(rows) } : { id: m.id, columns, rows };
     }
   } catch (e) {
     const message = String(e && e.message);

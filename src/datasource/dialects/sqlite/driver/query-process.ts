@@ -11,6 +11,8 @@ interface Reply {
   fatal?: { message: string; code?: string };
   columns?: string[];
   rows?: unknown[][];
+  /** The rows as one JSON text (when every value is text, a finite number or NULL). */
+  json?: string;
   error?: { kind: 'notReadOnly' | 'sql'; message: string; code?: string };
 }
 
@@ -110,7 +112,14 @@ export class SqliteQueryProcess {
         finish(() => {
           if (m.error?.kind === 'notReadOnly') reject(notReadOnly(m.error.message));
           else if (m.error) reject(queryFailed(m.error.message));
-          else resolve({ columns: m.columns ?? [], rows: m.rows ?? [] });
+          else if (typeof m.json !== 'string') resolve({ columns: m.columns ?? [], rows: m.rows ?? [] });
+          else {
+            try {
+              resolve({ columns: m.columns ?? [], rows: JSON.parse(m.json) as unknown[][] });
+            } catch (e) {
+              reject(queryFailed(`the SQLite query process sent rows that cannot be read: ${(e as Error).message}`, e));
+            }
+          }
         });
       };
       const onExit = (code: number | null, sig: string | null) =>
