@@ -41,8 +41,11 @@ export const dimensionSchema = z.object({
       synonyms: z.record(z.string(), z.array(z.string().min(1))).default({}),
       aliases: z.array(ident).default([]),
       order: z.array(z.string()).optional(),
-      /** names that people shorten: a distinctive word of a value names it alone ("Northbridge") */
-      partial: z.boolean().default(false),
+      /**
+       * names people shorten to one distinctive word: 'first' (or true) = the first word of a name
+       * ("Northbridge" -> 'Northbridge Capital'), 'any' = any word, for people ("Garcia" -> 'Maria Garcia')
+       */
+      partial: z.union([z.boolean(), z.enum(['first', 'any'])]).default(false),
       /** identifiers too many to index, recognised by their shape (a regular expression), e.g. trade references */
       pattern: z
         .string()

@@ -168,7 +168,7 @@ async function buildValueIndex(profile: Profile, ds: Datasource, snapshot: Schem
       entries.push({ value, forms: [...forms], distinctive: [] });
       names.push(own);
     }
-    if (cfg.partial) markDistinctiveTokens(entries, names);
+    if (cfg.partial) markDistinctiveTokens(entries, names, cfg.partial === 'any' ? 'any' : 'first');
     values.push({ dimension: d.name, table: d.table, column: d.column, caseSensitive: cfg.caseSensitive, currency: cfg.currency, values: entries });
     stats.push({ table: d.table, column: d.column, distinct: entries.length });
   }
@@ -176,11 +176,12 @@ async function buildValueIndex(profile: Profile, ds: Datasource, snapshot: Schem
 }
 
 /**
- * A token of a multi-word name (value or alias, not synonyms) that appears in no other value of
- * the column names that value on its own ("Northbridge" -> 'Northbridge Capital'). Only tokens
- * of 4+ letters, so generic words shared by names ("bank", "capital") never qualify.
+ * A word of a multi-word name (value or alias, not synonyms) that appears in no other value of
+ * the column names that value on its own ("Northbridge" -> 'Northbridge Capital'): the first
+ * word of organisations' names (a later word such as "Peak" is too often plain English), any
+ * word of people's names. Only words of 4+ letters, and never one shared by two names.
  */
-function markDistinctiveTokens(entries: ValueEntry[], names: string[][]): void {
+function markDistinctiveTokens(entries: ValueEntry[], names: string[][], which: 'first' | 'any'): void {
   const owners = new Map<string, Set<number>>();
   entries.forEach((e, i) => {
     for (const f of names[i]!) for (const tok of f.split(' ')) (owners.get(tok) ?? owners.set(tok, new Set()).get(tok)!).add(i);
@@ -190,7 +191,7 @@ function markDistinctiveTokens(entries: ValueEntry[], names: string[][]): void {
     for (const f of names[i]!) {
       const toks = f.split(' ');
       if (toks.length < 2) continue;
-      for (const tok of toks) if (tok.length >= 4 && !/^\d+$/.test(tok) && owners.get(tok)!.size === 1 && owners.get(tok)!.has(i)) d.add(tok);
+      for (const tok of which === 'first' ? toks.slice(0, 1) : toks) if (tok.length >= 4 && !/^\d+$/.test(tok) && owners.get(tok)!.size === 1 && owners.get(tok)!.has(i)) d.add(tok);
     }
     e.distinctive = [...d];
   });
