@@ -8,3 +8,4 @@ export { guardSql } from './guard.js';
 export { policyFromSnapshot } from './policy.js';
 export { SqlGuardError, SQL_GUARD_REJECTED } from './errors.js';
 export { warmUpGuard } from './warmup.js';
+export { createGuardCache, policyFingerprint, type GuardCache } from './cache.js';
