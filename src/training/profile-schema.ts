@@ -146,6 +146,8 @@ export const joinSchema = z.object({
 export const profileSchema = z.object({
   name: z.string().min(1),
   description: z.string().default(''),
+  /** The as-of date the examples' SQL was written for: validation answers the example questions as of this date. */
+  examplesAsOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').optional(),
   joins: z.array(joinSchema).default([]),
   entities: z.record(ident, entitySchema),
   dimensions: z.array(dimensionSchema).default([]),
@@ -168,7 +170,7 @@ export type ExampleDef = z.output<typeof exampleSchema>;
 
 /** Which top-level keys each profile file may hold (file -> keys), for error messages. */
 export const PROFILE_FILES: Record<string, string[]> = {
-  'profile.yaml': ['name', 'description', 'joins'],
+  'profile.yaml': ['name', 'description', 'examplesAsOf', 'joins'],
   'entities.yaml': ['entities'],
   'dimensions.yaml': ['dimensions'],
   'measures.yaml': ['measures'],
