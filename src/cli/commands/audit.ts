@@ -131,7 +131,7 @@ const verifyFileCmd = new Command('verify-file')
       try {
         text = readFileSync(file, 'utf8');
       } catch (e) {
-        throw new OtcError('OTC_ERR_USAGE', `cannot read ${file}: ${fsReason(e)}`, { status: 400 });
+        throw new OtcError('OTC_ERR_USAGE', `cannot read ${file}: ${fsReason(e)}${(e as NodeJS.ErrnoException).code ? ` (${(e as NodeJS.ErrnoException).code})` : ''}`, { status: 400 });
       }
       const records = parseExportedJsonl(text);
       // An empty (or emptied) export proves nothing: it is not reported as an intact chain.
