@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { openAuditLog } from '../../audit/index.js';
+import { loadConfig, todayOf } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
 import { createCopilot, type AskAnswer } from '../../nl2sql/index.js';
+import { createFallbackFromConfig } from '../../nl2sql/llm/index.js';
 import { loadProfile, trainModel } from '../../training/index.js';
 import { action } from '../handle-error.js';
 import { parseFlags } from '../parse.js';
@@ -30,13 +32,16 @@ export const askCommand = new Command('ask')
   .action(
     action(async (question: string, raw: Record<string, unknown>) => {
       const f = parseFlags(flags, raw);
+      const cfg = loadConfig();
       const profile = loadProfile(f.model);
       const ds = await openDatasource(f.db);
       const audit = f.audit ? await openAuditLog(f.audit) : undefined;
       try {
         const model = await trainModel(profile, ds);
-        const copilot = createCopilot({ datasource: ds, model, audit, maxRows: f.maxRows, timeoutMs: f.timeoutMs, actor: `cli:${process.env.USER ?? 'user'}` });
-        const a = await copilot.ask({ question, today: f.today ?? new Date().toISOString().slice(0, 10) });
+        // The bank's language model answers what the semantic engine cannot map, when OTC_LLM_* configures one.
+        const fallback = createFallbackFromConfig(cfg, model, { audit });
+        const copilot = createCopilot({ datasource: ds, model, audit, fallback, maxRows: f.maxRows, timeoutMs: f.timeoutMs, actor: `cli:${process.env.USER ?? 'user'}` });
+        const a = await copilot.ask({ question, today: f.today ?? todayOf(cfg) });
         process.stdout.write(render(a, f.format));
         if (a.status === 'error') process.exitCode = 1;
       } finally {
