@@ -9,9 +9,11 @@ let ready: Promise<void> | undefined;
  * through its baseline compiler (Liftoff) and moves hot functions to the optimizing one only
  * after many calls: measured on the 90 dev gold queries, a parse stays ~10x slower than
  * optimized code for the first several hundred guard calls. Compiling straight with the
- * optimizing compiler costs a few milliseconds once per function on first use (what
- * warmUpGuard() pays up front) and makes every later parse fast. Set before the first module
- * is compiled; it affects only WebAssembly compiled afterwards.
+ * optimizing compiler costs a few milliseconds once per function on first use (~0.5 s more
+ * for the first query of a process) and makes every later parse fast. So only a long-lived
+ * process asks for it, through warmUpGuard(), which pays that cost up front; a one-shot
+ * command keeps the quick baseline start. Effective only before the parsers' WebAssembly is
+ * compiled (the first guard call); it applies to WebAssembly compiled afterwards.
  */
 export function preferOptimizedWasm(): void {
   if (optimizedWasm) return;
@@ -26,10 +28,7 @@ let optimizedWasm = false;
 
 /** sqlparser-ts (sqlparser-rs in WASM): the statements of `sql` as JSON, or undefined when it cannot parse them. */
 export async function parseStatements(sql: string, dialect: 'sqlite' | 'postgresql' | 'mssql'): Promise<Json[] | undefined> {
-  if (!ready) {
-    preferOptimizedWasm();
-    ready = init();
-  }
+  ready ??= init();
   await ready;
   try {
     return parse(sql, dialect) as unknown as Json[];

@@ -1,4 +1,5 @@
 import { guardSql } from './guard.js';
+import { preferOptimizedWasm } from './parser.js';
 import type { GuardDialect } from './types.js';
 
 /**
@@ -31,13 +32,16 @@ export const WARM_UP_SAMPLES: Readonly<Record<GuardDialect, readonly string[]>> 
 const ROUNDS = 8;
 
 /**
- * Compiles and warms the guard for the given dialects (default: all) by judging representative
- * queries, so the first real questions do not pay for WebAssembly compilation and JIT warm-up.
- * Call it once where a copilot (or any long-lived guard user) is created; await it, or let it
- * run in the background. Verdicts are not affected. Resolves with the time it took (ms).
+ * For long-lived processes (server, copilot): has the parsers' WebAssembly compiled with the
+ * optimizing compiler (see preferOptimizedWasm; only if no guard call came first) and warms the
+ * guard for the given dialects (default: all) by judging representative queries, so real
+ * questions pay neither compilation nor JIT warm-up. Call it once where a copilot is created,
+ * before its first question; await it or let it run in the background. Verdicts are not
+ * affected. Resolves with the time it took (ms).
  */
 export async function warmUpGuard(dialects: readonly GuardDialect[] = ['sqlite', 'postgres', 'mssql']): Promise<number> {
   const started = performance.now();
+  preferOptimizedWasm();
   for (let round = 0; round < ROUNDS; round++) {
     for (const dialect of dialects) {
       for (const sql of WARM_UP_SAMPLES[dialect] ?? []) await guardSql(sql, dialect, { maxRows: 100 });

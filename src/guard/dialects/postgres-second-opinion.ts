@@ -1,5 +1,4 @@
 import { loadModule, parseSync } from 'libpg-query';
-import { preferOptimizedWasm } from '../parser.js';
 
 let loaded: Promise<void> | undefined;
 
@@ -12,10 +11,7 @@ class Refusal extends Error {}
  * Returns a reason to refuse, or undefined.
  */
 export async function postgresSecondOpinion(sql: string, isAllowedFunction: (name: string) => boolean, expectedTables?: readonly string[]): Promise<string | undefined> {
-  if (!loaded) {
-    preferOptimizedWasm();
-    loaded = loadModule();
-  }
+  loaded ??= loadModule();
   await loaded;
   let tree: { stmts?: Array<{ stmt?: Record<string, unknown> }> };
   try {
