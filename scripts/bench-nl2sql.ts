@@ -47,6 +47,8 @@ async function runAll(ds: Datasource, questions: EvalQuestion[]): Promise<{ runs
   const model = await trainModel(loadProfile(profileDir), ds);
   const trainMs = performance.now() - t0;
   const copilot = createCopilot({ datasource: ds, model, maxRows: 100000, timeoutMs: 60000 });
+  const warmMs = await copilot.warmUp();
+  console.log(`guard warm-up ${warmMs.toFixed(0)} ms (once per process, before the first question)`);
   const runs: Run[] = [];
   for (const q of questions) {
     // first ask: everything computed; then a repeated ask and the raw SQL, in the same (warm) database state

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/types.js';
 import { hashRows } from '../audit/index.js';
 import type { Datasource, QueryResult } from '../datasource/types.js';
-import { guardSql, policyFromSnapshot, type GuardPolicy } from '../guard/index.js';
+import { guardSql, policyFromSnapshot, warmUpGuard, type GuardPolicy } from '../guard/index.js';
 import { isOtcError } from '../shared/errors.js';
 import type { TrainedModel } from '../training/index.js';
 import type { EngineResult, FallbackEngine, GuardFn } from './engine.js';
@@ -34,6 +34,12 @@ export interface CopilotOptions {
 export interface Copilot {
   ask(req: AskRequest): Promise<AskAnswer>;
   readonly semantic: SemanticEngine;
+  /**
+   * Compiles the SQL guard's parsers with the optimising compiler and exercises them once
+   * (about a second), so the first questions of a long-lived process (server, eval) do not pay
+   * the parsers' JIT warm-up. Not worth it for a one-shot `ask`. Resolves to the milliseconds spent.
+   */
+  warmUp(): Promise<number>;
 }
 
 export function createCopilot(opts: CopilotOptions): Copilot {
@@ -49,6 +55,7 @@ export function createCopilot(opts: CopilotOptions): Copilot {
 
   return {
     semantic,
+    warmUp: () => warmUpGuard([ds.dialect.name]),
     async ask(req: AskRequest): Promise<AskAnswer> {
       const t0 = performance.now();
       const correlationId = randomUUID();

@@ -39,6 +39,7 @@ export const evalCommand = new Command('eval')
         const model = await trainModel(profile, ds);
         const trainMs = performance.now() - t0;
         const copilot = createCopilot({ datasource: ds, model, maxRows: f.maxRows, timeoutMs: f.timeoutMs, actor: 'cli:eval' });
+        await copilot.warmUp(); // a long run: pay the guard parsers' JIT once, not on the first questions
         const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'eval [{bar}] {value}/{total} {status}', hideCursor: false }, cliProgress.Presets.shades_classic);
         bar.start(questions.length, 0, { status: '' });
         const today = f.today ?? new Date().toISOString().slice(0, 10);
