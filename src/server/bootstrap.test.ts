@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
@@ -71,5 +71,49 @@ describe('serve with a configured datasource that has no active training version
     expect(again.statusCode).toBe(200);
     expect(again.json().status).toBe('answered');
     expect((await app.inject({ method: 'GET', url: '/api/meta', headers: { cookie } })).json()).toMatchObject({ trained: true, validated: true, trainingVersion: 'otc-ops v1' });
+  }, 120_000);
+});
+
+describe('serve on the embedded demo when its profile does not validate', () => {
+  let dir: string;
+  let server: StartedServer;
+  const printed: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'otc-serve-'));
+    // A profile whose example SQL no longer matches what the engine answers (an edited profile folder).
+    const profileDir = join(dir, 'profile');
+    cpSync(PROFILE_DIR, profileDir, { recursive: true });
+    const examples = join(profileDir, 'examples.yaml');
+    const text = readFileSync(examples, 'utf8');
+    const edited = text.replace("WHERE t.status = 'Live' GROUP BY b.desk", "WHERE t.status = 'Matured' GROUP BY b.desk");
+    expect(edited).not.toBe(text);
+    writeFileSync(examples, edited);
+    const cfg = loadConfig({ env: {}, overrides: { dataDir: join(dir, 'data'), demoTrades: 300, adminPassword: ADMIN_PASSWORD, logLevel: 'silent', profileDir, today: TEST_TODAY, host: '127.0.0.1' } });
+    server = await startServer(cfg, { port: 0, webRoot: join(dir, 'no-web'), out: (l) => printed.push(l) });
+  }, 180_000);
+  afterAll(async () => {
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers with a model trained at start and says so: not a stored, validated version', async () => {
+    expect(printed.join('\n')).toMatch(/no validated active version for the demo database \(OTC_ERR_TRAINING_NOT_VALIDATED: .*Live notional by desk/);
+    const app = server.app;
+    const c = await app.inject({ method: 'GET', url: '/api/auth/csrf' });
+    const secret = cookiesOf(c).otc_csrf!;
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', cookies: { otc_csrf: secret }, headers: { 'x-csrf-token': c.json().csrfToken }, payload: { username: 'admin', password: ADMIN_PASSWORD } });
+    const cookie = `otc_session=${cookiesOf(login).otc_session}; otc_csrf=${secret}`;
+    const headers = { cookie, 'x-csrf-token': login.json().csrfToken as string };
+    const meta = (await app.inject({ method: 'GET', url: '/api/meta', headers: { cookie } })).json();
+    expect(meta).toMatchObject({ trained: true, validated: false, trainingVersion: 'otc-ops (trained at start, not validated)', trainingVersionId: null });
+    const asked = await app.inject({ method: 'POST', url: '/api/ask', headers, payload: { question: 'How many live trades?' } });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.json().trainingVersion).toBe('otc-ops (trained at start, not validated)');
+    // The imported version stays a draft whose report says what failed.
+    const v1 = (await app.inject({ method: 'GET', url: '/api/training/versions/1', headers: { cookie } })).json();
+    expect(v1.status).toBe('draft');
+    expect(v1.validation.ok).toBe(false);
+    expect(v1.validation.examples.find((e: { question: string }) => e.question === 'Live notional by desk').pass).toBe(false);
   }, 120_000);
 });

@@ -126,11 +126,12 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
  * versions exist and none is active, the server still starts:
  * - a configured datasource answers nothing until an admin activates a validated version
  *   (asking is refused with OTC_ERR_NOT_TRAINED, 409, saying what to do);
- * - the embedded demo database is generated as of today, and a profile whose example SQL was
- *   written for another date may not validate against it: the demo then answers with a model
- *   trained at start (not a stored version) and says so in the header ("trained at start, not
- *   validated"). An admin can validate and activate a version on the Training page at any time;
- *   the server answers with it from the next request on.
+ * - the embedded demo (its profile names the date its example SQL was written for, examplesAsOf,
+ *   so it validates whatever the clock says): when its profile still does not validate (e.g. an
+ *   edited OTC_PROFILE_DIR), the demo answers with a model trained at start (not a stored
+ *   version) and says so in the header ("trained at start, not validated").
+ * An admin can validate and activate a version on the Training page at any time; the server
+ * answers with it from the next request on.
  */
 async function activeTraining(
   cfg: Config,

@@ -50,29 +50,11 @@ describe.skipIf(!hasChromium)('training in the web app', () => {
     const row = page.locator('table.versions tbody tr', { hasText: 'otc-ops v1' });
     await row.waitFor();
 
-    if ((await row.locator('.badge').textContent())?.includes('active') !== true) {
-      // Serve could not validate the demo profile at start (its example SQL is written for another
-      // date than today's demo data): the header says so, and the admin validates version 1 as of
-      // the examples' date and activates it here, with a reason.
-      expect(await page.locator('header').textContent()).toContain('trained at start, not validated');
-      expect(await page.getByRole('note').textContent()).toContain('not a stored, validated version');
-      await row.getByRole('button', { name: 'Validate version 1' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Validate version 1' });
-      await dialog.getByLabel(/As-of date/).fill(EXAMPLES_AS_OF);
-      await dialog.getByLabel(/Reason/).fill('examples are written for 2026-06-15');
-      await dialog.getByRole('button', { name: 'Validate' }).click();
-      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 60_000 }).toContain('Version 1 validated: passed');
-      await row.getByRole('button', { name: 'Activate version 1' }).click();
-      const activate = page.getByRole('dialog', { name: 'Activate version 1' });
-      // A reason is required: the button stays disabled without one.
-      expect(await activate.getByRole('button', { name: 'Activate' }).isDisabled()).toBe(true);
-      await activate.getByLabel(/Reason/).fill('first validated version of the demo');
-      await activate.getByRole('button', { name: 'Activate' }).click();
-      await expect.poll(() => page.getByRole('status').textContent()).toContain('Version 1 is now active');
-    }
-
-    await expect.poll(() => row.locator('.badge').textContent()).toContain('active');
-    // The header follows the active version.
+    // serve imported, validated (as of the date the profile's examples are written for) and activated version 1 on first start.
+    expect(e2e.printed.join('\n')).toContain('validated and activated otc-ops v1');
+    expect(await row.locator('.badge').textContent()).toContain('active');
+    expect(await row.textContent()).toContain('passed');
+    // The header shows the active version.
     await expect.poll(() => page.locator('header').textContent()).toContain('otc-ops v1');
     expect(await page.locator('header').textContent()).not.toContain('not validated');
     expect(await page.getByRole('note').count()).toBe(0);
@@ -80,13 +62,14 @@ describe.skipIf(!hasChromium)('training in the web app', () => {
     const report = page.locator('section', { has: page.getByRole('heading', { name: 'Validation report of version 1' }) });
     await report.waitFor();
     expect(await report.locator('.verdict').textContent()).toMatch(/^Passed/);
+    expect(await report.textContent()).toContain('Validated by system');
+    expect(await report.textContent()).toContain('example questions asked as of 2026-06-15');
     const examples = report.locator('table.examples tbody tr');
     expect(await examples.count()).toBeGreaterThan(5);
     expect(await report.locator('table.examples .badge.fail').count()).toBe(0);
     expect(await report.textContent()).toContain('Tables described');
     await page.getByRole('heading', { name: 'Schema drift' }).waitFor();
     await expect.poll(() => page.locator('section', { has: page.getByRole('heading', { name: 'Schema drift' }) }).textContent()).toContain('No drift');
-
   }, 120_000);
 
   it('answers questions with the active version', async () => {
