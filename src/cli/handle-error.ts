@@ -90,6 +90,8 @@ export function routeCommanderErrors(cmd: Command): void {
     // process the same way: one coded line, exit 1, instead of Node's stack dump.
     process.on('uncaughtException', (e) => handleError(e));
     process.on('unhandledRejection', (e) => handleError(e));
+    // The reader of our output went away (`… | head`): nothing is wrong, nothing is left to say.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(0) : handleError(e)));
   }
   cmd.configureOutput({ outputError: () => undefined, writeErr: () => undefined });
   cmd.exitOverride((err: CommanderError) => {
