@@ -14,13 +14,18 @@ export interface Token {
   possessive: boolean;
 }
 
-const TOKEN_RE = /[A-Za-z0-9][A-Za-z0-9]*(?:[.'’][A-Za-z0-9]+)*/g;
+const TOKEN_RE = /[A-Za-z0-9][A-Za-z0-9]*(?:[.'’][A-Za-z0-9]+)*|%/g;
 
 /** Splits text into word tokens with their offsets; punctuation separates tokens. */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   for (const m of text.matchAll(TOKEN_RE)) {
     let raw = m[0];
+    // "%" is a word: "what % of trades are cleared" asks for a percentage
+    if (raw === '%') {
+      out.push({ norm: 'percent', raw, start: m.index ?? 0, end: (m.index ?? 0) + 1, possessive: false });
+      continue;
+    }
     let possessive = false;
     const pm = /^(.*?)['’]s$/i.exec(raw);
     if (pm && pm[1]) {

@@ -359,3 +359,8 @@ describe('listing the owners of a value', () => {
   it('"did we send" is the sent date', () =>
     expectSameAnswer('How many confirmations did we send yesterday?', "SELECT COUNT(*) FROM confirmations WHERE sent_date = '2026-06-16'"));
 });
+
+describe('blind held-out 2 fixes', () => {
+  it('"%" is read as "percent": "what % of live trades are cleared" is a share', () =>
+    expectSameAnswer('what % of live trades are cleared', `SELECT 100.0 * SUM(CASE WHEN is_cleared = 1 THEN 1 ELSE 0 END) / COUNT(*) FROM trades WHERE ${LIVE}`));
+});
