@@ -1,4 +1,13 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// The shared reference material (benchmark database and questions, the schema) sits beside the
+// repository as ../shared, on developer machines and in CI; OTC_SHARED_DIR overrides it.
+const repo = dirname(fileURLToPath(import.meta.url));
+const sharedDir =
+  process.env.OTC_SHARED_DIR ?? [join(repo, '..', 'shared'), '/work/shared'].find((d) => existsSync(d)) ?? resolve(repo, '..', 'shared');
 
 export default defineConfig({
   test: {
@@ -7,5 +16,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
+    env: { OTC_SHARED_DIR: sharedDir },
   },
 });

@@ -8,7 +8,7 @@
  * With OTC_LLM_PROVIDER (+ base URL, model) and OTC_LLM_EMBEDDING_MODEL set, the embeddings
  * endpoint is used too (lexical and vector rankings fused).
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/config/index.js';
@@ -22,7 +22,7 @@ const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : dflt;
 };
-const SHARED = resolve(process.env.OTC_BENCH_DIR ?? '/work/shared/benchmark');
+const SHARED = resolve(process.env.OTC_BENCH_DIR ?? [new URL('../../shared/benchmark', import.meta.url).pathname, '/work/shared/benchmark'].find((d) => existsSync(d)) ?? '../shared/benchmark');
 const questionsFile = arg('questions', join(SHARED, 'ops-dev.jsonl'));
 const sourceDb = arg('db', join(SHARED, 'ops-dev.db'));
 const profileDir = arg('model', 'profiles/otc-ops');

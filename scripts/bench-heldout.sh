@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODEL="${OTC_HELDOUT_MODEL:-profiles/otc-ops}"
-SCORER="${OTC_SCORER:-/work/shared/benchmark/score.py}"
+SCORER="${OTC_SCORER:-$( [ -f ../shared/benchmark/score.py ] && echo ../shared/benchmark/score.py || echo /work/shared/benchmark/score.py )}"
 QUESTIONS="test/heldout/questions.jsonl"
 TODAY="2026-06-17"
 

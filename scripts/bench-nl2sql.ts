@@ -7,7 +7,7 @@
  *   npm run bench:nl2sql [-- --questions FILE --db FILE --today YYYY-MM-DD --no-postgres]
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -22,7 +22,7 @@ const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : dflt;
 };
-const SHARED = resolve(process.env.OTC_BENCH_DIR ?? '/work/shared/benchmark');
+const SHARED = resolve(process.env.OTC_BENCH_DIR ?? [new URL('../../shared/benchmark', import.meta.url).pathname, '/work/shared/benchmark'].find((d) => existsSync(d)) ?? '../shared/benchmark');
 const questionsFile = arg('questions', join(SHARED, 'ops-dev.jsonl'));
 const sourceDb = arg('db', join(SHARED, 'ops-dev.db'));
 const today = arg('today', '2026-11-20');

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { DialectName } from './dialect.js';
 
-export const OPS_SCHEMA_SQL = '/work/shared/ops-schema/otc_ops.sql';
+export const OPS_SCHEMA_SQL = `${process.env.OTC_SHARED_DIR}/ops-schema/otc_ops.sql`;
 
 /** Rows every live dialect holds: 2 counterparties, 2 books, 3 trades, 2 settlements. */
 export const SEED_SQL = [

@@ -8,7 +8,7 @@ import { buildDemoDatabase, CLOSED_LISTS, OPS_SCHEMA_INDEXES_SQL, OPS_SCHEMA_TAB
 
 const AS_OF = '2026-11-25';
 const TRADES = 4000;
-const SHARED_SCHEMA = process.env.OTC_OPS_SCHEMA ?? '/work/shared/ops-schema/otc_ops.sql';
+const SHARED_SCHEMA = process.env.OTC_OPS_SCHEMA ?? `${process.env.OTC_SHARED_DIR}/ops-schema/otc_ops.sql`;
 
 let dir: string;
 let main: BuildDemoResult;

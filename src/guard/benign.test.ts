@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SchemaSnapshot } from '../datasource/types.js';
 import { guardSql, policyFromSnapshot, type GuardDialect } from './index.js';
 
-const DEV_DB = '/work/shared/benchmark/ops-dev.db';
-const DEV_QUESTIONS = '/work/shared/benchmark/ops-dev.jsonl';
+const DEV_DB = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`;
+const DEV_QUESTIONS = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.jsonl`;
 
 /** The dev database's schema as a snapshot, read with a read-only handle (the file is never written). */
 function devSnapshot(): SchemaSnapshot {

@@ -31,7 +31,7 @@ describe('otc-copilot guard', () => {
   describe('with --db (allow-list from the database itself)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'otc-guard-cli-'));
     const db = join(dir, 'ops.db');
-    copyFileSync('/work/shared/benchmark/ops-dev.db', db);
+    copyFileSync(`${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`, db);
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it('takes the dialect from the URL and admits the schema\'s tables and columns', () => {

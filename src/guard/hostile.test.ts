@@ -9,7 +9,7 @@ import { guardSql, type GuardDialect, type GuardPolicy } from './index.js';
  * hand-written ones. All must be refused — with and without a table allow-list.
  */
 
-const DEV_DB = '/work/shared/benchmark/ops-dev.db';
+const DEV_DB = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`;
 
 function devPolicy(maxRows: number): GuardPolicy {
   const db = new Database(DEV_DB, { readonly: true, fileMustExist: true });
@@ -267,7 +267,7 @@ const HAND_WRITTEN: Record<GuardDialect, string[]> = {
 function graftedOnGold(dialect: GuardDialect): string[] {
   if (dialect === 'mssql') return []; // the gold SQL is SQLite/PostgreSQL syntax (LIMIT)
   const catalog = dialect === 'sqlite' ? 'sqlite_master' : 'pg_catalog.pg_tables';
-  const gold = readFileSync('/work/shared/benchmark/ops-dev.jsonl', 'utf8')
+  const gold = readFileSync(`${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.jsonl`, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => (JSON.parse(l) as { gold_sql: string | null }).gold_sql)

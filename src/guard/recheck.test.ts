@@ -13,8 +13,8 @@ import { WARM_UP_SAMPLES } from './warmup.js';
  * when that can be proven, in full otherwise. These tests show both give the same verdicts.
  */
 
-const GOLD = '/work/shared/benchmark/ops-dev.jsonl';
-const DEV_DB = '/work/shared/benchmark/ops-dev.db';
+const GOLD = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.jsonl`;
+const DEV_DB = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`;
 
 function devPolicy(maxRows: number): GuardPolicy {
   const db = new Database(DEV_DB, { readonly: true, fileMustExist: true });

@@ -23,7 +23,7 @@ describe('otc-copilot train', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'otc-train-cli-'));
-    copyFileSync('/work/shared/benchmark/ops-dev.db', join(dir, 'ops.db'));
+    copyFileSync(`${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`, join(dir, 'ops.db'));
     flags = ['--db', `sqlite:${join(dir, 'ops.db')}`, '--store', `sqlite:${join(dir, 'app.db')}`, '--audit', `sqlite:${join(dir, 'audit.db')}`, '--as', 'alice'];
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -45,7 +45,7 @@ import {
 } from '../../src/training/index.js';
 import { createTempPgDatabase, postgresAvailable, type TempPgDatabase } from '../support/services.js';
 
-const SHARED_DB = '/work/shared/benchmark/ops-dev.db';
+const SHARED_DB = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`;
 const PROFILE_DIR = new URL('../../profiles/otc-ops', import.meta.url).pathname;
 /** The as-of date the demo profile's example SQL is written for. */
 const EXAMPLES_TODAY = '2026-06-15';

@@ -23,7 +23,7 @@ describe('training API plugin', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'otc-training-api-'));
-    copyFileSync('/work/shared/benchmark/ops-dev.db', join(dir, 'ops.db'));
+    copyFileSync(`${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`, join(dir, 'ops.db'));
     store = await openStore(`sqlite:${join(dir, 'app.db')}`);
     audit = await openAuditLog(`sqlite:${join(dir, 'audit.db')}`);
     ds = await openDatasource(`sqlite:${join(dir, 'ops.db')}`);

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'otc-context-cli-'));
 const db = join(dir, 'ops.db');
-copyFileSync('/work/shared/benchmark/ops-dev.db', db);
+copyFileSync(`${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`, db);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[]): { code: number | null; stdout: string; stderr: string } {

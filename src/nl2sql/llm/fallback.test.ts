@@ -16,7 +16,7 @@ import { createCopilot, createSemanticEngine } from '../index.js';
 import { buildIndex, createRetriever, type Retriever } from '../retrieval/index.js';
 import { createFallbackFromConfig, createLlmFallback, crossCheck } from './index.js';
 
-const DEV_DB = '/work/shared/benchmark/ops-dev.db';
+const DEV_DB = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`;
 const TODAY = '2026-11-20';
 const KEY = 'sk-fallback-SECRET-0123456789abcdef';
 const NORTHBRIDGE_SQL =

@@ -9,7 +9,7 @@ import { loadProfile, trainModel, type TrainedModel } from '../../training/index
 import { renderContext, estimateTokens } from '../llm/index.js';
 import { buildIndex, createRetriever, embedderFromClient, indexKey, indexPath, openIndex, openRetriever, ruleChunks, sqlRefs, type Embedder, type RetrievedContext } from './index.js';
 
-const DEV_DB = '/work/shared/benchmark/ops-dev.db';
+const DEV_DB = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`;
 let dir: string;
 let model: TrainedModel;
 

@@ -7,7 +7,7 @@ import { openDatasource, type Datasource } from '../../index.js';
 import { tempDir } from '../../live-dialects.test-fixture.js';
 import { parseSqliteUrl } from './url.js';
 
-const SHARED_DB = '/work/shared/benchmark/ops-dev.db';
+const SHARED_DB = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`;
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
 describe('SQLite datasource on a copy of the benchmark database', () => {
