@@ -7,6 +7,8 @@ import { auditUrlOf, datasourceUrlOf, demoDatabasePath, storeUrlOf, todayOf, typ
 import { openDatasource, type Datasource } from '../datasource/index.js';
 import { buildDemoDatabase } from '../demo/index.js';
 import { createCopilot } from '../nl2sql/index.js';
+import { createFallbackFromConfig } from '../nl2sql/llm/index.js';
+import { warmUpGuard } from '../guard/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { isOtcError } from '../shared/errors.js';
 import { bootstrapTraining, loadProfile, trainModel } from '../training/index.js';
@@ -78,7 +80,9 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     const ds = opened.datasource;
     const audit = opened.audit;
     // Answers and their audit records carry the version id, so feedback links to the version that answered.
-    const copilotFor = (model: Answering['model'], trainingVersion: string) => createCopilot({ datasource: ds, model, audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion });
+    // The bank's language model (OTC_LLM_*), when configured, answers what the semantic engine cannot map.
+    const copilotFor = (model: Answering['model'], trainingVersion: string) =>
+      createCopilot({ datasource: ds, model, audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion, fallback: createFallbackFromConfig(cfg, model, { audit }) });
     const initial = await activeTraining(cfg, opened as Required<typeof opened>, copilotFor, out);
     const answering = createAnsweringHolder({ store: opened.store, datasourceKey: ds.description, initial, copilotFor });
     const auth = createAuthService({ db: opened.store.db, audit: opened.audit });
@@ -94,6 +98,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       today,
       auth,
     });
+    // Compile the SQL guard's parsers before the first question (about a second, once per process).
+    await warmUpGuard([ds.dialect.name]);
     await app.listen({ host: cfg.host, port: opts.port ?? cfg.port });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? cfg.port);
