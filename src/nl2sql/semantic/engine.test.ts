@@ -363,4 +363,12 @@ describe('listing the owners of a value', () => {
 describe('blind held-out 2 fixes', () => {
   it('"%" is read as "percent": "what % of live trades are cleared" is a share', () =>
     expectSameAnswer('what % of live trades are cleared', `SELECT 100.0 * SUM(CASE WHEN is_cleared = 1 THEN 1 ELSE 0 END) / COUNT(*) FROM trades WHERE ${LIVE}`));
+  it('"did we get" margin calls are the ones received', () =>
+    expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
+  it('"breaks in the queue" are open exceptions', () =>
+    expectSameAnswer('breaks in the queue per owner team', `SELECT owner_team, COUNT(*) FROM exceptions WHERE ${OPEN_EXC} GROUP BY owner_team`));
+  it('"netting break amount" is the break size of netting breaks, not the net amount', async () => {
+    await expectSameAnswer('total netting break amount by currency', "SELECT currency, SUM(break_amount) FROM payment_netting WHERE status = 'Mismatch' GROUP BY currency");
+    await expectSameAnswer('average break amount', "SELECT AVG(break_amount) FROM payment_netting WHERE status = 'Mismatch'");
+  });
 });
