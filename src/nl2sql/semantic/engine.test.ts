@@ -363,6 +363,10 @@ describe('listing the owners of a value', () => {
 describe('blind held-out 2 fixes', () => {
   it('"%" is read as "percent": "what % of live trades are cleared" is a share', () =>
     expectSameAnswer('what % of live trades are cleared', `SELECT 100.0 * SUM(CASE WHEN is_cleared = 1 THEN 1 ELSE 0 END) / COUNT(*) FROM trades WHERE ${LIVE}`));
+  it('"trades by status" shows every status; within a period the booked rule still drops Cancelled', async () => {
+    await expectSameAnswer('trades by status', 'SELECT status, COUNT(*) FROM trades GROUP BY status');
+    await expectSameAnswer('trades booked this month by status', "SELECT status, COUNT(*) FROM trades WHERE trade_date BETWEEN '2026-06-01' AND '2026-06-17' AND status <> 'Cancelled' GROUP BY status");
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

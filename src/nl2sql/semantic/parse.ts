@@ -1103,6 +1103,9 @@ class Interpreter {
       specs.push({ alias: 'share_pct', label: `share with ${part.map((p) => p.label).join(' and ')} (%)`, agg: 'ratio', numerator: part.map((p) => p.cond), denominator: [] });
     }
     const touched = new Set([...where, ...part].flatMap((w) => colsOf(w.cond)));
+    // "trades by status": a column the answer is broken down by shows all its values, so a default
+    // filter on that column does not hide some of them (within a period, "booked"/"due" keep it)
+    if (!this.ranges.length) for (const g of this.groups) if (g.kind === 'column') touched.add(`${g.col.table}.${g.col.column}`);
     // one record named by its identifier: no default filter hides it
     const identified = [...this.values.keys()].some((d) => !!this.m.dimensions.get(d)?.values?.pattern);
     for (const fname of identified ? [] : e.defaultFilters) {
