@@ -50,6 +50,10 @@ export type BuildDemoResult = DemoTarget & { counts: TableCounts; ms: number };
 
 function validate(opts: BuildDemoOptions): number {
   if (typeof opts.out !== 'string' || opts.out.trim() === '') throw demoUsage('--out: give a SQLite file path or a postgres:// URL');
+  // Any other scheme (foo://, mssql://, sqlite://…) is a mistake, not a file name to create.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(opts.out) && !isPostgresUrl(opts.out)) {
+    throw demoUsage(`--out: ${opts.out.split('://')[0]}:// is not a target the demo can write: give a SQLite file path or a postgres:// URL`);
+  }
   if (!Number.isInteger(opts.trades) || opts.trades < 1 || opts.trades > MAX_DEMO_TRADES) {
     throw demoUsage(`--trades: a whole number from 1 to ${MAX_DEMO_TRADES.toLocaleString('en-US')}, got ${opts.trades}`);
   }

@@ -46,26 +46,6 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const today = () => todayOf(cfg);
 
-  if (!cfg.datasourceUrl && !existsSync(demoDatabasePath(cfg))) {
-    const path = demoDatabasePath(cfg);
-    out(`First start: building the demo database (${cfg.demoTrades.toLocaleString('en-US')} trades, as of ${today()}) at ${path} …`);
-    let lastShown = Date.now();
-    const r = await buildDemoDatabase({
-      out: path,
-      trades: cfg.demoTrades,
-      seed: 42,
-      asOf: today(),
-      onProgress: (table, done, total) => {
-        const now = Date.now();
-        if (done === total || now - lastShown > 2000) {
-          lastShown = now;
-          out(`  ${table}: ${done.toLocaleString('en-US')}${done === total ? ' rows' : ` of ~${total.toLocaleString('en-US')}`}`);
-        }
-      },
-    });
-    out(`Demo database ready in ${(r.ms / 1000).toFixed(1)} s: ${path}`);
-  }
-
   const opened: { store?: Store; audit?: AuditLog; datasource?: Datasource } = {};
   const closeOpened = async () => {
     await opened.datasource?.close().catch(() => undefined);
@@ -76,6 +56,28 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   try {
     opened.store = await openStore(storeUrlOf(cfg));
     opened.audit = await openAuditLog(auditUrlOf(cfg));
+    // The demo is built only once the store and the audit log are known to open (a wrong
+    // OTC_STORE_URL fails at once, not after building 50,000 trades).
+    if (!cfg.datasourceUrl && !existsSync(demoDatabasePath(cfg))) {
+      const path = demoDatabasePath(cfg);
+      out(`First start: building the demo database (${cfg.demoTrades.toLocaleString('en-US')} trades, as of ${today()}) at ${path} …`);
+      let lastShown = Date.now();
+      const r = await buildDemoDatabase({
+        out: path,
+        trades: cfg.demoTrades,
+        seed: 42,
+        asOf: today(),
+        onProgress: (table, done, total) => {
+          const now = Date.now();
+          if (done === total || now - lastShown > 2000) {
+            lastShown = now;
+            out(`  ${table}: ${done.toLocaleString('en-US')}${done === total ? ' rows' : ` of ~${total.toLocaleString('en-US')}`}`);
+          }
+        },
+      });
+      out(`Demo database ready in ${(r.ms / 1000).toFixed(1)} s: ${path}`);
+    }
+
     opened.datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
     const ds = opened.datasource;
     const audit = opened.audit;

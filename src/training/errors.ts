@@ -1,6 +1,14 @@
 import { OtcError } from '../shared/errors.js';
 
 /** The profile folder is missing, unreadable or not valid YAML / not the profile's shape. */
+/** The profile folder given does not exist. */
+export function profileNotFound(dir: string): OtcError {
+  return new OtcError('OTC_ERR_PROFILE_NOT_FOUND', `profile folder not found: ${dir}`, {
+    status: 400,
+    hint: 'give --model the folder holding profile.yaml (e.g. profiles/otc-ops)',
+  });
+}
+
 export function profileInvalid(message: string, problems: string[] = []): OtcError {
   return new OtcError('OTC_ERR_PROFILE_INVALID', problems.length ? `${message}: ${problems.join('; ')}` : message, {
     status: 400,

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { profileInvalid } from './errors.js';
+import { profileInvalid, profileNotFound } from './errors.js';
 import { profileSchema, type Profile } from './profile-schema.js';
 
 const FILES = ['profile.yaml', 'entities.yaml', 'dimensions.yaml', 'measures.yaml', 'filters.yaml', 'vocabulary.yaml', 'examples.yaml'] as const;
@@ -54,7 +54,7 @@ function readYaml(dir: string, file: string): Record<string, unknown> | undefine
 
 /** Merges the files, validates the shape and the cross-references, and returns the profile. */
 export function loadProfile(dir: string): Profile {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw profileInvalid(`profile folder not found: ${dir}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw profileNotFound(dir);
   const merged: Record<string, unknown> = {};
   for (const file of FILES) {
     const doc = readYaml(dir, file);

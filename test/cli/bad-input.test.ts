@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
-const BENCH_DB = '/work/shared/benchmark/ops-dev.db';
+const BENCH_DB = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`;
 const SECRET = 's3cretPW';
 
 let dir: string;
@@ -285,6 +285,26 @@ describe('ask', () => {
   it('an unreachable PostgreSQL with a password in the URL', () => {
     expectFailure(cli(['ask', 'how many trades', '--model', model, '--db', `postgres://ops:${SECRET}@127.0.0.1:1/ops`]), 'OTC_ERR_DATASOURCE_UNREACHABLE', 1);
   });
+
+  it('an empty question, a date that is not on the calendar, a missing profile folder', () => {
+    expectFailure(cli(['ask', '  ', '--db', `sqlite:${opsDb}`]), 'OTC_ERR_USAGE', 2);
+    expect(expectFailure(cli(['ask', 'how many trades', '--db', `sqlite:${opsDb}`, '--today', '2026-02-30']), 'OTC_ERR_USAGE', 2)).toContain('--today');
+    expect(expectFailure(cli(['ask', 'how many trades', '--db', `sqlite:${opsDb}`, '--model', join(dir, 'no-such-profile')]), 'OTC_ERR_PROFILE_NOT_FOUND', 1)).toContain('no-such-profile');
+  });
+});
+
+describe('eval', () => {
+  it('an empty question file, --out in a missing folder, --today 2026-13-45: refused before the run, nothing written', () => {
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    const out = join(dir, 'pred.jsonl');
+    expectFailure(cli(['eval', '--db', `sqlite:${opsDb}`, '--questions', empty, '--out', out]), 'OTC_ERR_USAGE', 2);
+    const one = join(dir, 'one.jsonl');
+    writeFileSync(one, JSON.stringify({ id: 'q1', question: 'How many live trades do we have?' }) + '\n');
+    expect(expectFailure(cli(['eval', '--db', `sqlite:${opsDb}`, '--questions', one, '--out', join(dir, 'nope', 'pred.jsonl')]), 'OTC_ERR_USAGE', 2)).toContain('does not exist');
+    expectFailure(cli(['eval', '--db', `sqlite:${opsDb}`, '--questions', one, '--out', out, '--today', '2026-13-45']), 'OTC_ERR_USAGE', 2);
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 describe('train: a failure leaves the store as it was', () => {
@@ -354,6 +374,11 @@ describe('demo-db', () => {
     expectFailure(cli(['demo-db', '--out', out, '--trades', 'abc']), 'OTC_ERR_USAGE', 2);
     expectFailure(cli(['demo-db', '--out', out, '--trades', '100', '--as-of', '2026-13-45']), 'OTC_ERR_USAGE', 2);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('--out with a scheme other than postgres:// is refused, not written as a file named foo:', () => {
+    expectFailure(cli(['demo-db', '--out', 'foo://x', '--trades', '100']), 'OTC_ERR_USAGE', 2);
+    expect(existsSync(join(root, 'foo:'))).toBe(false);
   });
 });
 

@@ -6,13 +6,14 @@ import { openDatasource } from '../../datasource/index.js';
 import { createCopilot, type AskAnswer } from '../../nl2sql/index.js';
 import { createFallbackFromConfig } from '../../nl2sql/llm/index.js';
 import { loadProfile, trainModel } from '../../training/index.js';
+import { OtcError } from '../../shared/errors.js';
 import { action } from '../handle-error.js';
-import { parseFlags } from '../parse.js';
+import { calendarDate, parseFlags } from '../parse.js';
 
 const flags = z.object({
   db: z.string().min(1, 'is required'),
   model: z.string().min(1).default('profiles/otc-ops'),
-  today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').optional(),
+  today: calendarDate.optional(),
   format: z.enum(['table', 'json', 'csv']).default('table'),
   audit: z.string().min(1).optional(),
   maxRows: z.coerce.number().int().positive().default(1000),
@@ -32,6 +33,7 @@ export const askCommand = new Command('ask')
   .action(
     action(async (question: string, raw: Record<string, unknown>) => {
       const f = parseFlags(flags, raw);
+      if (!question.trim()) throw new OtcError('OTC_ERR_USAGE', 'the question is empty: ask something, e.g. otc-copilot ask "How many settlements failed yesterday?" --db …', { status: 400 });
       const cfg = loadConfig();
       const profile = loadProfile(f.model);
       const ds = await openDatasource(f.db);

@@ -37,7 +37,7 @@ import {
   type TrainingVersion,
 } from '../../training/index.js';
 import { action } from '../handle-error.js';
-import { parseFlags } from '../parse.js';
+import { calendarDate, parseFlags } from '../parse.js';
 
 const commonFlags = z.object({
   db: z.string().min(1).optional(),
@@ -51,13 +51,7 @@ const commonFlags = z.object({
 type Common = z.output<typeof commonFlags>;
 
 /** A real calendar day: 2026-13-45 and 2026-02-30 are refused before anything is stored. */
-const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'is not a calendar date (YYYY-MM-DD)');
+const date = calendarDate;
 
 function withCommon(cmd: Command): Command {
   return cmd
