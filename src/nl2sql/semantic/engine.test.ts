@@ -367,6 +367,12 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('trades by status', 'SELECT status, COUNT(*) FROM trades GROUP BY status');
     await expectSameAnswer('trades booked this month by status', "SELECT status, COUNT(*) FROM trades WHERE trade_date BETWEEN '2026-06-01' AND '2026-06-17' AND status <> 'Cancelled' GROUP BY status");
   });
+  it('an amount compared for groups is the groups\' total (HAVING), before or after the measure', async () => {
+    const gold = `SELECT c.sector FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE t.${LIVE} GROUP BY c.sector HAVING SUM(t.notional_usd) > 1000000000`;
+    await expectSameAnswer('sectors with live notional above 1bn', gold);
+    await expectSameAnswer('sectors with more than 1bn of live notional', gold);
+    await expectSameAnswer('which counterparties have more than 1bn of live notional', `SELECT c.short_name FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE t.${LIVE} GROUP BY c.short_name HAVING SUM(t.notional_usd) > 1000000000`);
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -620,7 +620,13 @@ class Interpreter {
           }
           const cmp = this.cmps[this.cmps.length - 1];
           const prev = items[k - 1];
-          if (cmp && cmp.value !== undefined && !cmp.measure && (prev?.kind === 'number' || prev?.senses[0]?.kind === 'reporting' || prev?.senses[0]?.kind === 'unit')) {
+          // "more than 10bn notional", "more than 10bn of notional": the amount compared is this measure
+          // (words like "of" and named filters such as "live" may stand between)
+          let back = k - 1;
+          while (back > k - 4 && items[back]?.kind === 'lex' && (items[back]!.senses[0]?.kind === 'stop' || items[back]!.senses[0]?.kind === 'filter')) back--;
+          const ofBetween = back < k - 1 ? items[back] : undefined;
+          const afterAmount = (x: Item | undefined) => x?.kind === 'number' || x?.senses[0]?.kind === 'reporting' || x?.senses[0]?.kind === 'unit';
+          if (cmp && cmp.value !== undefined && !cmp.measure && (afterAmount(prev) || afterAmount(ofBetween))) {
             cmp.measure = md;
           } else if (this.cmpAfter(k) >= 0) {
             const j = this.cmpAfter(k);
@@ -1030,7 +1036,7 @@ class Interpreter {
         expr: x ? this.exprOf(x, table) : undefined,
       });
     }
-    const listing = records || ((this.whichAsked || this.listAsked) && this.listDims.length > 0 && !this.countAsked && !specs.length && !this.superlative && !this.top && !this.cmps.some((c) => c.countNoun));
+    const listing = records || ((this.whichAsked || this.listAsked) && this.listDims.length > 0 && !this.countAsked && !specs.length && !this.superlative && !this.top && !this.cmps.some((c) => c.countNoun || (c.measure?.agg === 'sum' && c.money)));
     for (const dc of this.distinctCols)
       if (!specs.length) specs.push({ alias: `distinct_${dc.alias}`, label: `number of different ${dc.label}s`, agg: 'count_distinct', expr: { kind: 'col', col: dc.col } });
     if (!listing && !specs.length) specs.push({ alias: 'count', label: `number of ${e.label}`, agg: 'count' });
@@ -1149,7 +1155,17 @@ class Interpreter {
       }
       if (groupsExist && c.measure && c.measure.agg !== 'count') {
         // "counterparties with more than 1bn notional": compare the group's total
-        const idx = specs.findIndex((s) => s.alias.includes(c.measure!.name));
+        let idx = specs.findIndex((s) => s.alias.includes(c.measure!.name));
+        // "sectors with live notional above 10bn": the measure is named only in the comparison, so the
+        // groups' total of it is what is compared (and shown, in place of a count nobody asked for)
+        const md = c.measure;
+        if (idx < 0 && md.agg === 'sum' && md.expr && !specs.some((s) => s.agg === 'ratio')) {
+          const x = native && md.native ? md.native : md.expr;
+          const spec: MeasureSpec = { alias: `total_${md.name}${native && md.native ? '' : md.unit === 'USD' ? '_usd' : ''}`, label: `total ${md.label}`, agg: 'sum', expr: this.exprOf(x, this.m.entities.get(md.entity)!.table) };
+          if (!this.countAsked && specs.length === 1 && specs[0]!.alias === 'count') specs[0] = spec;
+          else specs.push(spec);
+          idx = specs.indexOf(spec);
+        }
         if (idx >= 0) {
           having = { measure: idx, op: c.op, value: c.value };
           continue;
