@@ -164,7 +164,7 @@ describe('configuration from the environment', () => {
 
   it('config shows URLs and headers without their secrets', () => {
     const r = cli(['config'], {
-      env: { OTC_DATASOURCE_URL: `postgres://ops:${SECRET}@127.0.0.1:1/ops`, OTC_REDIS_URL: `redis://:${SECRET}@127.0.0.1:1`, OTC_LLM_EXTRA_HEADERS: `{"X-Token":"${SECRET}"}` },
+      env: { OTC_DATASOURCE_URL: `postgres://ops:${SECRET}@127.0.0.1:1/ops`, OTC_LLM_EXTRA_HEADERS: `{"X-Token":"${SECRET}"}` },
     });
     expect(r.code).toBe(0);
     expect(r.out + r.err).not.toContain(SECRET);

@@ -34,7 +34,6 @@ function shownConfig(cfg: Config): Record<string, unknown> {
     storeUrl: url(cfg.storeUrl),
     auditUrl: url(cfg.auditUrl),
     datasourceUrl: url(cfg.datasourceUrl),
-    redisUrl: url(cfg.redisUrl),
     publicUrl: url(cfg.publicUrl),
     llmBaseUrl: url(cfg.llmBaseUrl),
     llmApiKey: cfg.llmApiKey ? '***' : undefined,
