@@ -373,6 +373,10 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('sectors with more than 1bn of live notional', gold);
     await expectSameAnswer('which counterparties have more than 1bn of live notional', `SELECT c.short_name FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE t.${LIVE} GROUP BY c.short_name HAVING SUM(t.notional_usd) > 1000000000`);
   });
+  it('"split" / "breakdown" / "mix" after a column gives figures per value, never a bare list of values', async () => {
+    await expectSameAnswer('show me the ccy split of settlements due tomorrow', "SELECT currency, COUNT(*) FROM settlements WHERE status <> 'Cancelled' AND value_date = '2026-06-18' GROUP BY currency");
+    await expectSameAnswer('show me the product mix of live trades', `SELECT product_type, COUNT(*) FROM trades WHERE ${LIVE} GROUP BY product_type`);
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -27,7 +27,9 @@ export type GrammarSense =
   | { kind: 'versus' }
   /** "oldest", "most recent": rows ranked by their date */
   | { kind: 'dateRank'; dir: 'asc' | 'desc' }
-  | { kind: 'sort'; dir: 'asc' | 'desc' };
+  | { kind: 'sort'; dir: 'asc' | 'desc' }
+  /** "the ccy split of settlements", "desk breakdown": the named column's values, each with its figure */
+  | { kind: 'split' };
 
 const G: [string[], GrammarSense][] = [
   [['how many', 'number of', 'count', 'count of', 'the number of', 'tally', 'volume of', 'quantity of'], { kind: 'count' }],
@@ -41,6 +43,7 @@ const G: [string[], GrammarSense][] = [
   [['least', 'fewest', 'the fewest', 'the least', 'lowest number of', 'smallest number of'], { kind: 'agg', agg: 'min', superlative: 'asc', quantity: true }],
   [['different', 'distinct', 'unique', 'separate'], { kind: 'distinct' }],
   [['by', 'per', 'for each', 'for every', 'each', 'every', 'broken down by', 'break down by', 'breakdown by', 'split by', 'grouped by', 'group by', 'across', 'by each', 'per each', 'for all', 'by their', 'according to', 'ranked by', 'ranked', 'ordered by', 'sorted by', 'in terms of', 'rank by', 'sort by', 'order by'], { kind: 'group' }],
+  [['split', 'split of', 'breakdown', 'breakdown of', 'break down of', 'mix', 'mix of', 'distribution', 'distribution of'], { kind: 'split' }],
   [['with count', 'with counts', 'with the count', 'with their count', 'with number', 'with numbers', 'and count', 'and counts', 'and how many', 'with totals', 'counts'], { kind: 'withCounts' }],
   [['top', 'best', 'leading', 'worst'], { kind: 'top', dir: 'desc' }],
   [['bottom'], { kind: 'top', dir: 'asc' }],

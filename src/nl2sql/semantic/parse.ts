@@ -391,6 +391,8 @@ class Interpreter {
   private agg: Agg | null = null;
   private superlative: 'asc' | 'desc' | null = null;
   private listAsked = false;
+  /** "ccy split", "breakdown": figures per value, never a bare list of the values */
+  private splitAsked = false;
   private whichAsked = false;
   private recordsMention = false;
   private measures: MeasureDef[] = [];
@@ -511,6 +513,9 @@ class Interpreter {
           break;
         case 'withCounts':
           this.countAsked = true;
+          break;
+        case 'split':
+          this.splitAsked = true;
           break;
         case 'top': {
           this.top = { dir: s.dir };
@@ -955,6 +960,15 @@ class Interpreter {
 
   private build(): { query: TypedQuery } | { fail: string } {
     const e = this.e;
+    // "the desk breakdown of live trades": the columns named with "split"/"breakdown" are what is grouped by
+    if (this.splitAsked && !this.groups.length) {
+      for (const d of [...this.listDims, ...this.extraCols]) this.groups.push({ kind: 'column', col: d.col, alias: d.alias, label: d.label });
+      this.listDims = [];
+      this.extraCols = [];
+      this.listAsked = false;
+      this.whichAsked = false;
+      if (!this.groups.length && !this.bucket) return { fail: 'a breakdown of what? say which column to split by' };
+    }
     const where: LabelledCondition[] = [];
 
     // --- currency: a named currency filters and switches to native amounts; the reporting one only says how to report
@@ -1036,7 +1050,7 @@ class Interpreter {
         expr: x ? this.exprOf(x, table) : undefined,
       });
     }
-    const listing = records || ((this.whichAsked || this.listAsked) && this.listDims.length > 0 && !this.countAsked && !specs.length && !this.superlative && !this.top && !this.cmps.some((c) => c.countNoun || (c.measure?.agg === 'sum' && c.money)));
+    const listing = records || (!this.splitAsked && (this.whichAsked || this.listAsked) && this.listDims.length > 0 && !this.countAsked && !specs.length && !this.superlative && !this.top && !this.cmps.some((c) => c.countNoun || (c.measure?.agg === 'sum' && c.money)));
     for (const dc of this.distinctCols)
       if (!specs.length) specs.push({ alias: `distinct_${dc.alias}`, label: `number of different ${dc.label}s`, agg: 'count_distinct', expr: { kind: 'col', col: dc.col } });
     if (!listing && !specs.length) specs.push({ alias: 'count', label: `number of ${e.label}`, agg: 'count' });
