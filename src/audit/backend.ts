@@ -1,29 +1,14 @@
 /** What the audit log needs of a database. Two implementations: sqlite.ts and postgres.ts. */
+import { EXPORT_COLUMNS, type AuditRecordJson } from './chain.js';
 
-/** A stored record: snake_case columns, `details` as canonical JSON text. */
-export interface AuditRow {
-  seq: number;
-  id: string;
-  ts: string;
-  kind: string;
-  actor: string;
-  outcome: string;
-  question: string | null;
-  sql: string | null;
-  engine: string | null;
-  duration_ms: number | null;
-  row_count: number | null;
-  result_hash: string | null;
-  correlation_id: string | null;
-  details: string | null;
-  prev_hash: string;
-  hash: string;
-}
+/**
+ * A stored record: the exported record's fields and columns (chain.ts), with `details` kept as
+ * the canonical JSON text it was hashed from instead of a parsed value.
+ */
+export type AuditRow = Omit<AuditRecordJson, 'details'> & { details: string | null };
 
-export const ROW_COLUMNS = [
-  'seq', 'id', 'ts', 'kind', 'actor', 'outcome', 'question', 'sql', 'engine', 'duration_ms', 'row_count',
-  'result_hash', 'correlation_id', 'details', 'prev_hash', 'hash',
-] as const satisfies readonly (keyof AuditRow)[];
+/** The columns of audit_records, in the order they are stored and exported. */
+export const ROW_COLUMNS = EXPORT_COLUMNS;
 
 /** The anchor: seq, id and hash of the last record appended, kept in audit_meta. */
 export interface Head {
