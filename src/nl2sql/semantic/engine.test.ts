@@ -377,6 +377,12 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('show me the ccy split of settlements due tomorrow', "SELECT currency, COUNT(*) FROM settlements WHERE status <> 'Cancelled' AND value_date = '2026-06-18' GROUP BY currency");
     await expectSameAnswer('show me the product mix of live trades', `SELECT product_type, COUNT(*) FROM trades WHERE ${LIVE} GROUP BY product_type`);
   });
+  it('listed records carry their own identifier (confirmations, settlements, netting groups, margin calls)', async () => {
+    await expectSameAnswer('pull the list of open confirmations', `SELECT confirmation_id FROM confirmations WHERE ${OPEN_CONF}`);
+    await expectSameAnswer('list the failed settlements this week', "SELECT settlement_id FROM settlements WHERE status = 'Failed' AND value_date BETWEEN '2026-06-15' AND '2026-06-17'");
+    await expectSameAnswer('which netting group has the biggest break', "SELECT netting_id FROM payment_netting WHERE status = 'Mismatch' ORDER BY break_amount DESC LIMIT 1");
+    await expectSameAnswer('biggest margin call received this month', "SELECT margin_call_id FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-01' AND '2026-06-17' ORDER BY call_amount_usd DESC LIMIT 1");
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>
