@@ -17,6 +17,18 @@ export interface Head {
   hash: string;
 }
 
+/** The head anchor stored in audit_meta, or undefined when absent or not a well-formed anchor. */
+export function parseHead(value: string | undefined): Head | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const h = JSON.parse(value) as Head;
+    if (typeof h.seq === 'number' && typeof h.hash === 'string' && typeof h.id === 'string') return h;
+  } catch {
+    /* fall through */
+  }
+  return undefined;
+}
+
 export interface RowFilter {
   afterSeq?: number;
   fromTs?: string; // inclusive

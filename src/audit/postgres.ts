@@ -3,7 +3,7 @@ import { OtcError } from '../shared/errors.js';
 import { scrubSecrets } from '../store/index.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
-import { HEAD_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
+import { HEAD_KEY, parseHead, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_records (
@@ -73,17 +73,6 @@ function fromPg(r: Record<string, unknown>): AuditRow {
     duration_ms: r.duration_ms === null ? null : Number(r.duration_ms),
     row_count: r.row_count === null ? null : Number(r.row_count),
   };
-}
-
-function parseHead(value: string | undefined): Head | undefined {
-  if (value === undefined) return undefined;
-  try {
-    const h = JSON.parse(value) as Head;
-    if (typeof h.seq === 'number' && typeof h.hash === 'string' && typeof h.id === 'string') return h;
-  } catch {
-    /* fall through */
-  }
-  return undefined;
 }
 
 export async function openPostgresBackend(

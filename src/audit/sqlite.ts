@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { OtcError } from '../shared/errors.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
-import { HEAD_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
+import { HEAD_KEY, parseHead, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_records (
@@ -46,17 +46,6 @@ BEGIN SELECT RAISE(ABORT, 'the audit head anchor cannot be deleted'); END;
 `;
 
 const SELECT_COLS = ROW_COLUMNS.join(', ');
-
-function parseHead(value: string | undefined): Head | undefined {
-  if (value === undefined) return undefined;
-  try {
-    const h = JSON.parse(value) as Head;
-    if (typeof h.seq === 'number' && typeof h.hash === 'string' && typeof h.id === 'string') return h;
-  } catch {
-    /* fall through */
-  }
-  return undefined;
-}
 
 /**
  * An existing file is opened as the audit log only when it is one, or (when creating) an empty
