@@ -1,30 +1,13 @@
-import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { guardSql, type GuardDialect, type GuardPolicy } from './index.js';
+import { devPolicy } from './dev-policy.test-fixture.js';
+import { guardSql, type GuardDialect } from './index.js';
 
 /**
  * Hostile texts, per dialect: generated families (every write/admin payload stacked, hidden in
  * strings, comments, CTEs and subqueries, and every dangerous function in every position) plus
  * hand-written ones. All must be refused — with and without a table allow-list.
  */
-
-const DEV_DB = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`;
-
-function devPolicy(maxRows: number): GuardPolicy {
-  const db = new Database(DEV_DB, { readonly: true, fileMustExist: true });
-  try {
-    const allowed = new Map<string, Set<string> | '*'>();
-    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as Array<{ name: string }>;
-    for (const { name } of tables) {
-      const cols = db.prepare('SELECT name FROM pragma_table_info(?)').all(name) as Array<{ name: string }>;
-      allowed.set(name.toLowerCase(), new Set(cols.map((c) => c.name.toLowerCase())));
-    }
-    return { allowedTables: allowed, maxRows };
-  } finally {
-    db.close();
-  }
-}
 
 const WRITES = [
   'DELETE FROM trades',

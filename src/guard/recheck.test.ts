@@ -1,11 +1,11 @@
-import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sameQueryExceptCap } from './ast/same.js';
+import { DEV_DB, devPolicy } from './dev-policy.test-fixture.js';
 import type { JsonObject } from './ast/json.js';
 import { guardWith } from './guard.js';
 import { parseStatements } from './parser.js';
-import type { GuardDialect, GuardPolicy } from './types.js';
+import type { GuardDialect } from './types.js';
 import { WARM_UP_SAMPLES } from './warmup.js';
 
 /**
@@ -14,22 +14,6 @@ import { WARM_UP_SAMPLES } from './warmup.js';
  */
 
 const GOLD = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.jsonl`;
-const DEV_DB = `${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`;
-
-function devPolicy(maxRows: number): GuardPolicy {
-  const db = new Database(DEV_DB, { readonly: true, fileMustExist: true });
-  try {
-    const allowed = new Map<string, Set<string> | '*'>();
-    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as Array<{ name: string }>;
-    for (const { name } of tables) {
-      const cols = db.prepare('SELECT name FROM pragma_table_info(?)').all(name) as Array<{ name: string }>;
-      allowed.set(name.toLowerCase(), new Set(cols.map((c) => c.name.toLowerCase())));
-    }
-    return { allowedTables: allowed, maxRows };
-  } finally {
-    db.close();
-  }
-}
 
 const CAP_TEXTS: Record<GuardDialect, string[]> = {
   sqlite: [
