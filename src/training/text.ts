@@ -40,6 +40,14 @@ export function tokenize(text: string): Token[] {
       out.push({ norm: 'not', raw: "n't", start: start + nt[1].length, end: start + m[0].length, possessive: false });
       continue;
     }
+    // "we've", "they're", "I'd", "we'll": the pronoun and the auxiliary are two words
+    const aux = /^(.*?)['’](ve|re|ll|d|m)$/i.exec(raw);
+    if (aux && aux[1] && /^[a-z]+$/i.test(aux[1])) {
+      const full = { ve: 'have', re: 'are', ll: 'will', d: 'would', m: 'am' }[aux[2]!.toLowerCase() as 've']!;
+      out.push({ norm: normWord(aux[1]), raw: aux[1], start, end: start + aux[1].length, possessive: false });
+      out.push({ norm: full, raw: full, start: start + aux[1].length, end: start + m[0].length, possessive: false });
+      continue;
+    }
     raw = raw.replace(/['’.]/g, '');
     if (!raw) continue;
     out.push({ norm: normWord(raw), raw, start, end: start + m[0].length, possessive });

@@ -383,6 +383,14 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('which netting group has the biggest break', "SELECT netting_id FROM payment_netting WHERE status = 'Mismatch' ORDER BY break_amount DESC LIMIT 1");
     await expectSameAnswer('biggest margin call received this month', "SELECT margin_call_id FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-01' AND '2026-06-17' ORDER BY call_amount_usd DESC LIMIT 1");
   });
+  it('contractions, "no." and chat words: "we\'ve got", "no. of", "pls", "down to", "working on"', async () => {
+    await expectSameAnswer("how many live trades we've got", `SELECT COUNT(*) FROM trades WHERE ${LIVE}`);
+    await expectSameAnswer('no. of confs matched last week', "SELECT COUNT(*) FROM confirmations WHERE status = 'Matched' AND matched_date BETWEEN '2026-06-08' AND '2026-06-14'");
+    await expectSameAnswer('live trades by sector, counts pls', `SELECT c.sector, COUNT(*) FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE t.${LIVE} GROUP BY c.sector`);
+    await expectSameAnswer('what percentage of fails were down to SSI problems', "SELECT 100.0 * SUM(CASE WHEN fail_reason IN ('Missing SSI','Incorrect SSI') THEN 1 ELSE 0 END) / COUNT(*) FROM settlements WHERE status = 'Failed'");
+    const [[analyst]] = (await rows(`SELECT assigned_to FROM confirmations WHERE ${OPEN_CONF} GROUP BY assigned_to ORDER BY COUNT(*) DESC LIMIT 1`)) as [string][];
+    await expectSameAnswer(`how many open confs is ${analyst} working on`, `SELECT COUNT(*) FROM confirmations WHERE ${OPEN_CONF} AND assigned_to = '${analyst}'`);
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -32,7 +32,7 @@ export type GrammarSense =
   | { kind: 'split' };
 
 const G: [string[], GrammarSense][] = [
-  [['how many', 'number of', 'count', 'count of', 'the number of', 'tally', 'volume of', 'quantity of'], { kind: 'count' }],
+  [['how many', 'number of', 'no of', 'count', 'count of', 'the number of', 'tally', 'volume of', 'quantity of'], { kind: 'count' }],
   [['how much', 'total', 'sum', 'sum of', 'total of', 'aggregate', 'combined', 'overall total', 'in total', 'totals', 'sum up', 'add up'], { kind: 'agg', agg: 'sum' }],
   [['average', 'avg', 'mean', 'typical', 'on average', 'averages'], { kind: 'agg', agg: 'avg' }],
   [['maximum', 'max', 'largest', 'biggest', 'highest', 'greatest', 'longest'], { kind: 'agg', agg: 'max', superlative: 'desc' }],
@@ -83,6 +83,7 @@ export const STOP_WORDS = [
   'hold', 'they are', 'it is', 'there are', 'there is', 'count them', 'where the', 'since', 'until', 'till', 'period', 'time',
   'occurred', 'occur', 'recorded', 'record', 'owned', 'owned by', 'handled by', 'handled', 'caused', 'caused by', 'due to', 'because',
   'because of', 'having', 'had', 'belongs', 'sitting', 'sit', 'sits', 'currently open',
+  'pls', 'plz', 'thanks', 'thx', 'cheers', 'down to', 'working on', 'work on', 'works on', 'looking after', 'look after', 'am', 'i am',
 ];
 
 export const GRAMMAR: [string[], GrammarSense][] = G;
