@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { OtcError } from '../shared/errors.js';
+import { openPgPool } from '../shared/pg-pool.js';
 import { scrubSecrets } from '../store/index.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
@@ -79,13 +80,7 @@ export async function openPostgresBackend(
   target: { connectionString: string; display: string; schema?: string },
   create: boolean,
 ): Promise<AuditBackend> {
-  const pool = new pg.Pool({
-    connectionString: target.connectionString,
-    connectionTimeoutMillis: 5000,
-    max: 5,
-    ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
-  });
-  pool.on('error', () => undefined); // an idle client dropped by the server must not crash the process
+  const pool = openPgPool(target, 5);
   let client: pg.PoolClient;
   try {
     client = await pool.connect();

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { OtcError } from '../shared/errors.js';
+import { someTableNames, sqliteTableNames } from '../shared/sqlite-file.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
 import { HEAD_KEY, parseHead, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
@@ -58,12 +59,7 @@ function checkIsAuditFile(path: string, create: boolean): void {
   }
   let tables: string[];
   try {
-    const probe = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      tables = probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-    } finally {
-      probe.close();
-    }
+    tables = sqliteTableNames(path);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code === 'EISDIR' || /not a database|directory/i.test((e as Error).message)) {
@@ -84,7 +80,7 @@ function checkIsAuditFile(path: string, create: boolean): void {
   if (tables.length) {
     throw new OtcError(
       AuditErrorCode.BadUrl,
-      `${resolve(path)} is another database (it holds ${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''}), not an audit log; nothing was written to it`,
+      `${resolve(path)} is another database (it holds ${someTableNames(tables)}), not an audit log; nothing was written to it`,
       { status: 500, hint: 'the audit log is a SQLite file of its own: point --audit / OTC_AUDIT_URL at a new or existing audit file' },
     );
   }

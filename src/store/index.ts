@@ -6,8 +6,9 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { OtcError } from '../shared/errors.js';
+import { openPgPool } from '../shared/pg-pool.js';
+import { someTableNames, sqliteTableNames } from '../shared/sqlite-file.js';
 import { badStoreUrl, StoreErrorCode } from './errors.js';
 import { migrationProvider } from './migrations/index.js';
 import type { StoreSchema } from './schema.js';
@@ -34,12 +35,7 @@ function checkIsStoreFile(path: string): void {
   if (statSync(path).isDirectory()) throw new OtcError(StoreErrorCode.BadUrl, `the store ${resolve(path)} is a folder, not a SQLite file`, { status: 500, hint });
   let tables: string[];
   try {
-    const probe = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      tables = probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-    } finally {
-      probe.close();
-    }
+    tables = sqliteTableNames(path);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'SQLITE_NOTADB' || /not a database/i.test((e as Error).message)) {
@@ -50,7 +46,7 @@ function checkIsStoreFile(path: string): void {
   if (!tables.length || tables.includes('kysely_migration')) return;
   throw new OtcError(
     StoreErrorCode.BadUrl,
-    `${resolve(path)} is another database (it holds ${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''}), not an app store; nothing was written to it`,
+    `${resolve(path)} is another database (it holds ${someTableNames(tables)}), not an app store; nothing was written to it`,
     { status: 500, hint },
   );
 }
@@ -81,13 +77,7 @@ export async function openStore(url: string): Promise<Store> {
     }
     db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   } else {
-    const pool = new pg.Pool({
-      connectionString: target.connectionString,
-      connectionTimeoutMillis: 5000,
-      max: 10,
-      ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
-    });
-    pool.on('error', () => undefined); // an idle client dropped by the server must not crash the process
+    const pool = openPgPool(target, 10);
     try {
       const c = await pool.connect();
       try {
