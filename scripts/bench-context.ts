@@ -8,23 +8,19 @@
  * With OTC_LLM_PROVIDER (+ base URL, model) and OTC_LLM_EMBEDDING_MODEL set, the embeddings
  * endpoint is used too (lexical and vector rankings fused).
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadConfig } from '../src/config/index.js';
 import { openDatasource } from '../src/datasource/index.js';
 import { llmClientFromConfig } from '../src/llm/index.js';
 import { percentile } from '../src/nl2sql/index.js';
 import { embedderFromClient, openRetriever, sqlRefs } from '../src/nl2sql/retrieval/index.js';
 import { loadProfile, trainModel } from '../src/training/index.js';
+import { arg, BENCH_DIR } from './lib/bench-args.js';
 
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : dflt;
-};
-const SHARED = resolve(process.env.OTC_BENCH_DIR ?? [new URL('../../shared/benchmark', import.meta.url).pathname, '/work/shared/benchmark'].find((d) => existsSync(d)) ?? '../shared/benchmark');
-const questionsFile = arg('questions', join(SHARED, 'ops-dev.jsonl'));
-const sourceDb = arg('db', join(SHARED, 'ops-dev.db'));
+const questionsFile = arg('questions', join(BENCH_DIR, 'ops-dev.jsonl'));
+const sourceDb = arg('db', join(BENCH_DIR, 'ops-dev.db'));
 const profileDir = arg('model', 'profiles/otc-ops');
 const maxTokens = Number(arg('max-tokens', '1800'));
 const verbose = process.argv.includes('--verbose');

@@ -7,9 +7,9 @@
  *   npm run bench:nl2sql [-- --questions FILE --db FILE --today YYYY-MM-DD --no-postgres]
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openDatasource, type Datasource } from '../src/datasource/index.js';
@@ -17,14 +17,10 @@ import { OPS_SCHEMA_TABLES_SQL, OPS_TABLE_NAMES } from '../src/demo/index.js';
 import { createCopilot, percentile, readQuestions, type EvalQuestion } from '../src/nl2sql/index.js';
 import { loadProfile, trainModel } from '../src/training/index.js';
 import { createTempPgDatabase, postgresAvailable } from '../test/support/services.js';
+import { arg, BENCH_DIR } from './lib/bench-args.js';
 
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : dflt;
-};
-const SHARED = resolve(process.env.OTC_BENCH_DIR ?? [new URL('../../shared/benchmark', import.meta.url).pathname, '/work/shared/benchmark'].find((d) => existsSync(d)) ?? '../shared/benchmark');
-const questionsFile = arg('questions', join(SHARED, 'ops-dev.jsonl'));
-const sourceDb = arg('db', join(SHARED, 'ops-dev.db'));
+const questionsFile = arg('questions', join(BENCH_DIR, 'ops-dev.jsonl'));
+const sourceDb = arg('db', join(BENCH_DIR, 'ops-dev.db'));
 const today = arg('today', '2026-11-20');
 const profileDir = arg('model', 'profiles/otc-ops');
 const withPostgres = !process.argv.includes('--no-postgres');
@@ -123,7 +119,7 @@ async function main(): Promise<void> {
       sqliteRuns = runs;
       const predPath = join(work, 'pred.jsonl');
       writeFileSync(predPath, runs.map((r) => JSON.stringify({ id: r.id, status: r.status, sql: r.sql, columns: r.columns, rows: r.rows })).join('\n') + '\n');
-      const score = execFileSync('python3', [join(SHARED, 'score.py'), questionsFile, dbCopy, predPath], { encoding: 'utf8' });
+      const score = execFileSync('python3', [join(BENCH_DIR, 'score.py'), questionsFile, dbCopy, predPath], { encoding: 'utf8' });
       const lines = score.trim().split('\n');
       const failures = lines.slice(0, -4);
       if (failures.length) console.log('failures:\n  ' + failures.join('\n  '));
