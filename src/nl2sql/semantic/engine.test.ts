@@ -391,6 +391,8 @@ describe('blind held-out 2 fixes', () => {
     const [[analyst]] = (await rows(`SELECT assigned_to FROM confirmations WHERE ${OPEN_CONF} GROUP BY assigned_to ORDER BY COUNT(*) DESC LIMIT 1`)) as [string][];
     await expectSameAnswer(`how many open confs is ${analyst} working on`, `SELECT COUNT(*) FROM confirmations WHERE ${OPEN_CONF} AND assigned_to = '${analyst}'`);
   });
+  it('in a share, the word that makes the part does not move the period onto its own date', () =>
+    expectSameAnswer('% of exceptions resolved this year', "SELECT 100.0 * SUM(CASE WHEN status = 'Resolved' THEN 1 ELSE 0 END) / COUNT(*) FROM exceptions WHERE raised_date BETWEEN '2026-01-01' AND '2026-06-17'"));
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -403,7 +403,7 @@ class Interpreter {
   private extraCols: { col: ColumnRef; alias: string; label: string }[] = [];
   private bucket: TimeMatch | null = null;
   private ranges: TimeMatch[] = [];
-  private dateWords: { entity: string; column: string; label: string }[] = [];
+  private dateWords: { entity: string; column: string; label: string; filter?: string }[] = [];
   private dateEntityHint: string | null = null;
   private top: { n?: number; dir: 'asc' | 'desc' } | null = null;
   private cmps: { op: CmpOp; value?: number; measure?: MeasureDef; countNoun?: boolean; money?: boolean }[] = [];
@@ -473,7 +473,7 @@ class Interpreter {
         continue;
       }
       const s = it.senses[0]!;
-      for (const d of it.senses) if (d.kind === 'date') this.dateWords.push({ entity: d.entity, column: d.column, label: d.label });
+      for (const d of it.senses) if (d.kind === 'date') this.dateWords.push({ entity: d.entity, column: d.column, label: d.label, filter: s.kind === 'filter' ? s.filter : undefined });
       if (it.end - it.start > 1 && s.kind === 'filter' && !it.senses.some((d) => d.kind === 'date')) this.innerDateWords(it, s);
       switch (s.kind) {
         case 'stop':
@@ -1194,6 +1194,9 @@ class Interpreter {
     }
 
     // --- time
+    // "% of exceptions resolved this year": the word that makes the share's part ("resolved") does not move
+    // the period onto its own date (only the part has one, so the share would always be 100%)
+    if (share) this.dateWords = this.dateWords.filter((d) => !d.filter || !isPart('f:' + d.filter));
     const dateCol = this.pickDate(measureDefs);
     let timeLabel: string | undefined;
     const groupBy: GroupSpec[] = [];
