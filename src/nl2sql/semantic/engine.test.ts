@@ -393,6 +393,10 @@ describe('blind held-out 2 fixes', () => {
   });
   it('in a share, the word that makes the part does not move the period onto its own date', () =>
     expectSameAnswer('% of exceptions resolved this year', "SELECT 100.0 * SUM(CASE WHEN status = 'Resolved' THEN 1 ELSE 0 END) / COUNT(*) FROM exceptions WHERE raised_date BETWEEN '2026-01-01' AND '2026-06-17'"));
+  it('a share whose part is a named rate\'s numerator uses that rate\'s denominator (match rate, fail rate)', async () => {
+    await expectSameAnswer('what percentage of confirmations sent last month were matched', "SELECT 100.0 * SUM(CASE WHEN status = 'Matched' THEN 1 ELSE 0 END) / SUM(CASE WHEN status <> 'Cancelled' THEN 1 ELSE 0 END) FROM confirmations WHERE sent_date BETWEEN '2026-05-01' AND '2026-05-31'");
+    await expectSameAnswer('what % of settlements failed last month', "SELECT 100.0 * SUM(CASE WHEN status = 'Failed' THEN 1 ELSE 0 END) / SUM(CASE WHEN status IN ('Failed','Settled') THEN 1 ELSE 0 END) FROM settlements WHERE value_date BETWEEN '2026-05-01' AND '2026-05-31'");
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -1120,7 +1120,12 @@ class Interpreter {
     if (share) {
       if (!part.length) return { fail: 'a percentage of what? say which rows make the share' };
       specs.length = 0;
-      specs.push({ alias: 'share_pct', label: `share with ${part.map((p) => p.label).join(' and ')} (%)`, agg: 'ratio', numerator: part.map((p) => p.cond), denominator: [] });
+      // "what % of confirmations were matched" is the team's match rate: when the part is exactly the
+      // numerator of a named rate, that rate's denominator applies (Cancelled left out, settled or failed)
+      const partFilters = [...filterNames].filter((n) => isPart('f:' + n));
+      const onlyFilter = partFilters.length === 1 && ![...this.values.keys()].some((d) => isPart('v:' + d)) && !this.negated.has(this.saidAt.get('f:' + partFilters[0]) ?? -1);
+      const rate = onlyFilter ? [...this.m.measures.values()].find((md) => md.entity === this.entity && md.agg === 'ratio' && md.ratio?.numerator === partFilters[0]) : undefined;
+      specs.push({ alias: 'share_pct', label: `share with ${part.map((p) => p.label).join(' and ')} (%)`, agg: 'ratio', numerator: part.map((p) => p.cond), denominator: rate ? rate.ratio!.denominator.flatMap((f) => this.filterConds(f)) : [] });
     }
     const touched = new Set([...where, ...part].flatMap((w) => colsOf(w.cond)));
     // "trades by status": a column the answer is broken down by shows all its values, so a default
