@@ -397,6 +397,8 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('what percentage of confirmations sent last month were matched', "SELECT 100.0 * SUM(CASE WHEN status = 'Matched' THEN 1 ELSE 0 END) / SUM(CASE WHEN status <> 'Cancelled' THEN 1 ELSE 0 END) FROM confirmations WHERE sent_date BETWEEN '2026-05-01' AND '2026-05-31'");
     await expectSameAnswer('what % of settlements failed last month', "SELECT 100.0 * SUM(CASE WHEN status = 'Failed' THEN 1 ELSE 0 END) / SUM(CASE WHEN status IN ('Failed','Settled') THEN 1 ELSE 0 END) FROM settlements WHERE value_date BETWEEN '2026-05-01' AND '2026-05-31'");
   });
+  it('"the biggest live trade by notional": "by" + a measure after a superlative ranks rows', () =>
+    expectSameAnswer('biggest live trade by notional', `SELECT trade_ref FROM trades WHERE ${LIVE} ORDER BY notional_usd DESC LIMIT 1`));
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -640,7 +640,8 @@ class Interpreter {
               this.cmps.push({ op: (items[j]!.senses[0] as { op: CmpOp }).op, measure: md });
               k = j;
             }
-          } else if ((this.pending === 'group' || this.pending === 'top') && (this.groups.length || this.listDims.length || this.top)) {
+          } else if ((this.pending === 'group' || this.pending === 'top') && (this.groups.length || this.listDims.length || this.top || this.superlative)) {
+            // "the biggest live trade by notional": "by" + a measure says what ranks, not what groups
             this.orderMeasure = md;
             this.measures.push(md);
             this.pending = null;
