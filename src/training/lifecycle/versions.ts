@@ -4,7 +4,7 @@
  * per datasource, and a history of every change (who, when, why) mirrored into the audit trail.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { StoreSchema, TrainingVersionRow } from '../../store/index.js';
 import { modelInvalid } from '../errors.js';
 import type { TrainedModel } from '../types.js';
@@ -44,14 +44,20 @@ export async function listVersions(ctx: Pick<TrainingContext, 'store' | 'datasou
   return rows.map(toVersion);
 }
 
-async function findRow(db: Db, datasourceKey: string, ref: string | number): Promise<TrainingVersionRow | undefined> {
-  let q = db.selectFrom('training_versions').selectAll().where('datasource', '=', datasourceKey);
+/** Narrows a query on training_versions to the version `ref` names: an id, "3" / "v3", "active" or "latest". */
+function whereRef<O>(
+  q: SelectQueryBuilder<StoreSchema, 'training_versions', O>,
+  ref: string | number,
+): SelectQueryBuilder<StoreSchema, 'training_versions', O> {
   const text = String(ref).trim();
-  if (text === 'active') q = q.where('status', '=', 'active');
-  else if (text === 'latest') q = q.orderBy('version', 'desc').limit(1);
-  else if (/^v?\d+$/i.test(text)) q = q.where('version', '=', Number(text.replace(/^v/i, '')));
-  else q = q.where('id', '=', text);
-  return q.executeTakeFirst();
+  if (text === 'active') return q.where('status', '=', 'active');
+  if (text === 'latest') return q.orderBy('version', 'desc').limit(1);
+  if (/^v?\d+$/i.test(text)) return q.where('version', '=', Number(text.replace(/^v/i, '')));
+  return q.where('id', '=', text);
+}
+
+async function findRow(db: Db, datasourceKey: string, ref: string | number): Promise<TrainingVersionRow | undefined> {
+  return whereRef(db.selectFrom('training_versions').selectAll().where('datasource', '=', datasourceKey), ref).executeTakeFirst();
 }
 
 /**
@@ -91,13 +97,7 @@ export async function loadVersionModel(ctx: Pick<TrainingContext, 'store' | 'dat
 
 /** id and content hash of a version, without its (large) JSON columns. */
 async function findRowHead(db: Db, datasourceKey: string, ref: string | number): Promise<{ id: string; content_hash: string } | undefined> {
-  let q = db.selectFrom('training_versions').select(['id', 'content_hash']).where('datasource', '=', datasourceKey);
-  const text = String(ref).trim();
-  if (text === 'active') q = q.where('status', '=', 'active');
-  else if (text === 'latest') q = q.orderBy('version', 'desc').limit(1);
-  else if (/^v?\d+$/i.test(text)) q = q.where('version', '=', Number(text.replace(/^v/i, '')));
-  else q = q.where('id', '=', text);
-  return q.executeTakeFirst();
+  return whereRef(db.selectFrom('training_versions').select(['id', 'content_hash']).where('datasource', '=', datasourceKey), ref).executeTakeFirst();
 }
 
 /** Records one change in training_events (inside the caller's transaction) and in the audit trail. */
