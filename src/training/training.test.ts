@@ -72,7 +72,7 @@ describe('loadProfile', () => {
     expect(e.message).toContain("entities.yaml at entities.trades.defaultFilters: unknown filter 'no_such_filter'");
   });
   it('says when the folder does not exist', () => {
-    expect(errorOf(() => loadProfile(join(dir, 'nope'))).code).toBe('OTC_ERR_PROFILE_INVALID');
+    expect(errorOf(() => loadProfile(join(dir, 'nope'))).code).toBe('OTC_ERR_PROFILE_NOT_FOUND');
   });
 });
 
