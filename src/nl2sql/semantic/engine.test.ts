@@ -399,6 +399,12 @@ describe('blind held-out 2 fixes', () => {
   });
   it('"the biggest live trade by notional": "by" + a measure after a superlative ranks rows', () =>
     expectSameAnswer('biggest live trade by notional', `SELECT trade_ref FROM trades WHERE ${LIVE} ORDER BY notional_usd DESC LIMIT 1`));
+  it('a real vocabulary word is never corrected into a name ("margin" is not a typo of an analyst called Martin)', async () => {
+    const r = engine.generate('how many counterparties have margin disputes', { today: TODAY, dialect: ds.dialect });
+    if (r.status === 'sql') expect(r.sql).not.toMatch(/assigned_to|confirmations/);
+    const named = engine.generate('how many confirmations are assigned to Margin', { today: TODAY, dialect: ds.dialect });
+    if (named.status === 'sql') expect(named.sql).not.toMatch(/assigned_to/);
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -99,7 +99,19 @@ export function buildLexicon(model: TrainedModel): Lexicon {
  * (Damerau-Levenshtein <= 1 for 5+ letters, <= 2 for 9+), at least one token actually misspelt.
  * Returns the longest, and only if every best candidate agrees on its senses.
  */
+const KNOWN_WORDS = new WeakMap<Lexicon, Set<string>>();
+/** Every word that occurs in some known phrase: such a word is never taken for a typo of another. */
+function knownWords(lex: Lexicon): Set<string> {
+  let set = KNOWN_WORDS.get(lex);
+  if (!set) {
+    set = new Set([...lex.phrases.keys()].flatMap((p) => p.split(' ')));
+    KNOWN_WORDS.set(lex, set);
+  }
+  return set;
+}
+
 export function fuzzyLookup(lex: Lexicon, norms: string[], i: number): { len: number; senses: Sense[] } | undefined {
+  const known = knownWords(lex);
   let best: { len: number; dist: number; senses: Sense[]; phrase: string }[] = [];
   const first = norms[i]!;
   if (first.length < 5 && !norms.slice(i + 1, i + lex.maxLen).some((t) => t.length >= 5)) return undefined;
@@ -113,6 +125,11 @@ export function fuzzyLookup(lex: Lexicon, norms: string[], i: number): { len: nu
       const a = norms[i + j]!;
       const b = c.tokens[j]!;
       if (a === b) continue;
+      // "margin" is a word of its own, not a typo of the analyst "Martin"
+      if (known.has(a)) {
+        ok = false;
+        break;
+      }
       const allow = typoAllowance(Math.min(a.length, b.length));
       if (!allow || a[0] !== b[0]) {
         ok = false;
