@@ -405,6 +405,8 @@ describe('blind held-out 2 fixes', () => {
     const named = engine.generate('how many confirmations are assigned to Margin', { today: TODAY, dialect: ds.dialect });
     if (named.status === 'sql') expect(named.sql).not.toMatch(/assigned_to/);
   });
+  it('"time" is not filler: "average time to settle margin calls" (no such measure) abstains instead of averaging the amount', () =>
+    expect(engine.generate('average time to settle margin calls', { today: TODAY, dialect: ds.dialect }).status).toBe('abstained'));
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

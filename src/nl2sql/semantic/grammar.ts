@@ -80,7 +80,7 @@ export const STOP_WORDS = [
   'up', 'out', 'off', 'got', 'get', 'one', 'ones', 'when', 'whose', 'value', 'kind', 'sort', 'thing', 'things', 'exist', 'existing',
   'attached', 'booked in', 'under', 'involved', 'concerning', 'regarding', 'happened', 'happen', 'come', 'came', 'give',
   'here', 'what is', 'what s', 'what was', 'across all', 'been', 'amount to', 'by the', 'done', 'made with', 'held',
-  'hold', 'they are', 'it is', 'there are', 'there is', 'count them', 'where the', 'since', 'until', 'till', 'period', 'time',
+  'hold', 'they are', 'it is', 'there are', 'there is', 'count them', 'where the', 'since', 'until', 'till', 'period',
   'occurred', 'occur', 'recorded', 'record', 'owned', 'owned by', 'handled by', 'handled', 'caused', 'caused by', 'due to', 'because',
   'because of', 'having', 'had', 'belongs', 'sitting', 'sit', 'sits', 'currently open',
   'pls', 'plz', 'thanks', 'thx', 'cheers', 'down to', 'working on', 'work on', 'works on', 'looking after', 'look after', 'am', 'i am',
