@@ -407,6 +407,11 @@ describe('blind held-out 2 fixes', () => {
   });
   it('"time" is not filler: "average time to settle margin calls" (no such measure) abstains instead of averaging the amount', () =>
     expect(engine.generate('average time to settle margin calls', { today: TODAY, dialect: ds.dialect }).status).toBe('abstained'));
+  it('an average of per-group counts abstains instead of returning the counts or an average amount', async () => {
+    for (const q of ['average number of trades per day this month', 'average number of fails per week this year', 'average daily trade count last month'])
+      expect(engine.generate(q, { today: TODAY, dialect: ds.dialect }).status, q).toBe('abstained');
+    await expectSameAnswer('average notional per desk of live trades', `SELECT b.desk, AVG(t.notional_usd) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.${LIVE} GROUP BY b.desk`);
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

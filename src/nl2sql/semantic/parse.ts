@@ -1019,6 +1019,10 @@ class Interpreter {
     if (rankedRows) measureDefs = [];
     // in a grouped question a superlative ranks the groups ("which desk has the most trades")
     // "how many ... in total" still counts
+    // "average number of trades per day", "average daily trade count": an average of per-group counts is a
+    // two-level aggregate this engine does not build; answering with the counts (or an amount) would be wrong
+    if (this.agg === 'avg' && (this.groups.length || this.bucket || this.listDims.length) && measureDefs.every((md) => md.agg === 'count' || md.agg === 'count_distinct'))
+      return { fail: 'an average of counts per day, week or group is not supported; ask for the counts per day, week or group instead' };
     const aggWanted = this.agg && this.agg !== 'count' && !(this.superlative && grouped) && !(this.countAsked && this.agg === 'sum' && !measureDefs.length) ? this.agg : null;
     if (!measureDefs.length && aggWanted && !records) {
       if (!amountMeasure) return { fail: `there is no amount to ${aggWanted === 'avg' ? 'average' : 'add up'} for ${e.label}` };
