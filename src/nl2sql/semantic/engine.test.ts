@@ -412,6 +412,10 @@ describe('blind held-out 2 fixes', () => {
       expect(engine.generate(q, { today: TODAY, dialect: ds.dialect }).status, q).toBe('abstained');
     await expectSameAnswer('average notional per desk of live trades', `SELECT b.desk, AVG(t.notional_usd) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.${LIVE} GROUP BY b.desk`);
   });
+  it('passive "have we been called" is a margin call received, active "did we call" one issued', async () => {
+    await expectSameAnswer('how much margin have we been called for this month', "SELECT SUM(call_amount_usd) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-01' AND '2026-06-17'");
+    await expectSameAnswer('how much margin did we call this month', "SELECT SUM(call_amount_usd) FROM margin_calls WHERE direction = 'Issued' AND call_date BETWEEN '2026-06-01' AND '2026-06-17'");
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>
