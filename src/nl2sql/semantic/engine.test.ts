@@ -416,6 +416,13 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('how much margin have we been called for this month', "SELECT SUM(call_amount_usd) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-01' AND '2026-06-17'");
     await expectSameAnswer('how much margin did we call this month', "SELECT SUM(call_amount_usd) FROM margin_calls WHERE direction = 'Issued' AND call_date BETWEEN '2026-06-01' AND '2026-06-17'");
   });
+  it('indirect write requests are refused; a read about changed rows is not', () => {
+    for (const q of ['can we get rid of the cancelled trades', 'I need the Disputed confs switched to Matched', 'could you bump the chaser count on pending confs', "let's clear out old netting records", 'please re-send the SWIFT confirmations'])
+      expect(engine.generate(q, { today: TODAY, dialect: ds.dialect }).status, q).toBe('refused');
+    expect(engine.generate('how many live trades with a fixed rate', { today: TODAY, dialect: ds.dialect }).status).toBe('sql');
+  });
+  it('"collateral" alone is not the call amount (held collateral is not in this data)', () =>
+    expect(engine.generate('how much collateral do we hold', { today: TODAY, dialect: ds.dialect }).status).toBe('abstained'));
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -46,6 +46,9 @@ export function detectWrite(tokens: Token[], extraVerbs: Set<string>, startsPhra
   // "mark X as matched", "set the status to ..."
   const text = words.join(' ');
   if (/\b(mark|set|change|move|flag)\b.*\b(as|to)\b/.test(text) && /^(please |can you |could you )?(mark|set|change|move|flag)\b/.test(text)) return 'change';
+  // indirect requests: "can we get rid of ...", "clear out ...", "re-send ...", "I need X switched to Y"
+  if (/\bget rid of\b|\bclear out\b|\bwipe out\b|\bre ?send\b|\bre ?book\b/.test(text)) return 'change';
+  if (/\b(need|want|like|please|can you|could you|would you)\b.*\b(switched|changed|updated|moved|flipped|amended|reset|set|marked|flagged|bumped)\s+(to|from|back|as|up)\b/.test(text)) return 'change';
   return undefined;
 }
 
