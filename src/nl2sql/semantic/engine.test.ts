@@ -423,6 +423,10 @@ describe('blind held-out 2 fixes', () => {
   });
   it('"collateral" alone is not the call amount (held collateral is not in this data)', () =>
     expect(engine.generate('how much collateral do we hold', { today: TODAY, dialect: ds.dialect }).status).toBe('abstained'));
+  it('greetings and "I\'m after" carry no meaning', async () => {
+    await expectSameAnswer('hi, could you pull me the number of live trades please', `SELECT COUNT(*) FROM trades WHERE ${LIVE}`);
+    await expectSameAnswer("I'm after the total live notional", `SELECT SUM(notional_usd) FROM trades WHERE ${LIVE}`);
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -83,7 +83,7 @@ export const STOP_WORDS = [
   'hold', 'they are', 'it is', 'there are', 'there is', 'count them', 'where the', 'since', 'until', 'till', 'period',
   'occurred', 'occur', 'recorded', 'record', 'owned', 'owned by', 'handled by', 'handled', 'caused', 'caused by', 'due to', 'because',
   'because of', 'having', 'had', 'belongs', 'sitting', 'sit', 'sits', 'currently open',
-  'pls', 'plz', 'thanks', 'thx', 'cheers', 'down to', 'working on', 'work on', 'works on', 'looking after', 'look after', 'am', 'i am',
+  'pls', 'plz', 'thanks', 'thx', 'cheers', 'hi', 'hello', 'hey', 'good morning', 'morning', 'quick one', 'quick question', 'am after', 'i am after', 'looking for', 'i am looking for', 'down to', 'working on', 'work on', 'works on', 'looking after', 'look after', 'am', 'i am',
 ];
 
 export const GRAMMAR: [string[], GrammarSense][] = G;
