@@ -48,7 +48,8 @@ export function tokenize(text: string): Token[] {
       out.push({ norm: full, raw: full, start: start + aux[1].length, end: start + m[0].length, possessive: false });
       continue;
     }
-    raw = raw.replace(/['’.]/g, '');
+    // a decimal point stays ("1.5m" is one and a half million, not 15m); other dots and apostrophes go
+    raw = raw.replace(/(\d)\.(?=\d)/g, '$1\u0000').replace(/['’.]/g, '').replace(/\u0000/g, '.');
     if (!raw) continue;
     out.push({ norm: normWord(raw), raw, start, end: start + m[0].length, possessive });
   }

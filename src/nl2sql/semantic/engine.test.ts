@@ -427,6 +427,11 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('hi, could you pull me the number of live trades please', `SELECT COUNT(*) FROM trades WHERE ${LIVE}`);
     await expectSameAnswer("I'm after the total live notional", `SELECT SUM(notional_usd) FROM trades WHERE ${LIVE}`);
   });
+  it('decimal amounts keep their point ("1.5m" is 1,500,000; a fixed rate above 3.25)', async () => {
+    await expectSameAnswer('fails over 1.5m this year', "SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND amount_usd > 1500000 AND value_date BETWEEN '2026-01-01' AND '2026-06-17'");
+    await expectSameAnswer('failed settlements over 1.5 million', "SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND amount_usd > 1500000");
+    await expectSameAnswer('live trades with a fixed rate above 3.25', `SELECT COUNT(*) FROM trades WHERE fixed_rate > 3.25 AND ${LIVE}`);
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>
