@@ -23,6 +23,8 @@ export function tokenize(text: string): Token[] {
     let raw = m[0];
     // "%" is a word: "what % of trades are cleared" asks for a percentage
     if (raw === '%') {
+      // "a fixed rate over 5%": after a number the sign is only its unit
+      if (/\d\s*$/.test(text.slice(0, m.index ?? 0))) continue;
       out.push({ norm: 'percent', raw, start: m.index ?? 0, end: (m.index ?? 0) + 1, possessive: false });
       continue;
     }

@@ -432,6 +432,10 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('failed settlements over 1.5 million', "SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND amount_usd > 1500000");
     await expectSameAnswer('live trades with a fixed rate above 3.25', `SELECT COUNT(*) FROM trades WHERE fixed_rate > 3.25 AND ${LIVE}`);
   });
+  it('"5%" after a number is a unit, not a share; "5,000,000" is one number', async () => {
+    await expectSameAnswer('live trades with a fixed rate over 3%', `SELECT COUNT(*) FROM trades WHERE fixed_rate > 3 AND ${LIVE}`);
+    await expectSameAnswer('failed settlements over 5,000,000', "SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND amount_usd > 5000000");
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

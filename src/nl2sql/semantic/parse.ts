@@ -66,7 +66,7 @@ export class QuestionParser {
   constructor(private readonly m: EngineModel) {}
 
   parse(question: string, today: string): ParseOutcome {
-    const tokens = tokenize(question.replace(/(\d),(\d{3})/g, '$1$2'));
+    const tokens = tokenize(question.replace(/(\d),(?=\d{3}(?!\d))/g, '$1'));
     if (!tokens.length) return { status: 'abstain', reason: 'the question is empty', unknown: [] };
     const verb = detectWrite(tokens, this.m.writeVerbs, (i) => {
       for (let len = 2; len <= this.m.lexicon.maxLen && i + len <= tokens.length; len++)
@@ -81,7 +81,7 @@ export class QuestionParser {
       const det = ['each', 'every', 'the', 'a', 'per', 'by', 'which', 'what', 'this', 'that', 'one', 'any', 'same'].includes(tokens[i - 1]?.raw.toLowerCase() ?? '');
       if (v && !det && tokens.slice(Math.max(0, i - 3), i).some((x) => AUXILIARIES.includes(x.raw.toLowerCase()))) t.norm = normPhrase(v);
     });
-    const times = parseTimeExpressions(question.replace(/(\d),(\d{3})/g, '$1$2'), today);
+    const times = parseTimeExpressions(question.replace(/(\d),(?=\d{3}(?!\d))/g, '$1'), today);
     const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
     const mentioned = this.mentionedEntities(tokens, timeOf);
     const namedByWord = new Set([...mentioned.entries()].filter(([e, spans]) => spans.some(([a, b]) => (this.m.lexicon.phrases.get(tokens.slice(a, b).map((t) => t.norm).join(' ')) ?? []).some((x) => x.kind === 'entity' && x.entity === e))).map(([e]) => e));
