@@ -436,6 +436,14 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('live trades with a fixed rate over 3%', `SELECT COUNT(*) FROM trades WHERE fixed_rate > 3 AND ${LIVE}`);
     await expectSameAnswer('failed settlements over 5,000,000', "SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND amount_usd > 5000000");
   });
+  it('an unasked count that would answer 1 or 0 abstains: "when"/"where", one record by its key, a date asked for', async () => {
+    const [[ref]] = (await rows(`SELECT trade_ref FROM trades WHERE ${LIVE} LIMIT 1`)) as [string][];
+    const [[cpty]] = (await rows('SELECT short_name FROM counterparties ORDER BY counterparty_id LIMIT 1')) as [string][];
+    for (const q of [`when does trade ${ref} mature`, `what's the maturity date of ${ref}`, `where is ${cpty} based`, `when was ${cpty} onboarded`, 'live trades maturing'])
+      expect(engine.generate(q, { today: TODAY, dialect: ds.dialect }).status, q).toBe('abstained');
+    await expectSameAnswer(`live trades with ${cpty}`, `SELECT COUNT(*) FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE c.short_name = '${cpty.replace(/'/g, "''")}' AND t.${LIVE}`);
+    await expectSameAnswer('matched confirmations', "SELECT COUNT(*) FROM confirmations WHERE status = 'Matched'");
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

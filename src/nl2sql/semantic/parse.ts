@@ -1062,6 +1062,23 @@ class Interpreter {
     for (const dc of this.distinctCols)
       if (!specs.length) specs.push({ alias: `distinct_${dc.alias}`, label: `number of different ${dc.label}s`, agg: 'count_distinct', expr: { kind: 'col', col: dc.col } });
     if (!listing && !specs.length) specs.push({ alias: 'count', label: `number of ${e.label}`, agg: 'count' });
+    // a count nobody asked for, where the question asks "when"/"where" or names one record by its own key
+    // ("when does trade X mature", "the maturity date of X", "where is Y based"), would answer 1 or 0
+    const unaskedCount = !listing && specs.length === 1 && specs[0]!.agg === 'count' && !this.countAsked && !this.groups.length && !this.bucket && !this.listDims.length && !this.percentAsked;
+    if (unaskedCount) {
+      const words = this.tokens.map((t) => t.raw.toLowerCase());
+      let w = 0;
+      while (w < words.length && (POLITE_PREFIX.includes(words[w]!) || ['tell', 'me', 'know', 'like', 'wondering', 'hi', 'hello'].includes(words[w]!))) w++;
+      if (words[w] === 'when' || words[w] === 'where') return { fail: `"${words[w]}" asks for a date or a place; name the column to show` };
+      const ownKey = [...this.values.keys()].some((d) => {
+        const dim = this.m.dimensions.get(d);
+        return !!dim && dim.table === e.table && (!!dim.values?.pattern || e.display[0] === dim.column);
+      });
+      if (ownKey) return { fail: 'the question names one record but not what to show about it' };
+      // "the maturity date of X", "onboarded when": a date named with no period to apply it to is what is asked
+      const askedDate = this.dateWords.some((d) => d.entity === this.entity && !d.filter && d.column !== e.defaultDate) || this.dateWords.some((d) => d.entity !== this.entity && !d.filter && d.column !== this.m.entities.get(d.entity)?.defaultDate);
+      if (askedDate && !this.ranges.length && !this.bucket && !this.dateRank) return { fail: 'the question names a date but no period; say which period, or ask to list the rows' };
+    }
 
     // --- "X vs Y": both kept, one row each (values of one column, or filters on one column)
     for (const v of this.versusAt) {
