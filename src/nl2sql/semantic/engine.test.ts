@@ -444,6 +444,12 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer(`live trades with ${cpty}`, `SELECT COUNT(*) FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE c.short_name = '${cpty.replace(/'/g, "''")}' AND t.${LIVE}`);
     await expectSameAnswer('matched confirmations', "SELECT COUNT(*) FROM confirmations WHERE status = 'Matched'");
   });
+  it('a size superlative per group with no amount named abstains instead of ranking groups by their row count', async () => {
+    for (const q of ['largest live trade per desk', 'biggest fail by currency'])
+      expect(engine.generate(q, { today: TODAY, dialect: ds.dialect }).status, q).toBe('abstained');
+    await expectSameAnswer('which counterparty has the largest netting break', "SELECT c.short_name FROM payment_netting n JOIN counterparties c ON c.counterparty_id = n.counterparty_id WHERE n.status = 'Mismatch' ORDER BY n.break_amount DESC LIMIT 1");
+    await expectSameAnswer('which desk has the most live trades', `SELECT b.desk FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.${LIVE} GROUP BY b.desk ORDER BY COUNT(*) DESC LIMIT 1`);
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -394,6 +394,8 @@ class Interpreter {
   private agg: Agg | null = null;
   private superlative: 'asc' | 'desc' | null = null;
   private listAsked = false;
+  /** "largest", "biggest" (a size), as opposed to "most" (a number of rows) */
+  private sizeSuperlative = false;
   /** "ccy split", "breakdown": figures per value, never a bare list of the values */
   private splitAsked = false;
   private whichAsked = false;
@@ -493,10 +495,13 @@ class Interpreter {
             k++;
           } else if (s.superlative) {
             // "the largest trade": rows ranked, not groups
+            if (!s.quantity) this.sizeSuperlative = true;
             if (!s.quantity) {
               for (let j = k + 1; j < items.length; j++) {
                 const nx = items[j]!.senses[0];
                 if (nx?.kind === 'entity' && nx.entity === this.entity) this.rankRowsAsked = true;
+                // "the largest netting break": a filter phrase that names its rows
+                if (nx?.kind === 'filter' && nx.entity === this.entity && this.m.filters.get(nx.filter)?.implies && items[j + 1]?.senses[0]?.kind !== 'measure') this.rankRowsAsked = true;
                 if (!nx || !(nx.kind === 'filter' || nx.kind === 'value' || nx.kind === 'stop')) break;
               }
             }
@@ -1011,6 +1016,10 @@ class Interpreter {
     const amountMeasure = [...this.m.measures.values()].find((x) => x.entity === this.entity && x.agg === 'sum' && x.expr && 'column' in x.expr && (x.expr.column === e.amount?.usd || x.expr.column === e.amount?.native));
     let measureDefs = [...this.measures];
     const grouped = this.groups.length > 0 || this.listDims.length > 0;
+    // "which counterparty has the largest netting break", "largest live trade per desk": a size ranked within or
+    // across groups with no amount named; counting rows (or ignoring the groups) would answer another question
+    if (this.sizeSuperlative && grouped && !this.countAsked && !this.top && (this.rankRowsAsked ? this.groups.length > 0 : !measureDefs.length))
+      return { fail: '"largest" per group needs the amount to compare; say e.g. "largest break amount by counterparty", or "most" to count' };
     // "the largest live trade", "top 10 trades": rows ranked by their amount
     const rankedRows =
       ((!grouped && this.recordsMention) || this.rankRowsAsked) && !this.countAsked && (!!this.top || !!this.superlative) && measureDefs.every((x) => x.expr && 'column' in x.expr);
