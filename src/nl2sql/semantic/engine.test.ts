@@ -450,6 +450,11 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('which counterparty has the largest netting break', "SELECT c.short_name FROM payment_netting n JOIN counterparties c ON c.counterparty_id = n.counterparty_id WHERE n.status = 'Mismatch' ORDER BY n.break_amount DESC LIMIT 1");
     await expectSameAnswer('which desk has the most live trades', `SELECT b.desk FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.${LIVE} GROUP BY b.desk ORDER BY COUNT(*) DESC LIMIT 1`);
   });
+  it('a multi-word value of another table is not read by its first word alone ("breaks sitting with Rates Ops")', async () => {
+    const r = engine.generate('how many breaks are sitting with Rates Ops', { today: TODAY, dialect: ds.dialect });
+    if (r.status === 'sql') expect(r.sql).toMatch(/owner_team/);
+    await expectSameAnswer('open exceptions for Rates Ops', `SELECT COUNT(*) FROM exceptions WHERE ${OPEN_EXC} AND owner_team = 'Rates Ops'`);
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

@@ -225,9 +225,15 @@ export class QuestionParser {
         continue;
       }
       let found = false;
+      let blocked: string | undefined;
       for (const c of cache.exact(i)) {
         at = [i, i + c.len];
         const ranked = rank(c.senses);
+        // "Rates Ops" names a team of another table: its first word alone ("Rates") is not a fallback
+        if (!ranked.length && c.len > 1 && !found && c.senses.some((x) => x.kind === 'value' && x.how === 'exact')) {
+          blocked = c.raw;
+          break;
+        }
         if (!ranked.length) continue;
         items.push({ kind: 'lex', start: i, end: i + c.len, senses: ranked, text: c.raw });
         i += c.len;
@@ -235,6 +241,11 @@ export class QuestionParser {
         break;
       }
       if (found) continue;
+      if (blocked) {
+        unknown.push(blocked);
+        i += blocked.split(' ').length;
+        continue;
+      }
       at = [i, i + 1];
       const fzLong = cache.fuzzy(i);
       const frLong = fzLong && fzLong.len > 1 ? rank(fzLong.senses) : [];
