@@ -455,6 +455,10 @@ describe('blind held-out 2 fixes', () => {
     if (r.status === 'sql') expect(r.sql).toMatch(/owner_team/);
     await expectSameAnswer('open exceptions for Rates Ops', `SELECT COUNT(*) FROM exceptions WHERE ${OPEN_EXC} AND owner_team = 'Rates Ops'`);
   });
+  it('a question that names no rows at all abstains instead of defaulting to the first table', () => {
+    for (const q of ['how much is due to us tomorrow', 'how many yesterday'])
+      expect(engine.generate(q, { today: TODAY, dialect: ds.dialect }).status, q).toBe('abstained');
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

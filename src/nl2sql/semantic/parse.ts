@@ -109,6 +109,8 @@ export class QuestionParser {
     // a reading whose rows nobody named, while the question names other rows, is a guess
     if (best && best.score < 50 && [...namedByWord].some((e) => e !== best!.q.entity))
       return { status: 'abstain', reason: `the question names ${[...namedByWord].join(', ')} but reads only as a question about ${best.q.entityLabel}`, unknown: [] };
+    // a reading that no word of the question points to ("how much is due to us tomorrow" read as trades) is a guess
+    if (best && best.score <= 0) return { status: 'abstain', reason: `the question does not say which rows it is about (${best.q.entityLabel}?)`, unknown: [] };
     if (best) return { status: 'query', query: best.q };
     if (unsupported) return unsupported;
     return { status: 'abstain', reason: bestFail?.reason ?? 'the question does not name anything in this data', unknown: bestFail?.unknown ?? [] };
