@@ -459,6 +459,10 @@ describe('blind held-out 2 fixes', () => {
     for (const q of ['how much is due to us tomorrow', 'how many yesterday'])
       expect(engine.generate(q, { today: TODAY, dialect: ds.dialect }).status, q).toBe('abstained');
   });
+  it('"how much" with a filter that defines its own amount adds that amount (disputed amount, break amount)', async () => {
+    await expectSameAnswer("what's the total disputed", "SELECT SUM(call_amount_usd - agreed_amount_usd) FROM margin_calls WHERE status = 'Disputed'");
+    await expectSameAnswer('total amount of disputed margin calls', "SELECT SUM(call_amount_usd) FROM margin_calls WHERE status = 'Disputed'");
+  });
   it('"did we get" margin calls are the ones received', () =>
     expectSameAnswer('how many margin calls did we get last week?', "SELECT COUNT(*) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-08' AND '2026-06-14'"));
   it('"breaks in the queue" are open exceptions', () =>

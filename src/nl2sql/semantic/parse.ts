@@ -1050,8 +1050,12 @@ class Interpreter {
       return { fail: 'an average of counts per day, week or group is not supported; ask for the counts per day, week or group instead' };
     const aggWanted = this.agg && this.agg !== 'count' && !(this.superlative && grouped) && !(this.countAsked && this.agg === 'sum' && !measureDefs.length) ? this.agg : null;
     if (!measureDefs.length && aggWanted && !records) {
-      if (!amountMeasure) return { fail: `there is no amount to ${aggWanted === 'avg' ? 'average' : 'add up'} for ${e.label}` };
-      measureDefs = [amountMeasure];
+      // "how much is in dispute": the amount a named filter defines (the disputed amount of margin disputes,
+      // the break amount of netting breaks) rather than the rows' plain amount
+      const defined = [...this.m.measures.values()].filter((x) => x.entity === this.entity && x.agg === 'sum' && x.requires.length > 0 && x.requires.every((r) => this.filters.has(r)));
+      if (defined.length === 1) measureDefs = [defined[0]!];
+      else if (!amountMeasure) return { fail: `there is no amount to ${aggWanted === 'avg' ? 'average' : 'add up'} for ${e.label}` };
+      else measureDefs = [amountMeasure];
     }
     const specs: MeasureSpec[] = [];
     const required = new Set<string>();
