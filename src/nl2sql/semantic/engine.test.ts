@@ -414,6 +414,7 @@ describe('blind held-out 2 fixes', () => {
   });
   it('passive "have we been called" is a margin call received, active "did we call" one issued', async () => {
     await expectSameAnswer('how much margin have we been called for this month', "SELECT SUM(call_amount_usd) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-01' AND '2026-06-17'");
+    await expectSameAnswer('how much do they call us for this month', "SELECT SUM(call_amount_usd) FROM margin_calls WHERE direction = 'Received' AND call_date BETWEEN '2026-06-01' AND '2026-06-17'");
     await expectSameAnswer('how much margin did we call this month', "SELECT SUM(call_amount_usd) FROM margin_calls WHERE direction = 'Issued' AND call_date BETWEEN '2026-06-01' AND '2026-06-17'");
   });
   it('indirect write requests are refused; a read about changed rows is not', () => {
