@@ -473,3 +473,14 @@ describe('blind held-out 2 fixes', () => {
     await expectSameAnswer('average break amount', "SELECT AVG(break_amount) FROM payment_netting WHERE status = 'Mismatch'");
   });
 });
+
+describe('blind held-out 3 fixes', () => {
+  it('an amount after "<measure> by <group>" compares each group\'s total (HAVING), never single rows', async () => {
+    await expectSameAnswer('notional by desk over 10bn', "SELECT b.desk, SUM(t.notional_usd) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.status <> 'Cancelled' GROUP BY b.desk HAVING SUM(t.notional_usd) > 10000000000");
+    await expectSameAnswer('live notional by desk over 1bn', `SELECT b.desk, SUM(t.notional_usd) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.${LIVE} GROUP BY b.desk HAVING SUM(t.notional_usd) > 1000000000`);
+    expect(sqlFor('notional by desk over 10bn')).toMatch(/having/i);
+    // rows named right before the amount keep a row filter; an average per group is ambiguous
+    await expectSameAnswer('notional of trades over 100m by desk', "SELECT b.desk, SUM(t.notional_usd) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.status <> 'Cancelled' AND t.notional_usd > 100000000 GROUP BY b.desk");
+    expect(engine.generate('average notional by desk over 10m', { today: TODAY, dialect: ds.dialect }).status).toBe('abstained');
+  });
+});

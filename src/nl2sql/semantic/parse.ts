@@ -424,7 +424,8 @@ class Interpreter {
   private dateWords: { entity: string; column: string; label: string; filter?: string }[] = [];
   private dateEntityHint: string | null = null;
   private top: { n?: number; dir: 'asc' | 'desc' } | null = null;
-  private cmps: { op: CmpOp; value?: number; measure?: MeasureDef; countNoun?: boolean; money?: boolean }[] = [];
+  /** afterRows: the comparison follows a noun naming the rows ("trades over 500m"), not a group or a measure */
+  private cmps: { op: CmpOp; value?: number; measure?: MeasureDef; countNoun?: boolean; money?: boolean; afterRows?: boolean }[] = [];
   private reporting = false;
   private currencyValues: { dimension: string; value: string; index: number }[] = [];
   private orderMeasure: MeasureDef | null = null;
@@ -572,7 +573,13 @@ class Interpreter {
           // "5 or more": the comparison follows its number
           if (prev?.kind === 'number' && /^(or|and|no|not)\b/i.test(it.text) && this.cmps.length && this.cmps[this.cmps.length - 1]!.value === prev.number) {
             this.cmps[this.cmps.length - 1]!.op = s.op;
-          } else this.cmps.push({ op: s.op });
+          } else {
+            const pk = this.prevContent(k);
+            const pks = pk >= 0 ? items[pk]!.senses[0]?.kind : undefined;
+            const ppk = pk >= 0 ? this.prevContent(pk) : -1;
+            const afterRows = (pks === 'entity' || pks === 'filter') && (ppk < 0 || items[ppk]!.senses[0]?.kind !== 'group');
+            this.cmps.push({ op: s.op, afterRows });
+          }
           break;
         }
         case 'negate':
@@ -1238,6 +1245,18 @@ class Interpreter {
         }
         if (idx >= 0) {
           having = { measure: idx, op: c.op, value: c.value };
+          continue;
+        }
+      }
+      // "notional by desk over 10bn": an amount compared after the groups' own total of it is that total
+      // (HAVING); a single-row filter would answer another question. "live trades by desk over 10bn" (rows
+      // named before the amount, counts asked) keeps comparing each row.
+      if (groupsExist && c.money && !c.measure && !c.afterRows) {
+        const amountSpecs = specs.map((s, i) => [s, i] as const).filter(([s]) => s.agg !== 'count' && s.agg !== 'count_distinct' && s.agg !== 'ratio');
+        if (amountSpecs.length > 1 || (amountSpecs.length === 1 && amountSpecs[0]![0].agg !== 'sum'))
+          return { fail: `"${fmtNum(c.value)}" could compare each row or each group's ${amountSpecs.map(([s]) => s.label).join(' / ')}; say which` };
+        if (amountSpecs.length === 1) {
+          having = { measure: amountSpecs[0]![1], op: c.op, value: c.value };
           continue;
         }
       }
