@@ -483,4 +483,17 @@ describe('blind held-out 3 fixes', () => {
     await expectSameAnswer('notional of trades over 100m by desk', "SELECT b.desk, SUM(t.notional_usd) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.status <> 'Cancelled' AND t.notional_usd > 100000000 GROUP BY b.desk");
     expect(engine.generate('average notional by desk over 10m', { today: TODAY, dialect: ds.dialect }).status).toBe('abstained');
   });
+  it('"<parents> with <rows> over <amount>" lists the parents of the rows over it; a parent\'s total compared lists by HAVING', async () => {
+    const cp = "FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id";
+    await expectSameAnswer('counterparties with trades over 500m', `SELECT DISTINCT c.short_name ${cp} WHERE t.status <> 'Cancelled' AND t.notional_usd > 500000000`);
+    await expectSameAnswer('which counterparties have live trades over 500m', `SELECT DISTINCT c.short_name ${cp} WHERE t.${LIVE} AND t.notional_usd > 500000000`);
+    await expectSameAnswer('books with fails over 1m', "SELECT DISTINCT b.book_code FROM settlements s JOIN trades t ON t.trade_id = s.trade_id JOIN books b ON b.book_id = t.book_id WHERE s.status = 'Failed' AND s.amount_usd > 1000000");
+    await expectSameAnswer('desks with live trades with notional over 1bn', `SELECT DISTINCT b.desk FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.${LIVE} AND t.notional_usd > 1000000000`);
+    expect(sqlFor('counterparties with trades over 500m')).not.toMatch(/^select count\(\*\)/i);
+    await expectSameAnswer('counterparties with more than 1bn of live notional', `SELECT c.short_name ${cp} WHERE t.${LIVE} GROUP BY c.short_name HAVING SUM(t.notional_usd) > 1000000000`);
+    await expectSameAnswer('counterparties with notional over 1bn', `SELECT c.short_name ${cp} WHERE t.status <> 'Cancelled' GROUP BY c.short_name HAVING SUM(t.notional_usd) > 1000000000`);
+    // counting parents by their total would need a subquery: abstain rather than count rows over the amount
+    expect(engine.generate('how many counterparties have more than 1bn of live notional', { today: TODAY, dialect: ds.dialect }).status).toBe('abstained');
+    await expectSameAnswer('how many counterparties have trades over 1bn', `SELECT COUNT(DISTINCT c.short_name) ${cp} WHERE t.status <> 'Cancelled' AND t.notional_usd > 1000000000`);
+  });
 });

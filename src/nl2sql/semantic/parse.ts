@@ -661,11 +661,19 @@ class Interpreter {
           const afterAmount = (x: Item | undefined) => x?.kind === 'number' || x?.senses[0]?.kind === 'reporting' || x?.senses[0]?.kind === 'unit';
           if (cmp && cmp.value !== undefined && !cmp.measure && (afterAmount(prev) || afterAmount(ofBetween))) {
             cmp.measure = md;
+            cmp.afterRows = false; // "more than 1bn of notional": the amount is the measure's, not the rows'
           } else if (this.cmpAfter(k) >= 0) {
             const j = this.cmpAfter(k);
             if (items[j]!.senses[0]?.kind === 'between') this.betweenMeasure = md;
             else {
-              this.cmps.push({ op: (items[j]!.senses[0] as { op: CmpOp }).op, measure: md });
+              // "(live) trades with notional over 100m": the amount of each row named right before "with"
+              const pk = this.prevContent(k);
+              const ps = pk >= 0 ? items[pk]!.senses[0] : undefined;
+              const ppk = pk >= 0 ? this.prevContent(pk) : -1;
+              const afterRows =
+                !!ps && ((ps.kind === 'entity' && ps.entity === this.entity) || (ps.kind === 'filter' && ps.entity === this.entity && this.namesEntity(items[pk]!))) &&
+                items.slice(pk + 1, k).some((x) => /^(with|having)$/i.test(x.text)) && (ppk < 0 || items[ppk]!.senses[0]?.kind !== 'group');
+              this.cmps.push({ op: (items[j]!.senses[0] as { op: CmpOp }).op, measure: md, afterRows });
               k = j;
             }
           } else if ((this.pending === 'group' || this.pending === 'top') && (this.groups.length || this.listDims.length || this.top || this.superlative)) {
@@ -1203,7 +1211,8 @@ class Interpreter {
     // --- comparisons on amounts (WHERE) or on counts (HAVING)
     let having: TypedQuery['having'];
     // "counterparties with fewer than 50 live trades": the parent named first is what is counted per
-    if (!this.groups.length && !this.listDims.length && this.looseParents.length && this.cmps.some((c) => c.countNoun)) {
+    // ("counterparties with notional over 1bn": the parent's total of the amount named, likewise)
+    if (!this.groups.length && !this.listDims.length && this.looseParents.length && this.cmps.some((c) => c.countNoun || (c.money && c.measure?.agg === 'sum' && !c.afterRows))) {
       const pe = this.m.entities.get(this.looseParents[0]!)!;
       const disp = pe.display[0]!;
       const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table: pe.table, column: disp };
@@ -1213,7 +1222,9 @@ class Interpreter {
     // "counterparties with netting mismatches today": the rows' distinct parents, listed
     const firstLex = this.items.find((x) => x.kind !== 'lex' || x.senses[0]?.kind !== 'stop');
     if (
-      !this.groups.length && !this.listDims.length && this.looseParents.length && !this.countAsked && !this.agg && !this.measures.length && !this.cmps.length &&
+      !this.groups.length && !this.listDims.length && this.looseParents.length && !this.countAsked && !this.agg && !this.measures.length &&
+      // "counterparties with trades over 500m": an amount right after the rows filters those rows
+      this.cmps.every((c) => c.money && c.afterRows && !c.countNoun) &&
       firstLex?.senses[0]?.kind === 'entity' && (firstLex.senses[0] as { entity: string }).entity === this.looseParents[0]
     ) {
       const pe = this.m.entities.get(this.looseParents[0]!)!;
@@ -1230,7 +1241,7 @@ class Interpreter {
         having = { measure: 0, op: c.op, value: c.value };
         continue;
       }
-      if (groupsExist && c.measure && c.measure.agg !== 'count') {
+      if (groupsExist && c.measure && c.measure.agg !== 'count' && !c.afterRows) {
         // "counterparties with more than 1bn notional": compare the group's total
         let idx = specs.findIndex((s) => s.alias.includes(c.measure!.name));
         // "sectors with live notional above 10bn": the measure is named only in the comparison, so the
@@ -1261,6 +1272,8 @@ class Interpreter {
         }
       }
       if (c.countNoun) return { fail: 'a count comparison needs something to group by' };
+      // "how many counterparties have more than 1bn of live notional": each parent's total, counted, is not a row filter
+      if (this.distinctCols.length && c.money && c.measure?.agg === 'sum' && !c.afterRows) return { fail: `counting ${this.distinctCols[0]!.label}s by their total ${c.measure.label} is not supported; ask to list them` };
       const md = c.measure && c.measure.expr && 'column' in c.measure.expr ? c.measure : amountMeasure;
       if (!md || !md.expr || !('column' in md.expr)) return { fail: `no amount to compare for ${e.label}` };
       const x = native && md.native && 'column' in md.native ? md.native : md.expr;
