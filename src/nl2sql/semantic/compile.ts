@@ -114,7 +114,9 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
   for (const c of whereConds) qb = qb.where(cond(c));
 
   const bucketExpr = (g: TypedQuery['groupBy'][number]) =>
-    g.kind === 'bucket' ? (g.bucket === 'day' ? dialect.dayBucket(ref(g.col)) : g.bucket === 'week' ? dialect.weekBucket(ref(g.col)) : dialect.monthBucket(ref(g.col))) : sql`${ref(g.col)}`;
+    g.kind === 'period'
+      ? sql`case ${sql.join(g.periods.map((p) => sql`when ${ref(g.col)} >= ${date(p.from)} and ${ref(g.col)} <= ${date(p.to)} then ${p.label}`), sql` `)} end`
+      : g.kind === 'bucket' ? (g.bucket === 'day' ? dialect.dayBucket(ref(g.col)) : g.bucket === 'week' ? dialect.weekBucket(ref(g.col)) : dialect.monthBucket(ref(g.col))) : sql`${ref(g.col)}`;
 
   if (q.shape === 'list') {
     qb = qb.select(q.listColumns.map((l) => sql`${ref(l.col)}`.as(l.alias)));

@@ -496,4 +496,21 @@ describe('blind held-out 3 fixes', () => {
     expect(engine.generate('how many counterparties have more than 1bn of live notional', { today: TODAY, dialect: ds.dialect }).status).toBe('abstained');
     await expectSameAnswer('how many counterparties have trades over 1bn', `SELECT COUNT(DISTINCT c.short_name) ${cp} WHERE t.status <> 'Cancelled' AND t.notional_usd > 1000000000`);
   });
+  it('"this week vs last week": one row per period (a CASE label), guarded in every dialect; periods that do not meet abstain', async () => {
+    await expectSameAnswer('fails this week vs last week', "SELECT CASE WHEN value_date >= '2026-06-15' THEN 'this week' ELSE 'last week' END AS p, COUNT(*) FROM settlements WHERE status = 'Failed' AND value_date BETWEEN '2026-06-08' AND '2026-06-17' GROUP BY p");
+    await expectSameAnswer('live notional this month versus last month', `SELECT CASE WHEN trade_date >= '2026-06-01' THEN 'this month' ELSE 'last month' END AS p, SUM(notional_usd) FROM trades WHERE ${LIVE} AND trade_date BETWEEN '2026-05-01' AND '2026-06-17' GROUP BY p`);
+    const labels = ((await rows(sqlFor('fails this week vs last week'))) as unknown[][]).map((r) => r[0]);
+    expect(labels.every((l) => l === 'this week' || l === 'last week')).toBe(true);
+    const policy = policyFromSnapshot(model.snapshot, 1000);
+    for (const dialect of ['sqlite', 'postgres', 'mssql'] as const) {
+      const r = engine.generate('fails this week vs last week', { today: TODAY, dialect: dialectFor(dialect) });
+      expect(r.status).toBe('sql');
+      if (r.status === 'sql') {
+        const v = await guardSql(r.sql, dialect, policy);
+        expect(v.ok, `${dialect}: ${r.sql}\n${v.ok ? '' : v.reason}`).toBe(true);
+      }
+    }
+    for (const q of ['fails this week vs this month', 'fails last month vs this week'])
+      expect(engine.generate(q, { today: TODAY, dialect: ds.dialect }).status, q).toBe('abstained');
+  });
 });

@@ -6,7 +6,7 @@ export function explain(q: TypedQuery): string {
   const conds = q.where.map((w) => w.label);
   const uniq = [...new Set(conds)];
   const withPart = uniq.length ? ` with ${uniq.join(' and ')}` : '';
-  const groups = q.groupBy.map((g) => (g.kind === 'bucket' ? `${g.bucket} of ${g.col.column.replace(/_/g, ' ')}` : g.label));
+  const groups = q.groupBy.map((g) => (g.kind === 'bucket' ? `${g.bucket} of ${g.col.column.replace(/_/g, ' ')}` : g.kind === 'period' ? g.periods.map((p) => p.label).join(' vs ') : g.label));
   const byPart = groups.length ? `, by ${joinAnd(groups)}` : '';
   const ccy = q.currency ? ` (amounts in ${q.currency})` : '';
   let head: string;

@@ -448,6 +448,7 @@ class Interpreter {
   private betweenAt = -1;
   /** "EUR vs USD", "cleared versus bilateral": compare the two side by side */
   private versusAt: number[] = [];
+  private periodCompare: { from: string; to: string; label: string }[] | undefined;
   private betweenMeasure: MeasureDef | null = null;
   /** parents named without a role ("counterparties with fewer than 50 trades") */
   private looseParents: string[] = [];
@@ -1123,6 +1124,24 @@ class Interpreter {
 
     // --- "X vs Y": both kept, one row each (values of one column, or filters on one column)
     for (const v of this.versusAt) {
+      // "fails this week vs last week": two periods that meet, one row each (a CASE over the date)
+      const ta = this.items[v - 1];
+      const tb = this.items[v + 1];
+      if (ta?.kind === 'time' || tb?.kind === 'time') {
+        const ra = ta?.time?.range;
+        const rb = tb?.time?.range;
+        if (this.periodCompare || !ra?.from || !ra.to || !rb?.from || !rb.to || this.bucket || this.ranges.length !== 2) return { fail: '"vs" between periods needs two whole periods (e.g. "this week vs last week")' };
+        const [lo, hi] = ra.from <= rb.from ? [ra, rb] : [rb, ra];
+        if (hi.from !== addDaysIso(lo.to!, 1)) return { fail: '"vs" compares periods that follow one another (e.g. "this month vs last month")' };
+        const label = (t: string) => t.toLowerCase().replace(/[^a-z0-9 -]/g, '').trim() || 'period';
+        this.periodCompare = [
+          { from: ra.from, to: ra.to, label: label(ta!.time!.text) },
+          { from: rb.from, to: rb.to, label: label(tb!.time!.text) },
+        ];
+        if (this.periodCompare[0]!.label === this.periodCompare[1]!.label) return { fail: '"vs" needs two different periods' };
+        this.ranges = [{ ...ta!.time!, text: `${ta!.time!.text} vs ${tb!.time!.text}`, range: { from: lo.from!, to: hi.to! } }];
+        continue;
+      }
       const a = this.items[v - 1]?.senses[0];
       const b = this.items[v + 1]?.senses[0];
       const colOf = (x: Sense | undefined): ColumnRef | undefined => {
@@ -1296,6 +1315,7 @@ class Interpreter {
         labels.push(`${dateCol.label} ${rangeWords(r.range!.from, r.range!.to)}`);
       }
       timeLabel = labels.join(' and ') || undefined;
+      if (this.periodCompare) groupBy.push({ kind: 'period', col: dateCol.col, periods: this.periodCompare, alias: 'period', label: 'period' });
       if (this.bucket) {
         const b = this.bucket.bucket!;
         if (b === 'quarter' || b === 'year') return { fail: `grouping by ${b} is not supported yet` };

@@ -39,7 +39,9 @@ export interface MeasureSpec {
 
 export type GroupSpec =
   | { kind: 'column'; col: ColumnRef; alias: string; label: string }
-  | { kind: 'bucket'; col: ColumnRef; bucket: Exclude<TimeBucket, 'quarter' | 'year'>; alias: string; label: string };
+  | { kind: 'bucket'; col: ColumnRef; bucket: Exclude<TimeBucket, 'quarter' | 'year'>; alias: string; label: string }
+  /** "this week vs last week": one row per named period (a CASE over the date, inclusive ISO bounds) */
+  | { kind: 'period'; col: ColumnRef; periods: { from: string; to: string; label: string }[]; alias: string; label: string };
 
 export interface TypedQuery {
   entity: string;
