@@ -513,4 +513,10 @@ describe('blind held-out 3 fixes', () => {
     for (const q of ['fails this week vs this month', 'fails last month vs this week'])
       expect(engine.generate(q, { today: TODAY, dialect: ds.dialect }).status, q).toBe('abstained');
   });
+  it('"<parents> without <rows>" (none at all, NOT EXISTS) abstains instead of listing parents of the other rows', async () => {
+    for (const q of ['counterparties without any live trades', 'counterparties without fails this month', 'books without trades'])
+      expect(engine.generate(q, { today: TODAY, dialect: ds.dialect }).status, q).toBe('abstained');
+    // "without" on a column of the rows themselves is still a filter
+    await expectSameAnswer('trades without a ccp', "SELECT COUNT(*) FROM trades WHERE ccp IS NULL AND status <> 'Cancelled'");
+  });
 });

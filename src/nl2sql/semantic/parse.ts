@@ -583,9 +583,19 @@ class Interpreter {
           }
           break;
         }
-        case 'negate':
+        case 'negate': {
+          // "counterparties without any live trades": parents with no such rows at all (NOT EXISTS), not the
+          // parents of the other rows; not expressible here, so the reading fails instead of negating the filter
+          const parentBefore = items.slice(0, k).some((x) => x.senses[0]?.kind === 'entity' && (x.senses[0] as { entity: string }).entity !== this.entity);
+          let j = k + 1;
+          while (j < items.length && items[j]!.senses[0]?.kind === 'stop') j++;
+          const ns = items[j]?.senses[0];
+          const rowsAfter = !!ns && ((ns.kind === 'entity' && ns.entity === this.entity) || (ns.kind === 'filter' && ns.entity === this.entity && (this.namesEntity(items[j]!) || !!this.m.filters.get(ns.filter)?.implies || (items[j + 1]?.senses[0]?.kind === 'entity' && (items[j + 1]!.senses[0] as { entity: string }).entity === this.entity))));
+          if (parentBefore && rowsAfter && !/^(not|excluding|exclude|excluded|except|non)$/i.test(it.text))
+            return this.fail(`"${it.text}" ${this.m.entities.get(this.entity)!.label} for whole records (none at all) is not supported yet`);
           this.pendingNegate = true;
           break;
+        }
         case 'between':
           this.betweenAt = k;
           break;
