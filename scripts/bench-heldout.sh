@@ -1,33 +1,47 @@
 #!/usr/bin/env bash
-# Held-out NL->SQL benchmark: builds a demo database the engine was never
-# developed on (seed 7, as of 2026-06-17), answers test/heldout/questions.jsonl
-# with the semantic engine, and scores it with the shared execution-accuracy
-# scorer. Usage: scripts/bench-heldout.sh [--no-build]
-# Env: OTC_HELDOUT_MODEL (default profiles/otc-ops),
-#      OTC_SCORER (default /work/shared/benchmark/score.py).
+# Held-out NL->SQL benchmarks: builds a demo database the engine was never developed on,
+# answers a held-out question set with the semantic engine, and scores it with the shared
+# execution-accuracy scorer.
+#   scripts/bench-heldout.sh [1|2] [--no-build]
+#   set 1: test/heldout/questions.jsonl  (seed 7, 20,000 trades, as of 2026-06-17)
+#   set 2: test/heldout2/questions.jsonl (seed 20261, 15,000 trades, as of 2026-09-09; written blind)
+# Env: OTC_HELDOUT_MODEL (default profiles/otc-ops), OTC_SCORER (default ../shared/benchmark/score.py),
+#      OTC_HELDOUT_KEEP=<file> keeps the predictions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+SET="1"
+BUILD=1
+for a in "$@"; do
+  case "$a" in
+    1|2) SET="$a" ;;
+    --no-build) BUILD=0 ;;
+    *) echo "usage: scripts/bench-heldout.sh [1|2] [--no-build]" >&2; exit 2 ;;
+  esac
+done
+case "$SET" in
+  1) QUESTIONS="test/heldout/questions.jsonl"; TODAY="2026-06-17"; SEED=7; TRADES=20000 ;;
+  2) QUESTIONS="test/heldout2/questions.jsonl"; TODAY="2026-09-09"; SEED=20261; TRADES=15000 ;;
+esac
 MODEL="${OTC_HELDOUT_MODEL:-profiles/otc-ops}"
 SCORER="${OTC_SCORER:-$( [ -f ../shared/benchmark/score.py ] && echo ../shared/benchmark/score.py || echo /work/shared/benchmark/score.py )}"
-QUESTIONS="test/heldout/questions.jsonl"
-TODAY="2026-06-17"
 
-if [ "${1:-}" != "--no-build" ]; then
+if [ "$BUILD" = 1 ]; then
   # A type error elsewhere in the tree must not hide the benchmark: tsc still emits.
   npm run build >/dev/null 2>&1 || echo "bench-heldout: build reported errors, using emitted dist/" >&2
 fi
 if [ ! -f "$SCORER" ]; then
   echo "bench-heldout: scorer not found at $SCORER (set OTC_SCORER)" >&2
-  exit 2
+  exit 1
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/otc-heldout.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-node bin/otc-copilot.js demo-db --out "$WORK/heldout.db" --trades 20000 --seed 7 --as-of "$TODAY" >/dev/null 2>&1
+echo "held-out set $SET: $QUESTIONS (demo data seed $SEED, $TRADES trades, as of $TODAY)"
+node bin/otc-copilot.js demo-db --out "$WORK/heldout.db" --trades "$TRADES" --seed "$SEED" --as-of "$TODAY" >/dev/null 2>&1
 node bin/otc-copilot.js eval --db "sqlite:$WORK/heldout.db" --model "$MODEL" \
-  --questions "$QUESTIONS" --today "$TODAY" --out "$WORK/pred.jsonl"
+  --questions "$QUESTIONS" --today "$TODAY" --out "$WORK/pred.jsonl" >/dev/null
 python3 "$SCORER" "$QUESTIONS" "$WORK/heldout.db" "$WORK/pred.jsonl"
 if [ -n "${OTC_HELDOUT_KEEP:-}" ]; then
   cp "$WORK/pred.jsonl" "$OTC_HELDOUT_KEEP"
