@@ -9,37 +9,11 @@ import type { Profile } from '../profile-schema.js';
 import type { TrainedModel } from '../types.js';
 import { valueNames } from './content.js';
 import { diffSnapshots, formatDrift, type SchemaDrift } from './drift.js';
+import type { SectionDiff, WordChange, VersionDiff } from './report-types.js';
+export type { SectionDiff, WordChange, VersionDiff } from './report-types.js';
 
-export interface SectionDiff {
-  added: string[];
-  removed: string[];
-  /** Items present in both whose definition differs, with the fields that differ (word lists are under `synonyms`). */
-  changed: { name: string; fields: string[] }[];
-}
 
-export interface WordChange {
-  /** e.g. "dimension 'desk'" or "value 'Failed' of dimension 'settlement_status'". */
-  of: string;
-  added: string[];
-  removed: string[];
-}
 
-export interface VersionDiff {
-  from: { id: string; version: number; contentHash: string };
-  to: { id: string; version: number; contentHash: string };
-  identical: boolean;
-  entities: SectionDiff;
-  dimensions: SectionDiff;
-  measures: SectionDiff;
-  filters: SectionDiff;
-  joins: SectionDiff;
-  vocabulary: SectionDiff;
-  examples: SectionDiff;
-  documents: SectionDiff;
-  synonyms: WordChange[];
-  values: { dimension: string; added: string[]; removed: string[] }[];
-  schema: SchemaDrift;
-}
 
 const same = (a: unknown, b: unknown) => canonicalize(a) === canonicalize(b);
 

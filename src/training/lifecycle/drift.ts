@@ -1,14 +1,8 @@
 /** Schema drift: what changed in the database since a version's snapshot was taken. */
 import type { SchemaSnapshot } from '../../datasource/types.js';
+import type { SchemaDrift } from './report-types.js';
+export type { SchemaDrift } from './report-types.js';
 
-export interface SchemaDrift {
-  changed: boolean;
-  tablesAdded: string[];
-  tablesRemoved: string[];
-  columnsAdded: { table: string; column: string; type: string }[];
-  columnsRemoved: { table: string; column: string; type: string }[];
-  typeChanged: { table: string; column: string; from: string; to: string }[];
-}
 
 /** Compares two snapshots by table and column name (case-insensitive). */
 export function diffSnapshots(before: SchemaSnapshot, after: SchemaSnapshot): SchemaDrift {

@@ -12,53 +12,12 @@ import type { Profile } from '../profile-schema.js';
 import { editDistance, normPhrase } from '../text.js';
 import { checkProfileAgainstSchema } from '../train.js';
 import type { TrainedModel } from '../types.js';
+import type { ValidationIssue, ExampleCheck, CoverageReport, ValidationReport } from './report-types.js';
+export type { ValidationIssue, ExampleCheck, CoverageReport, ValidationReport } from './report-types.js';
 
-export interface ValidationIssue {
-  /** Stable kind: missing_column, missing_table, example_sql_refused, example_sql_failed, example_mismatch, example_not_answered, ambiguous_word, not_trained. */
-  code: string;
-  message: string;
-}
 
-export interface ExampleCheck {
-  index: number;
-  question: string;
-  sql: string;
-  /** The example's SQL: admitted by the guard and run, refused, or failed on the database. */
-  sqlStatus: 'ok' | 'refused' | 'failed';
-  sqlRows?: number;
-  /** The engine's answer compared with the example's SQL. */
-  engineStatus: 'match' | 'mismatch' | 'abstained' | 'refused' | 'error' | 'skipped';
-  engineSql?: string;
-  engineRows?: number;
-  pass: boolean;
-  message?: string;
-}
 
-export interface CoverageReport {
-  tables: number;
-  tablesDescribed: number;
-  columns: number;
-  columnsDescribed: number;
-  /** Tables no entity or dimension describes. */
-  undescribedTables: string[];
-  /** table.column that no dimension, date, measure, filter or display names (keys excluded). */
-  undescribedColumns: string[];
-}
 
-export interface ValidationReport {
-  ok: boolean;
-  validatedAt: string;
-  validatedBy: string;
-  /** The day relative questions of the examples were asked on. */
-  today: string;
-  summary: string;
-  errors: ValidationIssue[];
-  warnings: ValidationIssue[];
-  columns: { ok: boolean; checked: number; missing: { name: string; usedBy: string[]; suggestion?: string }[] };
-  examples: ExampleCheck[];
-  coverage: CoverageReport;
-  ambiguities: { word: string; meanings: string[] }[];
-}
 
 export interface ValidateOptions {
   actor: string;

@@ -1,6 +1,7 @@
 import type { AskAnswer } from '../../nl2sql/types.js';
+import type { ExampleCheck, SchemaDrift, SectionDiff, ValidationIssue, ValidationReport, VersionDiff } from '../../training/lifecycle/report-types.js';
 
-export type { AskAnswer };
+export type { AskAnswer, ExampleCheck, SchemaDrift, SectionDiff, ValidationIssue, ValidationReport, VersionDiff };
 export type Role = 'viewer' | 'analyst' | 'admin' | 'auditor';
 
 export interface User {
@@ -74,66 +75,8 @@ export interface TrainingVersionSummary {
   parentVersionId?: string | null;
   validation?: { ok: boolean; summary: string; validatedAt: string; validatedBy: string } | null;
 }
-export interface ExampleCheck {
-  index: number;
-  question: string;
-  sql: string;
-  sqlStatus: 'ok' | 'refused' | 'failed';
-  sqlRows?: number;
-  engineStatus: 'match' | 'mismatch' | 'abstained' | 'refused' | 'error' | 'skipped';
-  engineSql?: string;
-  engineRows?: number;
-  pass: boolean;
-  message?: string;
-}
-export interface ValidationIssue {
-  code: string;
-  message: string;
-}
-export interface ValidationReport {
-  ok: boolean;
-  validatedAt: string;
-  validatedBy: string;
-  today: string;
-  summary: string;
-  errors: ValidationIssue[];
-  warnings: ValidationIssue[];
-  columns: { ok: boolean; checked: number; missing: { name: string; usedBy: string[]; suggestion?: string }[] };
-  examples: ExampleCheck[];
-  coverage: { tables: number; tablesDescribed: number; columns: number; columnsDescribed: number; undescribedTables: string[]; undescribedColumns: string[] };
-  ambiguities: { word: string; meanings: string[] }[];
-}
 export interface TrainingVersionFull extends Omit<TrainingVersionSummary, 'validation'> {
   validation: ValidationReport | null;
-}
-export interface SectionDiff {
-  added: string[];
-  removed: string[];
-  changed: { name: string; fields: string[] }[];
-}
-export interface SchemaDrift {
-  changed: boolean;
-  tablesAdded: string[];
-  tablesRemoved: string[];
-  columnsAdded: { table: string; column: string; type: string }[];
-  columnsRemoved: { table: string; column: string; type: string }[];
-  typeChanged: { table: string; column: string; from: string; to: string }[];
-}
-export interface VersionDiff {
-  from: { id: string; version: number; contentHash: string };
-  to: { id: string; version: number; contentHash: string };
-  identical: boolean;
-  entities: SectionDiff;
-  dimensions: SectionDiff;
-  measures: SectionDiff;
-  filters: SectionDiff;
-  joins: SectionDiff;
-  vocabulary: SectionDiff;
-  examples: SectionDiff;
-  documents: SectionDiff;
-  synonyms: { of: string; added: string[]; removed: string[] }[];
-  values: { dimension: string; added: string[]; removed: string[] }[];
-  schema: SchemaDrift;
 }
 export interface FeedbackCandidate {
   id: string;
