@@ -53,8 +53,9 @@ export interface PipelineOptions {
  * A saved question to run again on current data (Extract Manager reports, dashboard widgets):
  * - by its text and as-of date: asked again from the start, exactly as `ask` does;
  * - by its typed query (what was understood when it was saved): compiled by the current engine,
- *   so the dates and filters stay those that were saved; when `sql` is also given, the answer says
- *   whether the current training version compiles it to the same SQL (`rerun.sqlChanged`);
+ *   so the dates and filters stay those that were saved; when `sql` is also given (the answer's SQL
+ *   or the compiled text), the answer says whether the current training version compiles it to
+ *   other SQL (`rerun.sqlChanged`), so the caller can offer to re-generate;
  * - by its stored SQL: guarded again under the current policy and run; the engine is not asked.
  * `trainingVersion` is the version the question was saved with: `rerun.versionChanged` tells the
  * caller to offer a re-generation when the active version is another one.
@@ -108,7 +109,7 @@ export interface QueryPipeline {
   warmUp(): Promise<number>;
 }
 
-type Partial_ = Omit<AskAnswer, 'ms' | 'question'>;
+type AnswerBody = Omit<AskAnswer, 'ms' | 'question'>;
 
 export function createPipeline(opts: PipelineOptions): QueryPipeline {
   const ds = opts.datasource;
@@ -132,7 +133,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
     return { ok: true, sql: v.sql, result };
   }
 
-  async function failed(trail: RunTrail, engine: EngineName, e: unknown): Promise<Partial_> {
+  async function failed(trail: RunTrail, engine: EngineName, e: unknown): Promise<AnswerBody> {
     const code = isOtcError(e) ? e.code : 'OTC_ERR_INTERNAL';
     const message = e instanceof Error ? e.message : String(e);
     await trail.error(engine, code, message).catch(() => undefined);
@@ -188,7 +189,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
   }
 
   /** compile's result -> guard -> cap -> execute -> audit (compile already timed by the caller). */
-  async function fromCompiled(trail: RunTrail, query: TypedQuery, c: { sql: string; explanation: string }, cap: RowCap, compileMs: number): Promise<Partial_> {
+  async function fromCompiled(trail: RunTrail, query: TypedQuery, c: { sql: string; explanation: string }, cap: RowCap, compileMs: number): Promise<AnswerBody> {
     await trail.sqlGenerated('semantic', c.sql, compileMs, { explanation: c.explanation, query });
     const r = await guardAndRun(trail, 'semantic', c.sql, cap);
     if (!r.ok) return { status: 'error', engine: 'semantic', explanation: c.explanation, sql: c.sql, understood: query, code: SQL_GUARD_REJECTED, message: r.reason, compileMs };
@@ -217,20 +218,21 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
     if (saved.query !== undefined) {
       const query = saved.query;
       let sqlChanged: boolean | undefined;
-      let a: Partial_;
+      let a: AnswerBody;
       try {
         const cap = rowCap(configured, ro.maxRows);
         const tc = performance.now();
         const c = compile(query);
-        if (saved.sql !== undefined) sqlChanged = c.sql !== saved.sql;
         a = await fromCompiled(trail, query, c, cap, performance.now() - tc);
+        // the saved SQL is the answer's (admitted by the guard, row cap written in) or the compiled text
+        if (saved.sql !== undefined) sqlChanged = saved.sql !== c.sql && saved.sql !== a.sql;
       } catch (e) {
         a = { ...(await failed(trail, 'semantic', e)), understood: query };
       }
       return raiseIfAsked({ ...done(a), rerun: info('query', sqlChanged) }, ro);
     }
     const engine = saved.engine ?? 'semantic';
-    let a: Partial_;
+    let a: AnswerBody;
     try {
       const cap = rowCap(configured, ro.maxRows);
       const r = await guardAndRun(trail, saved.engine, saved.sql, cap, ro.details);
@@ -245,7 +247,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
   }
 
   function finish(question: string, t0: number, trail: RunTrail) {
-    return (a: Partial_): AskAnswer => ({ question, trainingVersion: opts.trainingVersion, ...a, ms: performance.now() - t0, auditId: trail.recording ? trail.correlationId : undefined });
+    return (a: AnswerBody): AskAnswer => ({ question, trainingVersion: opts.trainingVersion, ...a, ms: performance.now() - t0, auditId: trail.recording ? trail.correlationId : undefined });
   }
 
   return {
@@ -257,7 +259,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
   };
 }
 
-function answered(engine: EngineName, sqlText: string, explanation: string, res: QueryResult, compileMs?: number, understood?: TypedQuery): Partial_ {
+function answered(engine: EngineName, sqlText: string, explanation: string, res: QueryResult, compileMs?: number, understood?: TypedQuery): AnswerBody {
   return { status: 'answered', engine, explanation, sql: sqlText, columns: res.columns, rows: res.rows, rowCount: res.rowCount, truncated: res.truncated, compileMs, ...(understood ? { understood } : {}) };
 }
 
