@@ -41,24 +41,24 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
   const m = buildEngineModel(model);
   const parser = new QuestionParser(m);
   const pool = buildSuggestionPool(m);
+  const understand = (question: string, today: string): Understood => {
+    const r = parser.parse(question, today);
+    if (r.status === 'query') return { query: r.query };
+    if (r.status === 'refuse') return { status: 'refused', message: `Refused: ${r.reason}.`, reason: r.reason };
+    return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: r.reason, suggestions: suggest(pool, question) };
+  };
+  const compile = (query: TypedQuery, dialect: SqlDialect) => ({ sql: compileQuery(query, m, dialect), explanation: explain(query) });
+  const generate = (question: string, ctx: EngineContext): EngineResult => {
+    const u = understand(question, ctx.today);
+    return u.status ? u : { status: 'sql', ...compile(u.query, ctx.dialect) };
+  };
   return {
     name: 'semantic',
-    understand(question, today) {
-      const r = parser.parse(question, today);
-      if (r.status === 'query') return { query: r.query };
-      if (r.status === 'refuse') return { status: 'refused', message: `Refused: ${r.reason}.`, reason: r.reason };
-      return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: r.reason, suggestions: suggest(pool, question) };
-    },
-    compile(query, dialect) {
-      return { sql: compileQuery(query, m, dialect), explanation: explain(query) };
-    },
+    understand,
+    compile,
+    generate,
     warmUp(dialect) {
-      for (const ex of model.profile.examples.slice(0, 30)) this.generate(ex.question, { today: '2026-01-15', dialect });
-    },
-    generate(question: string, ctx: EngineContext): EngineResult {
-      const u = this.understand(question, ctx.today);
-      if (u.status) return u;
-      return { status: 'sql', ...this.compile(u.query, ctx.dialect) };
+      for (const ex of model.profile.examples.slice(0, 30)) generate(ex.question, { today: '2026-01-15', dialect });
     },
   };
 }
