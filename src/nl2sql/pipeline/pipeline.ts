@@ -96,7 +96,11 @@ export type RerunAnswer = AskAnswer & { rerun: RerunInfo };
 export interface QueryPipeline {
   /** A question in plain English -> an answer, through every stage. */
   ask(req: AskRequest): Promise<AskAnswer>;
-  /** A saved question on current data (see SavedQuestion), through the same stages. */
+  /**
+   * A saved question on current data (see SavedQuestion), through the same stages: the entry point
+   * for saved questions, Extract Manager report runs and dashboard widget refreshes, and for a
+   * download of an answer (its recorded SQL under its correlation id).
+   */
   rerun(saved: SavedQuestion, opts?: RerunOptions): Promise<RerunAnswer>;
   readonly semantic: SemanticEngine;
   /** The training version this pipeline answers with. */
