@@ -10,6 +10,7 @@ import { contextPlugin } from './context.js';
 import type { ServerDeps } from './deps.js';
 import { errorSchema, installErrorHandler, toErrorBody } from './errors.js';
 import { webPlugin } from './plugins/web.js';
+import { wellFormedInputPlugin } from './plugins/well-formed-input.js';
 import { askRoutes } from './routes/ask.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -42,6 +43,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(contextPlugin, { deps, auth });
   app.addSchema(errorSchema);
   installErrorHandler(app);
+  await app.register(wellFormedInputPlugin);
 
   // 2. Security headers; the CSP allows the SPA's own scripts and ECharts' inline styles.
   await app.register(fastifyHelmet, {
