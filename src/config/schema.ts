@@ -31,6 +31,11 @@ export const settings = {
   llmTimeoutMs: { env: 'OTC_LLM_TIMEOUT_MS', schema: intFrom(1000, 600_000).default(30_000), doc: 'Timeout of one model call, in milliseconds.' },
   llmMaxRetries: { env: 'OTC_LLM_MAX_RETRIES', schema: intFrom(0, 10).default(2), doc: 'Retries of one model call on 429, 5xx and network errors (exponential backoff, Retry-After honoured).' },
   llmAuditPrompts: { env: 'OTC_LLM_AUDIT_PROMPTS', schema: z.enum(['full', 'hash']).default('hash'), doc: 'What the audit log keeps of each prompt and reply: the full text, or only its SHA-256.' },
+  llmPromptData: {
+    env: 'OTC_LLM_PROMPT_DATA',
+    schema: z.enum(['none', 'columns', 'samples']).default('samples'),
+    doc: "What of the bank's data may go into model prompts: none (schema and profile texts only), columns (also which column a word of the question matched, not the stored value), samples (also sample values and matched values as stored). Database error messages are never sent.",
+  },
   llmExtraHeaders: { env: 'OTC_LLM_EXTRA_HEADERS', schema: optionalText, doc: 'Extra HTTP headers for an in-house gateway, as a JSON object (values never logged).' },
   llmEmbeddingModel: { env: 'OTC_LLM_EMBEDDING_MODEL', schema: optionalText, doc: 'Embedding model (Azure: its deployment) for retrieval; optional.' },
 } as const;

@@ -4,7 +4,9 @@ import type { SqlDialect } from '../../datasource/dialect.js';
 import type { QueryResult } from '../../datasource/types.js';
 import { isLlmError, type ChatMessage, type LlmAttempt, type LlmClient, type LlmUsage } from '../../llm/index.js';
 import type { LlmContext } from './context.js';
+import { classifyDbError, describeDbErrorForModel } from './db-error.js';
 import { parseModelReply } from './extract.js';
+import { limitContextData, type PromptDataLevel } from './prompt-data.js';
 import { buildPrompt, repairMessage, type RepairReason } from './prompt.js';
 
 /** The SQL guard as the engine sees it (src/guard guardSql bound to a dialect and policy). */
@@ -26,6 +28,12 @@ export interface LlmEngineOptions {
   maxCompletionTokens?: number;
   /** Default actor of audit entries (default 'system'). */
   actor?: string;
+  /**
+   * What of the data may go into prompts (OTC_LLM_PROMPT_DATA): 'none' (schema and profile
+   * texts only), 'columns' (also which column a word of the question matched, without the
+   * stored value), 'samples' (also sample values and matched values as stored; the default).
+   */
+  promptData?: PromptDataLevel;
 }
 
 export interface LlmGenerateRequest {
@@ -100,7 +108,8 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
     async generate(req: LlmGenerateRequest): Promise<LlmEngineResult> {
       const actor = req.actor ?? options.actor ?? 'system';
       const rounds: LlmRound[] = [];
-      const messages: ChatMessage[] = buildPrompt({ question: req.question, today: req.today, dialect: req.dialect, context: req.context, maxContextTokens });
+      const context = limitContextData(req.context, options.promptData ?? 'samples');
+      const messages: ChatMessage[] = buildPrompt({ question: req.question, today: req.today, dialect: req.dialect, context, maxContextTokens });
       let lastProblem = '';
 
       const audit = async (round: LlmRound, prompt: ChatMessage[], reply: string | undefined) => {
@@ -184,8 +193,12 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
               await audit(round, prompt, reply);
               return { status: 'answered', sql: verdict.sql, modelSql: parsed.sql, explanation: parsed.explanation, result, attempts: rounds };
             } catch (e) {
+              // Never the database's text: it can quote rows (see db-error.ts). The audit
+              // record, the model and the user all get the same sanitised description.
+              const d = classifyDbError(e, verdict.sql);
               round.outcome = 'db_error';
-              round.message = bounded(e instanceof Error ? e.message : String(e));
+              round.message = describeDbErrorForModel(d);
+              if (d.code) round.errorCode = d.code;
               repair = { kind: 'database', message: round.message };
             }
           }

@@ -14,6 +14,7 @@ import type { TrainedModel } from '../../training/index.js';
 import type { EngineContext, ExecuteFn, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, NlEngine } from '../engine.js';
 import { embedderFromClient, openRetriever, type Retriever, type RetrievedContext } from '../retrieval/index.js';
 import { createLlmEngine, type LlmEngineOptions } from './engine.js';
+import { limitContextData } from './prompt-data.js';
 
 export interface LlmFallbackOptions extends Omit<LlmEngineOptions, 'onAudit'> {
   /** The retriever of the active training version, or a function that opens it (called once, on first use). */
@@ -51,7 +52,10 @@ export function createLlmFallback(opts: LlmFallbackOptions): LlmFallback {
         }
       : undefined,
   });
-  const context = async (question: string) => (await retriever()).retrieve(question, { maxTokens: contextTokens });
+  const context = async (question: string): Promise<RetrievedContext> => {
+    const r = await (await retriever()).retrieve(question, { maxTokens: contextTokens });
+    return { ...r, context: limitContextData(r.context, engineOpts.promptData ?? 'samples') };
+  };
 
   return {
     name: 'llm',
@@ -104,7 +108,7 @@ export interface FallbackFromConfigOptions {
 type FallbackSettings = Pick<
   Config,
   'dataDir' | 'llmProvider' | 'llmBaseUrl' | 'llmApiKey' | 'llmModel' | 'llmApiVersion' | 'llmTimeoutMs' | 'llmMaxRetries' | 'llmExtraHeaders' | 'llmEmbeddingModel' | 'llmAuditPrompts'
->;
+> & Partial<Pick<Config, 'llmPromptData'>>;
 
 /**
  * The LLM fallback the OTC_LLM_* settings describe, over the given training version, or
@@ -119,6 +123,7 @@ export function createFallbackFromConfig(cfg: FallbackSettings, model: TrainedMo
   return createLlmFallback({
     client,
     auditPrompts: cfg.llmAuditPrompts,
+    promptData: cfg.llmPromptData,
     audit: opts.audit,
     contextTokens: opts.contextTokens,
     maxRepairs: opts.maxRepairs,
