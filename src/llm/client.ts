@@ -211,7 +211,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       const choice = firstChoice(json);
       if (!choice) throw new LlmBadResponseError(`the model at ${endpoint.host} answered without choices[0].message.content`, attempts);
       return {
-        text: choice.content,
+        // An endpoint that echoes the request's key into the reply must not put it in front of users.
+        text: clean(choice.content),
         finishReason: choice.finishReason,
         usage: usageOf(json, () => estimateTokens(request.messages.map((m) => m.content).join('\n')), () => estimateTokens(choice.content)),
         latencyMs,

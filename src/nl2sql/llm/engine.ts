@@ -6,6 +6,7 @@ import { isLlmError, type ChatMessage, type LlmAttempt, type LlmClient, type Llm
 import type { LlmContext } from './context.js';
 import { classifyDbError, describeDbErrorForModel } from './db-error.js';
 import { parseModelReply } from './extract.js';
+import { modelSaysCannotAnswer, plainModelText } from './model-text.js';
 import { limitContextData, type PromptDataLevel } from './prompt-data.js';
 import { buildPrompt, repairMessage, type RepairReason } from './prompt.js';
 
@@ -71,7 +72,15 @@ export interface LlmRound {
 }
 
 export type LlmEngineResult =
-  | { status: 'answered'; sql: string; modelSql: string; explanation: string; result: QueryResult; attempts: LlmRound[] }
+  | {
+      status: 'answered';
+      sql: string;
+      modelSql: string;
+      /** The model's own explanation: untrusted, for the audit trail only, never shown as ours (model-text.ts). */
+      explanation: string;
+      result: QueryResult;
+      attempts: LlmRound[];
+    }
   | { status: 'abstained'; reason: string; code: string; attempts: LlmRound[] };
 
 export interface LlmEngine {
@@ -164,7 +173,7 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
           round.httpAttempts = e.attempts;
           round.latencyMs = e.attempts.reduce((s, a) => s + a.ms + (a.waitMs ?? 0), 0);
           await audit(round, prompt, undefined);
-          return { status: 'abstained', code: e.code, reason: `The language model could not be used (${e.code}: ${e.message}).`, attempts: rounds };
+          return { status: 'abstained', code: e.code, reason: `The language model could not be used (${e.code}: ${plainModelText(e.message)}).`, attempts: rounds };
         }
 
         const parsed = parseModelReply(reply);
@@ -173,7 +182,7 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
           round.outcome = 'cannot_answer';
           round.message = parsed.reason;
           await audit(round, prompt, reply);
-          return { status: 'abstained', code: 'OTC_ERR_LLM_CANNOT_ANSWER', reason: `I can't answer that from this data: ${parsed.reason}`, attempts: rounds };
+          return { status: 'abstained', code: 'OTC_ERR_LLM_CANNOT_ANSWER', reason: modelSaysCannotAnswer(parsed.reason), attempts: rounds };
         } else if (parsed.kind === 'unparseable') {
           round.outcome = 'unparseable';
           round.message = parsed.reason;

@@ -14,7 +14,9 @@ import type { TrainedModel } from '../../training/index.js';
 import type { EngineContext, ExecuteFn, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, NlEngine } from '../engine.js';
 import { embedderFromClient, openRetriever, type Retriever, type RetrievedContext } from '../retrieval/index.js';
 import { createLlmEngine, type LlmEngineOptions } from './engine.js';
+import { explainModelAnswer } from './model-text.js';
 import { limitContextData } from './prompt-data.js';
+import { guardSql, type GuardDialect } from '../../guard/index.js';
 
 export interface LlmFallbackOptions extends Omit<LlmEngineOptions, 'onAudit'> {
   /** The retriever of the active training version, or a function that opens it (called once, on first use). */
@@ -87,13 +89,26 @@ export function createLlmFallback(opts: LlmFallbackOptions): LlmFallback {
           actor: req.actor,
           correlationId: req.correlationId,
         });
-        if (r.status === 'answered') return { status: 'answered', sql: r.sql, explanation: r.explanation || 'Answered by the language model.', result: r.result };
+        if (r.status === 'answered') {
+          // The user reads what was computed, never the model's free text (model-text.ts).
+          return { status: 'answered', sql: r.sql, explanation: explainModelAnswer(await tablesOf(r.sql, req.dialect.name), r.result), result: r.result };
+        }
         return { status: 'abstained', reason: r.reason };
       } finally {
         summaries.delete(req.correlationId);
       }
     },
   };
+}
+
+/** The tables an admitted query reads, as the guard's parser sees them ([] if it cannot tell). */
+async function tablesOf(sql: string, dialect: string): Promise<string[]> {
+  try {
+    const v = await guardSql(sql, dialect as GuardDialect, { maxRows: Number.MAX_SAFE_INTEGER });
+    return v.ok ? v.tables : [];
+  } catch {
+    return [];
+  }
 }
 
 export interface FallbackFromConfigOptions {
