@@ -13,6 +13,17 @@ export const settings = {
   host: { env: 'OTC_HOST', schema: z.string().min(1).default('127.0.0.1'), doc: 'Address the server listens on (0.0.0.0 in containers).' },
   port: { env: 'OTC_PORT', schema: intFrom(1, 65535).default(8080), doc: 'HTTP port.' },
   publicUrl: { env: 'OTC_PUBLIC_URL', schema: z.url().optional(), doc: 'External URL when behind a proxy; https here turns on Secure cookies.' },
+  trustedProxies: {
+    env: 'OTC_TRUSTED_PROXIES',
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(?:[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(?:\/\d{1,3})?$|^(?:loopback|linklocal|uniquelocal)$/, 'IP addresses or CIDR ranges, comma-separated')).min(1))
+      .optional(),
+    doc: 'Reverse proxies whose X-Forwarded-For is believed: IP addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8). Unset: none; the client address is the connection\'s.',
+  },
   storeUrl: { env: 'OTC_STORE_URL', schema: optionalText, doc: 'App store: sqlite:PATH (default DATA_DIR/app.db) or postgres://…' },
   auditUrl: { env: 'OTC_AUDIT_URL', schema: optionalText, doc: 'Audit log store, kept apart from the app store: sqlite:PATH (default DATA_DIR/audit.db) or postgres://…' },
   datasourceUrl: { env: 'OTC_DATASOURCE_URL', schema: optionalText, doc: "The bank's database: sqlite:PATH, postgres://…, mssql://user:pass@host:1433/db. Default: the demo database DATA_DIR/demo-ops.db, built on first start." },

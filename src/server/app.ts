@@ -33,7 +33,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { settings } = deps;
   const app = Fastify({
     logger: { level: settings.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] },
-    trustProxy: settings.publicUrl !== undefined,
+    // Only the configured proxies' X-Forwarded-For is believed (OTC_TRUSTED_PROXIES), never anyone's.
+    trustProxy: settings.trustedProxies?.length ? settings.trustedProxies : false,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });

@@ -91,7 +91,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     const admin = await auth.ensureFirstAdmin(cfg.adminPassword);
     await auth.purgeExpiredSessions();
     app = await buildServer({
-      settings: { publicUrl: cfg.publicUrl, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
+      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
       store: opened.store,
       audit: opened.audit,
       datasource: opened.datasource,

@@ -64,3 +64,70 @@ describe('well-formed text at the boundary (item 1)', () => {
     expect((await world.audit.verify()).ok).toBe(true);
   });
 });
+
+describe('proxies and the sign-in rate limit (item 4)', () => {
+  /** A second server over the same world, with its own settings. */
+  async function serverWith(settings: Partial<typeof world.deps.settings>) {
+    return buildServer({ ...world.deps, settings: { ...world.deps.settings, ...settings } });
+  }
+  async function attempt(s: FastifyInstance, username: string, forwardedFor?: string) {
+    const r0 = await s.inject({ method: 'GET', url: '/api/auth/csrf' });
+    const secret = cookiesOf(r0).otc_csrf!;
+    return s.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      cookies: { otc_csrf: secret },
+      headers: { 'x-csrf-token': r0.json().csrfToken, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
+      payload: { username, password: 'not-the-password' },
+    });
+  }
+
+  it('with OTC_PUBLIC_URL set and no trusted proxy, rotating X-Forwarded-For does not bypass the per-address limit', async () => {
+    const s = await serverWith({ publicUrl: 'https://copilot.bank.example', loginPerMinute: 3 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await attempt(s, `someone${i}`, `203.0.113.${i + 1}`)).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a configured proxy is trusted: its X-Forwarded-For is the address limited and audited', async () => {
+    const s = await serverWith({ publicUrl: 'https://copilot.bank.example', loginPerMinute: 2, trustedProxies: ['127.0.0.1'] });
+    try {
+      expect((await attempt(s, 'nobody-a', '198.51.100.7')).statusCode).toBe(401);
+      expect((await attempt(s, 'nobody-b', '198.51.100.7')).statusCode).toBe(401);
+      expect((await attempt(s, 'nobody-c', '198.51.100.7')).statusCode).toBe(429);
+      // another client behind the same proxy has its own allowance
+      expect((await attempt(s, 'nobody-d', '198.51.100.8')).statusCode).toBe(401);
+      const [rec] = await world.audit.search({ kind: 'sign_in', actor: 'nobody-d' });
+      expect(rec!.details).toMatchObject({ ip: '198.51.100.8' });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('sign-in is limited per user name too: failures spread over many addresses lock that name only', async () => {
+    const s = await serverWith({ publicUrl: 'https://copilot.bank.example', loginPerMinute: 100, loginFailuresPerUser: 3, trustedProxies: ['127.0.0.1'] });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await attempt(s, 'viewer', `192.0.2.${i + 10}`)).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429, 429]);
+      const r = await attempt(s, 'VIEWER', '192.0.2.50'); // the same name in other case
+      expect(r.statusCode).toBe(429);
+      expect(r.json().code).toBe('OTC_ERR_RATE_LIMITED');
+      // another user name from a fresh address is not affected
+      expect((await attempt(s, 'analyst', '192.0.2.60')).statusCode).toBe(401);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('OTC_TRUSTED_PROXIES is read and checked by the configuration', async () => {
+    const { loadConfig } = await import('../config/index.js');
+    expect(loadConfig({ env: { OTC_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,::1' } }).trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+    expect(loadConfig({ env: {} }).trustedProxies).toBeUndefined();
+    expect(() => loadConfig({ env: { OTC_TRUSTED_PROXIES: 'everyone' } })).toThrow(/OTC_TRUSTED_PROXIES/);
+  });
+});
