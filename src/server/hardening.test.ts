@@ -1,6 +1,7 @@
 /**
  * Issue 14 (outside security review): what one request of an attacker could do to the server.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from './app.js';
@@ -129,5 +130,80 @@ describe('proxies and the sign-in rate limit (item 4)', () => {
     expect(loadConfig({ env: { OTC_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,::1' } }).trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
     expect(loadConfig({ env: {} }).trustedProxies).toBeUndefined();
     expect(() => loadConfig({ env: { OTC_TRUSTED_PROXIES: 'everyone' } })).toThrow(/OTC_TRUSTED_PROXIES/);
+  });
+});
+
+describe('smaller items (item 6)', () => {
+  /** A 19 MB JSON body that counts how much of it the server pulled. */
+  function countingBody(): { stream: Readable; read: () => number } {
+    let sent = 0;
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    const stream = new Readable({
+      read() {
+        if (sent === 0) {
+          sent += 1;
+          this.push('{"format":"otc-copilot/training-bundle@1","profile":{"x":"');
+        } else if (sent <= 19) {
+          sent += 1;
+          this.push(chunk);
+        } else this.push(null);
+      },
+    });
+    return { stream, read: () => sent };
+  }
+
+  it('sign-in and permission are checked before a large body is read (anonymous, then a viewer, 19 MB to the training import)', async () => {
+    const c = await csrf();
+    const anon = countingBody();
+    const r = await app.inject({ method: 'POST', url: '/api/training/import', cookies: { otc_csrf: c.secret }, headers: { 'x-csrf-token': c.token, 'content-type': 'application/json' }, payload: anon.stream });
+    expect(r.statusCode).toBe(401);
+    expect(anon.read()).toBeLessThan(5);
+    const v = await login('viewer');
+    const viewer = countingBody();
+    const r2 = await app.inject({
+      method: 'POST',
+      url: '/api/training/import',
+      headers: { cookie: `otc_session=${cookiesOf(v).otc_session}; otc_csrf=${lastCsrfSecret}`, 'x-csrf-token': v.json().csrfToken, 'content-type': 'application/json' },
+      payload: viewer.stream,
+    });
+    expect(r2.statusCode).toBe(403);
+    expect(viewer.read()).toBeLessThan(5);
+  });
+
+  it('answers, downloads and exports say Cache-Control: no-store', async () => {
+    const r = await login('admin');
+    const cookie = `otc_session=${cookiesOf(r).otc_session}; otc_csrf=${lastCsrfSecret}`;
+    const ask = await app.inject({ method: 'POST', url: '/api/ask', headers: { cookie, 'x-csrf-token': r.json().csrfToken }, payload: { question: 'How many trades were booked last week?' } });
+    expect(ask.statusCode).toBe(200);
+    expect(ask.headers['cache-control']).toBe('no-store');
+    const id = ask.json().auditId as string;
+    for (const url of [`/api/ask/${id}/export.csv`, `/api/ask/${id}/export.xlsx`, '/api/audit/export?format=jsonl', '/api/audit?kind=sign_in', '/api/auth/me']) {
+      const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['cache-control'], url).toBe('no-store');
+    }
+  });
+
+  it('the CSRF secret is bound to the session: a token made for one session is refused with another', async () => {
+    const a = await login('analyst');
+    const aSecret = lastCsrfSecret;
+    const b = await login('admin');
+    // b's session with a's CSRF cookie and token: refused
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/ask',
+      headers: { cookie: `otc_session=${cookiesOf(b).otc_session}; otc_csrf=${aSecret}`, 'x-csrf-token': a.json().csrfToken },
+      payload: { question: 'How many trades were booked last week?' },
+    });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().code).toBe('OTC_ERR_CSRF');
+    // with its own: accepted
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/ask',
+      headers: { cookie: `otc_session=${cookiesOf(b).otc_session}; otc_csrf=${lastCsrfSecret}`, 'x-csrf-token': b.json().csrfToken },
+      payload: { question: 'How many trades were booked last week?' },
+    });
+    expect(ok.statusCode).toBe(200);
   });
 });

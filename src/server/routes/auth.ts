@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ROLE_PERMISSIONS, unauthenticated } from '../../auth/index.js';
 import { errors, meSchema } from '../schemas.js';
 import { createLoginLimiter } from '../login-limiter.js';
-import { cookieOptions, requireUser, SESSION_COOKIE } from '../session.js';
+import { cookieOptions, csrfUserInfo, csrfUserInfoOfToken, requireUser, SESSION_COOKIE } from '../session.js';
 
 /** Sign in, sign out, who am I, and the CSRF token the SPA sends in the x-csrf-token header. */
 export const authRoutes: FastifyPluginAsync = async (app) => {
@@ -19,7 +19,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: { type: 'object', required: ['csrfToken'], properties: { csrfToken: { type: 'string' } }, additionalProperties: false }, ...errors },
       },
     },
-    async (_req, reply) => ({ csrfToken: reply.generateCsrf() }),
+    async (req, reply) => ({ csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(req) }) }),
   );
 
   app.post(
@@ -51,7 +51,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
       perUser.succeeded(username);
       const ttl = Math.round((Date.parse(s.expiresAt) - Date.now()) / 1000);
       void reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(settings.publicUrl, ttl));
-      return { user: s.user, permissions: [...ROLE_PERMISSIONS[s.user.role]], csrfToken: reply.generateCsrf() };
+      return { user: s.user, permissions: [...ROLE_PERMISSIONS[s.user.role]], csrfToken: reply.generateCsrf({ userInfo: csrfUserInfoOfToken(s.token) }) };
     },
   );
 
@@ -76,7 +76,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     { preHandler: requireUser, schema: { tags: ['auth'], summary: 'The signed-in user, their permissions and a CSRF token', response: { 200: meSchema, ...errors } } },
     async (req, reply) => {
       if (!req.user) throw unauthenticated();
-      return { user: req.user, permissions: [...ROLE_PERMISSIONS[req.user.role]], csrfToken: reply.generateCsrf() };
+      return { user: req.user, permissions: [...ROLE_PERMISSIONS[req.user.role]], csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(req) }) };
     },
   );
 };
