@@ -29,6 +29,8 @@ export interface AuditSearch {
   to?: string;
   kind?: AuditKind;
   actor?: string;
+  /** The records of one question or run: exact correlation id (indexed; prefer it to `text`). */
+  correlationId?: string;
   /** Case-insensitive substring of question, sql or details; or an exact correlation id / record id. */
   text?: string;
   /** Default 100, at most 1000. */
@@ -278,6 +280,7 @@ class DbAuditLog implements AuditLog {
     const f: RowFilter = { ...rangeOf(q) };
     if (q.kind) f.kind = q.kind;
     if (q.actor) f.actor = q.actor;
+    if (q.correlationId) f.correlationId = q.correlationId;
     if (q.text) f.text = q.text;
     const rows = await this.backend.select(f, 'desc', limit, offset);
     return rows.map(rowToRecord);

@@ -207,3 +207,17 @@ describe('smaller items (item 6)', () => {
     expect(ok.statusCode).toBe(200);
   });
 });
+
+describe('feedback is found by the answer id (item 6)', () => {
+  it('records whose text merely mentions the id do not hide the answer', async () => {
+    const a = await login('analyst');
+    const cookie = `otc_session=${cookiesOf(a).otc_session}; otc_csrf=${lastCsrfSecret}`;
+    const headers = { cookie, 'x-csrf-token': a.json().csrfToken as string };
+    const ask = await app.inject({ method: 'POST', url: '/api/ask', headers, payload: { question: 'How many trades were booked last week?' } });
+    const id = ask.json().auditId as string;
+    // someone asks 60 questions that quote the id (as text search would find them first)
+    for (let i = 0; i < 60; i++) await world.audit.append({ kind: 'question', actor: 'viewer', outcome: 'ok', question: `what is ${id}? (${i})`, correlationId: `other-${i}` });
+    const fb = await app.inject({ method: 'POST', url: '/api/feedback', headers, payload: { auditId: id, verdict: 'up' } });
+    expect(fb.statusCode).toBe(201);
+  });
+});
