@@ -56,6 +56,28 @@ export function buildEngineModel(model: TrainedModel): EngineModel {
   };
 }
 
+/**
+ * What people call a column, from the profile: a named date's label ("trade date"), a dimension's
+ * ("counterparty"), a measure's over that column ("amount"); otherwise its name in words. The
+ * explanation never depends on how a bank spells its columns.
+ */
+export function columnLabel(m: EngineModel, col: { table: string; column: string }): string {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  for (const e of m.entities.values()) {
+    if (!same(e.table, col.table)) continue;
+    const d = e.dates.find((x) => same(x.column, col.column));
+    if (d) return d.label;
+  }
+  const dim = [...m.dimensions.values()].find((d) => same(d.table, col.table) && same(d.column, col.column));
+  if (dim) return dim.label;
+  for (const md of m.measures.values()) {
+    const e = m.entities.get(md.entity);
+    if (!e || !same(e.table, col.table) || (md.agg !== 'sum' && md.agg !== 'avg')) continue;
+    if ([md.expr, md.native].some((x) => x && 'column' in x && same(x.column, col.column))) return md.label;
+  }
+  return col.column.replace(/_/g, ' ').toLowerCase();
+}
+
 /** Join distance of a table from an entity's table; undefined when not reachable many-to-one. */
 export function distance(m: EngineModel, entity: string, table: string): number | undefined {
   return m.paths.get(entity)?.get(table)?.length;

@@ -7,7 +7,7 @@
 import { normPhrase, tokenize, type ConditionDef, type MeasureDef, type Token } from '../../training/index.js';
 import { AUXILIARIES, POLITE_PREFIX, STRONG_WRITE_VERBS, type Agg, type CmpOp, type GrammarSense } from './grammar.js';
 import { fuzzyLookup, type DomainSense, type Sense } from './lexicon.js';
-import { distance, type EngineModel } from './model.js';
+import { columnLabel, distance, type EngineModel } from './model.js';
 import type { ColumnRef, Condition, Expr, GroupSpec, LabelledCondition, MeasureSpec, TypedQuery } from './query.js';
 import { parseTimeExpressions, type TimeMatch } from './time/index.js';
 
@@ -1180,11 +1180,11 @@ class Interpreter {
           const c = f.where[0]! as { values?: (string | number)[]; value?: string | number };
           return c.values ?? [c.value!];
         });
-        where.push({ cond: { kind: 'in', col: ca, values: vals }, label: `${ca.column.replace(/_/g, ' ')} ${joinOr(vals)}` });
+        where.push({ cond: { kind: 'in', col: ca, values: vals }, label: `${columnLabel(this.m, ca)} ${joinOr(vals)}` });
       }
       const dim = [...this.m.dimensions.values()].find((d) => d.table === ca.table && d.column === ca.column);
       if (!this.groups.some((g) => g.kind === 'column' && g.col.column === ca.column && g.col.table === ca.table))
-        this.groups.push({ kind: 'column', col: ca, alias: dim?.name ?? ca.column, label: dim?.label ?? ca.column.replace(/_/g, ' ') });
+        this.groups.push({ kind: 'column', col: ca, alias: dim?.name ?? ca.column, label: columnLabel(this.m, ca) });
     }
 
     // --- filters: named, implied by measures, values, defaults
@@ -1329,7 +1329,7 @@ class Interpreter {
       if (this.bucket) {
         const b = this.bucket.bucket!;
         if (b === 'quarter' || b === 'year') return { fail: `grouping by ${b} is not supported yet` };
-        groupBy.push({ kind: 'bucket', col: dateCol.col, bucket: b, alias: b, label: b });
+        groupBy.push({ kind: 'bucket', col: dateCol.col, bucket: b, alias: b, label: `${b} of ${dateCol.label}` });
       }
     }
     groupBy.push(...this.groups);
@@ -1340,14 +1340,14 @@ class Interpreter {
       if (!named || grouped || specs.some((x) => x.agg !== 'count') || this.countAsked || !dateCol) return { fail: '"oldest" / "latest" rank rows of one kind by their date; name the rows' };
       const cols = e.display.map((c) => {
         const col = this.col(c);
-        return { col, alias: col.column, label: col.column.replace(/_/g, ' ') };
+        return { col, alias: col.column, label: columnLabel(this.m, col) };
       });
       if (!cols.some((c) => c.col.column === dateCol.col.column && c.col.table === dateCol.col.table)) cols.push({ col: dateCol.col, alias: dateCol.col.column, label: dateCol.label });
       return this.done({
         shape: 'list',
         where,
         listColumns: [...cols, ...this.extraCols],
-        orderBy: { expr: 'column', col: dateCol.col, dir: this.dateRank },
+        orderBy: { expr: 'column', col: dateCol.col, dir: this.dateRank, byDate: true },
         limit: this.top?.n ?? 1,
         timeLabel,
         currency,
@@ -1372,7 +1372,7 @@ class Interpreter {
       } else if (records) {
         listColumns = e.display.map((c) => {
           const col = this.col(c);
-          return { col, alias: col.column, label: col.column.replace(/_/g, ' ') };
+          return { col, alias: col.column, label: columnLabel(this.m, col) };
         });
       } else {
         listColumns = this.listDims;
@@ -1407,7 +1407,7 @@ class Interpreter {
     for (const w of where) {
       if (w.cond.kind !== 'cmp' || w.cond.op !== '=') continue;
       const key = `${w.cond.col.table}.${w.cond.col.column}`;
-      if (eqs.has(key) && eqs.get(key) !== w.cond.value) return { fail: `the question asks for both ${eqs.get(key)} and ${w.cond.value} as ${w.cond.col.column.replace(/_/g, ' ')}` };
+      if (eqs.has(key) && eqs.get(key) !== w.cond.value) return { fail: `the question asks for both ${eqs.get(key)} and ${w.cond.value} as ${columnLabel(this.m, w.cond.col)}` };
       eqs.set(key, w.cond.value);
     }
     return {
@@ -1459,7 +1459,7 @@ class Interpreter {
     for (const md of measures) {
       if (md.date) {
         const d = e.dates.find((x) => x.column === md.date);
-        return { col: { table: e.table, column: md.date }, label: d?.label ?? md.date.replace(/_/g, ' ') };
+        return { col: { table: e.table, column: md.date }, label: d?.label ?? columnLabel(this.m, { table: e.table, column: md.date }) };
       }
     }
     const own = this.dateWords.find((d) => d.entity === this.entity);
