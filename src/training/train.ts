@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Datasource, SchemaSnapshot, TableInfo } from '../datasource/types.js';
 import { profileSchemaMismatch } from './errors.js';
 import type { Profile } from './profile-schema.js';
+import { spellAsDatabase } from './spelling.js';
 import { normPhrase } from './text.js';
 import type { JoinEdge, TrainedModel, ValueColumn, ValueEntry } from './types.js';
 
@@ -18,6 +19,8 @@ export interface TrainOptions {
 export async function trainModel(profile: Profile, datasource: Datasource, opts: TrainOptions = {}): Promise<TrainedModel> {
   const snapshot = await datasource.introspect();
   checkProfileAgainstSchema(profile, snapshot);
+  // the database's spelling of every name (a profile written in upper case over PostgreSQL's lower case)
+  profile = spellAsDatabase(profile, snapshot);
   const joins = deriveJoins(profile, snapshot);
   const { values, stats } = await buildValueIndex(profile, datasource, snapshot);
   return {
