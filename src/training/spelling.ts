@@ -26,6 +26,12 @@ export function spellAsDatabase(profile: Profile, snapshot: SchemaSnapshot): Pro
     if ('daysBetween' in x) return { daysBetween: [c(x.daysBetween[0]), c(x.daysBetween[1])] };
     return { ageDays: c(x.ageDays) };
   };
+  const describedBy = (lk: NonNullable<NonNullable<Profile['dimensions'][number]['values']>['describedBy']>) => ({
+    table: table(lk.table),
+    key: column(lk.table, lk.key),
+    label: column(lk.table, lk.label),
+    where: Object.fromEntries(Object.entries(lk.where).map(([c, v]) => [column(lk.table, c), v])),
+  });
   const entityTable = (entity: string): string => profile.entities[entity]?.table ?? '';
 
   const entities = Object.fromEntries(
@@ -49,7 +55,15 @@ export function spellAsDatabase(profile: Profile, snapshot: SchemaSnapshot): Pro
     ...d,
     table: table(d.table),
     column: column(d.table, d.column),
-    ...(d.values ? { values: { ...d.values, aliases: d.values.aliases.map((a) => column(d.table, a)) } } : {}),
+    ...(d.values
+      ? {
+          values: {
+            ...d.values,
+            aliases: d.values.aliases.map((a) => column(d.table, a)),
+            ...(d.values.describedBy ? { describedBy: describedBy(d.values.describedBy) } : {}),
+          },
+        }
+      : {}),
   }));
   const measures = profile.measures.map((m) => {
     const t = entityTable(m.entity);

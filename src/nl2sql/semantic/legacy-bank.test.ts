@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatasource, type Datasource } from '../../datasource/index.js';
-import { loadProfile, trainModel } from '../../training/index.js';
+import { loadProfile, trainModel, type TrainedModel } from '../../training/index.js';
 import { ABSTAIN_MESSAGE, createSemanticEngine, type SemanticEngine } from './index.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -18,6 +18,7 @@ const TODAY = '2026-11-20'; // a Friday: this week = 11-16..11-20, last week = 1
 let dir: string;
 let ds: Datasource;
 let engine: SemanticEngine;
+let model: TrainedModel;
 
 function sqlFor(question: string): string {
   const r = engine.generate(question, { today: TODAY, dialect: ds.dialect });
@@ -71,7 +72,8 @@ describe.skipIf(!DB)('a second bank trained with its own profile (legacy-bank)',
     dir = mkdtempSync(join(tmpdir(), 'otc-legacy-'));
     copyFileSync(DB!, join(dir, 'legacy.db'));
     ds = await openDatasource(`sqlite:${join(dir, 'legacy.db')}`);
-    engine = createSemanticEngine(await trainModel(loadProfile(join(ROOT, 'profiles', 'legacy-bank')), ds));
+    model = await trainModel(loadProfile(join(ROOT, 'profiles', 'legacy-bank')), ds);
+    engine = createSemanticEngine(model);
     // a counterparty with trades this year, as the value index learns it
     const r = await rows(`SELECT c.CPTY_SHRT_NM FROM REF_CPTY c JOIN TRD_DEAL t ON t.CPTY_ID = c.CPTY_ID WHERE t.TRD_DT >= '2026-01-01' GROUP BY c.CPTY_SHRT_NM ORDER BY COUNT(*) DESC LIMIT 1`);
     cpty = String(r[0]![0]);
@@ -123,6 +125,14 @@ describe.skipIf(!DB)('a second bank trained with its own profile (legacy-bank)',
     expect(oldest).toContain('the oldest 3');
     expect(oldest).toContain('sent date');
     expect(oldest).not.toMatch(/[A-Z]{2,}_[A-Z]{2,}|SND DT/);
+  });
+
+  it('learns what each code means from the lookup tables (one status domain per column)', () => {
+    const described = (dim: string) => new Map(model.values.find((v) => v.dimension === dim)!.values.map((v) => [v.value, v.description]));
+    expect(described('product_type').get('IRS')).toBe('Interest Rate Swap');
+    expect(described('settlement_status').get('FAIL')).toBe('Failed');
+    expect(described('exception_status').get('WIP')).toBe('In Progress');
+    expect(explanationOf('Total notional of live interest rate swaps in EUR')).toContain('product IRS (Interest Rate Swap)');
   });
 
   it('refuses a change and abstains on what the warehouse does not hold', () => {

@@ -21,6 +21,8 @@ export interface EngineModel {
   paths: Map<string, Map<string, JoinStep[]>>;
   /** normalised write verbs from the profile and the grammar */
   writeVerbs: Set<string>;
+  /** per dimension: code -> what it means, from the dimension's lookup table */
+  descriptions: Map<string, Map<string, string>>;
 }
 
 export function buildEngineModel(model: TrainedModel): EngineModel {
@@ -53,7 +55,14 @@ export function buildEngineModel(model: TrainedModel): EngineModel {
     dimensions: new Map(p.dimensions.map((d) => [d.name, d])),
     paths,
     writeVerbs: new Set(p.vocabulary.writeVerbs.map((w) => w.toLowerCase())),
+    descriptions: new Map(model.values.map((vc) => [vc.dimension, new Map(vc.values.flatMap((v) => (v.description ? [[v.value, v.description] as const] : [])))])),
   };
+}
+
+/** A value as the explanation shows it: a code with what it means ("IRS (Interest Rate Swap)"), or the value itself. */
+export function valueLabel(m: EngineModel, dimension: string, value: string | number): string {
+  const d = m.descriptions.get(dimension)?.get(String(value));
+  return d && d.toLowerCase() !== String(value).toLowerCase() ? `${value} (${d})` : String(value);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { normPhrase, tokenize, type ConditionDef, type MeasureDef, type Token } from '../../training/index.js';
 import { AUXILIARIES, POLITE_PREFIX, STRONG_WRITE_VERBS, type Agg, type CmpOp, type GrammarSense } from './grammar.js';
 import { fuzzyLookup, type DomainSense, type Sense } from './lexicon.js';
-import { columnLabel, distance, type EngineModel } from './model.js';
+import { columnLabel, distance, valueLabel, type EngineModel } from './model.js';
 import type { ColumnRef, Condition, Expr, GroupSpec, LabelledCondition, MeasureSpec, TypedQuery } from './query.js';
 import { parseTimeExpressions, type TimeMatch } from './time/index.js';
 
@@ -1208,7 +1208,7 @@ class Interpreter {
       const col = { table: d.table, column: d.column };
       const neg = this.negated.has(this.saidAt.get('v:' + dimName) ?? -1);
       const cond: Condition = vals.length === 1 ? { kind: 'cmp', col, op: neg ? '<>' : '=', value: vals[0]! } : { kind: 'in', col, values: vals, negate: neg };
-      (isPart('v:' + dimName) ? part : where).push({ cond, label: `${d.label} ${neg ? 'not ' : ''}${joinOr(vals)}` });
+      (isPart('v:' + dimName) ? part : where).push({ cond, label: `${d.label} ${neg ? 'not ' : ''}${joinOr(vals.map((v) => valueLabel(this.m, dimName, v)))}` });
     }
     for (const d of this.nullDims) where.push({ cond: { kind: 'null', col: { table: d.table, column: d.column } }, label: `no ${d.label}` });
     for (const d of this.notNullCols) where.push({ cond: { kind: 'null', col: { table: d.table, column: d.column }, negate: true }, label: `a ${d.label}` });
