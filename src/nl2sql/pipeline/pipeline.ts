@@ -132,7 +132,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
       await trail.refusal(engine, { guard: v.reason }, sqlText);
       return v;
     }
-    const result = await execute(v.sql, cap);
+    const result = await execute(v.sql, cap, undefined, engine === 'llm' ? 'model' : 'compiled');
     await trail.run(engine, v.sql, result, details);
     return { ok: true, sql: v.sql, result };
   }
@@ -170,7 +170,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
             today: req.today,
             dialect: ds.dialect,
             guard: guardFn,
-            execute: (s) => execute(s, cap),
+            execute: (s) => execute(s, cap, undefined, 'model'),
             actor,
             correlationId: trail.correlationId,
             semanticReason: u.reason,
