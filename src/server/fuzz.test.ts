@@ -96,6 +96,9 @@ function typedArb(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
   }
 }
 
+/** Lone surrogates replaced (encodeURIComponent throws on them). */
+const wellFormed = (v: string) => v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
 /** A value the schema admits (for query parameters). */
 function validArb(schema: JsonSchema): fc.Arbitrary<unknown> {
   if (schema.enum?.length) return fc.constantFrom(...schema.enum);
@@ -182,7 +185,7 @@ describe('every route of the OpenAPI document under fuzzed input', () => {
       const pathArbs = Object.fromEntries(
         op.params
           .filter((p) => p.in === 'path')
-          .map((p) => [p.name, fc.oneof(fc.oneof(hostileString, fc.uuid(), fc.constantFrom('1', 'latest')).map((v) => encodeURIComponent(v.toWellFormed())), fc.constantFrom('%ED%A0%80', '%00', '%ZZ', '..%2F..', '%2e%2e'))]),
+          .map((p) => [p.name, fc.oneof(fc.oneof(hostileString, fc.uuid(), fc.constantFrom('1', 'latest')).map((v) => encodeURIComponent(wellFormed(v))), fc.constantFrom('%ED%A0%80', '%00', '%ZZ', '..%2F..', '%2e%2e'))]),
       );
       // query parameters: often absent, mostly well-typed (so a case reaches the handler), sometimes anything
       const queryArbs = Object.fromEntries(
@@ -240,6 +243,6 @@ describe('every route of the OpenAPI document under fuzzed input', () => {
 
   it('the audit chain verifies after the fuzzing', async () => {
     const v = await world.audit.verify();
-    expect(v, JSON.stringify(v.brokenAt)).toMatchObject({ ok: true });
+    expect(v.ok, JSON.stringify(v)).toBe(true);
   });
 });
