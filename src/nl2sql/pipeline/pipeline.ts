@@ -26,7 +26,7 @@ import type { TrainedModel } from '../../training/index.js';
 import type { FallbackEngine, GuardFn } from '../engine.js';
 import { createSemanticEngine, type SemanticEngine, type TypedQuery } from '../semantic/index.js';
 import type { AskAnswer, AskRequest, EngineName } from '../types.js';
-import { createRunTrail, type AuditSink, type RunTrail } from './audit.js';
+import { createRunTrail, groupCommit, type AuditSink, type RunTrail } from './audit.js';
 import { rowCap, type RowCap } from './cap.js';
 import { createCompileStage } from './compile.js';
 import { createExecuteStage } from './execute.js';
@@ -124,6 +124,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
   const guard = createGuardStage({ dialect: ds.dialect.name, snapshot: opts.model.snapshot });
   const execute = createExecuteStage(ds);
   const configured = { maxRows: opts.maxRows, timeoutMs: opts.timeoutMs };
+  const audit = opts.audit ? groupCommit(opts.audit) : undefined;
 
   /** guard -> execute -> audit of one SQL text; the shared tail of every path. */
   async function guardAndRun(trail: RunTrail, engine: EngineName | undefined, sqlText: string, cap: RowCap, details?: Record<string, unknown>): Promise<{ ok: true; sql: string; result: QueryResult } | { ok: false; reason: string }> {
@@ -147,7 +148,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
   async function ask(req: AskRequest): Promise<AskAnswer> {
     const t0 = performance.now();
     const actor = req.actor ?? opts.actor ?? 'system';
-    const trail = createRunTrail(opts.audit, { actor, correlationId: randomUUID(), question: req.question });
+    const trail = createRunTrail(audit, { actor, correlationId: randomUUID(), question: req.question });
     const done = finish(req.question, t0, trail);
     await trail.question({ today: req.today, trainingVersion: opts.trainingVersion });
     let compileMs: number | undefined;
@@ -214,7 +215,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
     const t0 = performance.now();
     const actor = ro.actor ?? opts.actor ?? 'system';
     const question = saved.question;
-    const trail = createRunTrail(opts.audit, { actor, correlationId: ro.correlationId ?? randomUUID(), question });
+    const trail = createRunTrail(audit, { actor, correlationId: ro.correlationId ?? randomUUID(), question });
     const done = finish(question ?? '', t0, trail);
     if (!ro.correlationId) {
       await trail.question({ ...(saved.query ? { today: saved.query.today } : {}), trainingVersion: opts.trainingVersion, rerun: saved.query ? 'query' : 'sql', savedVersion: saved.trainingVersion });
