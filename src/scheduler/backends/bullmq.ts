@@ -39,6 +39,8 @@ export interface BullmqOptions {
   enqueueTimeoutMs?: number;
 }
 
+const SWEEP = 'otc-scheduler-sweep';
+
 interface RunData {
   slotIds: string[];
 }
@@ -65,6 +67,7 @@ export class BullmqBackend implements SchedulerBackend {
   private worker?: Worker;
   private closing?: Promise<void>;
   private down?: { error: string; since: string };
+  private watchdog?: NodeJS.Timeout;
 
   constructor(o: BullmqOptions) {
     this.o = {
@@ -102,9 +105,22 @@ export class BullmqBackend implements SchedulerBackend {
         maxStalledCount: 100,
       });
       this.worker.on('error', (e) => this.markDown(e));
-      await this.guard(this.queue.upsertJobScheduler('otc-scheduler-sweep', { every: this.o.sweepEveryMs }, { name: 'sweep', data: {} }));
+      await this.ensureSweep().catch(() => undefined);
+      // A Redis that comes back empty (restarted without persistence) has lost the sweep's job
+      // scheduler and the tick: this process puts them back; the store still has every schedule.
+      this.watchdog = setInterval(() => void this.ensureSweep().catch(() => undefined), Math.max(1000, this.o.sweepEveryMs * 2));
+      this.watchdog.unref();
     }
     await this.arm().catch((e: unknown) => this.markDown(e as Error));
+  }
+
+  private async ensureSweep(): Promise<void> {
+    if (!this.queue || this.closing) return;
+    const existing = await this.guard(this.queue.getJobScheduler(SWEEP));
+    if (!existing) {
+      await this.guard(this.queue.upsertJobScheduler(SWEEP, { every: this.o.sweepEveryMs }, { name: 'sweep', data: {} }));
+      await this.arm();
+    }
   }
 
   health(): BackendHealth {
@@ -205,6 +221,7 @@ export class BullmqBackend implements SchedulerBackend {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      clearInterval(this.watchdog);
       await this.worker?.close().catch(() => undefined);
       await this.queue?.close().catch(() => undefined);
     })();
