@@ -10,6 +10,8 @@ export interface SlotRef {
   id: string;
   /** Fencing token when dispatched (part of a queue job's id, so a retry is a new job). */
   fence: number;
+  /** When it is due (ms); a slot made ahead of time waits until then. Default: now. */
+  at?: number;
 }
 
 export interface BackendHealth {

@@ -33,6 +33,12 @@ export interface EngineOptions {
   misfireGraceMs?: number;
   /** Runs at once in this process. Default 50. */
   concurrency?: number;
+  /**
+   * Which runs get a schedule_run audit record: 'failures' (default: failed, timed-out and
+   * fenced runs; catch-ups and queue outages always) or 'all'. A successful run is in the run
+   * history, and the handler that did the work audits what it did (e.g. report_run).
+   */
+  auditRuns?: 'failures' | 'all';
 }
 
 export interface RunOutcome {
@@ -67,6 +73,7 @@ export class SchedulerEngine {
   private readonly audit?: AuditLog;
   private readonly graceMs: number;
   private readonly concurrency: number;
+  private readonly auditRuns: 'failures' | 'all';
   private readonly specs = new Map<string, ScheduleSpec>();
   private readonly inflight = new Set<AbortController>();
   private running = 0;
@@ -86,6 +93,7 @@ export class SchedulerEngine {
     this.workerId = o.workerId;
     this.graceMs = o.misfireGraceMs ?? 60_000;
     this.concurrency = o.concurrency ?? 50;
+    this.auditRuns = o.auditRuns ?? 'failures';
   }
 
   specOf(row: ScheduleRow): ScheduleSpec {
@@ -118,17 +126,24 @@ export class SchedulerEngine {
    * Turns every due schedule into slots: the fires between its recorded next fire and now, after
    * the catch-up policy for those older than the misfire grace (missed while nothing ran). Two
    * engines doing this at once create each slot once (compare-and-set on the schedule). Missed
-   * slots are logged either way. Returns the slots created.
+   * slots are logged either way. Returns the slots created; `onSlots` gets each batch as soon
+   * as it is saved, so runs can start while later schedules are still being looked at. With
+   * `horizonMs`, fires up to that far ahead are made too (their slots wait until due).
    */
-  async fireDue(): Promise<SlotRow[]> {
+  async fireDue(onSlots?: (slots: SlotRow[]) => void, horizonMs = 0): Promise<SlotRow[]> {
     const created: SlotRow[] = [];
     const BATCH = 1000;
     for (let round = 0; round < 1000; round++) {
       const now = this.now();
-      const due = await this.repo.dueSchedules(now, BATCH);
+      // Slots due within the horizon are made ahead of time (pending; claimable only once due), so
+      // at the fire time a backend only claims and runs.
+      const until = now + horizonMs;
+      const due = await this.repo.dueSchedules(until, BATCH);
       if (!due.length) break;
       const advances: Advance[] = [];
       const notes = new Map<string, Record<string, unknown>>();
+      // Schedules with the same spec due at the same time have the same fires: computed once.
+      const memo = new Map<string, ReturnType<typeof fireTimesBetween>>();
       for (const s of due) {
         let spec: ScheduleSpec;
         try {
@@ -140,7 +155,12 @@ export class SchedulerEngine {
         }
         const from = Date.parse(s.next_fire_at!);
         const LIMIT = 10_000;
-        const between = fireTimesBetween(spec, from, now, this.calendars, LIMIT);
+        const memoKey = `${s.spec_json}|${from}`;
+        let between = memo.get(memoKey);
+        if (!between) {
+          between = fireTimesBetween(spec, from, until, this.calendars, LIMIT);
+          memo.set(memoKey, between);
+        }
         const total = between.total + 1;
         const times = between.total < LIMIT ? [from, ...between.times] : between.times;
         const cut = now - this.graceMs;
@@ -167,7 +187,7 @@ export class SchedulerEngine {
           });
         }
       }
-      const { slots, won } = await this.repo.advance(advances, now);
+      const { slots, won } = await this.repo.advance(advances, now, onSlots);
       created.push(...slots);
       for (const [id, note] of notes) {
         if (!won.has(id)) continue;
@@ -200,12 +220,8 @@ export class SchedulerEngine {
   async runSlots(ids: string[]): Promise<RunOutcome[]> {
     const held = await this.repo.claim(ids, this.workerId, this.now());
     if (!held.length) return [];
-    const scheduleIds = [...new Set(held.map((h) => h.schedule_id))];
     const schedules = new Map<string, ScheduleRow>();
-    for (const id of scheduleIds) {
-      const s = await this.repo.getSchedule(id);
-      if (s) schedules.set(id, s);
-    }
+    for (const s of await this.repo.getSchedules([...new Set(held.map((h) => h.schedule_id))])) schedules.set(s.id, s);
     return Promise.all(held.map((slot) => this.runOne(slot, schedules.get(slot.schedule_id))));
   }
 
@@ -264,7 +280,7 @@ export class SchedulerEngine {
     const details = { event: 'run', scheduleId: slot.schedule_id, name: schedule?.name ?? null, slotId: slot.id, scheduledAt: slot.scheduled_at, reason: slot.reason, attempt: slot.attempts, fence: slot.fence, worker: this.workerId, ...(error ? { error } : {}), ...(recorded ? {} : { fenced: true }) };
     if (!recorded) this.logger.warn(details, 'scheduler: a run finished after its claim was lost (timed out or taken over); its result was not recorded');
     else if (!ok) this.logger.warn(details, `scheduler: run failed${retry && slot.attempts < slot.max_attempts ? ' (will be retried)' : ''}`);
-    this.record({ kind: 'schedule_run', actor: `scheduler:${this.workerId}`, outcome: ok && recorded ? 'completed' : 'error', correlationId: key, durationMs, details });
+    if (this.auditRuns === 'all' || !ok || !recorded) this.record({ kind: 'schedule_run', actor: `scheduler:${this.workerId}`, outcome: ok && recorded ? 'completed' : 'error', correlationId: key, durationMs, details });
     return { slotId: slot.id, scheduleId: slot.schedule_id, ok, recorded, error, lateMs: started - scheduledMs };
   }
 

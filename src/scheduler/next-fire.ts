@@ -68,8 +68,21 @@ function* everyFires(spec: Extract<ScheduleSpec, { kind: 'every' }>, afterMs: nu
   }
 }
 
+const crons = new Map<string, Cron>();
+
+function cronOf(expression: string, zone: string): Cron {
+  const key = `${zone}|${expression}`;
+  let c = crons.get(key);
+  if (!c) {
+    if (crons.size > 5000) crons.clear();
+    c = new Cron(expression, { timezone: zone, paused: true });
+    crons.set(key, c);
+  }
+  return c;
+}
+
 function* cronFires(spec: Extract<ScheduleSpec, { kind: 'cron' }>, afterMs: number, cal: BusinessDays, zone: string): Generator<number> {
-  const cron = new Cron(spec.expression, { timezone: zone, paused: true });
+  const cron = cronOf(spec.expression, zone);
   let prev = new Date(afterMs);
   for (let i = 0; i < MAX_STEPS; i++) {
     const next = cron.nextRun(prev);

@@ -61,6 +61,17 @@ export class ScheduleRepository {
     return this.db.selectFrom('schedules').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async getSchedules(ids: string[]): Promise<ScheduleRow[]> {
+    const out: ScheduleRow[] = [];
+    for (const part of chunks(ids)) out.push(...(await this.db.selectFrom('schedules').selectAll().where('id', 'in', part).execute()));
+    return out;
+  }
+
+  /** Inserts schedules in one transaction per chunk (a bulk import). */
+  async insertSchedules(rows: ScheduleRow[]): Promise<void> {
+    for (const part of chunks(rows, 200)) await this.db.transaction().execute((trx) => trx.insertInto('schedules').values(part).execute());
+  }
+
   getScheduleByName(name: string): Promise<ScheduleRow | undefined> {
     return this.db.selectFrom('schedules').selectAll().where('name', '=', name).executeTakeFirst();
   }
@@ -97,12 +108,13 @@ export class ScheduleRepository {
    * scheduler already moved is left alone) and inserts the slots of the ones this call moved,
    * in one transaction. Returns the slots created.
    */
-  async advance(advances: Advance[], nowMs: number): Promise<{ slots: SlotRow[]; won: Set<string> }> {
+  async advance(advances: Advance[], nowMs: number, onSlots?: (slots: SlotRow[]) => void): Promise<{ slots: SlotRow[]; won: Set<string> }> {
     const created: SlotRow[] = [];
     const won = new Set<string>();
     if (!advances.length) return { slots: created, won };
     const now = iso(nowMs);
     for (const part of chunks(advances)) {
+      const before = created.length;
       await this.db.transaction().execute(async (trx) => {
         // Group by (from, to): many schedules due at the same minute move in one statement.
         const groups = new Map<string, Advance[]>();
@@ -133,6 +145,7 @@ export class ScheduleRepository {
           created.push(...rows);
         }
       });
+      if (onSlots && created.length > before) onSlots(created.slice(before));
     }
     return { slots: created, won };
   }
@@ -167,6 +180,12 @@ export class ScheduleRepository {
     return (await this.db.selectFrom('schedule_slots').selectAll().where('schedule_id', '=', s.scheduleId).where('scheduled_at', '=', iso(s.scheduledAt)).executeTakeFirst())!;
   }
 
+  /** Removes the slots made ahead of time that are not yet due (a paused schedule does not run them). */
+  async dropFutureSlots(scheduleId: string, nowMs: number): Promise<number> {
+    const r = await this.db.deleteFrom('schedule_slots').where('schedule_id', '=', scheduleId).where('state', '=', 'pending').where('reason', '=', 'schedule').where('scheduled_at', '>', iso(nowMs)).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   getSlot(id: string): Promise<SlotRow | undefined> {
     return this.db.selectFrom('schedule_slots').selectAll().where('id', '=', id).executeTakeFirst();
   }
@@ -176,7 +195,7 @@ export class ScheduleRepository {
     let q = this.db.selectFrom('schedule_slots').selectAll().where('state', '=', 'pending').where('scheduled_at', '<=', iso(nowMs));
     if (scheduleId) q = q.where('schedule_id', '=', scheduleId);
     // Pending since before this (or retried since: finished_at is the failed attempt's end).
-    if (createdBeforeMs !== undefined) q = q.where((eb) => eb.or([eb('finished_at', '<', iso(createdBeforeMs)), eb.and([eb('finished_at', 'is', null), eb('created_at', '<', iso(createdBeforeMs))])]));
+    if (createdBeforeMs !== undefined) q = q.where((eb) => eb.or([eb('finished_at', '<', iso(createdBeforeMs)), eb.and([eb('finished_at', 'is', null), eb('created_at', '<', iso(createdBeforeMs)), eb('scheduled_at', '<', iso(createdBeforeMs))])]));
     return q.orderBy('scheduled_at').limit(limit).execute();
   }
 
@@ -186,7 +205,7 @@ export class ScheduleRepository {
   }
 
   /**
-   * Claims slots for `worker`: a pending slot, or a running one whose lease has expired (its
+   * Claims slots for `worker` (only slots already due): a pending slot, or a running one whose lease has expired (its
    * holder died), with attempts left. Each claim increments the fencing token. Returns the slots
    * this call now holds (a slot another worker holds or finished is not among them).
    */
@@ -211,6 +230,7 @@ export class ScheduleRepository {
             finished_at: null,
           }))
           .where('id', 'in', group)
+          .where('scheduled_at', '<=', now)
           .where((eb) => eb.and([eb('attempts', '<', eb.ref('max_attempts')), eb.or([eb('state', '=', 'pending'), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])])]))
           .returningAll()
           .execute();

@@ -62,6 +62,8 @@ export interface Scheduler {
   /** The handler that does runs of this kind (a report, a dashboard refresh). */
   registerHandler(kind: string, handler: RunHandler): void;
   register(input: ScheduleInput, actor: string): Promise<ScheduleView>;
+  /** Several at once (a bulk import): all are validated first, then saved together. */
+  registerMany(inputs: ScheduleInput[], actor: string): Promise<ScheduleView[]>;
   unregister(id: string, actor: string): Promise<void>;
   pause(id: string, actor: string): Promise<ScheduleView>;
   resume(id: string, actor: string): Promise<ScheduleView>;
@@ -101,6 +103,7 @@ export interface SchedulerOptions {
   workerId?: string;
   misfireGraceMs?: number;
   concurrency?: number;
+  auditRuns?: 'failures' | 'all';
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -152,7 +155,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   const handlers = new Map<string, RunHandler>();
   const logger = o.logger ?? pino({ level: process.env.OTC_LOG_LEVEL ?? 'info' });
   const now = o.now ?? Date.now;
-  const engine = new SchedulerEngine({ repo, calendars, handlers, audit: o.audit, logger, now, workerId: o.workerId ?? defaultWorkerId(), misfireGraceMs: o.misfireGraceMs, concurrency: o.concurrency });
+  const engine = new SchedulerEngine({ repo, calendars, handlers, audit: o.audit, logger, now, workerId: o.workerId ?? defaultWorkerId(), misfireGraceMs: o.misfireGraceMs, concurrency: o.concurrency, auditRuns: o.auditRuns });
   const backend = o.backend;
   let started = false;
   let closing: Promise<void> | undefined;
@@ -184,36 +187,47 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     },
 
     async register(input, actor) {
+      return (await api.registerMany([input], actor))[0]!;
+    },
+
+    async registerMany(inputs, actor) {
       await engine.refreshCalendars();
-      const def = parseScheduleInput(input, calendars);
       const t = now();
-      const next = nextFireAfter(def.spec, t, calendars);
-      if (next === null) throw invalidSchedule('this schedule never fires (no matching date in the next three years)', 'check the day of month, the days of the week and the calendar');
-      if (await repo.getScheduleByName(def.name)) throw duplicateName(def.name);
-      const row: ScheduleRow = {
-        id: randomUUID(),
-        name: def.name,
-        handler: def.handler,
-        payload_json: JSON.stringify(def.payload),
-        spec_json: JSON.stringify(def.spec),
-        catch_up: def.catchUp,
-        timeout_ms: def.timeoutMs,
-        max_attempts: def.maxAttempts,
-        state: 'active',
-        next_fire_at: iso(next),
-        created_by: actor,
-        created_at: iso(t),
-        updated_at: iso(t),
-      };
+      const names = new Set<string>();
+      const rows: ScheduleRow[] = inputs.map((input) => {
+        const def = parseScheduleInput(input, calendars);
+        const next = nextFireAfter(def.spec, t, calendars);
+        if (next === null) throw invalidSchedule(`${def.name}: this schedule never fires (no matching date in the next three years)`, 'check the day of month, the days of the week and the calendar');
+        if (names.has(def.name)) throw duplicateName(def.name);
+        names.add(def.name);
+        return {
+          id: randomUUID(),
+          name: def.name,
+          handler: def.handler,
+          payload_json: JSON.stringify(def.payload),
+          spec_json: JSON.stringify(def.spec),
+          catch_up: def.catchUp,
+          timeout_ms: def.timeoutMs,
+          max_attempts: def.maxAttempts,
+          state: 'active',
+          next_fire_at: iso(next),
+          created_by: actor,
+          created_at: iso(t),
+          updated_at: iso(t),
+        };
+      });
+      if (rows.length === 1 && (await repo.getScheduleByName(rows[0]!.name))) throw duplicateName(rows[0]!.name);
       try {
-        await repo.insertSchedule(row);
+        await repo.insertSchedules(rows);
       } catch (e) {
-        if (/unique|duplicate/i.test((e as Error).message)) throw duplicateName(def.name);
+        if (/unique|duplicate/i.test((e as Error).message)) throw duplicateName(rows.length === 1 ? rows[0]!.name : 'one of these names');
         throw e;
       }
-      audit(actor, 'register', row, { spec: def.spec, handler: def.handler, catchUp: def.catchUp });
-      await changed(row.id);
-      return view(row);
+      if (rows.length === 1) audit(actor, 'register', rows[0]!, { spec: JSON.parse(rows[0]!.spec_json), handler: rows[0]!.handler, catchUp: rows[0]!.catch_up });
+      // A bulk import is one audit record naming every schedule it created.
+      else if (rows.length > 1) engine.record({ kind: 'schedule_change', actor, outcome: 'ok', details: { action: 'register_many', count: rows.length, schedules: rows.map((r) => ({ id: r.id, name: r.name, handler: r.handler, spec: r.spec_json })) } });
+      if (rows.length) await changed(rows[0]!.id);
+      return rows.map(view);
     },
 
     async unregister(id, actor) {
@@ -227,6 +241,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       const r = await load(id);
       if (r.state !== 'paused') {
         await repo.updateSchedule(id, { state: 'paused', next_fire_at: null, updated_at: iso(now()) });
+        await repo.dropFutureSlots(id, now());
         audit(actor, 'pause', r);
         await changed(id);
       }

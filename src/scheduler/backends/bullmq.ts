@@ -37,6 +37,8 @@ export interface BullmqOptions {
   redispatchAfterMs?: number;
   /** How long an API call waits for Redis before giving up (default 2000 ms). */
   enqueueTimeoutMs?: number;
+  /** Slots are made this long before they are due; their run jobs are delayed until then. Default 5000 ms. */
+  lookaheadMs?: number;
 }
 
 const SWEEP = 'otc-scheduler-sweep';
@@ -80,6 +82,7 @@ export class BullmqBackend implements SchedulerBackend {
       stalledIntervalMs: 15_000,
       redispatchAfterMs: 30_000,
       enqueueTimeoutMs: 2000,
+      lookaheadMs: 5000,
       ...o,
     };
   }
@@ -173,18 +176,27 @@ export class BullmqBackend implements SchedulerBackend {
     if (!this.engine || !this.queue || this.closing) return;
     const at = await this.engine.repo.earliestNextFire();
     if (at === null) return;
-    const delay = Math.max(0, at - this.engine.now());
+    const delay = Math.max(0, at - this.o.lookaheadMs - this.engine.now());
     await this.guard(this.queue.add('tick', {}, { jobId: `tick-${at}`, delay }));
   }
 
   async dispatch(slots: SlotRef[]): Promise<void> {
     if (!this.queue || !slots.length) return;
-    const jobs: Array<{ name: string; data: RunData; opts: { jobId: string } }> = [];
-    for (let i = 0; i < slots.length; i += this.o.runBatch) {
-      const part = slots.slice(i, i + this.o.runBatch);
-      // The id names the slots and their fencing tokens: the same dispatch twice is one job.
-      const id = part.length === 1 ? `run-${part[0]!.id}-${part[0]!.fence}` : `run-${createHash('sha1').update(part.map((s) => `${s.id}.${s.fence}`).join(',')).digest('hex')}`;
-      jobs.push({ name: 'run', data: { slotIds: part.map((s) => s.id) }, opts: { jobId: id } });
+    const jobs: Array<{ name: string; data: RunData; opts: { jobId: string; delay?: number } }> = [];
+    const now = this.engine?.now() ?? Date.now();
+    // Slots due at the same time share jobs, delayed until then.
+    const byTime = new Map<number, SlotRef[]>();
+    for (const s of slots) {
+      const at = Math.max(now, s.at ?? now);
+      (byTime.get(at) ?? byTime.set(at, []).get(at)!).push(s);
+    }
+    for (const [at, group] of byTime) {
+      for (let i = 0; i < group.length; i += this.o.runBatch) {
+        const part = group.slice(i, i + this.o.runBatch);
+        // The id names the slots and their fencing tokens: the same dispatch twice is one job.
+        const id = part.length === 1 ? `run-${part[0]!.id}-${part[0]!.fence}` : `run-${createHash('sha1').update(part.map((s) => `${s.id}.${s.fence}`).join(',')).digest('hex')}`;
+        jobs.push({ name: 'run', data: { slotIds: part.map((s) => s.id) }, opts: { jobId: id, ...(at > now ? { delay: at - now } : {}) } });
+      }
     }
     await this.guard(this.queue.addBulk(jobs));
   }
@@ -198,16 +210,17 @@ export class BullmqBackend implements SchedulerBackend {
         return { ran: out.length, failed: out.filter((o) => !o.ok).length };
       }
       case 'tick': {
-        const slots = await engine.fireDue();
-        await this.dispatch(slots.map((s) => ({ id: s.id, fence: s.fence })));
+        const sent: Promise<void>[] = [];
+        const slots = await engine.fireDue((batch) => sent.push(this.dispatch(batch.map((s) => ({ id: s.id, fence: s.fence, at: Date.parse(s.scheduled_at) })))), this.o.lookaheadMs);
+        await Promise.all(sent);
         await this.arm();
         return { slots: slots.length };
       }
       case 'sweep': {
         await engine.reap();
         await engine.refreshCalendars();
-        const slots = await engine.fireDue();
-        await this.dispatch(slots.map((s) => ({ id: s.id, fence: s.fence })));
+        const slots = await engine.fireDue(undefined, this.o.lookaheadMs);
+        await this.dispatch(slots.map((s) => ({ id: s.id, fence: s.fence, at: Date.parse(s.scheduled_at) })));
         const stale = await engine.repo.dueSlots(engine.now(), 1000, undefined, engine.now() - this.o.redispatchAfterMs);
         // One job per slot and token: repeated sweeps do not pile up copies.
         for (const s of stale) await this.dispatch([{ id: s.id, fence: s.fence }]);

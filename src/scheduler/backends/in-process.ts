@@ -1,6 +1,7 @@
 /**
- * The in-process backend (the lightweight deployment: `npm start`): a croner one-shot timer at
- * the earliest next fire of any schedule, and a croner heartbeat that reaps runs past their
+ * The in-process backend (the lightweight deployment: `npm start`): a croner one-shot timer a
+ * few seconds before the earliest next fire of any schedule (the slots are made then, and a
+ * timer per due time claims and runs them when due), and a croner heartbeat that reaps runs past their
  * timeout, fires anything due (slots missed while the process was down, schedules changed by
  * another process sharing the store) and runs pending slots. Runs happen in this process.
  */
@@ -11,6 +12,8 @@ import type { SchedulerEngine } from '../engine.js';
 export interface InProcessOptions {
   /** Heartbeat period in seconds (1..59). Default 5. */
   heartbeatSeconds?: number;
+  /** Slots are made this long before they are due, so at the fire time only claims remain. Default 5000 ms. */
+  lookaheadMs?: number;
 }
 
 export class InProcessBackend implements SchedulerBackend {
@@ -26,9 +29,13 @@ export class InProcessBackend implements SchedulerBackend {
   private closing?: Promise<void>;
   private lastError?: { error: string; since: string };
   private readonly heartbeatSeconds: number;
+  private readonly lookaheadMs: number;
+  /** Slots made ahead of time, by due time: a timer runs each group when it is due. */
+  private readonly prepared = new Map<number, { ids: string[]; timer: NodeJS.Timeout }>();
 
   constructor(o: InProcessOptions = {}) {
     this.heartbeatSeconds = Math.min(59, Math.max(1, Math.floor(o.heartbeatSeconds ?? 5)));
+    this.lookaheadMs = Math.max(0, o.lookaheadMs ?? 5000);
   }
 
   async start(engine: SchedulerEngine): Promise<void> {
@@ -52,9 +59,38 @@ export class InProcessBackend implements SchedulerBackend {
 
   private run(ids: string[]): void {
     if (!this.engine || this.closed || !ids.length) return;
-    const p = this.engine.runSlots(ids).catch((e: unknown) => this.failed(e, 'running slots'));
-    this.runs.add(p);
-    void p.finally(() => this.runs.delete(p));
+    // Claimed in batches, so the first runs start while later ones are being claimed.
+    for (let i = 0; i < ids.length; i += 200) {
+      const p = this.engine.runSlots(ids.slice(i, i + 200)).catch((e: unknown) => this.failed(e, 'running slots'));
+      this.runs.add(p);
+      void p.finally(() => this.runs.delete(p));
+    }
+  }
+
+  /** Runs due slots now and the others at their time (a timer per due time, in real time). */
+  private prepare(slots: Array<{ id: string; scheduled_at: string }>): void {
+    if (!this.engine) return;
+    const now = this.engine.now();
+    const dueNow: string[] = [];
+    for (const s of slots) {
+      const at = Date.parse(s.scheduled_at);
+      if (at <= now) {
+        dueNow.push(s.id);
+        continue;
+      }
+      let g = this.prepared.get(at);
+      if (!g) {
+        const timer = setTimeout(() => {
+          const group = this.prepared.get(at);
+          this.prepared.delete(at);
+          if (group) this.run(group.ids);
+        }, at - now);
+        g = { ids: [], timer };
+        this.prepared.set(at, g);
+      }
+      g.ids.push(s.id);
+    }
+    this.run(dueNow);
   }
 
   private failed(e: unknown, what: string): void {
@@ -93,8 +129,7 @@ export class InProcessBackend implements SchedulerBackend {
         this.again = false;
         if (!this.engine || this.closed) return;
         try {
-          const slots = await this.engine.fireDue();
-          this.run(slots.map((s) => s.id));
+          await this.engine.fireDue((slots) => this.prepare(slots), this.lookaheadMs);
           this.lastError = undefined;
         } catch (e) {
           this.failed(e, 'firing due schedules');
@@ -122,7 +157,7 @@ export class InProcessBackend implements SchedulerBackend {
     this.timer = undefined;
     this.timerAt = at ?? undefined;
     if (at === null || this.closed) return;
-    const wait = at - this.engine.now();
+    const wait = at - this.lookaheadMs - this.engine.now();
     if (wait <= 0) {
       setImmediate(() => void this.fire());
       return;
@@ -139,6 +174,8 @@ export class InProcessBackend implements SchedulerBackend {
       this.closed = true;
       this.timer?.stop();
       this.heartbeat?.stop();
+      for (const g of this.prepared.values()) clearTimeout(g.timer);
+      this.prepared.clear();
       await this.firing?.catch(() => undefined);
       await Promise.allSettled([...this.runs]);
     })();
