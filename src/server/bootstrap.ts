@@ -93,7 +93,11 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     const auth = createAuthService({ db: opened.store.db, audit: opened.audit });
     const admin = await auth.ensureFirstAdmin(cfg.adminPassword);
     await auth.purgeExpiredSessions();
+    // The scheduler: in this process (in-process backend), or only enqueueing for the workers on
+    // Redis (OTC_REDIS_URL). Handlers (reports, dashboard refreshes) register by kind on it.
+    opened.scheduler = createScheduler({ store: opened.store, audit: opened.audit, backend: backendFromConfig(cfg, 'producer'), logger: pino({ level: cfg.logLevel }) });
     app = await buildServer({
+      scheduler: opened.scheduler,
       settings: { publicUrl: cfg.publicUrl, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
       store: opened.store,
       audit: opened.audit,
@@ -106,9 +110,6 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     // Compile the SQL guard's parsers before the first question (about a second, once per process).
     await warmUpGuard([ds.dialect.name]);
     await app.listen({ host: cfg.host, port: opts.port ?? cfg.port });
-    // The scheduler: in this process (in-process backend), or only enqueueing for the workers on
-    // Redis (OTC_REDIS_URL). Handlers (reports, dashboard refreshes) register by kind on it.
-    opened.scheduler = createScheduler({ store: opened.store, audit: opened.audit, backend: backendFromConfig(cfg, 'producer'), logger: pino({ level: cfg.logLevel }) });
     await opened.scheduler.start();
     out(`Scheduler: ${opened.scheduler.backend === 'bullmq' ? 'queue on Redis (runs happen in otc-copilot worker processes)' : 'in-process'}`);
     const addr = app.server.address();
