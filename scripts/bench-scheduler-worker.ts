@@ -15,7 +15,7 @@ const audit = env.AUDIT_URL ? await openAuditLog(env.AUDIT_URL) : undefined;
 const s = createScheduler({
   store,
   audit,
-  backend: env.BACKEND === 'in-process' ? new InProcessBackend() : new BullmqBackend({ url: env.REDIS_URL!, role: 'worker', queueName: env.QUEUE, prefix: env.PREFIX, concurrency: 64, runBatch: 100 }),
+  backend: env.BACKEND === 'in-process' ? new InProcessBackend() : new BullmqBackend({ url: env.REDIS_URL!, role: 'worker', queueName: env.QUEUE, prefix: env.PREFIX, concurrency: 16, runBatch: 500 }),
   concurrency: Number(env.CONCURRENCY ?? 500),
 });
 s.registerHandler('sink', sinkHandler(env.SINK_URL!));

@@ -5,7 +5,8 @@
  * to a loopback sink, which counts duplicates and keeps each run's lateness (run start minus its
  * scheduled time). Missed = a slot of the measured rounds that never reached the sink.
  *   npm run bench:scheduler [-- --schedules 10000 --rounds 2 --backends in-process,bullmq]
- * Needs Redis at OTC_REDIS_URL or redis://127.0.0.1:6379 for the BullMQ leg.
+ * Needs Redis at OTC_REDIS_URL or redis://127.0.0.1:6379 for the BullMQ leg, and PostgreSQL
+ * (OTC_TEST_PG_URL or 127.0.0.1:5432/test) for its store (--bullmq-store sqlite to use SQLite).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +20,7 @@ import { BullmqBackend, createScheduler, InProcessBackend, type Scheduler } from
 import { tempDir } from '../src/scheduler/testing.js';
 import { openStore } from '../src/store/index.js';
 import { Sink } from './lib/scheduler-sink.js';
+import { createTempPgDatabase } from '../test/support/services.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +33,7 @@ const PERIOD_S = 20;
 const CONCURRENCY = Number(arg('concurrency', '10000'));
 const BACKENDS = arg('backends', 'in-process,bullmq').split(',');
 const REDIS_URL = process.env.OTC_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const BULLMQ_STORE = arg('bullmq-store', 'postgres');
 const ZONES = ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Chicago', 'Asia/Tokyo', 'Asia/Singapore', 'Asia/Hong_Kong', 'Australia/Sydney', 'Europe/Zurich', 'Asia/Kolkata', 'America/Sao_Paulo'];
 
 const pct = (xs: number[], p: number) => {
@@ -76,7 +79,11 @@ interface Result {
 
 async function leg(name: string, sink: Sink): Promise<Result> {
   const dir = tempDir('otc-bench-sched-');
-  const storeUrl = `sqlite:${join(dir.path, 'app.db')}`;
+  // The lightweight deployment keeps its store in SQLite; the enterprise one (BullMQ workers) in
+  // PostgreSQL, which several worker processes write to at once without blocking each other.
+  const pgDb = name === 'bullmq' && BULLMQ_STORE === 'postgres' ? await createTempPgDatabase('otc_bench') : undefined;
+  const storeUrl = pgDb?.url ?? `sqlite:${join(dir.path, 'app.db')}`;
+  console.log(`[${name}] app store: ${pgDb ? 'PostgreSQL (temporary database)' : 'SQLite'}; audit log: SQLite`);
   const auditUrl = `sqlite:${join(dir.path, 'audit.db')}`;
   const store = await openStore(storeUrl);
   const audit = await openAuditLog(auditUrl);
@@ -97,7 +104,7 @@ async function leg(name: string, sink: Sink): Promise<Result> {
     const env = { BACKEND: name, STORE_URL: storeUrl, AUDIT_URL: auditUrl, REDIS_URL, QUEUE: queueName, PREFIX: prefix, SINK_URL: sink.url, CONCURRENCY: String(CONCURRENCY) };
     if (name === 'bullmq') {
       workers.push(...(await Promise.all([startWorker(env), startWorker(env)])));
-      console.log(`[${name}] two worker processes started`);
+      console.log(`[${name}] two worker processes started (16 run jobs at once each, up to 500 slots per job, app store shared)`);
       await s.start();
     } else {
       workers.push(await startWorker(env));
@@ -147,11 +154,12 @@ async function leg(name: string, sink: Sink): Promise<Result> {
     }
     await audit.close();
     await store.close();
+    await pgDb?.drop();
     dir.remove();
   }
 }
 
-console.log(`scheduler benchmark: ${fmt(N)} schedules due every ${PERIOD_S} s, ${ROUNDS} rounds measured per backend, up to ${fmt(CONCURRENCY)} runs at once per process; ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}; SQLite store and audit log`);
+console.log(`scheduler benchmark: ${fmt(N)} schedules due every ${PERIOD_S} s, ${ROUNDS} rounds measured per backend, up to ${fmt(CONCURRENCY)} runs at once per process; ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
 const sink = new Sink();
 await sink.start();
 const results: Result[] = [];

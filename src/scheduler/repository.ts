@@ -213,7 +213,7 @@ export class ScheduleRepository {
     if (!ids.length) return [];
     const now = iso(nowMs);
     const out: SlotRow[] = [];
-    for (const part of chunks(ids)) {
+    for (const part of chunks(ids, 2000)) {
       const timeouts = await this.db.selectFrom('schedule_slots').select(['id', 'timeout_ms']).where('id', 'in', part).execute();
       const byTimeout = new Map<number, string[]>();
       for (const t of timeouts) (byTimeout.get(t.timeout_ms) ?? byTimeout.set(t.timeout_ms, []).get(t.timeout_ms)!).push(t.id);

@@ -59,12 +59,9 @@ export class InProcessBackend implements SchedulerBackend {
 
   private run(ids: string[]): void {
     if (!this.engine || this.closed || !ids.length) return;
-    // Claimed in batches, so the first runs start while later ones are being claimed.
-    for (let i = 0; i < ids.length; i += 200) {
-      const p = this.engine.runSlots(ids.slice(i, i + 200)).catch((e: unknown) => this.failed(e, 'running slots'));
-      this.runs.add(p);
-      void p.finally(() => this.runs.delete(p));
-    }
+    const p = this.engine.runSlots(ids).catch((e: unknown) => this.failed(e, 'running slots'));
+    this.runs.add(p);
+    void p.finally(() => this.runs.delete(p));
   }
 
   /** Runs due slots now and the others at their time (a timer per due time, in real time). */
