@@ -235,7 +235,15 @@ export class BullmqBackend implements SchedulerBackend {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.watchdog);
-      await this.worker?.close().catch(() => undefined);
+      // Jobs in progress get a grace period, then the worker closes anyway: a job it leaves is
+      // stalled and retried by another worker, and the store keeps its slots from running twice.
+      if (this.worker) {
+        let timer: NodeJS.Timeout | undefined;
+        const graceful = this.worker.close().then(() => true, () => true);
+        const done = await Promise.race([graceful, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10_000)))]);
+        clearTimeout(timer);
+        if (!done) await this.worker.close(true).catch(() => undefined);
+      }
       await this.queue?.close().catch(() => undefined);
     })();
     return this.closing;

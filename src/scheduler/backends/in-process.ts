@@ -14,6 +14,8 @@ export interface InProcessOptions {
   heartbeatSeconds?: number;
   /** Slots are made this long before they are due, so at the fire time only claims remain. Default 5000 ms. */
   lookaheadMs?: number;
+  /** close() waits this long for runs in progress. Default 10000 ms. */
+  closeGraceMs?: number;
 }
 
 export class InProcessBackend implements SchedulerBackend {
@@ -30,12 +32,14 @@ export class InProcessBackend implements SchedulerBackend {
   private lastError?: { error: string; since: string };
   private readonly heartbeatSeconds: number;
   private readonly lookaheadMs: number;
+  private readonly closeGraceMs: number;
   /** Slots made ahead of time, by due time: a timer runs each group when it is due. */
   private readonly prepared = new Map<number, { ids: string[]; timer: NodeJS.Timeout }>();
 
   constructor(o: InProcessOptions = {}) {
     this.heartbeatSeconds = Math.min(59, Math.max(1, Math.floor(o.heartbeatSeconds ?? 5)));
     this.lookaheadMs = Math.max(0, o.lookaheadMs ?? 5000);
+    this.closeGraceMs = Math.max(0, o.closeGraceMs ?? 10_000);
   }
 
   async start(engine: SchedulerEngine): Promise<void> {
@@ -174,7 +178,11 @@ export class InProcessBackend implements SchedulerBackend {
       for (const g of this.prepared.values()) clearTimeout(g.timer);
       this.prepared.clear();
       await this.firing?.catch(() => undefined);
-      await Promise.allSettled([...this.runs]);
+      // Runs in progress get a grace period; the scheduler then aborts the rest (they are
+      // retried elsewhere under the same idempotency key).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.runs]), new Promise((r) => (timer = setTimeout(r, this.closeGraceMs)))]);
+      clearTimeout(timer);
     })();
     return this.closing;
   }
