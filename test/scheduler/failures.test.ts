@@ -126,6 +126,7 @@ describe('scheduler failures (BullMQ)', () => {
       await redis.start(); // empty: no persistence
       await until('the run saved during the outage', async () => (await api.runs(sch.id)).find((r) => r.id === runDuring.id && r.state === 'succeeded'), 30_000);
       await until('the schedule saved during the outage to fire', async () => (await api.runs(during.id)).some((r) => r.state === 'succeeded'), 30_000);
+      await until('the API to see Redis again', () => api.health().ok, 15_000);
       const lines = attemptsIn(out);
       expect(lines.filter((l) => l.key === run.idempotencyKey)).toHaveLength(1); // not run again after Redis came back
       expect(lines.filter((l) => l.key === runDuring.idempotencyKey)).toHaveLength(1);
