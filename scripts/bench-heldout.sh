@@ -2,9 +2,10 @@
 # Held-out NL->SQL benchmarks: builds a demo database the engine was never developed on,
 # answers a held-out question set with the semantic engine, and scores it with the shared
 # execution-accuracy scorer.
-#   scripts/bench-heldout.sh [1|2] [--no-build]
+#   scripts/bench-heldout.sh [1|2|3] [--no-build]
 #   set 1: test/heldout/questions.jsonl  (seed 7, 20,000 trades, as of 2026-06-17)
 #   set 2: test/heldout2/questions.jsonl (seed 20261, 15,000 trades, as of 2026-09-09; written blind)
+#   set 3: test/heldout3/questions.jsonl (seed 31337, 15,000 trades, as of 2026-10-14; compositional, written blind)
 # Env: OTC_HELDOUT_MODEL (default profiles/otc-ops), OTC_SCORER (default ../shared/benchmark/score.py),
 #      OTC_HELDOUT_KEEP=<file> keeps the predictions.
 set -euo pipefail
@@ -14,14 +15,15 @@ SET="1"
 BUILD=1
 for a in "$@"; do
   case "$a" in
-    1|2) SET="$a" ;;
+    1|2|3) SET="$a" ;;
     --no-build) BUILD=0 ;;
-    *) echo "usage: scripts/bench-heldout.sh [1|2] [--no-build]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench-heldout.sh [1|2|3] [--no-build]" >&2; exit 2 ;;
   esac
 done
 case "$SET" in
   1) QUESTIONS="test/heldout/questions.jsonl"; TODAY="2026-06-17"; SEED=7; TRADES=20000 ;;
   2) QUESTIONS="test/heldout2/questions.jsonl"; TODAY="2026-09-09"; SEED=20261; TRADES=15000 ;;
+  3) QUESTIONS="test/heldout3/questions.jsonl"; TODAY="2026-10-14"; SEED=31337; TRADES=15000 ;;
 esac
 MODEL="${OTC_HELDOUT_MODEL:-profiles/otc-ops}"
 SCORER="${OTC_SCORER:-$( [ -f ../shared/benchmark/score.py ] && echo ../shared/benchmark/score.py || echo /work/shared/benchmark/score.py )}"

@@ -14,7 +14,9 @@ import { backendFromConfig, createScheduler, type Scheduler } from '../scheduler
 import pino from 'pino';
 import { isOtcError } from '../shared/errors.js';
 import { bootstrapTraining, loadProfile, trainModel } from '../training/index.js';
+import { llmClientFromConfig } from '../llm/index.js';
 import { createAnsweringHolder, type Answering } from './answering.js';
+import { prepareDataDir, restrictDataFiles } from './data-dir.js';
 import { buildServer } from './app.js';
 
 export interface StartOptions {
@@ -56,9 +58,16 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     await opened.audit?.close().catch(() => undefined);
   };
   let app: FastifyInstance;
+  // Configuration errors before anything slow (the demo database takes minutes at full size):
+  // the model settings, and on a first demo start the profile it will be trained with.
+  const buildsDemo = !cfg.datasourceUrl && !existsSync(demoDatabasePath(cfg));
+  llmClientFromConfig(cfg); // OTC_ERR_LLM_CONFIG on incomplete OTC_LLM_* settings
+  if (buildsDemo) loadProfile(cfg.profileDir);
+  prepareDataDir(cfg.dataDir);
   try {
     opened.store = await openStore(storeUrlOf(cfg));
     opened.audit = await openAuditLog(auditUrlOf(cfg));
+    restrictDataFiles(cfg.dataDir);
     // The demo is built only once the store and the audit log are known to open (a wrong
     // OTC_STORE_URL fails at once, not after building 50,000 trades).
     if (!cfg.datasourceUrl && !existsSync(demoDatabasePath(cfg))) {
@@ -79,6 +88,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         },
       });
       out(`Demo database ready in ${(r.ms / 1000).toFixed(1)} s: ${path}`);
+      restrictDataFiles(cfg.dataDir);
     }
 
     opened.datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
@@ -98,7 +108,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     opened.scheduler = createScheduler({ store: opened.store, audit: opened.audit, backend: backendFromConfig(cfg, 'producer'), logger: pino({ level: cfg.logLevel }) });
     app = await buildServer({
       scheduler: opened.scheduler,
-      settings: { publicUrl: cfg.publicUrl, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
+      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
       store: opened.store,
       audit: opened.audit,
       datasource: opened.datasource,

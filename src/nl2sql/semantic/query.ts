@@ -55,7 +55,7 @@ export interface TypedQuery {
   distinct: boolean;
   where: LabelledCondition[];
   having?: { measure: number; op: '>' | '>=' | '<' | '<=' | '='; value: number };
-  orderBy?: { expr: 'measure'; measure: number; dir: 'asc' | 'desc' } | { expr: 'column'; col: ColumnRef | Expr; dir: 'asc' | 'desc' };
+  orderBy?: { expr: 'measure'; measure: number; dir: 'asc' | 'desc' } | { expr: 'column'; col: ColumnRef | Expr; dir: 'asc' | 'desc'; /** rows ranked by their date ("the oldest") */ byDate?: boolean };
   limit?: number;
   today: string;
   /** Plain English of the time restriction, e.g. "trade date from 2026-11-01 to 2026-11-20". */

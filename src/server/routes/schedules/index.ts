@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
 import type { RunView, Scheduler, ScheduleInput } from '../../../scheduler/index.js';
 import { errors } from '../../schemas.js';
-import { healthSchema, idParams, runSchema, scheduleInputBody, scheduleOverviewSchema, scheduleSchema } from './schemas.js';
+import { healthSchema, idParams, runSchema, scheduleInputBody, scheduleOverviewSchema } from './schemas.js';
 
 export interface ScheduleRoutesOptions {
   scheduler: Scheduler;

@@ -111,7 +111,7 @@ export class SqliteQueryProcess {
         if (m.id !== id) return;
         finish(() => {
           if (m.error?.kind === 'notReadOnly') reject(notReadOnly(m.error.message));
-          else if (m.error) reject(queryFailed(m.error.message));
+          else if (m.error) reject(queryFailed(m.error.message, { code: m.error.code, message: m.error.message }));
           else if (typeof m.json !== 'string') resolve({ columns: m.columns ?? [], rows: m.rows ?? [] });
           else {
             try {

@@ -1,0 +1,46 @@
+/**
+ * Stage 6, audit: the records of one run, all under one correlation id and actor: the question,
+ * the generated SQL with what was understood, the run (row count, result hash, truncation),
+ * refusals, abstentions and errors. The kinds and fields are the audit trail's contract
+ * (src/audit/types.ts); nothing is written when the pipeline has no audit log.
+ */
+import { hashRows } from '../../audit/index.js';
+import type { AuditEntry } from '../../audit/types.js';
+import type { QueryResult } from '../../datasource/types.js';
+import type { EngineName } from '../types.js';
+import type { TypedQuery } from '../semantic/index.js';
+
+export interface AuditSink {
+  append(entry: AuditEntry): Promise<unknown>;
+}
+
+export interface RunTrail {
+  readonly correlationId: string;
+  /** Whether records are written (an audit log is configured). */
+  readonly recording: boolean;
+  /** The question record that opens a run (today: the as-of date; a re-run says what it re-runs). */
+  question(details: { today?: string; trainingVersion?: string; [k: string]: unknown }): Promise<void>;
+  sqlGenerated(engine: EngineName, sql: string, durationMs: number, details: { explanation: string; query?: TypedQuery }): Promise<void>;
+  /** engine undefined: SQL that no engine produced now (a stored SQL run again, e.g. an export). */
+  run(engine: EngineName | undefined, sql: string, result: QueryResult, details?: Record<string, unknown>): Promise<void>;
+  refusal(engine: EngineName | undefined, details: { reason: string } | { guard: string }, sql?: string): Promise<void>;
+  abstention(engine: EngineName, reason: string): Promise<void>;
+  error(engine: EngineName, code: string, message: string): Promise<void>;
+}
+
+export function createRunTrail(sink: AuditSink | undefined, o: { actor: string; correlationId: string; question?: string }): RunTrail {
+  const write = async (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>) => {
+    if (sink) await sink.append({ actor: o.actor, correlationId: o.correlationId, ...(o.question !== undefined ? { question: o.question } : {}), ...e });
+  };
+  return {
+    correlationId: o.correlationId,
+    recording: !!sink,
+    question: (details) => write({ kind: 'question', outcome: 'started', details }),
+    sqlGenerated: (engine, sql, durationMs, details) => write({ kind: 'sql_generated', outcome: 'ok', engine, sql, durationMs, details }),
+    run: (engine, sql, res, details) =>
+      write({ kind: 'query_run', outcome: 'completed', ...(engine ? { engine } : {}), sql, rowCount: res.rowCount, resultHash: hashRows(res.columns, res.rows), durationMs: res.ms, details: { ...details, truncated: res.truncated } }),
+    refusal: (engine, details, sql) => write({ kind: 'refusal', outcome: 'refused', ...(engine ? { engine } : {}), ...(sql !== undefined ? { sql } : {}), details }),
+    abstention: (engine, reason) => write({ kind: 'abstention', outcome: 'abstained', engine, details: { reason } }),
+    error: (engine, code, message) => write({ kind: 'error', outcome: 'error', engine, details: { code, message } }),
+  };
+}
