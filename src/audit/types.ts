@@ -17,6 +17,8 @@ export const AUDIT_KINDS = [
   'llm_call',
   'report_run',
   'delivery',
+  'schedule_change',
+  'schedule_run',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

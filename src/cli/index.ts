@@ -10,6 +10,8 @@ import { evalCommand } from './commands/eval.js';
 import { serveCommand } from './commands/serve.js';
 import { contextCommand } from './commands/context.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
+import { scheduleCommand } from './commands/schedule.js';
 import { routeCommanderErrors } from './handle-error.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -29,6 +31,8 @@ program.addCommand(evalCommand);
 program.addCommand(serveCommand);
 program.addCommand(contextCommand);
 program.addCommand(trainCommand);
+program.addCommand(workerCommand);
+program.addCommand(scheduleCommand);
 
 routeCommanderErrors(program); // after every addCommand: commander's own errors as one OTC_ERR_USAGE line
 await program.parseAsync(process.argv);

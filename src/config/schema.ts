@@ -49,6 +49,7 @@ export const settings = {
   },
   llmExtraHeaders: { env: 'OTC_LLM_EXTRA_HEADERS', schema: optionalText, doc: 'Extra HTTP headers for an in-house gateway, as a JSON object (values never logged).' },
   llmEmbeddingModel: { env: 'OTC_LLM_EMBEDDING_MODEL', schema: optionalText, doc: 'Embedding model (Azure: its deployment) for retrieval; optional.' },
+  redisUrl: { env: 'OTC_REDIS_URL', schema: z.string().trim().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(), doc: 'Redis for the scheduler queue (BullMQ): the API only enqueues and `otc-copilot worker` processes run schedules. Unset = the in-process scheduler.' },
 } as const;
 
 export type SettingKey = keyof typeof settings;
