@@ -6,7 +6,9 @@
 import type { SqlDialect } from '../../datasource/dialect.js';
 import type { TrainedModel } from '../../training/index.js';
 import type { EngineContext, EngineResult, NlEngine } from '../engine.js';
+import { readAsked } from './asked.js';
 import { compileQuery } from './compile.js';
+import { ensureCoverage } from './coverage.js';
 import { explain } from './explain.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
@@ -30,10 +32,17 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
   const m = buildEngineModel(model);
   const parser = new QuestionParser(m);
   const pool = buildSuggestionPool(m);
+  // understand: parse, then hold the query against every output the question asks for (coverage.ts)
+  const read = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
+    const r = parser.parse(question, today);
+    if (r.status !== 'query') return r;
+    const c = ensureCoverage(r.query, readAsked(m, question, today), m);
+    return 'abstain' in c ? { status: 'abstain', reason: c.abstain, unknown: [] } : { status: 'query', query: c.query };
+  };
   return {
     name: 'semantic',
     understand(question, today) {
-      const r = parser.parse(question, today);
+      const r = read(question, today);
       if (r.status === 'query') return { query: r.query };
       return { status: r.status === 'refuse' ? 'refused' : 'abstained', reason: r.reason };
     },
@@ -41,7 +50,7 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
       for (const ex of model.profile.examples.slice(0, 30)) this.generate(ex.question, { today: '2026-01-15', dialect });
     },
     generate(question: string, ctx: EngineContext): EngineResult {
-      const r = parser.parse(question, ctx.today);
+      const r = read(question, ctx.today);
       if (r.status === 'refuse') return { status: 'refused', message: `Refused: ${r.reason}.`, reason: r.reason };
       if (r.status === 'abstain')
         return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: r.reason, suggestions: suggest(pool, question) };
