@@ -21,7 +21,8 @@ export interface AskedItem {
 export type NamedColumn =
   /** owner: an entity named in the same slot ("settlement id") */
   | { kind: 'dimension'; dimensions: string[]; text: string; owner?: string }
-  | { kind: 'measure'; measures: string[]; text: string; usd: boolean }
+  /** filters: filter words inside the name ("called amount") */
+  | { kind: 'measure'; measures: string[]; text: string; usd: boolean; filters?: string[] }
   | { kind: 'date'; entity: string; column: string; label: string; text: string; all: { entity: string; column: string }[] }
   | { kind: 'entity'; entity: string; text: string };
 
@@ -109,7 +110,7 @@ export function readAsked(m: EngineModel, question: string, today: string): Aske
   let countTimes = 0;
   for (let k = 0; k < items.length; k++) {
     const it = items[k]!;
-    if (has(it, 'withCounts')) count = true;
+    if (has(it, 'withCounts') && !has(items[k + 1], 'inDays')) count = true;
     // "- number and total break amount": "number" alone in a list of figures
     if (/^number$/i.test(it.text) && (isAndOrSep(k + 1) || k === items.length - 1)) {
       count = true;
@@ -132,11 +133,11 @@ export function readAsked(m: EngineModel, question: string, today: string): Aske
   }
   const groupWord = items.some((it) => has(it, 'group') || has(it, 'split'));
   const withTheir = items.some((it) => has(it, 'withTheir'));
-  const sideBySide = /\bside by side\b|\bvs\b|\bversus\b|\bcompared (to|with)\b/i.test(text);
+  const sideBySide = /\bside by side\b/i.test(text);
   const rowCurrency: Asked['rowCurrency'] = [];
   for (let k = 2; k < items.length; k++) {
     const v = items[k]!.senses.find((x) => x.kind === 'value' && !!m.dimensions.get(x.dimension)?.values?.currency) as Extract<Sense, { kind: 'value' }> | undefined;
-    if (v && /^in$/i.test(items[k - 1]!.text) && items[k - 2]!.senses.some((x) => x.kind === 'entity' || x.kind === 'filter')) rowCurrency.push({ dimension: v.dimension, value: v.value });
+    if (v && /^in$/i.test(items[k - 1]!.text) && items[k - 2]!.senses.some((x) => x.kind === 'entity' || x.kind === 'filter' || (x.kind === 'value' && !m.dimensions.get(x.dimension)?.values?.currency))) rowCurrency.push({ dimension: v.dimension, value: v.value });
   }
 
   // --- aggregates: sum/avg always; min/max only as words of their own or in a list with another aggregate
@@ -182,12 +183,19 @@ export function readAsked(m: EngineModel, question: string, today: string): Aske
     return /[,;&/]/.test(text.slice(tokens[a0.end - 1]!.end, tokens[b0.start]!.start));
   };
   const isAnd = (it?: AskedItem) => !!it && /^(and|plus)$/i.test(it.text);
+  const punct = (k: number) => {
+    const a0 = items[k - 1];
+    const b0 = items[k];
+    if (!a0 || !b0) return false;
+    return /[,;:&/\-–—]/.test(text.slice(tokens[a0.end - 1]!.end, tokens[b0.start]!.start));
+  };
+  const reporting = m.model.profile.vocabulary.currency?.reporting;
   /** the slot starting at item k: [column, next item index] */
   const slotAt = (k: number): [NamedColumn, number] | undefined => {
     let j = k;
-    while (j < items.length && has(items[j], 'stop') && !isAnd(items[j]) && !listSep(j + 1) && j - k < 2) j++; // "our net", "their net"
+    while (j < items.length && has(items[j], 'stop') && !isAnd(items[j]) && !punct(j + 1) && j - k < 2) j++; // "our net", "their net"
     const parts: AskedItem[] = [];
-    while (j < items.length && (parts.length === 0 || !listSep(j)) && !isAnd(items[j]) && (colSense(items[j]!) || (ccyWord(items[j]!) && items[j + 1] && colSense(items[j + 1]!)))) parts.push(items[j++]!);
+    while (j < items.length && (parts.length === 0 || !punct(j)) && !isAnd(items[j]) && (colSense(items[j]!) || (ccyWord(items[j]!) && items[j + 1] && colSense(items[j + 1]!)))) parts.push(items[j++]!);
     const cols = parts.filter(colSense);
     if (!cols.length) return undefined;
     const head = cols[cols.length - 1]!;
@@ -197,7 +205,8 @@ export function readAsked(m: EngineModel, question: string, today: string): Aske
     const hdate = head.senses.find((x) => x.kind === 'date') as Extract<Sense, { kind: 'date' }> | undefined;
     const owner = parts.slice(0, -1).map((p) => p.senses.find((x) => x.kind === 'entity')).find(Boolean) as Extract<Sense, { kind: 'entity' }> | undefined;
     let c: NamedColumn;
-    if (hm.length && head.senses[0]!.kind !== 'entity') c = { kind: 'measure', measures: hm, text: txt, usd: parts.some(ccyWord) };
+    const inner = parts.slice(0, -1).flatMap((p) => p.senses.filter((x) => x.kind === 'filter').map((x) => (x as { filter: string }).filter));
+    if (hm.length && head.senses[0]!.kind !== 'entity') c = { kind: 'measure', measures: hm, filters: inner, text: txt, usd: parts.some(ccyWord) || (!!reporting && new RegExp(`\\b${reporting}\\b`, 'i').test(txt)) };
     else if (hd.length && head.senses[0]!.kind !== 'entity') c = { kind: 'dimension', dimensions: hd, text: txt, owner: owner?.entity };
     else if (hdate && head.senses[0]!.kind !== 'entity') c = { kind: 'date', entity: hdate.entity, column: hdate.column, label: hdate.label, text: txt, all: head.senses.filter((x) => x.kind === 'date').map((x) => ({ entity: (x as { entity: string }).entity, column: (x as { column: string }).column })) };
     else {

@@ -14,7 +14,7 @@ export type Coverage = { query: TypedQuery } | { abstain: string };
 
 export function ensureCoverage(q0: TypedQuery, asked: Asked, m: EngineModel): Coverage {
   let q: TypedQuery = structuredClone(q0);
-  const steps = [attachTimes, contradictoryDates, ratesAndDays, rowCurrency, sideBySide, listing, unaskedCount, countAsked, aggsAsked, superlatives, measuresNamed, topPerGroup, rankedValues];
+  const steps = [attachTimes, contradictoryDates, ratesAndDays, rowCurrency, sideBySide, listing, unaskedCount, countAsked, withTheirCount, aggsAsked, superlatives, measuresNamed, topPerGroup, rankedValues];
   for (const step of steps) {
     const r = step(q, asked, m);
     if ('abstain' in r) return r;
@@ -120,9 +120,12 @@ const attachTimes: Step = (q, a, m) => {
     if (!t.dates.length && (t.entity === q.entity || t.adjacent)) continue;
     const named = t.dates.map((d) => ({ table: m.entities.get(d.entity)!.table, column: d.column }));
     if (named.some((d) => d.table === cond.col.table && d.column === cond.col.column)) continue;
-    const target = named.length ? named.find((d) => reachable(m, q, d.table)) ?? named[0] : te.defaultDate ? { table: te.table, column: te.defaultDate } : undefined;
+    // a date word that no joined rows carry ("issued" of another table) was some other word's sense
+    if (named.length && !named.some((d) => reachable(m, q, d.table))) continue;
+    const target = named.length ? named.find((d) => reachable(m, q, d.table)) : te.defaultDate ? { table: te.table, column: te.defaultDate } : undefined;
     if (!target) return { abstain: `"${t.time.text}" is said of ${te.label}, which have no date to apply it to` };
-    if (target.table === cond.col.table && target.column === cond.col.column) continue;
+    // within the rows' own table the parser's choice of date stands (a share's part keeps the whole's date)
+    if (target.table === cond.col.table) continue;
     if (!reachable(m, q, target.table))
       return { abstain: `"${t.time.text}" is said of ${te.label}, but the answer is about ${q.entityLabel}, and their dates cannot be joined` };
     const owner = m.entities.get(m.entityByTable.get(target.table) ?? '')!;
@@ -245,7 +248,8 @@ const listing: Step = (q, a, m) => {
     return { query: { ...q, listColumns, distinct: q.distinct && listColumns.length === q.listColumns.length } };
   }
   // an aggregate of the rows becomes the rows: HAVING on a per-row amount becomes WHERE; a ranking stays one
-  let where = q.where;
+  // "called amount": a filter word inside a column's name names the column, not a condition on the rows
+  let where = q.where.filter((w) => !en.some((c) => (c.kind === 'measure' ? c.filters ?? [] : []).some((fn: string) => (m.filters.get(fn)?.where ?? []).some((fc) => JSON.stringify(condOf(fc, m.entities.get(m.filters.get(fn)!.entity)!.table, q.today)) === JSON.stringify(w.cond)))));
   if (q.having) {
     const ms = q.measures[q.having.measure];
     if (!ms || ms.agg === 'count' || ms.agg === 'count_distinct' || ms.agg === 'ratio' || ms.expr?.kind !== 'col')
@@ -267,6 +271,8 @@ const rowCurrency: Step = (q, a, m) => {
   for (const rc of a.rowCurrency) {
     const d = m.dimensions.get(rc.dimension)!;
     if (d.table !== q.table) continue;
+    // "average notional ... in USD": with amounts asked, the reporting currency says how to report them
+    if (q.measures.some((x) => x.expr) || q.listColumns.length) continue;
     if (q.where.some((w) => condCols(w.cond).includes(`${d.table}.${d.column}`))) continue;
     if (rc.value !== m.model.profile.vocabulary.currency?.reporting && !q.currency) return { abstain: `"in ${rc.value}" was not applied to the ${q.entityLabel}` };
     out = { ...out, where: [...out.where, { cond: { kind: 'cmp', col: { table: d.table, column: d.column }, op: '=', value: rc.value }, label: `${d.label} ${rc.value}` }] };
@@ -278,22 +284,31 @@ const rowCurrency: Step = (q, a, m) => {
 const sideBySide: Step = (q, a) => {
   if (!a.sideBySide || q.shape === 'list') return { query: q };
   if (q.groupBy.some((g) => g.kind === 'period')) return { query: q };
-  const ranges = a.times.filter((t) => t.time.range).length;
-  if (ranges >= 2) return { abstain: 'the question compares periods side by side, but the answer does not split them' };
+  if (a.times.some((t) => t.time.range)) return { abstain: 'the question compares periods side by side, but the answer does not split them' };
   return { query: q };
 };
 
 /** A count per group nobody asked for ("trades from last week that are still unconfirmed" counted per trade). */
 const unaskedCount: Step = (q, a) => {
   if (q.shape !== 'aggregate' || a.count || a.groupWord || q.having || q.orderBy || !q.groupBy.length || q.groupBy.some((g) => g.kind !== 'column')) return { query: q };
+  // "X vs Y" is one row per side; "the LEI of <a named counterparty>" shows a property of the record named
+  if (a.items.some((it) => it.senses.some((s) => s.kind === 'versus'))) return { query: q };
+  if (q.where.some((w) => w.cond.kind === 'cmp' && w.cond.op === '=' && q.groupBy.some((g) => g.kind === 'column' && g.col.table === (w.cond as { col: ColumnRef }).col.table))) return { query: q };
   if (q.measures.length !== 1 || q.measures[0]!.agg !== 'count') return { query: q };
-  if (a.items.some((it) => it.senses.some((s) => s.kind === 'which' || s.kind === 'list' || (s.kind === 'agg' && s.superlative)))) return { query: q };
+  if (a.items.some((it) => it.senses.some((s) => s.kind === 'which' || (s.kind === 'agg' && s.superlative)))) return { query: q };
   return { abstain: `the question does not ask for a count, but was understood as a count of ${q.entityLabel} per ${q.groupBy.map((g) => g.label).join(', ')}` };
 };
 
 /** "largest", "longest": the extreme is the figure (MAX/MIN), or a ranking; never dropped for an average. */
 const superlatives: Step = (q, a, m) => {
-  if (q.shape !== 'aggregate' || q.orderBy || q.limit !== undefined || !a.superlatives.length) return { query: q };
+  if (q.shape !== 'aggregate' || !a.superlatives.length) return { query: q };
+  // "longest time to resolve by type": the extreme of a measure that is an average by default is not the
+  // type with the longest average (which nobody said)
+  for (const s of a.superlatives) {
+    const avgDefault = s.measures.map((n) => m.measures.get(n)!).find((md) => md.agg === 'avg' && q.measures.some((x) => x.agg === 'avg' && x.alias.includes(md.name)));
+    if (avgDefault && !a.aggs.has('avg') && q.orderBy) return { abstain: `"${s.text} ${avgDefault.label}" could be the ${s.agg === 'max' ? 'largest' : 'smallest'} single value or the ${s.agg === 'max' ? 'highest' : 'lowest'} average; say which` };
+  }
+  if (q.orderBy || q.limit !== undefined) return { query: q };
   let out = q;
   for (const s of a.superlatives) {
     if (out.measures.some((x) => x.agg === s.agg)) continue;
@@ -318,6 +333,13 @@ const rankedValues: Step = (q) => {
     where.push({ cond: { kind: 'null', col: g.col, negate: true }, label: `a ${g.label}` });
   }
   return { query: { ...q, where } };
+};
+
+/** "late settlements per counterparty with their average delay": the rows counted next to their figure. */
+const withTheirCount: Step = (q, a) => {
+  if (q.shape !== 'aggregate' || !a.withTheir || a.count || !a.groupWord || !q.groupBy.length || q.orderBy || q.having) return { query: q };
+  if (q.measures.some((s) => s.agg === 'count' || s.agg === 'count_distinct' || s.agg === 'ratio')) return { query: q };
+  return { query: addMeasure(q, { alias: 'count', label: `number of ${q.entityLabel}`, agg: 'count' }, true) };
 };
 
 /** "how many ... and what was their total": a count next to the other figures. */
@@ -381,11 +403,19 @@ const measuresNamed: Step = (q, a, m) => {
     if (!mds.length) continue;
     const isUsed = mds.some((md) => {
       if (md.agg === 'count') return out.measures.some((s) => s.agg === 'count') || out.shape === 'list';
+      if (md.agg === 'count_distinct') return out.measures.some((s) => s.agg === 'count_distinct');
       if (md.agg === 'ratio') return out.measures.some((s) => s.alias.startsWith(md.name));
       const table = m.entities.get(md.entity)!.table;
       return [md.expr, md.native].some((x) => x && exprCols(toExpr(x, table)).every((k) => used.has(k)));
     });
     if (isUsed) continue;
+    // "number of distinct counterparties with fails": the count is of the distinct values, through the join
+    const cd = mds.find((x) => x.agg === 'count_distinct' && x.expr && 'column' in x.expr);
+    if (cd && out.shape === 'aggregate' && out.measures.length === 1 && out.measures[0]!.agg === 'count' && !out.having) {
+      const table = m.entities.get(cd.entity)!.table;
+      out = { ...out, measures: [{ alias: cd.name, label: cd.label, agg: 'count_distinct', expr: toExpr(cd.expr!, table) }] };
+      continue;
+    }
     const md = mds.find((x) => x.entity === q.entity);
     if (out.shape === 'aggregate' && md && md.agg !== 'count' && md.agg !== 'count_distinct' && md.agg !== 'ratio' && md.expr && !soleRatio(out)) {
       const spec = amountSpec(m, out, md.agg as 'sum' | 'avg' | 'min' | 'max', md.name);
