@@ -48,6 +48,7 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
   const all = (cs: Condition[]) => sql.join(cs.map((c) => sql`(${cond(c)})`), sql` and `);
 
   const measure = (ms: MeasureSpec, whereHasDen: boolean): RawBuilder<unknown> => {
+    if (ms.window) return windowed(ms.window, measure({ ...ms, window: undefined }, whereHasDen));
     switch (ms.agg) {
       case 'count':
         return sql`count(*)`;
@@ -117,6 +118,30 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     g.kind === 'period'
       ? sql`case ${sql.join(g.periods.map((p) => sql`when ${ref(g.col)} >= ${date(p.from)} and ${ref(g.col)} <= ${date(p.to)} then ${p.label}`), sql` `)} end`
       : g.kind === 'bucket' ? (g.bucket === 'day' ? dialect.dayBucket(ref(g.col)) : g.bucket === 'week' ? dialect.weekBucket(ref(g.col)) : dialect.monthBucket(ref(g.col))) : sql`${ref(g.col)}`;
+
+  // share of the total and running totals: window functions over the grouped figure
+  function windowed(kind: 'share' | 'running', base: RawBuilder<unknown>): RawBuilder<unknown> {
+    if (kind === 'share') return sql`100.0 * ${dialect.toFloat(base)} / nullif(sum(${base}) over (), 0)`;
+    const order = q.groupBy.filter((g) => g.kind !== 'column').map(bucketExpr);
+    return sql`sum(${base}) over (order by ${sql.join(order.length ? order : q.groupBy.map(bucketExpr))} rows between unbounded preceding and current row)`;
+  }
+
+  if (q.perGroup && q.shape === 'aggregate' && q.orderBy?.expr === 'measure' && q.limit !== undefined) {
+    // top N in each group: rank within the partition, keep the first N (a derived table, every dialect)
+    const part = q.perGroup.partition.map((i) => bucketExpr(q.groupBy[i]!));
+    const om = measure(q.measures[q.orderBy.measure]!, soleRatio);
+    const inner = qb
+      .select([...q.groupBy.map((g) => bucketExpr(g).as(g.alias)), ...q.measures.map((ms) => measure(ms, soleRatio).as(ms.alias))])
+      .select(sql`row_number() over (partition by ${sql.join(part)} order by ${om} ${sql.raw(q.orderBy.dir)})`.as('rank_in_group'));
+    let grouped = inner;
+    for (const g of q.groupBy) grouped = grouped.groupBy(bucketExpr(g));
+    if (q.having) grouped = grouped.having(sql`${measure(q.measures[q.having.measure]!, soleRatio)} ${sql.raw(q.having.op)} ${q.having.value}`);
+    let outer = db.selectFrom(grouped.as('ranked')).select([...q.groupBy.map((g) => sql.ref(`ranked.${g.alias}`).as(g.alias)), ...q.measures.map((ms) => sql.ref(`ranked.${ms.alias}`).as(ms.alias)), sql.ref('ranked.rank_in_group').as('rank_in_group')]) as any;
+    outer = outer.where(sql.ref('ranked.rank_in_group'), '<=', q.limit);
+    for (const i of q.perGroup.partition) outer = outer.orderBy(sql.ref(`ranked.${q.groupBy[i]!.alias}`));
+    outer = outer.orderBy(sql.ref('ranked.rank_in_group'));
+    return outer.compile().sql as string;
+  }
 
   if (q.shape === 'list') {
     qb = qb.select(q.listColumns.map((l) => sql`${ref(l.col)}`.as(l.alias)));

@@ -441,6 +441,9 @@ function toExpr(x: NonNullable<import('../../training/index.js').MeasureDef['exp
 const topPerGroup: Step = (q, a) => {
   if (!a.perGroupTop || q.limit === undefined) return { query: q };
   if (q.shape === 'aggregate' && q.groupBy.length < 2 && !(a.perGroupTop.n === 1 && q.groupBy.length === 1 && q.limit === 1)) return { query: q };
+  // "top 2 counterparties by notional in each desk": the first group is ranked within each value of the other
+  if (q.shape === 'aggregate' && q.groupBy.length === 2 && q.orderBy?.expr === 'measure' && q.limit === a.perGroupTop.n && q.groupBy.every((g) => g.kind === 'column'))
+    return { query: { ...q, perGroup: { partition: [1] } } };
   return { abstain: `"top ${a.perGroupTop.n}" is asked within each group, but the answer ranks across all of them` };
 };
 

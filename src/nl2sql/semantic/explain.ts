@@ -31,11 +31,16 @@ export function explain(q: TypedQuery): string {
       }
     });
     head = parts.length === 1 ? parts[0]! : `${parts[0]} (${q.measures.slice(1).map((m) => m.label).join(', ')})`;
+    const share = q.measures.find((m) => m.window === 'share');
+    const running = q.measures.find((m) => m.window === 'running');
+    if (share) head += `, with each group's share of the total (%)`;
+    if (running) head += `, added up as a running total`;
   }
   let tail = '';
   if (q.having) tail += `, keeping those where the ${q.measures[q.having.measure]?.agg === 'count' ? 'count' : q.measures[q.having.measure]?.label} is ${{ '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most', '=': 'exactly' }[q.having.op]} ${q.having.value}`;
   const byDate = q.orderBy?.expr === 'column' && !('kind' in q.orderBy.col) && /date/.test(q.orderBy.col.column);
-  if (q.limit !== undefined) tail += byDate ? `, the ${q.orderBy?.dir === 'asc' ? 'oldest' : 'latest'} ${q.limit}` : `, ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}`;
+  if (q.limit !== undefined && q.perGroup) tail += `, the ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit} in each ${q.perGroup.partition.map((i) => q.groupBy[i]?.label).join(' and ')}`;
+  else if (q.limit !== undefined) tail += byDate ? `, the ${q.orderBy?.dir === 'asc' ? 'oldest' : 'latest'} ${q.limit}` : `, ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}`;
   return `${head}${ccy}${withPart}${byPart}${tail}.`;
 }
 

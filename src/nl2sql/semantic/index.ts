@@ -9,6 +9,7 @@ import type { EngineContext, EngineResult, NlEngine } from '../engine.js';
 import { readAsked } from './asked.js';
 import { compileQuery } from './compile.js';
 import { ensureCoverage } from './coverage.js';
+import { applyWindow, reshapeQuestion } from './reshape.js';
 import { explain } from './explain.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
@@ -33,11 +34,20 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
   const parser = new QuestionParser(m);
   const pool = buildSuggestionPool(m);
   // understand: parse, then hold the query against every output the question asks for (coverage.ts)
-  const read = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
+  const covered = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
     const r = parser.parse(question, today);
     if (r.status !== 'query') return r;
     const c = ensureCoverage(r.query, readAsked(m, question, today), m);
     return 'abstain' in c ? { status: 'abstain', reason: c.abstain, unknown: [] } : { status: 'query', query: c.query };
+  };
+  const read = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
+    const r = covered(question, today);
+    if (r.status !== 'abstain') return r;
+    // a share of the total or a running total: the grouped figure, then its window (reshape.ts)
+    const rs = reshapeQuestion(question);
+    const inner = rs ? covered(rs.question, today) : undefined;
+    const q = inner?.status === 'query' ? applyWindow(inner.query, rs!.window) : undefined;
+    return q ? { status: 'query', query: q } : r;
   };
   return {
     name: 'semantic',

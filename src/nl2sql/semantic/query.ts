@@ -35,6 +35,11 @@ export interface MeasureSpec {
   /** ratio: 100 * rows meeting `numerator` / rows meeting `denominator` (all rows when empty) */
   numerator?: Condition[];
   denominator?: Condition[];
+  /**
+   * A window over the groups' figure (count or sum only): 'share' = 100 * the group's figure / the figure over
+   * all groups; 'running' = the figure added up over the time buckets in order (a running total).
+   */
+  window?: 'share' | 'running';
 }
 
 export type GroupSpec =
@@ -57,6 +62,8 @@ export interface TypedQuery {
   having?: { measure: number; op: '>' | '>=' | '<' | '<=' | '='; value: number };
   orderBy?: { expr: 'measure'; measure: number; dir: 'asc' | 'desc' } | { expr: 'column'; col: ColumnRef | Expr; dir: 'asc' | 'desc' };
   limit?: number;
+  /** "top 3 products in each asset class": `limit` rows per value of the groups at these indexes (ROW_NUMBER) */
+  perGroup?: { partition: number[] };
   today: string;
   /** Plain English of the time restriction, e.g. "trade date from 2026-11-01 to 2026-11-20". */
   timeLabel?: string;
