@@ -10,6 +10,7 @@ import { readAsked } from './asked.js';
 import { compileQuery } from './compile.js';
 import { ensureCoverage } from './coverage.js';
 import { applyWindow, reshapeQuestion } from './reshape.js';
+import { rewriteRelativePronouns } from './relative.js';
 import { explain } from './explain.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
@@ -41,6 +42,14 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     return 'abstain' in c ? { status: 'abstain', reason: c.abstain, unknown: [] } : { status: 'query', query: c.query };
   };
   const read = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
+    const r = windowed(question, today);
+    if (r.status !== 'abstain') return r;
+    // "desks whose fail rate ...": a relative pronoun after a noun qualifies it (relative.ts)
+    const rel = rewriteRelativePronouns(question, m);
+    const again = rel ? windowed(rel, today) : undefined;
+    return again?.status === 'query' ? again : r;
+  };
+  const windowed = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
     const r = covered(question, today);
     if (r.status !== 'abstain') return r;
     // a share of the total or a running total: the grouped figure, then its window (reshape.ts)
