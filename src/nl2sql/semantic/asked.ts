@@ -110,7 +110,11 @@ export function readAsked(m: EngineModel, question: string, today: string): Aske
   let countTimes = 0;
   for (let k = 0; k < items.length; k++) {
     const it = items[k]!;
-    if (has(it, 'withCounts') && !has(items[k + 1], 'inDays')) count = true;
+    if (has(it, 'withCounts') && !has(items[k + 1], 'inDays')) {
+      count = true;
+      countTimes++;
+      continue;
+    }
     // "- number and total break amount": "number" alone in a list of figures
     if (/^number$/i.test(it.text) && (isAndOrSep(k + 1) || k === items.length - 1)) {
       count = true;

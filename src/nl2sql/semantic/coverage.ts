@@ -361,7 +361,20 @@ const countAsked: Step = (q, a) => {
 
 /** "min, max and avg notional", "total and average": every aggregate named is in the answer. */
 const aggsAsked: Step = (q, a, m) => {
-  if (!a.aggs.size || q.shape === 'list') return { query: q };
+  if (!a.aggs.size) return { query: q };
+  if (q.shape === 'list') {
+    // "smallest, largest and mean notional of live trades": figures over the rows, not the rows ranked
+    if (a.aggs.size < 2 && !a.count) return { query: q };
+    const named = a.measures.flatMap((x) => x.names).find((n) => m.measures.get(n)?.entity === q.entity);
+    const measures: MeasureSpec[] = [];
+    if (a.count) measures.push({ alias: 'count', label: `number of ${q.entityLabel}`, agg: 'count' });
+    for (const g of a.aggs) {
+      const spec = amountSpec(m, q, g, named);
+      if (!spec) return { abstain: `the question asks for a ${aggWord(g)}, but was understood as a listing of ${q.entityLabel}` };
+      measures.push(spec);
+    }
+    return { query: { ...q, shape: 'aggregate', measures, listColumns: [], distinct: false, orderBy: undefined, limit: undefined, groupBy: [] } };
+  }
   const have = new Set(q.measures.map((s) => s.agg));
   const missing = [...a.aggs].filter((g) => !have.has(g));
   if (!missing.length) return { query: q };

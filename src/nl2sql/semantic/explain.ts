@@ -31,10 +31,6 @@ export function explain(q: TypedQuery): string {
       }
     });
     head = parts.length === 1 ? parts[0]! : `${parts[0]} (${q.measures.slice(1).map((m) => m.label).join(', ')})`;
-    const share = q.measures.find((m) => m.window === 'share');
-    const running = q.measures.find((m) => m.window === 'running');
-    if (share) head += `, with each group's share of the total (%)`;
-    if (running) head += `, added up as a running total`;
   }
   let tail = '';
   if (q.having) tail += `, keeping those where the ${q.measures[q.having.measure]?.agg === 'count' ? 'count' : q.measures[q.having.measure]?.label} is ${{ '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most', '=': 'exactly' }[q.having.op]} ${q.having.value}`;
