@@ -113,6 +113,15 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
   const soleRatio = q.measures.length === 1 && q.measures[0]!.agg === 'ratio' && q.measures[0]!.denominator!.length > 0;
   const whereConds = [...q.where.map((w) => w.cond), ...(soleRatio ? q.measures[0]!.denominator! : [])];
   for (const c of whereConds) qb = qb.where(cond(c));
+  // [NOT] EXISTS over related rows, correlated on the last many-to-one step into this query's table
+  for (const x of q.exists ?? []) {
+    let sub = db.selectFrom(x.table) as any;
+    for (const st of x.link.slice(0, -1)) sub = sub.innerJoin(st.toTable, `${st.toTable}.${st.toColumn}`, `${st.fromTable}.${st.fromColumn}`);
+    const last = x.link[x.link.length - 1]!;
+    sub = sub.select(sql`1`.as('one')).where(sql`${ref({ table: last.fromTable, column: last.fromColumn })} = ${ref({ table: last.toTable, column: last.toColumn })}`);
+    for (const c of x.where) sub = sub.where(cond(c));
+    qb = qb.where(sql`${sql.raw(x.negate ? 'not exists' : 'exists')} ${sub}`);
+  }
 
   const bucketExpr = (g: TypedQuery['groupBy'][number]) =>
     g.kind === 'period'

@@ -157,6 +157,27 @@ describe('relative pronouns', () => {
   });
 });
 
+describe('conditions across entities ([NOT] EXISTS)', () => {
+  it('parents that have some related rows and none of others', async () => {
+    await expectSameAnswer(
+      'which books have live trades but no failed settlements',
+      "SELECT b.book_code FROM books b WHERE EXISTS (SELECT 1 FROM trades t WHERE t.book_id = b.book_id AND t.status = 'Live') AND NOT EXISTS (SELECT 1 FROM settlements s JOIN trades t ON t.trade_id = s.trade_id WHERE t.book_id = b.book_id AND s.status = 'Failed')",
+    );
+    await expectSameAnswer(
+      'counterparties that have both a disputed margin call and an escalated exception',
+      "SELECT c.short_name FROM counterparties c WHERE EXISTS (SELECT 1 FROM margin_calls m WHERE m.counterparty_id = c.counterparty_id AND m.status = 'Disputed') AND EXISTS (SELECT 1 FROM exceptions e WHERE e.counterparty_id = c.counterparty_id AND e.status = 'Escalated')",
+    );
+  });
+  it('a count of rows with or without related rows', async () => {
+    await expectSameAnswer('how many live trades have no confirmation at all', `SELECT COUNT(*) FROM trades t WHERE ${LIVE} AND NOT EXISTS (SELECT 1 FROM confirmations c WHERE c.trade_id = t.trade_id)`);
+    await expectSameAnswer('how many live trades have at least one pending settlement', `SELECT COUNT(*) FROM trades t WHERE ${LIVE} AND EXISTS (SELECT 1 FROM settlements s WHERE s.trade_id = t.trade_id AND s.status = 'Pending')`);
+  });
+  it('a listing of a column that is not the rows\' own key is not read as EXISTS', () => {
+    const r = gen('desks that have no failed settlements this week');
+    if (r.status === 'sql') expect(r.sql).not.toMatch(/exists/i);
+  });
+});
+
 describe('what the question asks, read from its words', () => {
   it('counts, aggregates, enumerations, rates and the rows a time phrase qualifies', () => {
     const m = buildEngineModel(model);
@@ -179,6 +200,7 @@ describe('new constructs pass the guard in every dialect', () => {
     'how many settlements failed on trades booked this week',
     'matched confirmations - trade ref, platform, matched date',
     'smallest, largest and mean notional of live trades',
+    'which books have live trades but no failed settlements',
   ];
   for (const dialect of ['sqlite', 'postgres', 'mssql'] as const)
     it(dialect, async () => {

@@ -3,7 +3,7 @@ import type { TypedQuery } from './query.js';
 import { joinOr } from './parse.js';
 
 export function explain(q: TypedQuery): string {
-  const conds = q.where.map((w) => w.label);
+  const conds = [...q.where.map((w) => w.label), ...(q.exists ?? []).map((x) => x.label)];
   const uniq = [...new Set(conds)];
   const withPart = uniq.length ? ` with ${uniq.join(' and ')}` : '';
   const groups = q.groupBy.map((g) => (g.kind === 'bucket' ? `${g.bucket} of ${g.col.column.replace(/_/g, ' ')}` : g.kind === 'period' ? g.periods.map((p) => p.label).join(' vs ') : g.label));

@@ -11,6 +11,7 @@ import { compileQuery } from './compile.js';
 import { ensureCoverage } from './coverage.js';
 import { applyWindow, reshapeQuestion } from './reshape.js';
 import { rewriteRelativePronouns } from './relative.js';
+import { readExists } from './exists.js';
 import { explain } from './explain.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
@@ -47,7 +48,10 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     // "desks whose fail rate ...": a relative pronoun after a noun qualifies it (relative.ts)
     const rel = rewriteRelativePronouns(question, m);
     const again = rel ? windowed(rel, today) : undefined;
-    return again?.status === 'query' ? again : r;
+    if (again?.status === 'query') return again;
+    // "counterparties with live trades but no failed settlement": conditions across entities (exists.ts)
+    const ex = readExists(rel ?? question, today, m, (piece) => windowed(piece, today));
+    return ex ? { status: 'query', query: ex } : r;
   };
   const windowed = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
     const r = covered(question, today);

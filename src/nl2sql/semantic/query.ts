@@ -62,6 +62,12 @@ export interface TypedQuery {
   having?: { measure: number; op: '>' | '>=' | '<' | '<=' | '='; value: number };
   orderBy?: { expr: 'measure'; measure: number; dir: 'asc' | 'desc' } | { expr: 'column'; col: ColumnRef | Expr; dir: 'asc' | 'desc' };
   limit?: number;
+  /**
+   * Conditions across entities: the rows have (or, negated, have no) related rows of another entity that
+   * meet `where` ("counterparties with live trades but no failed settlement"): [NOT] EXISTS, correlated
+   * through `link`, the many-to-one steps from the related table to this query's table.
+   */
+  exists?: { table: string; link: { fromTable: string; fromColumn: string; toTable: string; toColumn: string }[]; where: Condition[]; negate: boolean; label: string }[];
   /** "top 3 products in each asset class": `limit` rows per value of the groups at these indexes (ROW_NUMBER) */
   perGroup?: { partition: number[] };
   today: string;
