@@ -90,6 +90,7 @@ export function readAsked(m: EngineModel, question: string, today: string): Aske
     i += found || 1;
   }
   const has = (it: AskedItem | undefined, kind: Sense['kind']) => !!it?.senses.some((s) => s.kind === kind);
+  const isAnd = (it?: AskedItem) => !!it && /^(and|plus)$/i.test(it.text);
   const isAndOrSep = (k: number) => {
     const a0 = items[k - 1];
     const b0 = items[k];
@@ -153,8 +154,9 @@ export function readAsked(m: EngineModel, question: string, today: string): Aske
     if (a.agg === 'sum') {
       if (/^(in total|overall total|totals|combined|aggregate)$/.test(w)) continue;
       const next = items[k + 1];
-      // "total number of trades" is a count; "total trades" too
-      if (has(next, 'count') || has(next, 'entity') || has(next, 'filter')) continue;
+      // "total number of trades" is a count; "total trades" too; but "count and total" asks for both
+      const withCount = isAnd(items[k - 1]) && (has(items[k - 2], 'count') || /^number$/i.test(items[k - 2]?.text ?? ''));
+      if (!withCount && (has(next, 'count') || has(next, 'entity') || has(next, 'filter'))) continue;
       aggs.add('sum');
       continue;
     }
@@ -186,7 +188,6 @@ export function readAsked(m: EngineModel, question: string, today: string): Aske
     if (!a0 || !b0) return false;
     return /[,;&/]/.test(text.slice(tokens[a0.end - 1]!.end, tokens[b0.start]!.start));
   };
-  const isAnd = (it?: AskedItem) => !!it && /^(and|plus)$/i.test(it.text);
   const punct = (k: number) => {
     const a0 = items[k - 1];
     const b0 = items[k];

@@ -89,7 +89,7 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     ms.numerator?.forEach(touchCond);
     ms.denominator?.forEach(touchCond);
   });
-  q.groupBy.forEach((g) => touch(g.col));
+  q.groupBy.forEach((g) => (g.kind === 'band' ? touchExpr(g.expr) : touch(g.col)));
   q.listColumns.forEach((l) => touch(l.col));
   if (q.orderBy?.expr === 'column') {
     const c = q.orderBy.col;
@@ -123,8 +123,10 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     qb = qb.where(sql`${sql.raw(x.negate ? 'not exists' : 'exists')} ${sub}`);
   }
 
-  const bucketExpr = (g: TypedQuery['groupBy'][number]) =>
-    g.kind === 'period'
+  const bucketExpr = (g: TypedQuery['groupBy'][number]): RawBuilder<unknown> =>
+    g.kind === 'band'
+      ? sql`case ${sql.join(g.bands.filter((b) => b.upper !== undefined).map((b) => sql`when ${expr(g.expr)} ${sql.raw(b.inclusive ? '<=' : '<')} ${b.upper} then ${b.label}`), sql` `)} else ${g.bands[g.bands.length - 1]!.label} end`
+      : g.kind === 'period'
       ? sql`case ${sql.join(g.periods.map((p) => sql`when ${ref(g.col)} >= ${date(p.from)} and ${ref(g.col)} <= ${date(p.to)} then ${p.label}`), sql` `)} end`
       : g.kind === 'bucket' ? (g.bucket === 'day' ? dialect.dayBucket(ref(g.col)) : g.bucket === 'week' ? dialect.weekBucket(ref(g.col)) : dialect.monthBucket(ref(g.col))) : sql`${ref(g.col)}`;
 

@@ -16,6 +16,7 @@ import { readAsked } from './asked.js';
 import { createSemanticEngine, type SemanticEngine } from './index.js';
 import { buildEngineModel } from './model.js';
 import { reshapeQuestion } from './reshape.js';
+import { readBands } from './bands.js';
 
 const TODAY = '2026-06-17'; // a Wednesday: this week = 06-15..06-17
 let dir: string;
@@ -178,6 +179,31 @@ describe('conditions across entities ([NOT] EXISTS)', () => {
   });
 });
 
+describe('bands of a per-row value', () => {
+  it('bands read as ordered upper bounds, a bound the next range starts at belonging to it', () => {
+    expect(readBands('less than 5m, 5m to 50m, 50m and above')?.map((b) => [b.upper, b.inclusive])).toEqual([[5e6, false], [5e7, false], [undefined, undefined]]);
+    expect(readBands('within 3 days, 4-10 days, longer')?.map((b) => [b.upper, b.inclusive])).toEqual([[3, true], [10, true], [undefined, undefined]]);
+    expect(readBands('same day, 2 days or more')?.map((b) => b.upper)).toEqual([0, undefined]);
+    // no open band last, or bounds going down: not bands
+    expect(readBands('up to 5m, 1m to 2m')).toBeUndefined();
+    expect(readBands('over 5m, under 1m')).toBeUndefined();
+  });
+  it('rows counted per band of a measure, of days since a date, or of their amount', async () => {
+    await expectSameAnswer(
+      'live trades by notional: less than 5m, 5m to 50m, 50m and above',
+      `SELECT COUNT(*) FROM trades t WHERE ${LIVE} GROUP BY CASE WHEN notional_usd < 5000000 THEN 1 WHEN notional_usd < 50000000 THEN 2 ELSE 3 END`,
+    );
+    await expectSameAnswer(
+      'pending confirmations by days since sent: within 3 days, 4-10 days, longer',
+      "SELECT COUNT(*) FROM confirmations WHERE status = 'Pending' GROUP BY CASE WHEN julianday('2026-06-17') - julianday(sent_date) <= 3 THEN 1 WHEN julianday('2026-06-17') - julianday(sent_date) <= 10 THEN 2 ELSE 3 END",
+    );
+    await expectSameAnswer(
+      'failed settlements by amount band: under 100k, 100k-1m, above 1m (count and total)',
+      "SELECT COUNT(*), SUM(amount_usd) FROM settlements WHERE status = 'Failed' GROUP BY CASE WHEN amount_usd < 100000 THEN 1 WHEN amount_usd <= 1000000 THEN 2 ELSE 3 END",
+    );
+  });
+});
+
 describe('what the question asks, read from its words', () => {
   it('counts, aggregates, enumerations, rates and the rows a time phrase qualifies', () => {
     const m = buildEngineModel(model);
@@ -201,6 +227,7 @@ describe('new constructs pass the guard in every dialect', () => {
     'matched confirmations - trade ref, platform, matched date',
     'smallest, largest and mean notional of live trades',
     'which books have live trades but no failed settlements',
+    'pending confirmations by days since sent: within 3 days, 4-10 days, longer',
   ];
   for (const dialect of ['sqlite', 'postgres', 'mssql'] as const)
     it(dialect, async () => {

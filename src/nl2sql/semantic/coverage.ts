@@ -50,7 +50,7 @@ function ref(c: string, table: string): ColumnRef {
   return c.includes('.') ? { table: c.split('.')[0]!, column: c.split('.')[1]! } : { table, column: c };
 }
 
-function condOf(c: ConditionDef, table: string, today: string): Condition {
+export function condOf(c: ConditionDef, table: string, today: string): Condition {
   if ('olderThanDays' in c) {
     const d = new Date(today + 'T00:00:00Z');
     d.setUTCDate(d.getUTCDate() - c.olderThanDays - 1);
@@ -443,7 +443,7 @@ const measuresNamed: Step = (q, a, m) => {
   return { query: out };
 };
 
-function toExpr(x: NonNullable<import('../../training/index.js').MeasureDef['expr']>, table: string): Expr {
+export function toExpr(x: NonNullable<import('../../training/index.js').MeasureDef['expr']>, table: string): Expr {
   if ('column' in x) return { kind: 'col', col: ref(x.column, table) };
   if ('minus' in x) return { kind: 'minus', a: ref(x.minus[0], table), b: ref(x.minus[1], table) };
   if ('daysBetween' in x) return { kind: 'days', from: x.daysBetween[0] === 'today' ? 'today' : ref(x.daysBetween[0], table), to: x.daysBetween[1] === 'today' ? 'today' : ref(x.daysBetween[1], table) };

@@ -12,6 +12,7 @@ import { ensureCoverage } from './coverage.js';
 import { applyWindow, reshapeQuestion } from './reshape.js';
 import { rewriteRelativePronouns } from './relative.js';
 import { readExists } from './exists.js';
+import { readBanded } from './bands.js';
 import { explain } from './explain.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
@@ -51,7 +52,10 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     if (again?.status === 'query') return again;
     // "counterparties with live trades but no failed settlement": conditions across entities (exists.ts)
     const ex = readExists(rel ?? question, today, m, (piece) => windowed(piece, today));
-    return ex ? { status: 'query', query: ex } : r;
+    if (ex) return { status: 'query', query: ex };
+    // "open exceptions by age: up to 7 days, 8 to 30, older": bands of a per-row value (bands.ts)
+    const banded = readBanded(rel ?? question, today, m, (piece) => windowed(piece, today));
+    return banded ? { status: 'query', query: banded } : r;
   };
   const windowed = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
     const r = covered(question, today);

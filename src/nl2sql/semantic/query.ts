@@ -46,7 +46,9 @@ export type GroupSpec =
   | { kind: 'column'; col: ColumnRef; alias: string; label: string }
   | { kind: 'bucket'; col: ColumnRef; bucket: Exclude<TimeBucket, 'quarter' | 'year'>; alias: string; label: string }
   /** "this week vs last week": one row per named period (a CASE over the date, inclusive ISO bounds) */
-  | { kind: 'period'; col: ColumnRef; periods: { from: string; to: string; label: string }[]; alias: string; label: string };
+  | { kind: 'period'; col: ColumnRef; periods: { from: string; to: string; label: string }[]; alias: string; label: string }
+  /** "up to 7 days, 8 to 30, older": a CASE over a per-row value, ordered upper bounds, the last band open */
+  | { kind: 'band'; expr: Expr; bands: { upper?: number; inclusive?: boolean; label: string }[]; alias: string; label: string; col?: undefined };
 
 export interface TypedQuery {
   entity: string;
