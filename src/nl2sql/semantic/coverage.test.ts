@@ -179,6 +179,22 @@ describe('conditions across entities ([NOT] EXISTS)', () => {
   });
 });
 
+describe('percent columns, extremes per group, "rank X by Y"', () => {
+  it('a column that is itself a percentage compares with the percentage said', async () => {
+    await expectSameAnswer('how many live trades have a fixed rate between 2% and 3%', `SELECT COUNT(*) FROM trades t WHERE ${LIVE} AND fixed_rate >= 2 AND fixed_rate <= 3`);
+  });
+  it('"longest <measure> ... by <group>" is the largest value in each group, every group shown', async () => {
+    await expectSameAnswer(
+      'longest time to match for confirmations matched this year, by platform',
+      "SELECT platform, MAX(julianday(matched_date) - julianday(sent_date)) FROM confirmations WHERE status = 'Matched' AND matched_date BETWEEN '2026-01-01' AND '2026-06-17' GROUP BY platform",
+    );
+  });
+  it('"rank X by Y" is Y per X, largest first', async () => {
+    await expectSameAnswer('rank desks by the number of live trades they hold', `SELECT b.desk, COUNT(*) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE ${LIVE} GROUP BY b.desk`);
+    expect(sqlFor('rank desks by the number of live trades they hold')).toMatch(/order by count\(\*\) desc/i);
+  });
+});
+
 describe('bands of a per-row value', () => {
   it('bands read as ordered upper bounds, a bound the next range starts at belonging to it', () => {
     expect(readBands('less than 5m, 5m to 50m, 50m and above')?.map((b) => [b.upper, b.inclusive])).toEqual([[5e6, false], [5e7, false], [undefined, undefined]]);

@@ -163,10 +163,13 @@ const contradictoryDates: Step = (q) => {
 };
 
 /** "more than 2%", "more than 3 days late": a rate or a day count is never an amount. */
-const ratesAndDays: Step = (q, a) => {
+const ratesAndDays: Step = (q, a, m) => {
   for (const [nums, what] of [[a.rateNumbers, 'a percentage'], [a.dayNumbers, 'a number of days']] as const) {
+    // a column that is itself a percentage or a number of days ("a fixed rate between 3% and 4%") compares as said
+    const unit = what === 'a percentage' ? 'percent' : 'days';
+    const own = new Set([...m.measures.values()].filter((md) => md.unit === unit && md.expr && 'column' in md.expr).map((md) => `${m.entities.get(md.entity)!.table}.${(md.expr as { column: string }).column}`));
     for (const n of nums) {
-      if (q.where.some((w) => w.cond.kind === 'cmp' && w.cond.value === n && typeof w.cond.value === 'number'))
+      if (q.where.some((w) => w.cond.kind === 'cmp' && w.cond.value === n && typeof w.cond.value === 'number' && !own.has(colKey(w.cond.col))))
         return { abstain: `${n} is ${what} here, but it was read as a limit on a column of ${q.entityLabel}` };
       if (q.having && q.having.value === n) {
         const ms = q.measures[q.having.measure];
@@ -306,6 +309,11 @@ const superlatives: Step = (q, a, m) => {
   // type with the longest average (which nobody said)
   for (const s of a.superlatives) {
     const avgDefault = s.measures.map((n) => m.measures.get(n)!).find((md) => md.agg === 'avg' && q.measures.some((x) => x.agg === 'avg' && x.alias.includes(md.name)));
+    // "longest time to resolve ... by exception type": the extreme in each group, every group shown
+    if (avgDefault && !a.aggs.has('avg') && q.orderBy && a.groupWord && q.groupBy.length && !a.items.some((it) => it.senses.some((x) => x.kind === 'which' || x.kind === 'top'))) {
+      const spec = amountSpec(m, q, s.agg, avgDefault.name);
+      if (spec) return { query: { ...q, measures: q.measures.map((x) => (x.agg === 'avg' && x.alias.includes(avgDefault.name) ? spec : x)), orderBy: undefined, limit: undefined } };
+    }
     if (avgDefault && !a.aggs.has('avg') && q.orderBy) return { abstain: `"${s.text} ${avgDefault.label}" could be the ${s.agg === 'max' ? 'largest' : 'smallest'} single value or the ${s.agg === 'max' ? 'highest' : 'lowest'} average; say which` };
   }
   if (q.orderBy || q.limit !== undefined) return { query: q };

@@ -9,7 +9,7 @@ import type { EngineContext, EngineResult, NlEngine } from '../engine.js';
 import { readAsked } from './asked.js';
 import { compileQuery } from './compile.js';
 import { ensureCoverage } from './coverage.js';
-import { applyWindow, reshapeQuestion } from './reshape.js';
+import { applyRank, applyWindow, reshapeQuestion, reshapeRank } from './reshape.js';
 import { rewriteRelativePronouns } from './relative.js';
 import { readExists } from './exists.js';
 import { readBanded } from './bands.js';
@@ -55,7 +55,12 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     if (ex) return { status: 'query', query: ex };
     // "open exceptions by age: up to 7 days, 8 to 30, older": bands of a per-row value (bands.ts)
     const banded = readBanded(rel ?? question, today, m, (piece) => windowed(piece, today));
-    return banded ? { status: 'query', query: banded } : r;
+    if (banded) return { status: 'query', query: banded };
+    // "rank X by Y": Y by X, largest first
+    const rk = reshapeRank(rel ?? question);
+    const ranked = rk ? windowed(rk, today) : undefined;
+    const rq = ranked?.status === 'query' ? applyRank(ranked.query) : undefined;
+    return rq ? { status: 'query', query: rq } : r;
   };
   const windowed = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
     const r = covered(question, today);

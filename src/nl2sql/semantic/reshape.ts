@@ -65,3 +65,15 @@ export function applyWindow(q: TypedQuery, window: Reshaped['window']): TypedQue
       : { ...base, alias: `running_${base.alias}`, label: `running total of ${base.label}`, window };
   return { ...q, measures: [base, spec] };
 }
+
+/** "rank ops analysts by the number of open confirmations they have": the figure by the group, largest first. */
+export function reshapeRank(question: string): string | undefined {
+  const mt = /^\s*rank\s+(?:the\s+|our\s+)?(.+?)\s+by\s+(?:the\s+|their\s+)?(.+?)(?:\s+(?:they|it)\s+(?:have|has|hold|holds|own|owns|handle|handles|carry|carries))?\s*[?.!]*$/i.exec(question);
+  return mt ? `${mt[2]} by ${mt[1]}` : undefined;
+}
+
+/** The grouped figure ranked, largest first. */
+export function applyRank(q: TypedQuery): TypedQuery | undefined {
+  if (q.shape !== 'aggregate' || !q.groupBy.length || q.orderBy || q.limit !== undefined || !q.measures.length) return undefined;
+  return { ...q, orderBy: { expr: 'measure', measure: 0, dir: 'desc' } };
+}
