@@ -91,6 +91,7 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
   });
   q.groupBy.forEach((g) => (g.kind === 'band' ? touchExpr(g.expr) : touch(g.col)));
   q.listColumns.forEach((l) => touch(l.col));
+  q.perGroup?.columns?.forEach((l) => touch(l.col));
   if (q.orderBy?.expr === 'column') {
     const c = q.orderBy.col;
     if ('kind' in c) touchExpr(c);
@@ -152,6 +153,20 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     for (const i of q.perGroup.partition) outer = outer.orderBy(sql.ref(`ranked.${q.groupBy[i]!.alias}`));
     outer = outer.orderBy(sql.ref('ranked.rank_in_group'));
     return outer.compile().sql as string;
+  }
+
+  if (q.perGroup?.columns?.length && q.shape === 'list' && q.orderBy?.expr === 'column' && q.limit !== undefined) {
+    // the first N rows in each group: ranked within the partition in a derived table
+    const oc = q.orderBy.col;
+    const ox = 'kind' in oc ? expr(oc) : sql`${ref(oc)}`;
+    const cols = [...q.perGroup.columns, ...q.listColumns.filter((l) => !q.perGroup!.columns!.some((c) => c.alias === l.alias))];
+    const inner = qb
+      .select(cols.map((l) => sql`${ref(l.col)}`.as(l.alias)))
+      .select(sql`row_number() over (partition by ${sql.join(q.perGroup.columns.map((c) => ref(c.col)))} order by ${ox} ${sql.raw(q.orderBy.dir)})`.as('rank_in_group'));
+    let outer = db.selectFrom(inner.as('ranked')).select([...cols.map((l) => sql.ref(`ranked.${l.alias}`).as(l.alias)), sql.ref('ranked.rank_in_group').as('rank_in_group')]) as any;
+    outer = outer.where(sql.ref('ranked.rank_in_group'), '<=', q.limit);
+    for (const c of q.perGroup.columns) outer = outer.orderBy(sql.ref(`ranked.${c.alias}`));
+    return outer.orderBy(sql.ref('ranked.rank_in_group')).compile().sql as string;
   }
 
   if (q.shape === 'list') {

@@ -195,6 +195,18 @@ describe('percent columns, extremes per group, "rank X by Y"', () => {
   });
 });
 
+describe('ranked rows in each group', () => {
+  it('"the biggest <row> for each <group>" lists the first row of each group', async () => {
+    await expectSameAnswer(
+      'the biggest live trade by notional for each desk',
+      `SELECT desk, trade_ref, notional_usd FROM (SELECT b.desk, t.trade_ref, t.notional_usd, ROW_NUMBER() OVER (PARTITION BY b.desk ORDER BY t.notional_usd DESC) AS rn FROM trades t JOIN books b ON b.book_id = t.book_id WHERE ${LIVE}) WHERE rn = 1`,
+    );
+  });
+  it('rows limited with nothing to rank them by abstain', () => {
+    expectAbstain('largest open exception', /rank/);
+  });
+});
+
 describe('bands of a per-row value', () => {
   it('bands read as ordered upper bounds, a bound the next range starts at belonging to it', () => {
     expect(readBands('less than 5m, 5m to 50m, 50m and above')?.map((b) => [b.upper, b.inclusive])).toEqual([[5e6, false], [5e7, false], [undefined, undefined]]);
@@ -244,6 +256,7 @@ describe('new constructs pass the guard in every dialect', () => {
     'smallest, largest and mean notional of live trades',
     'which books have live trades but no failed settlements',
     'pending confirmations by days since sent: within 3 days, 4-10 days, longer',
+    'the biggest live trade by notional for each desk',
   ];
   for (const dialect of ['sqlite', 'postgres', 'mssql'] as const)
     it(dialect, async () => {

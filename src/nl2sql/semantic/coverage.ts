@@ -14,7 +14,7 @@ export type Coverage = { query: TypedQuery } | { abstain: string };
 
 export function ensureCoverage(q0: TypedQuery, asked: Asked, m: EngineModel): Coverage {
   let q: TypedQuery = structuredClone(q0);
-  const steps = [attachTimes, contradictoryDates, ratesAndDays, rowCurrency, sideBySide, listing, unaskedCount, countAsked, withTheirCount, aggsAsked, superlatives, measuresNamed, topPerGroup, rankedValues];
+  const steps = [unrankedLimit, attachTimes, contradictoryDates, ratesAndDays, rowCurrency, sideBySide, listing, unaskedCount, countAsked, withTheirCount, aggsAsked, superlatives, measuresNamed, topPerGroup, rankedValues];
   for (const step of steps) {
     const r = step(q, asked, m);
     if ('abstain' in r) return r;
@@ -145,6 +145,12 @@ const attachTimes: Step = (q, a, m) => {
     }
   }
   return { query: { ...q, where, timeLabel: q.timeLabel && where !== q.where ? where.filter((w) => w.cond.kind === 'date').map((w) => w.label).join(' and ') : q.timeLabel } };
+};
+
+/** "the largest open exception" with nothing to rank by: one row picked at random is no answer. */
+const unrankedLimit: Step = (q) => {
+  if (q.limit !== undefined && !q.orderBy) return { abstain: 'the question asks for the largest or first rows, but says nothing to rank them by; name the amount or date' };
+  return { query: q };
 };
 
 /** Two periods on one date column that never meet: the answer would always be nothing. */

@@ -9,7 +9,7 @@ import type { EngineContext, EngineResult, NlEngine } from '../engine.js';
 import { readAsked } from './asked.js';
 import { compileQuery } from './compile.js';
 import { ensureCoverage } from './coverage.js';
-import { applyRank, applyWindow, reshapeQuestion, reshapeRank } from './reshape.js';
+import { applyEachGroup, applyRank, applyWindow, reshapeEachGroup, reshapeQuestion, reshapeRank } from './reshape.js';
 import { rewriteRelativePronouns } from './relative.js';
 import { readExists } from './exists.js';
 import { readBanded } from './bands.js';
@@ -60,7 +60,12 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     const rk = reshapeRank(rel ?? question);
     const ranked = rk ? windowed(rk, today) : undefined;
     const rq = ranked?.status === 'query' ? applyRank(ranked.query) : undefined;
-    return rq ? { status: 'query', query: rq } : r;
+    if (rq) return { status: 'query', query: rq };
+    // "the largest open exception for each owner team": the ranked rows, per group
+    const eg = reshapeEachGroup(rel ?? question);
+    const each = eg ? windowed(eg.question, today) : undefined;
+    const eq = each?.status === 'query' ? applyEachGroup(each.query, eg!.group, m) : undefined;
+    return eq ? { status: 'query', query: eq } : r;
   };
   const windowed = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
     const r = covered(question, today);

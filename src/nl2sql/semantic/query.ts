@@ -70,8 +70,11 @@ export interface TypedQuery {
    * through `link`, the many-to-one steps from the related table to this query's table.
    */
   exists?: { table: string; link: { fromTable: string; fromColumn: string; toTable: string; toColumn: string }[]; where: Condition[]; negate: boolean; label: string }[];
-  /** "top 3 products in each asset class": `limit` rows per value of the groups at these indexes (ROW_NUMBER) */
-  perGroup?: { partition: number[] };
+  /**
+   * "top 3 products in each asset class": `limit` rows per value of the groups at these indexes (ROW_NUMBER);
+   * for a listing ("the largest open exception for each team"), per value of `columns`
+   */
+  perGroup?: { partition: number[]; columns?: { col: ColumnRef; alias: string; label: string }[] };
   today: string;
   /** Plain English of the time restriction, e.g. "trade date from 2026-11-01 to 2026-11-20". */
   timeLabel?: string;

@@ -4,7 +4,10 @@
  * rest is understood as an ordinary grouped figure ("live notional by desk"), and the figure is then
  * shown next to its window (compile.ts: SUM(..) OVER ()). Plain English only; nothing of a schema.
  */
+import type { EngineModel } from './model.js';
+import { distance } from './model.js';
 import type { MeasureSpec, TypedQuery } from './query.js';
+import { normPhrase } from '../../training/index.js';
 
 export interface Reshaped {
   /** the question without the window's words */
@@ -76,4 +79,31 @@ export function reshapeRank(question: string): string | undefined {
 export function applyRank(q: TypedQuery): TypedQuery | undefined {
   if (q.shape !== 'aggregate' || !q.groupBy.length || q.orderBy || q.limit !== undefined || !q.measures.length) return undefined;
   return { ...q, orderBy: { expr: 'measure', measure: 0, dir: 'desc' } };
+}
+
+/** "the largest open exception ... for each owner team": the ranked rows asked once per group. */
+export function reshapeEachGroup(question: string): { question: string; group: string } | undefined {
+  const mt = /^(.*?)\s+(?:for|from|in|within|across)\s+(?:each|every)\s+([a-z][a-z ]*?)(?=\s+(?:this|last|next|in|on|since|over|during|from|with)\b|\s*[?.!]*$)(.*)$/i.exec(question.trim());
+  if (!mt) return undefined;
+  return { question: `${mt[1]}${mt[3]}`.replace(/\s+/g, ' ').trim(), group: mt[2]!.trim() };
+}
+
+/** The ranked listing, now the first N rows of each value of the group named. */
+export function applyEachGroup(q: TypedQuery, group: string, m: EngineModel): TypedQuery | undefined {
+  if (q.shape !== 'list' || q.orderBy?.expr !== 'column' || q.limit === undefined || q.perGroup) return undefined;
+  const senses = m.lexicon.phrases.get(normPhrase(group)) ?? [];
+  const reach = (t: string) => t === q.table || distance(m, q.entity, t) !== undefined;
+  for (const s of senses) {
+    if (s.kind === 'dimension' && reach(s.table)) {
+      const d = m.dimensions.get(s.dimension)!;
+      return { ...q, perGroup: { partition: [], columns: [{ col: { table: d.table, column: d.column }, alias: `group_${d.name}`, label: d.label }] } };
+    }
+    if (s.kind === 'entity' && s.entity !== q.entity) {
+      const e = m.entities.get(s.entity)!;
+      const disp = e.display[0]!;
+      const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table: e.table, column: disp };
+      if (reach(col.table)) return { ...q, perGroup: { partition: [], columns: [{ col, alias: `group_${col.column}`, label: e.label }] } };
+    }
+  }
+  return undefined;
 }
