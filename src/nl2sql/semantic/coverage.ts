@@ -298,13 +298,16 @@ const sideBySide: Step = (q, a) => {
 };
 
 /** A count per group nobody asked for ("trades from last week that are still unconfirmed" counted per trade). */
-const unaskedCount: Step = (q, a) => {
+const unaskedCount: Step = (q, a, m) => {
   if (q.shape !== 'aggregate' || a.count || a.groupWord || q.having || q.orderBy || !q.groupBy.length || q.groupBy.some((g) => g.kind !== 'column')) return { query: q };
   // "X vs Y" is one row per side; "the LEI of <a named counterparty>" shows a property of the record named
   if (a.items.some((it) => it.senses.some((s) => s.kind === 'versus'))) return { query: q };
   if (q.where.some((w) => w.cond.kind === 'cmp' && w.cond.op === '=' && q.groupBy.some((g) => g.kind === 'column' && g.col.table === (w.cond as { col: ColumnRef }).col.table))) return { query: q };
   if (q.measures.length !== 1 || q.measures[0]!.agg !== 'count') return { query: q };
   if (a.items.some((it) => it.senses.some((s) => s.kind === 'which' || (s.kind === 'agg' && s.superlative)))) return { query: q };
+  // a parent listed with a count alongside is still the parents; a count per record (its key) is not asked
+  const keys = new Set([...m.entities.values()].map((e) => { const d = e.display[0]!; return d.includes('.') ? d : `${e.table}.${d}`; }));
+  if (!q.groupBy.some((g) => g.kind === 'column' && keys.has(colKey(g.col)))) return { query: q };
   return { abstain: `the question does not ask for a count, but was understood as a count of ${q.entityLabel} per ${q.groupBy.map((g) => g.label).join(', ')}` };
 };
 

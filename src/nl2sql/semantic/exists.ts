@@ -7,6 +7,7 @@
  * understood by the engine on its own (so defaults, filters and periods are the usual ones), and the
  * clauses become [NOT] EXISTS over the related rows, joined many-to-one into the rows asked about.
  */
+import { readAsked } from './asked.js';
 import type { EngineModel } from './model.js';
 import type { TypedQuery } from './query.js';
 import { parseTimeExpressions } from './time/index.js';
@@ -58,6 +59,10 @@ export function readExists(question: string, today: string, m: EngineModel, unde
     const c = (cr as { query: TypedQuery }).query;
     if (c.shape !== 'aggregate' || c.groupBy.length || c.having || c.exists?.length || c.measures.length !== 1 || c.measures[0]!.agg !== 'count') return undefined;
     if (c.entity === q.entity || c.currency) return undefined;
+    // the clause must name the related rows ("live trades", "a failed settlement"), not only an amount of them
+    // ("more than 1bn of live notional" is a total per parent, not the existence of one row)
+    const named = readAsked(m, p, today).items.some((it) => it.senses.some((x) => (x.kind === 'entity' && x.entity === c.entity) || (x.kind === 'filter' && x.entity === c.entity && !!m.filters.get(x.filter)?.implies)));
+    if (!named) return undefined;
     const link = m.paths.get(c.entity)?.get(table);
     if (!link?.length) return undefined;
     exists.push({ table: c.table, link, where: c.where.map((w) => w.cond), negate, label: `${negate ? 'no' : 'some'} ${c.entityLabel}${c.where.length ? ` (${c.where.map((w) => w.label).join(', ')})` : ''}` });
