@@ -73,18 +73,27 @@ export function readAsked(m: EngineModel, question: string, today: string): Aske
   const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
   const lex = m.lexicon;
   const items: AskedItem[] = [];
+  // a phrase never crosses a time phrase, a possessive or punctuation
+  const breakBefore = tokens.map((t, k) => k > 0 && (tokens[k - 1]!.possessive || /[,:;\-–—&/]/.test(text.slice(tokens[k - 1]!.end, t.start))));
   for (let i = 0; i < tokens.length; ) {
     if (timeOf[i]! >= 0) {
       i++;
       continue;
     }
+    let max = 1;
+    while (max < lex.maxLen && i + max < tokens.length && timeOf[i + max]! < 0 && !breakBefore[i + max]) max++;
+    const raws: string[] = [];
+    const norms: string[] = [];
+    for (let k = 0; k < max; k++) {
+      raws.push(k ? `${raws[k - 1]} ${tokens[i + k]!.raw}` : tokens[i]!.raw);
+      norms.push(k ? `${norms[k - 1]} ${tokens[i + k]!.norm}` : tokens[i]!.norm);
+    }
     let found = 0;
-    for (let len = Math.min(lex.maxLen, tokens.length - i); len >= 1 && !found; len--) {
-      if (tokens.slice(i, i + len).some((_, k) => timeOf[i + k]! >= 0 || (k > 0 && (tokens[i + k - 1]!.possessive || /[,:;\-–—&/]/.test(text.slice(tokens[i + k - 1]!.end, tokens[i + k]!.start)))))) continue;
-      const raw = tokens.slice(i, i + len).map((t) => t.raw).join(' ');
-      const senses = [...(lex.rawPhrases.get(raw) ?? []), ...(lex.phrases.get(tokens.slice(i, i + len).map((t) => t.norm).join(' ')) ?? [])];
-      if (!senses.length) continue;
-      items.push({ start: i, end: i + len, senses, text: raw });
+    for (let len = max; len >= 1 && !found; len--) {
+      const r = lex.rawPhrases.get(raws[len - 1]!);
+      const n = lex.phrases.get(norms[len - 1]!);
+      if (!r && !n) continue;
+      items.push({ start: i, end: i + len, senses: [...(r ?? []), ...(n ?? [])], text: raws[len - 1]! });
       found = len;
     }
     i += found || 1;
