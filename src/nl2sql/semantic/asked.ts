@@ -17,7 +17,7 @@ export interface AskedItem {
   text: string;
 }
 
-/** A column named in an enumeration ("trade ref, counterparty, notional and trade date"). */
+/** A column named in an enumeration ("book code, desk, amount and value date"). */
 export type NamedColumn =
   /** owner: an entity named in the same slot ("settlement id") */
   | { kind: 'dimension'; dimensions: string[]; text: string; owner?: string }
@@ -31,7 +31,7 @@ export interface Asked {
   items: AskedItem[];
   /** "how many", "number of", "count" (not "average number of", not "how many days") */
   count: boolean;
-  /** how many separate counts are asked ("how many in total, how many still open": 2) */
+  /** how many separate counts are asked ("how many overall, how many still pending": 2) */
   countTimes: number;
   /** "largest", "longest" (sizes, not "most") and the measures right after them */
   superlatives: { agg: 'max' | 'min'; measures: string[]; text: string }[];
@@ -55,9 +55,9 @@ export interface Asked {
   rateNumbers: number[];
   dayNumbers: number[];
   /** per time phrase: the entity (or an entity's date) it qualifies, when words say so */
-  /** adjacent: the rows' name touches the phrase with no word between ("counterparties year to date") */
+  /** adjacent: the rows' name touches the phrase with no word between ("clients this quarter") */
   times: { time: TimeMatch; entity?: string; dates: { entity: string; column: string }[]; adjacent?: boolean }[];
-  /** "top 3 ... in each desk", "per asset class": N and where the group word is */
+  /** "top 3 ... in each desk", "per region": N and where the group word is */
   perGroupTop?: { n: number };
 }
 
@@ -125,14 +125,14 @@ export function readAsked(m: EngineModel, question: string, today: string): Aske
       countTimes++;
       continue;
     }
-    // "- number and total break amount": "number" alone in a list of figures
+    // "- number and total amount": "number" alone in a list of figures
     if (/^number$/i.test(it.text) && (isAndOrSep(k + 1) || k === items.length - 1)) {
       count = true;
       countTimes++;
     }
     if (!has(it, 'count')) continue;
     const prev = aggOf(items[k - 1]);
-    if (prev && prev.agg !== 'sum') continue; // "average number of chasers"
+    if (prev && prev.agg !== 'sum') continue; // "average number of reminders"
     const next = items[k + 1];
     if (next && (has(next, 'inDays') || has(next, 'measure') && !next.senses.some((s) => s.kind === 'measure' && m.measures.get(s.measure)?.agg === 'count'))) continue;
     count = true;

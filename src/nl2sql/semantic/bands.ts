@@ -1,6 +1,6 @@
 /**
- * Buckets of a per-row value: "open exceptions by age: up to 7 days, 8 to 30, older", "live trades by
- * notional size: under 10m, 10m to 100m, 100m and above". The question is split into its figure and rows
+ * Buckets of a per-row value: "pending items by age: up to 5 days, 6 to 20, older", "live trades by
+ * notional size: under 10m, 5m to 50m, 50m and above". The question is split into its figure and rows
  * ("open exceptions"), the value banded (a measure of the rows, "days since <date>", "days to <date>") and
  * the list of bands, read as ordered upper bounds with a last open band. The rows' figure is then grouped
  * by a CASE over the value (GroupSpec 'band'). Plain English only; names come from the profile.
@@ -50,7 +50,7 @@ export function readBands(list: string): Band[] | undefined {
       bands.push({ label: parts[i]! });
       continue;
     }
-    // "10m to 100m, 100m and above": a bound the next band starts at belongs to the next band
+    // "5m to 50m, 50m and above": a bound the next band starts at belongs to the next band
     const next = read[i + 1];
     const range = b.lower !== undefined;
     bands.push({ upper: b.upper!, inclusive: b.inclusive && !(range && next && next.lower === b.upper && next.inclusive), label: parts[i]! });
@@ -113,7 +113,7 @@ function bandedValue(what: string, q: TypedQuery, m: EngineModel, base: string):
   }
   const sized = /^(size|amount|value)$/i.test(phrase) || /\b(size|amount)$/i.test(what);
   const amount = !md && sized ? [...m.measures.values()].find((x) => x.entity === q.entity && x.agg === 'sum' && x.expr && 'column' in x.expr && x.expr.column === e.amount?.usd) : undefined;
-  // "by rate band" after "with a fixed rate": the measure of the question whose name ends with the word
+  // "by coupon band" after "with a coupon": the measure of the question whose name ends with the word
   const tail = !md && !amount ? [...m.measures.values()].find((x) => x.entity === q.entity && x.expr && x.agg !== 'ratio' && x.words.some((w) => normPhrase(w).endsWith(` ${phrase}`) && normPhrase(base).includes(normPhrase(w)))) : undefined;
   const pick = md ?? amount ?? tail;
   if (!pick || !pick.expr) return undefined;

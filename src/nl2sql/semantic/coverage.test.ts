@@ -203,7 +203,7 @@ describe('ranked rows in each group', () => {
     );
   });
   it('rows limited with nothing to rank them by abstain', () => {
-    expectAbstain('largest open exception', /rank/);
+    expectAbstain('largest escalated exception', /rank/);
   });
 });
 

@@ -147,7 +147,7 @@ const attachTimes: Step = (q, a, m) => {
   return { query: { ...q, where, timeLabel: q.timeLabel && where !== q.where ? where.filter((w) => w.cond.kind === 'date').map((w) => w.label).join(' and ') : q.timeLabel } };
 };
 
-/** "the largest open exception" with nothing to rank by: one row picked at random is no answer. */
+/** "the biggest pending payment" with nothing to rank by: one row picked at random is no answer. */
 const unrankedLimit: Step = (q) => {
   if (q.limit !== undefined && !q.orderBy) return { abstain: 'the question asks for the largest or first rows, but says nothing to rank them by; name the amount or date' };
   return { query: q };
@@ -171,7 +171,7 @@ const contradictoryDates: Step = (q) => {
 /** "more than 2%", "more than 3 days late": a rate or a day count is never an amount. */
 const ratesAndDays: Step = (q, a, m) => {
   for (const [nums, what] of [[a.rateNumbers, 'a percentage'], [a.dayNumbers, 'a number of days']] as const) {
-    // a column that is itself a percentage or a number of days ("a fixed rate between 3% and 4%") compares as said
+    // a column that is itself a percentage or a number of days ("a coupon between 1% and 2%") compares as said
     const unit = what === 'a percentage' ? 'percent' : 'days';
     const own = new Set([...m.measures.values()].filter((md) => md.unit === unit && md.expr && 'column' in md.expr).map((md) => `${m.entities.get(md.entity)!.table}.${(md.expr as { column: string }).column}`));
     for (const n of nums) {
@@ -297,7 +297,7 @@ const sideBySide: Step = (q, a) => {
   return { query: q };
 };
 
-/** A count per group nobody asked for ("trades from last week that are still unconfirmed" counted per trade). */
+/** A count per group nobody asked for ("deals from yesterday still without a confirmation" counted per trade). */
 const unaskedCount: Step = (q, a, m) => {
   if (q.shape !== 'aggregate' || a.count || a.groupWord || q.having || q.orderBy || !q.groupBy.length || q.groupBy.some((g) => g.kind !== 'column')) return { query: q };
   // "X vs Y" is one row per side; "the LEI of <a named counterparty>" shows a property of the record named
@@ -340,7 +340,7 @@ const superlatives: Step = (q, a, m) => {
   return { query: out };
 };
 
-/** "top 2 fail reasons": a ranking of a column's values leaves out rows that have none. */
+/** "top 3 break reasons": a ranking of a column's values leaves out rows that have none. */
 const rankedValues: Step = (q) => {
   if (q.shape !== 'aggregate' || q.limit === undefined || q.orderBy?.expr !== 'measure' || !q.groupBy.length) return { query: q };
   const where = [...q.where];
@@ -376,7 +376,7 @@ const countAsked: Step = (q, a) => {
   return { query: addMeasure(q, { alias: 'count', label: `number of ${q.entityLabel}`, agg: 'count' }, true) };
 };
 
-/** "min, max and avg notional", "total and average": every aggregate named is in the answer. */
+/** "min, max and mean amount", "total and average": every aggregate named is in the answer. */
 const aggsAsked: Step = (q, a, m) => {
   if (!a.aggs.size) return { query: q };
   if (q.shape === 'list') {

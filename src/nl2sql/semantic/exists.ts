@@ -1,9 +1,9 @@
 /**
- * Conditions across entities: "counterparties with live trades but no failed settlement this year",
- * "how many live trades have no matched confirmation", "books with no trades booked in the last 7 days",
- * "counterparties that have both an open exception and a disputed margin call".
- * The question is split, in plain English, into its rows ("counterparties", "how many live trades") and
- * one or more clauses about related rows ("live trades", "no failed settlement this year"). Each piece is
+ * Conditions across entities: "clients with open deals but no late payment this quarter",
+ * "how many deals have no signed confirmation", "books with no deals in the last 5 days",
+ * "clients that have both a pending break and an unpaid call".
+ * The question is split, in plain English, into its rows ("clients", "how many deals") and
+ * one or more clauses about related rows ("open deals", "no late payment this quarter"). Each piece is
  * understood by the engine on its own (so defaults, filters and periods are the usual ones), and the
  * clauses become [NOT] EXISTS over the related rows, joined many-to-one into the rows asked about.
  */
@@ -28,7 +28,7 @@ export function readExists(question: string, today: string, m: EngineModel, unde
   rest = rest.replace(/^(both|either)\s+/i, '');
   const parts = rest.split(/\s+(?:but also|but|and also|and)\s+/i).map((p) => p.trim()).filter(Boolean);
   if (!parts.length || parts.length > 3) return undefined;
-  // "both a netting break and a failed settlement in the last 30 days": the period closing the list holds for each
+  // "both a break and a late payment in the last 10 days": the period closing the list holds for each
   const tail = (p: string) => {
     const tm = parseTimeExpressions(p, today).filter((t) => t.range);
     const last = tm[tm.length - 1];
@@ -59,7 +59,7 @@ export function readExists(question: string, today: string, m: EngineModel, unde
     const c = (cr as { query: TypedQuery }).query;
     if (c.shape !== 'aggregate' || c.groupBy.length || c.having || c.exists?.length || c.measures.length !== 1 || c.measures[0]!.agg !== 'count') return undefined;
     if (c.entity === q.entity || c.currency) return undefined;
-    // the clause must name the related rows ("live trades", "a failed settlement"), not only an amount of them
+    // the clause must name the related rows ("open deals", "a late payment"), not only an amount of them
     // ("more than 1bn of live notional" is a total per parent, not the existence of one row)
     const named = readAsked(m, p, today).items.some((it) => it.senses.some((x) => (x.kind === 'entity' && x.entity === c.entity) || (x.kind === 'filter' && x.entity === c.entity && !!m.filters.get(x.filter)?.implies)));
     if (!named) return undefined;

@@ -50,10 +50,10 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     const rel = rewriteRelativePronouns(question, m);
     const again = rel ? windowed(rel, today) : undefined;
     if (again?.status === 'query') return again;
-    // "counterparties with live trades but no failed settlement": conditions across entities (exists.ts)
+    // "clients with open deals but no late payment": conditions across entities (exists.ts)
     const ex = readExists(rel ?? question, today, m, (piece) => windowed(piece, today));
     if (ex) return { status: 'query', query: ex };
-    // "open exceptions by age: up to 7 days, 8 to 30, older": bands of a per-row value (bands.ts)
+    // "pending items by age: up to 5 days, 6 to 20, older": bands of a per-row value (bands.ts)
     const banded = readBanded(rel ?? question, today, m, (piece) => windowed(piece, today));
     if (banded) return { status: 'query', query: banded };
     // "rank X by Y": Y by X, largest first
@@ -61,7 +61,7 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     const ranked = rk ? windowed(rk, today) : undefined;
     const rq = ranked?.status === 'query' ? applyRank(ranked.query) : undefined;
     if (rq) return { status: 'query', query: rq };
-    // "the largest open exception for each owner team": the ranked rows, per group
+    // "the biggest pending payment for each team": the ranked rows, per group
     const eg = reshapeEachGroup(rel ?? question);
     const each = eg ? windowed(eg.question, today) : undefined;
     const eq = each?.status === 'query' ? applyEachGroup(each.query, eg!.group, m) : undefined;

@@ -47,7 +47,7 @@ export type GroupSpec =
   | { kind: 'bucket'; col: ColumnRef; bucket: Exclude<TimeBucket, 'quarter' | 'year'>; alias: string; label: string }
   /** "this week vs last week": one row per named period (a CASE over the date, inclusive ISO bounds) */
   | { kind: 'period'; col: ColumnRef; periods: { from: string; to: string; label: string }[]; alias: string; label: string }
-  /** "up to 7 days, 8 to 30, older": a CASE over a per-row value, ordered upper bounds, the last band open */
+  /** "up to 5 days, 6 to 20, older": a CASE over a per-row value, ordered upper bounds, the last band open */
   | { kind: 'band'; expr: Expr; bands: { upper?: number; inclusive?: boolean; label: string }[]; alias: string; label: string; col?: undefined };
 
 export interface TypedQuery {
@@ -66,13 +66,13 @@ export interface TypedQuery {
   limit?: number;
   /**
    * Conditions across entities: the rows have (or, negated, have no) related rows of another entity that
-   * meet `where` ("counterparties with live trades but no failed settlement"): [NOT] EXISTS, correlated
+   * meet `where` ("clients with open deals but no late payment"): [NOT] EXISTS, correlated
    * through `link`, the many-to-one steps from the related table to this query's table.
    */
   exists?: { table: string; link: { fromTable: string; fromColumn: string; toTable: string; toColumn: string }[]; where: Condition[]; negate: boolean; label: string }[];
   /**
    * "top 3 products in each asset class": `limit` rows per value of the groups at these indexes (ROW_NUMBER);
-   * for a listing ("the largest open exception for each team"), per value of `columns`
+   * for a listing ("the biggest pending payment for each team"), per value of `columns`
    */
   perGroup?: { partition: number[]; columns?: { col: ColumnRef; alias: string; label: string }[] };
   today: string;

@@ -1,6 +1,6 @@
 /**
  * "who" and "whose" as relative pronouns: "desks whose fail rate ...", "traders who booked ...",
- * "who it's assigned to". Right after a word that names rows or a column of this data they qualify
+ * "who it's owned by". Right after a word that names rows or a column of this data they qualify
  * that noun; they do not ask about people. The question is rewritten in plain English ("desks where
  * fail rate ...", "traders that booked ...", "assigned to") and read again; nothing of a schema here
  * beyond the profile's own words.
@@ -20,7 +20,7 @@ export function rewriteRelativePronouns(question: string, m: EngineModel): strin
     return false;
   };
   let changed = false;
-  // "and who it's assigned to", "who they are booked by": the subject pronoun goes, the participle stays
+  // "and who it's owned by", "who they are booked by": the subject pronoun goes, the participle stays
   let out = question.replace(/\b(?:and\s+)?who\s+(?:it|they)\s*(?:['’]s|['’]re|\s+is|\s+are|\s+was|\s+were)\s+/gi, (all) => {
     changed = true;
     return /^and/i.test(all) ? 'and ' : '';

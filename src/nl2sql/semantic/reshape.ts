@@ -1,5 +1,5 @@
 /**
- * Shares of a total and running totals: "each desk's share of live notional", "what % of X is in each
+ * Shares of a total and running totals: "each region's share of the amount", "what % of X is in each
  * currency", "running total of notional by day". The words that ask for the window are taken out, the
  * rest is understood as an ordinary grouped figure ("live notional by desk"), and the figure is then
  * shown next to its window (compile.ts: SUM(..) OVER ()). Plain English only; nothing of a schema.
@@ -35,12 +35,12 @@ export function reshapeQuestion(question: string): Reshaped | undefined {
     hit = true;
     return ' ';
   });
-  // "what % of the notional booked this month is in each currency", "what fraction of X sits in each region"
+  // "what % of the amount paid this week goes to each currency", "what fraction of X sits in each region"
   q = q.replace(new RegExp(String.raw`\b(?:what|which)\s+${PCT}\s+of\s+(?:the\s+)?`, 'i'), () => {
     hit = true;
     return ' ';
   });
-  // "share of open exceptions by owner team, in %"
+  // "share of pending items by team, in %"
   q = q.replace(new RegExp(String.raw`^\s*(?:the\s+)?${PCT}\s+of\s+(?:the\s+total\s+)?`, 'i'), () => {
     hit = true;
     return ' ';
@@ -69,7 +69,7 @@ export function applyWindow(q: TypedQuery, window: Reshaped['window']): TypedQue
   return { ...q, measures: [base, spec] };
 }
 
-/** "rank ops analysts by the number of open confirmations they have": the figure by the group, largest first. */
+/** "rank books by the number of breaks they hold": the figure by the group, largest first. */
 export function reshapeRank(question: string): string | undefined {
   const mt = /^\s*rank\s+(?:the\s+|our\s+)?(.+?)\s+by\s+(?:the\s+|their\s+)?(.+?)(?:\s+(?:they|it)\s+(?:have|has|hold|holds|own|owns|handle|handles|carry|carries))?\s*[?.!]*$/i.exec(question);
   return mt ? `${mt[2]} by ${mt[1]}` : undefined;
@@ -81,7 +81,7 @@ export function applyRank(q: TypedQuery): TypedQuery | undefined {
   return { ...q, orderBy: { expr: 'measure', measure: 0, dir: 'desc' } };
 }
 
-/** "the largest open exception ... for each owner team": the ranked rows asked once per group. */
+/** "the biggest pending payment ... for each team": the ranked rows asked once per group. */
 export function reshapeEachGroup(question: string): { question: string; group: string } | undefined {
   const mt = /^(.*?)\s+(?:for|from|in|within|across)\s+(?:each|every)\s+([a-z][a-z ]*?)(?=\s+(?:this|last|next|in|on|since|over|during|from|with)\b|\s*[?.!]*$)(.*)$/i.exec(question.trim());
   if (!mt) return undefined;
