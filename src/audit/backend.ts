@@ -35,6 +35,8 @@ export interface RowFilter {
   toTs?: string; // exclusive
   kind?: string;
   actor?: string;
+  /** Exact correlation id (indexed). */
+  correlationId?: string;
   text?: string;
 }
 
@@ -73,6 +75,7 @@ export function whereOf(f: RowFilter, ph: (n: number) => string, like: 'LIKE' | 
   if (f.toTs !== undefined) add((p) => `ts < ${p}`, f.toTs);
   if (f.kind !== undefined) add((p) => `kind = ${p}`, f.kind);
   if (f.actor !== undefined) add((p) => `actor = ${p}`, f.actor);
+  if (f.correlationId !== undefined) add((p) => `correlation_id = ${p}`, f.correlationId);
   if (f.text !== undefined && f.text !== '') {
     // one parameter per placeholder: SQLite's positional "?" cannot be reused
     const pattern = '%' + f.text.replace(/[\\%_]/g, (c) => '\\' + c) + '%';

@@ -4,7 +4,7 @@
  * and hash-chained (each record carries the hash of the one before; a head anchor is kept with
  * every append). See README.md for what verification can and cannot prove.
  */
-export type { AuditEntry, AuditKind } from './types.js';
+export { AUDIT_KINDS, type AuditEntry, type AuditKind } from './types.js';
 export { openAuditLog, type AuditLog, type AuditSearch, type VerifyOptions } from './log.js';
 export {
   verifyExportedRecords,

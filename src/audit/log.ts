@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { parseDbUrl } from '../store/index.js';
+import { toWellFormedJson, toWellFormedText } from '../shared/well-formed.js';
 import { canonicalize } from './canonical.js';
 import {
   EXPORT_COLUMNS,
@@ -28,6 +29,8 @@ export interface AuditSearch {
   to?: string;
   kind?: AuditKind;
   actor?: string;
+  /** The records of one question or run: exact correlation id (indexed; prefer it to `text`). */
+  correlationId?: string;
   /** Case-insensitive substring of question, sql or details; or an exact correlation id / record id. */
   text?: string;
   /** Default 100, at most 1000. */
@@ -62,10 +65,16 @@ export interface AuditLog {
 const OUTCOMES = new Set<AuditEntry['outcome']>(['ok', 'refused', 'abstained', 'error', 'started', 'completed']);
 const PAGE = 1000;
 
+/**
+ * Audited text is made well-formed before it is hashed: a lone UTF-16 surrogate or a NUL
+ * becomes U+FFFD, which is what a UTF-8 store would read back anyway. So the record hashed is
+ * exactly the record stored, and a hostile string cannot make `verify` report tampering.
+ * (The HTTP API refuses such text outright; this is the audit log's own guarantee.)
+ */
 function optText(v: unknown, name: string): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'string') throw badEntry(`${name} must be a string`);
-  return v;
+  return toWellFormedText(v);
 }
 function optInt(v: unknown, name: string, round: boolean): number | null {
   if (v === undefined || v === null) return null;
@@ -84,7 +93,8 @@ export function buildRow(entry: AuditEntry, head: { seq: number; hash: string },
   if (entry.details !== undefined && entry.details !== null) {
     if (typeof entry.details !== 'object' || Array.isArray(entry.details)) throw badEntry('details must be an object');
     try {
-      details = canonicalize(entry.details);
+      // through canonical JSON first (toJSON, undefined members), then every string made well-formed
+      details = canonicalize(toWellFormedJson(JSON.parse(canonicalize(entry.details)) as unknown));
     } catch (e) {
       throw badEntry(`details: ${(e as Error).message}`);
     }
@@ -94,7 +104,7 @@ export function buildRow(entry: AuditEntry, head: { seq: number; hash: string },
     id,
     ts,
     kind: entry.kind,
-    actor: entry.actor,
+    actor: toWellFormedText(entry.actor),
     outcome: entry.outcome,
     question: optText(entry.question, 'question'),
     sql: optText(entry.sql, 'sql'),
@@ -270,6 +280,7 @@ class DbAuditLog implements AuditLog {
     const f: RowFilter = { ...rangeOf(q) };
     if (q.kind) f.kind = q.kind;
     if (q.actor) f.actor = q.actor;
+    if (q.correlationId) f.correlationId = q.correlationId;
     if (q.text) f.text = q.text;
     const rows = await this.backend.select(f, 'desc', limit, offset);
     return rows.map(rowToRecord);

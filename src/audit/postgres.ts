@@ -4,7 +4,7 @@ import { openPgPool } from '../shared/pg-pool.js';
 import { scrubSecrets } from '../store/index.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
-import { HEAD_KEY, parseHead, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
+import { HEAD_KEY, parseHead, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Snapshot } from './backend.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_records (

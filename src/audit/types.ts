@@ -1,19 +1,24 @@
-/** Kinds of audit records. Later modules (reports, deliveries, llm) add theirs here. */
-export type AuditKind =
-  | 'question'
-  | 'sql_generated'
-  | 'query_run'
-  | 'refusal'
-  | 'abstention'
-  | 'error'
-  | 'training_change'
-  | 'sign_in'
-  | 'sign_out'
-  | 'user_change'
-  | 'feedback'
-  | 'llm_call'
-  | 'report_run'
-  | 'delivery';
+/**
+ * Kinds of audit records. Later modules (reports, deliveries, llm) add theirs here. The one list:
+ * the API's search filter and the web app's Audit page take it from this dependency-free file.
+ */
+export const AUDIT_KINDS = [
+  'question',
+  'sql_generated',
+  'query_run',
+  'refusal',
+  'abstention',
+  'error',
+  'training_change',
+  'sign_in',
+  'sign_out',
+  'user_change',
+  'feedback',
+  'llm_call',
+  'report_run',
+  'delivery',
+] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /** What a caller appends. The audit module adds id, sequence, timestamp and hashes. */
 export interface AuditEntry {

@@ -13,6 +13,17 @@ export const settings = {
   host: { env: 'OTC_HOST', schema: z.string().min(1).default('127.0.0.1'), doc: 'Address the server listens on (0.0.0.0 in containers).' },
   port: { env: 'OTC_PORT', schema: intFrom(1, 65535).default(8080), doc: 'HTTP port.' },
   publicUrl: { env: 'OTC_PUBLIC_URL', schema: z.url().optional(), doc: 'External URL when behind a proxy; https here turns on Secure cookies.' },
+  trustedProxies: {
+    env: 'OTC_TRUSTED_PROXIES',
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(?:[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(?:\/\d{1,3})?$|^(?:loopback|linklocal|uniquelocal)$/, 'IP addresses or CIDR ranges, comma-separated')).min(1))
+      .optional(),
+    doc: 'Reverse proxies whose X-Forwarded-For is believed: IP addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8). Unset: none; the client address is the connection\'s.',
+  },
   storeUrl: { env: 'OTC_STORE_URL', schema: optionalText, doc: 'App store: sqlite:PATH (default DATA_DIR/app.db) or postgres://…' },
   auditUrl: { env: 'OTC_AUDIT_URL', schema: optionalText, doc: 'Audit log store, kept apart from the app store: sqlite:PATH (default DATA_DIR/audit.db) or postgres://…' },
   datasourceUrl: { env: 'OTC_DATASOURCE_URL', schema: optionalText, doc: "The bank's database: sqlite:PATH, postgres://…, mssql://user:pass@host:1433/db. Default: the demo database DATA_DIR/demo-ops.db, built on first start." },
@@ -31,6 +42,11 @@ export const settings = {
   llmTimeoutMs: { env: 'OTC_LLM_TIMEOUT_MS', schema: intFrom(1000, 600_000).default(30_000), doc: 'Timeout of one model call, in milliseconds.' },
   llmMaxRetries: { env: 'OTC_LLM_MAX_RETRIES', schema: intFrom(0, 10).default(2), doc: 'Retries of one model call on 429, 5xx and network errors (exponential backoff, Retry-After honoured).' },
   llmAuditPrompts: { env: 'OTC_LLM_AUDIT_PROMPTS', schema: z.enum(['full', 'hash']).default('hash'), doc: 'What the audit log keeps of each prompt and reply: the full text, or only its SHA-256.' },
+  llmPromptData: {
+    env: 'OTC_LLM_PROMPT_DATA',
+    schema: z.enum(['none', 'columns', 'samples']).default('samples'),
+    doc: "What of the bank's data may go into model prompts: none (schema and profile texts only), columns (also which column a word of the question matched, not the stored value), samples (also sample values and matched values as stored). Database error messages are never sent.",
+  },
   llmExtraHeaders: { env: 'OTC_LLM_EXTRA_HEADERS', schema: optionalText, doc: 'Extra HTTP headers for an in-house gateway, as a JSON object (values never logged).' },
   llmEmbeddingModel: { env: 'OTC_LLM_EMBEDDING_MODEL', schema: optionalText, doc: 'Embedding model (Azure: its deployment) for retrieval; optional.' },
 } as const;

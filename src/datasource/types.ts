@@ -34,6 +34,14 @@ export interface SchemaSnapshot {
   tables: TableInfo[];
 }
 
+/**
+ * Who wrote a query's SQL, for admission to the datasource's query slots (admission.ts):
+ * 'compiled' by the semantic engine from the profile (the default; also introspection and
+ * training reads), or 'model': written by a language model, of unknown cost, which may hold
+ * all but one of the slots.
+ */
+export type Workload = 'compiled' | 'model';
+
 export interface QueryOptions {
   /** Rows returned at most; the result says when more existed. Default from config. */
   maxRows?: number;
@@ -41,6 +49,8 @@ export interface QueryOptions {
   timeoutMs?: number;
   /** Cancels the running statement. */
   signal?: AbortSignal;
+  /** Who wrote the SQL (default 'compiled'); see Workload. */
+  workload?: Workload;
 }
 
 export interface QueryResult {

@@ -79,6 +79,12 @@ export interface LlmClientOptions extends EndpointSettings {
   maxRetryAfterMs?: number;
   /** Embedding model (Azure: its deployment). */
   embeddingModel?: string;
+  /**
+   * Largest chat reply body read, in bytes (default 256 KiB: a 1,024-token answer is ~4 KB).
+   * A longer one is cut off and fails with OTC_ERR_LLM_BAD_RESPONSE, so a hostile or broken
+   * endpoint cannot fill memory, prompts or the audit log. Embedding replies may be 64x larger.
+   */
+  maxResponseBytes?: number;
   /** Injection points for tests and instrumentation. */
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
@@ -103,9 +109,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const now = options.now ?? Date.now;
   const secrets = [options.apiKey, ...Object.values(options.extraHeaders ?? {})];
   const clean = (s: string) => redact(s, secrets);
+  const maxChatBytes = options.maxResponseBytes ?? 256 * 1024;
+  if (!Number.isInteger(maxChatBytes) || maxChatBytes < 1024) throw new LlmConfigError(`maxResponseBytes: ${maxChatBytes} must be a whole number of at least 1024`);
 
   /** POSTs a JSON body with retries; returns the parsed 2xx body. */
-  async function post(url: string, body: unknown, what: string, signal?: AbortSignal): Promise<{ json: unknown; attempts: LlmAttempt[]; latencyMs: number }> {
+  async function post(url: string, body: unknown, what: string, signal: AbortSignal | undefined, maxBytes: number): Promise<{ json: unknown; attempts: LlmAttempt[]; latencyMs: number }> {
     const attempts: LlmAttempt[] = [];
     const started = performance.now();
     const payload = JSON.stringify(body);
@@ -127,8 +135,14 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         });
         status = res.status;
         retryAfter = res.headers.get('retry-after');
-        text = await res.text();
+        const read = await readLimited(res, maxBytes);
+        if (read === undefined) {
+          attempts.push({ attempt, status, ms: Math.round(performance.now() - t0) });
+          throw new LlmBadResponseError(`the model at ${endpoint.host} answered ${what} with more than ${maxBytes} bytes; the reply was not read`, attempts);
+        }
+        text = read;
       } catch (e) {
+        if (e instanceof LlmBadResponseError) throw e;
         const ms = Math.round(performance.now() - t0);
         if (signal?.aborted) throw signal.reason;
         if (timeout.aborted) {
@@ -193,11 +207,12 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
         ...(jsonMode ? { response_format: { type: 'json_object' } } : {}),
       };
-      const { json, attempts, latencyMs } = await post(endpoint.chatUrl, body, 'the chat request', request.signal);
+      const { json, attempts, latencyMs } = await post(endpoint.chatUrl, body, 'the chat request', request.signal, maxChatBytes);
       const choice = firstChoice(json);
       if (!choice) throw new LlmBadResponseError(`the model at ${endpoint.host} answered without choices[0].message.content`, attempts);
       return {
-        text: choice.content,
+        // An endpoint that echoes the request's key into the reply must not put it in front of users.
+        text: clean(choice.content),
         finishReason: choice.finishReason,
         usage: usageOf(json, () => estimateTokens(request.messages.map((m) => m.content).join('\n')), () => estimateTokens(choice.content)),
         latencyMs,
@@ -211,7 +226,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       const model = options.embeddingModel;
       if (!model) throw new LlmConfigError('no embedding model configured', 'set OTC_LLM_EMBEDDING_MODEL');
       const body = { ...(endpoint.provider === 'azure' ? {} : { model }), input: texts };
-      const { json, attempts, latencyMs } = await post(endpoint.embeddingsUrl(model), body, 'the embeddings request', opts.signal);
+      const { json, attempts, latencyMs } = await post(endpoint.embeddingsUrl(model), body, 'the embeddings request', opts.signal, maxChatBytes * 64);
       const data = (json as { data?: unknown })?.data;
       if (!Array.isArray(data) || data.length !== texts.length) {
         throw new LlmBadResponseError(`the model at ${endpoint.host} answered embeddings without one vector per input`, attempts);
@@ -229,6 +244,30 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       return { vectors, usage: usageOf(json, () => estimateTokens(texts.join('\n')), () => 0), latencyMs, attempts, model };
     },
   };
+}
+
+/** The body as text, or undefined (and the body cancelled) when it is longer than `maxBytes`. */
+async function readLimited(res: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function firstChoice(json: unknown): { content: string; finishReason?: string } | undefined {

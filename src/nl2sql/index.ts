@@ -1,10 +1,20 @@
 /**
- * NL->SQL: the copilot service (engines -> SQL guard -> datasource -> audit) and its engines.
+ * NL->SQL: the query pipeline (understand -> compile -> guard -> cap -> execute -> audit) and its engines.
  * The semantic engine is deterministic and offline; a fallback engine (LLM) plugs in through
  * CopilotOptions.fallback and is tried only when the semantic engine abstains.
  */
 export { createCopilot, type Copilot, type CopilotOptions } from './copilot.js';
-export { createSemanticEngine, ABSTAIN_MESSAGE, type SemanticEngine, type TypedQuery } from './semantic/index.js';
+export {
+  createPipeline,
+  understoodQuerySchema,
+  type PipelineOptions,
+  type QueryPipeline,
+  type SavedQuestion,
+  type RerunOptions,
+  type RerunInfo,
+  type RerunAnswer,
+} from './pipeline/index.js';
+export { createSemanticEngine, ABSTAIN_MESSAGE, type SemanticEngine, type TypedQuery, type Understood } from './semantic/index.js';
 export type { NlEngine, EngineContext, EngineResult, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, ExecuteFn } from './engine.js';
 export type { AskAnswer, AskRequest, AnswerStatus, EngineName } from './types.js';
 export { runEvaluation, readQuestions, percentile, type EvalQuestion, type EvalPrediction, type EvalSummary } from './evaluate.js';

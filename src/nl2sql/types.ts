@@ -1,4 +1,5 @@
 /** The contract between the copilot's engines and everything that shows an answer (CLI, API, web, reports). */
+import type { TypedQuery } from './semantic/query.js';
 
 export type AnswerStatus = 'answered' | 'abstained' | 'refused' | 'error';
 export type EngineName = 'semantic' | 'llm';
@@ -22,6 +23,11 @@ export interface AskAnswer {
   engine: EngineName;
   /** The SQL that ran (after the guard), when answered. */
   sql?: string;
+  /**
+   * What the semantic engine understood (its typed query, JSON-serialisable), so a person can
+   * check it; absent when nothing was understood (abstention, refusal) or the language model answered.
+   */
+  understood?: TypedQuery;
   columns?: string[];
   rows?: unknown[][];
   rowCount?: number;

@@ -1,6 +1,6 @@
 import type { Copilot } from '../nl2sql/index.js';
 import type { Store } from '../store/index.js';
-import { getActiveVersion, listVersions, loadVersionModel, notTrained, type TrainedModel, type TrainingVersion } from '../training/index.js';
+import { getActiveVersion, getActiveVersionId, listVersions, loadVersionModel, notTrained, type TrainedModel, type TrainingVersion } from '../training/index.js';
 
 /** What answers questions right now: a trained model, its copilot and where they come from. */
 export interface Answering {
@@ -61,9 +61,10 @@ export function createAnsweringHolder(o: AnsweringOptions): AnsweringHolder {
   }
 
   async function get(): Promise<Answering | null> {
-    const active = await getActiveVersion(ctx);
-    if (!active) return current && current.version === null ? current : null;
-    if (current?.version?.id === active.id) return current;
+    // Every question: only the active version's id (its JSON is read and parsed on a change only).
+    const activeId = await getActiveVersionId(ctx);
+    if (!activeId) return current && current.version === null ? current : null;
+    if (current?.version?.id === activeId) return current;
     return reload();
   }
 

@@ -10,6 +10,8 @@ import { contextPlugin } from './context.js';
 import type { ServerDeps } from './deps.js';
 import { errorSchema, installErrorHandler, toErrorBody } from './errors.js';
 import { webPlugin } from './plugins/web.js';
+import { requestHardeningPlugin } from './plugins/request-hardening.js';
+import { wellFormedInputPlugin } from './plugins/well-formed-input.js';
 import { askRoutes } from './routes/ask.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -19,7 +21,7 @@ import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
 import { trainingRoutes } from './routes/training/index.js';
 import { userRoutes } from './routes/users.js';
-import { cookieOptions, requirePermission, sessionPlugin } from './session.js';
+import { cookieOptions, CSRF_HMAC_KEY, csrfUserInfo, requirePermission, sessionPlugin } from './session.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -32,7 +34,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { settings } = deps;
   const app = Fastify({
     logger: { level: settings.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] },
-    trustProxy: settings.publicUrl !== undefined,
+    // Only the configured proxies' X-Forwarded-For is believed (OTC_TRUSTED_PROXIES), never anyone's.
+    trustProxy: settings.trustedProxies?.length ? settings.trustedProxies : false,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
@@ -42,6 +45,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(contextPlugin, { deps, auth });
   app.addSchema(errorSchema);
   installErrorHandler(app);
+  await app.register(wellFormedInputPlugin);
 
   // 2. Security headers; the CSP allows the SPA's own scripts and ECharts' inline styles.
   await app.register(fastifyHelmet, {
@@ -71,6 +75,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     cookieKey: 'otc_csrf',
     cookieOpts: cookieOptions(settings.publicUrl),
     getToken: (req) => req.headers['x-csrf-token'] as string | undefined,
+    // tokens are bound to the session (session.ts csrfUserInfo)
+    csrfOpts: { hmacKey: CSRF_HMAC_KEY },
+    getUserInfo: csrfUserInfo,
   });
   app.addHook('onRequest', (req, reply, done) => {
     if (SAFE_METHODS.has(req.method) || !req.url.startsWith('/api/')) return done();
@@ -79,6 +86,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   // 4. Sessions: request.user from the session cookie.
   await app.register(sessionPlugin);
+  await app.register(requestHardeningPlugin); // signed in before a body is read; Cache-Control: no-store
 
   // 5. Rate limits, per route (sign-in, ask).
   await app.register(fastifyRateLimit, {

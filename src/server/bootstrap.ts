@@ -12,7 +12,9 @@ import { warmUpGuard } from '../guard/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { isOtcError } from '../shared/errors.js';
 import { bootstrapTraining, loadProfile, trainModel } from '../training/index.js';
+import { llmClientFromConfig } from '../llm/index.js';
 import { createAnsweringHolder, type Answering } from './answering.js';
+import { prepareDataDir, restrictDataFiles } from './data-dir.js';
 import { buildServer } from './app.js';
 
 export interface StartOptions {
@@ -53,9 +55,16 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     await opened.audit?.close().catch(() => undefined);
   };
   let app: FastifyInstance;
+  // Configuration errors before anything slow (the demo database takes minutes at full size):
+  // the model settings, and on a first demo start the profile it will be trained with.
+  const buildsDemo = !cfg.datasourceUrl && !existsSync(demoDatabasePath(cfg));
+  llmClientFromConfig(cfg); // OTC_ERR_LLM_CONFIG on incomplete OTC_LLM_* settings
+  if (buildsDemo) loadProfile(cfg.profileDir);
+  prepareDataDir(cfg.dataDir);
   try {
     opened.store = await openStore(storeUrlOf(cfg));
     opened.audit = await openAuditLog(auditUrlOf(cfg));
+    restrictDataFiles(cfg.dataDir);
     // The demo is built only once the store and the audit log are known to open (a wrong
     // OTC_STORE_URL fails at once, not after building 50,000 trades).
     if (!cfg.datasourceUrl && !existsSync(demoDatabasePath(cfg))) {
@@ -76,6 +85,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         },
       });
       out(`Demo database ready in ${(r.ms / 1000).toFixed(1)} s: ${path}`);
+      restrictDataFiles(cfg.dataDir);
     }
 
     opened.datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
@@ -91,7 +101,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     const admin = await auth.ensureFirstAdmin(cfg.adminPassword);
     await auth.purgeExpiredSessions();
     app = await buildServer({
-      settings: { publicUrl: cfg.publicUrl, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
+      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
       store: opened.store,
       audit: opened.audit,
       datasource: opened.datasource,

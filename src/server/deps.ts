@@ -12,6 +12,13 @@ export interface ServerSettings {
   queryTimeoutMs: number;
   /** Sign-in attempts per IP per minute (default 10). */
   loginPerMinute?: number;
+  /** Failed sign-ins per user name, from any address, within 15 minutes before it is locked (default 10). */
+  loginFailuresPerUser?: number;
+  /**
+   * OTC_TRUSTED_PROXIES: addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For
+   * is believed. Unset: none, and the client address is the connection's.
+   */
+  trustedProxies?: string[];
   /** Questions per user per minute (default 60). */
   askPerMinute?: number;
   /** Session lifetime in milliseconds (default 12 hours). */

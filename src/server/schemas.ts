@@ -1,4 +1,6 @@
 /** JSON schemas of the API's bodies and replies (the OpenAPI document is generated from them). */
+import { understoodQuerySchema } from '../nl2sql/index.js';
+
 const err = { $ref: 'ErrorResponse#' } as const;
 /** Error replies every route may give. */
 export const errors = { '4xx': err, '5xx': err } as const;
@@ -39,6 +41,7 @@ export const askAnswerSchema = {
     explanation: { type: 'string' },
     engine: { type: 'string' },
     sql: { type: 'string' },
+    understood: understoodQuerySchema,
     columns: { type: 'array', items: { type: 'string' } },
     rows: { type: 'array', items: { type: 'array', items: {} } },
     rowCount: { type: 'integer' },

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { can, forbidden, unauthenticated, type Permission } from '../auth/index.js';
+import { can, forbidden, sessionIdOf, unauthenticated, type Permission } from '../auth/index.js';
+
 
 export const SESSION_COOKIE = 'otc_session';
 
@@ -16,6 +17,26 @@ export const sessionPlugin = fp(
   },
   { name: 'otc-session', dependencies: ['otc-context', '@fastify/cookie'] },
 );
+
+/**
+ * What a CSRF token is bound to: the session (the SHA-256 of its cookie, as the store keys it),
+ * or 'anonymous' before sign-in. A token made for one session is refused with another, so a
+ * CSRF cookie planted by someone else (a sibling subdomain) is worth nothing.
+ */
+export function csrfUserInfo(req: FastifyRequest): string {
+  const token = req.cookies?.[SESSION_COOKIE];
+  return token ? `session:${sessionIdOf(token)}` : 'anonymous';
+}
+/** With a token made for a new session (sign-in). */
+export function csrfUserInfoOfToken(sessionToken: string): string {
+  return `session:${sessionIdOf(sessionToken)}`;
+}
+/**
+ * The HMAC key @fastify/csrf-protection needs to bind tokens to `csrfUserInfo`. It need not be
+ * secret: what an attacker lacks is the session id it is computed over (an httpOnly cookie) and
+ * the CSRF secret cookie. Being a constant, every replica verifies every other's tokens.
+ */
+export const CSRF_HMAC_KEY = 'otc-copilot/csrf-session-binding/v1';
 
 export function cookieOptions(publicUrl: string | undefined, maxAgeSeconds?: number) {
   return {

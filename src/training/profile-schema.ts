@@ -40,6 +40,14 @@ export const dimensionSchema = z.object({
       currency: z.boolean().default(false),
       synonyms: z.record(z.string(), z.array(z.string().min(1))).default({}),
       aliases: z.array(ident).default([]),
+      /**
+       * a lookup table that describes the codes ("IRS" -> 'Interest Rate Swap'): its rows whose `key`
+       * equals the code (and whose `where` columns hold the given values, e.g. a status domain) give
+       * the description, learned from the database, that names the code and explains it
+       */
+      describedBy: z
+        .object({ table: ident, key: ident, label: ident, where: z.record(ident, z.union([z.string(), z.number()])).default({}) })
+        .optional(),
       order: z.array(z.string()).optional(),
       /**
        * names people shorten to one distinctive word: 'first' (or true) = the first word of a name

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Datasource, SchemaSnapshot, TableInfo } from '../datasource/types.js';
 import { profileSchemaMismatch } from './errors.js';
 import type { Profile } from './profile-schema.js';
+import { spellAsDatabase } from './spelling.js';
 import { normPhrase } from './text.js';
 import type { JoinEdge, TrainedModel, ValueColumn, ValueEntry } from './types.js';
 
@@ -18,6 +19,8 @@ export interface TrainOptions {
 export async function trainModel(profile: Profile, datasource: Datasource, opts: TrainOptions = {}): Promise<TrainedModel> {
   const snapshot = await datasource.introspect();
   checkProfileAgainstSchema(profile, snapshot);
+  // the database's spelling of every name (a profile written in upper case over PostgreSQL's lower case)
+  profile = spellAsDatabase(profile, snapshot);
   const joins = deriveJoins(profile, snapshot);
   const { values, stats } = await buildValueIndex(profile, datasource, snapshot);
   return {
@@ -63,6 +66,8 @@ export function checkProfileAgainstSchema(profile: Profile, snapshot: SchemaSnap
   for (const d of profile.dimensions) {
     col(d.table, d.column);
     d.values?.aliases.forEach((a) => col(d.table, a));
+    const lk = d.values?.describedBy;
+    if (lk) [lk.key, lk.label, ...Object.keys(lk.where)].forEach((c) => col(lk.table, c));
   }
   const exprCols = (table: string, x: unknown) => {
     if (!x || typeof x !== 'object') return;
@@ -147,6 +152,7 @@ async function buildValueIndex(profile: Profile, ds: Datasource, snapshot: Schem
       stats.push({ table: d.table, column: d.column, distinct: byValue.size, skipped: `more than ${maxDistinct} distinct values` });
       continue;
     }
+    const descriptions = cfg.describedBy ? await readDescriptions(ds, cfg.describedBy, readLimit) : new Map<string, string>();
     const entries: ValueEntry[] = [];
     const names: string[][] = [];
     const abbreviations = Object.entries(profile.vocabulary.abbreviations).map(([full, short]) => [normPhrase(full), short.map(normPhrase)] as const);
@@ -165,7 +171,9 @@ async function buildValueIndex(profile: Profile, ds: Datasource, snapshot: Schem
           for (const [full, shorts] of abbreviations)
             if (` ${f} `.includes(` ${full} `)) for (const sh of shorts) forms.add(` ${f} `.replace(` ${full} `, ` ${sh} `).trim());
       for (const [canon, syns] of Object.entries(cfg.synonyms)) if (canon.toLowerCase() === value.toLowerCase()) syns.forEach(add);
-      entries.push({ value, forms: [...forms], distinctive: [] });
+      const description = descriptions.get(value);
+      if (description) add(description);
+      entries.push({ value, forms: [...forms], distinctive: [], ...(description ? { description } : {}) });
       names.push(own);
     }
     if (cfg.partial) markDistinctiveTokens(entries, names, cfg.partial === 'any' ? 'any' : 'first');
@@ -173,6 +181,17 @@ async function buildValueIndex(profile: Profile, ds: Datasource, snapshot: Schem
     stats.push({ table: d.table, column: d.column, distinct: entries.length });
   }
   return { values, stats };
+}
+
+/** Code -> description from a lookup table (its rows that match `where`, e.g. one status domain). */
+async function readDescriptions(ds: Datasource, lk: NonNullable<NonNullable<Profile['dimensions'][number]['values']>['describedBy']>, readLimit: number): Promise<Map<string, string>> {
+  let q = ds.dialect.compiler().selectFrom(lk.table).select([sql.ref(lk.key).as('k'), sql.ref(lk.label).as('d')]).distinct();
+  for (const [c, v] of Object.entries(lk.where)) q = q.where(sql.ref(c), '=', v);
+  // the compile-only dialect inlines literals: the text runs as it is
+  const res = await ds.query(q.compile().sql, { maxRows: readLimit });
+  const out = new Map<string, string>();
+  for (const [k, d] of res.rows) if (k != null && d != null && String(d).trim()) out.set(String(k).trim(), String(d).trim());
+  return out;
 }
 
 /**

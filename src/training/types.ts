@@ -18,6 +18,8 @@ export interface ValueEntry {
   forms: string[];
   /** Single normalised tokens that name this value alone within its column (e.g. "northbridge"). */
   distinctive: string[];
+  /** What the code means, from the dimension's lookup table (describedBy). */
+  description?: string;
 }
 
 export interface ValueColumn {

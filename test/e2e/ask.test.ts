@@ -67,6 +67,21 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     await page.screenshot({ path: shots + 'ask-number.png', fullPage: false });
   });
 
+  it('shows what was understood under the SQL', async () => {
+    const turn = await ask('Top 5 counterparties by number of live trades');
+    await turn.locator('summary', { hasText: 'SQL' }).click();
+    await turn.locator('summary', { hasText: 'What was understood' }).click();
+    const understood = turn.locator('.understood dl');
+    await understood.waitFor();
+    const text = (await understood.textContent()) ?? '';
+    expect(text).toContain('Datatrades');
+    expect(text).toContain('Grouped bycounterparty');
+    expect(text).toMatch(/highest first, first 5/);
+    await page.waitForTimeout(700); // let the thread's smooth scroll finish
+    await turn.locator('details.sql').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: shots + 'ask-understood.png', fullPage: false });
+  });
+
   it('draws a grouped question as a bar chart, switches it to a pie, and downloads the CSV with the same rows', async () => {
     const turn = await ask('Live notional by desk');
     await turn.locator('.chart[data-chart-kind="bar"] svg').waitFor();

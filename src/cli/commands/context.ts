@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { datasourceUrlOf, loadConfig } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
 import { llmClientFromConfig } from '../../llm/index.js';
-import { renderContext } from '../../nl2sql/llm/index.js';
+import { limitContextData, renderContext } from '../../nl2sql/llm/index.js';
 import { embedderFromClient, openRetriever } from '../../nl2sql/retrieval/index.js';
 import { loadProfile, trainModel } from '../../training/index.js';
 import { action } from '../handle-error.js';
@@ -39,7 +39,9 @@ export const contextCommand = new Command('context')
       const client = cfg.llmEmbeddingModel ? llmClientFromConfig(cfg) : undefined;
       const embedder = client && cfg.llmEmbeddingModel ? embedderFromClient(client, cfg.llmEmbeddingModel) : undefined;
       const retriever = await openRetriever(model, { cacheDir: join(cfg.dataDir, 'retrieval'), embedder });
-      const r = await retriever.retrieve(question, { maxTokens: f.maxTokens });
+      const retrieved = await retriever.retrieve(question, { maxTokens: f.maxTokens });
+      // as the model would get it under OTC_LLM_PROMPT_DATA
+      const r = { ...retrieved, context: limitContextData(retrieved.context, cfg.llmPromptData) };
       if (f.text) {
         process.stdout.write(renderContext(r.context) + '\n');
         return;

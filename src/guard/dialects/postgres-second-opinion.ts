@@ -75,6 +75,13 @@ function walk(node: unknown, isAllowedFunction: (name: string) => boolean, seen:
         throw new Refusal(`The table ${[rv.catalogname, rv.schemaname, rv.relname].filter(Boolean).join('.')} is a system catalog or another database; only the tables of the database can be read.`);
       }
     }
+    if ((key === 'typeName' || key === 'TypeName') && typeof value === 'object' && value !== null) {
+      // reg* types turn a text into a catalog lookup ('pg_authid'::regclass) whose result or
+      // error names objects outside the profile: no cast to them, however spelt.
+      const names = ((value as { names?: Array<{ String?: { sval?: string } }> }).names ?? []).map((n) => (n.String?.sval ?? '').toLowerCase());
+      const type = names.at(-1) ?? '';
+      if (OID_ALIAS_TYPES.has(type)) throw new Refusal(`A cast to ${type} looks names up in PostgreSQL's catalogs; it is not allowed in queries.`);
+    }
     if (key === 'RangeFunction') throw new Refusal('Table-valued functions are not allowed in FROM; only tables, views and subqueries can be read.');
     if (key === 'RangeVar' && typeof value === 'object' && value !== null) {
       const rv = value as { schemaname?: string; relname?: string };
@@ -90,3 +97,6 @@ function walk(node: unknown, isAllowedFunction: (name: string) => boolean, seen:
 
 /** Functions PostgreSQL's grammar itself produces for standard syntax (SUBSTRING … FROM, EXTRACT, TRIM, POSITION …). */
 const SQL_SYNTAX = new Set(['extract', 'substring', 'btrim', 'ltrim', 'rtrim', 'position', 'overlay', 'timezone', 'date_part', 'like_escape', 'similar_to_escape', 'normalize', 'is_normalized']);
+
+/** PostgreSQL's object identifier alias types: casting text to them queries the system catalogs. */
+const OID_ALIAS_TYPES = new Set(['regclass', 'regcollation', 'regconfig', 'regdictionary', 'regnamespace', 'regoper', 'regoperator', 'regproc', 'regprocedure', 'regrole', 'regtype']);

@@ -56,7 +56,8 @@ export interface LlmResolvedValue {
   text: string;
   table: string;
   column: string;
-  value: string | number;
+  /** The value as stored; absent when OTC_LLM_PROMPT_DATA keeps stored values out of prompts. */
+  value?: string | number;
 }
 
 export interface LlmContext {
@@ -133,8 +134,9 @@ function render(ctx: LlmContext, d: Detail): string {
     for (const j of ctx.joins) out.push(`${j.from} = ${j.to}${j.description ? ` -- ${oneLine(j.description)}` : ''}`);
   }
   if (ctx.resolvedValues.length) {
-    out.push('', '## Values found in the question (use exactly these)');
-    for (const v of ctx.resolvedValues) out.push(`${JSON.stringify(v.text)} -> ${v.table}.${v.column} = ${q(v.value)}`);
+    const withValues = ctx.resolvedValues.some((v) => v.value !== undefined);
+    out.push('', withValues ? '## Values found in the question (use exactly these)' : '## Words of the question found in these columns');
+    for (const v of ctx.resolvedValues) out.push(`${JSON.stringify(v.text)} -> ${v.table}.${v.column}${v.value !== undefined ? ` = ${q(v.value)}` : ''}`);
   }
   if (ctx.glossary.length) {
     out.push('', '## Glossary');

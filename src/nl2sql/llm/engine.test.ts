@@ -245,7 +245,8 @@ describe('LLM engine against a scripted OpenAI-compatible server', () => {
     const r = await ask('Total notional?', realGuardNoAllowList);
     expect(r.status).toBe('answered');
     expect(r.attempts.map((a) => a.outcome)).toEqual(['db_error', 'answered']);
-    expect(lastUserMessage(server.requests[1])).toContain('The database rejected that SQL: no such column: notional');
+    // the class and the name (it is in the model's own SQL), never the database's text
+    expect(lastUserMessage(server.requests[1])).toContain('The database rejected that SQL (error class undefined_column, code SQLITE_ERROR, about "notional", at character 12');
     if (r.status === 'answered') expect(r.result.rows).toEqual([[175000000]]);
   });
 

@@ -4,7 +4,10 @@ import type { SqlDialect } from '../../datasource/dialect.js';
 import type { QueryResult } from '../../datasource/types.js';
 import { isLlmError, type ChatMessage, type LlmAttempt, type LlmClient, type LlmUsage } from '../../llm/index.js';
 import type { LlmContext } from './context.js';
+import { classifyDbError, describeDbErrorForModel } from './db-error.js';
 import { parseModelReply } from './extract.js';
+import { modelSaysCannotAnswer, plainModelText } from './model-text.js';
+import { limitContextData, type PromptDataLevel } from './prompt-data.js';
 import { buildPrompt, repairMessage, type RepairReason } from './prompt.js';
 
 /** The SQL guard as the engine sees it (src/guard guardSql bound to a dialect and policy). */
@@ -26,6 +29,12 @@ export interface LlmEngineOptions {
   maxCompletionTokens?: number;
   /** Default actor of audit entries (default 'system'). */
   actor?: string;
+  /**
+   * What of the data may go into prompts (OTC_LLM_PROMPT_DATA): 'none' (schema and profile
+   * texts only), 'columns' (also which column a word of the question matched, without the
+   * stored value), 'samples' (also sample values and matched values as stored; the default).
+   */
+  promptData?: PromptDataLevel;
 }
 
 export interface LlmGenerateRequest {
@@ -63,7 +72,15 @@ export interface LlmRound {
 }
 
 export type LlmEngineResult =
-  | { status: 'answered'; sql: string; modelSql: string; explanation: string; result: QueryResult; attempts: LlmRound[] }
+  | {
+      status: 'answered';
+      sql: string;
+      modelSql: string;
+      /** The model's own explanation: untrusted, for the audit trail only, never shown as ours (model-text.ts). */
+      explanation: string;
+      result: QueryResult;
+      attempts: LlmRound[];
+    }
   | { status: 'abstained'; reason: string; code: string; attempts: LlmRound[] };
 
 export interface LlmEngine {
@@ -100,7 +117,8 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
     async generate(req: LlmGenerateRequest): Promise<LlmEngineResult> {
       const actor = req.actor ?? options.actor ?? 'system';
       const rounds: LlmRound[] = [];
-      const messages: ChatMessage[] = buildPrompt({ question: req.question, today: req.today, dialect: req.dialect, context: req.context, maxContextTokens });
+      const context = limitContextData(req.context, options.promptData ?? 'samples');
+      const messages: ChatMessage[] = buildPrompt({ question: req.question, today: req.today, dialect: req.dialect, context, maxContextTokens });
       let lastProblem = '';
 
       const audit = async (round: LlmRound, prompt: ChatMessage[], reply: string | undefined) => {
@@ -155,7 +173,7 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
           round.httpAttempts = e.attempts;
           round.latencyMs = e.attempts.reduce((s, a) => s + a.ms + (a.waitMs ?? 0), 0);
           await audit(round, prompt, undefined);
-          return { status: 'abstained', code: e.code, reason: `The language model could not be used (${e.code}: ${e.message}).`, attempts: rounds };
+          return { status: 'abstained', code: e.code, reason: `The language model could not be used (${e.code}: ${plainModelText(e.message)}).`, attempts: rounds };
         }
 
         const parsed = parseModelReply(reply);
@@ -164,7 +182,7 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
           round.outcome = 'cannot_answer';
           round.message = parsed.reason;
           await audit(round, prompt, reply);
-          return { status: 'abstained', code: 'OTC_ERR_LLM_CANNOT_ANSWER', reason: `I can't answer that from this data: ${parsed.reason}`, attempts: rounds };
+          return { status: 'abstained', code: 'OTC_ERR_LLM_CANNOT_ANSWER', reason: modelSaysCannotAnswer(parsed.reason), attempts: rounds };
         } else if (parsed.kind === 'unparseable') {
           round.outcome = 'unparseable';
           round.message = parsed.reason;
@@ -184,8 +202,12 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
               await audit(round, prompt, reply);
               return { status: 'answered', sql: verdict.sql, modelSql: parsed.sql, explanation: parsed.explanation, result, attempts: rounds };
             } catch (e) {
+              // Never the database's text: it can quote rows (see db-error.ts). The audit
+              // record, the model and the user all get the same sanitised description.
+              const d = classifyDbError(e, verdict.sql);
               round.outcome = 'db_error';
-              round.message = bounded(e instanceof Error ? e.message : String(e));
+              round.message = describeDbErrorForModel(d);
+              if (d.code) round.errorCode = d.code;
               repair = { kind: 'database', message: round.message };
             }
           }

@@ -89,7 +89,8 @@ describe('LLM fallback adapter', () => {
     if (r.status !== 'answered') return;
     expect(r.result.rows).toEqual([direct<number[]>(NORTHBRIDGE_SQL)]);
     expect(r.sql).toMatch(/LIMIT 100/i);
-    expect(r.explanation).toBe('Counts the rows asked for.');
+    // generated from what was computed, not the model's text (issue 14 item 3)
+    expect(r.explanation).toBe('Computed by SQL the language model wrote and the SQL guard admitted, reading from the tables trades, counterparties: 1 row of 1 column. Check the SQL to see exactly what was computed.');
     const body = server.requests[0]!.body;
     expect(body).toContain('Northbridge Capital');
     expect(body).toContain('counterparties.short_name');

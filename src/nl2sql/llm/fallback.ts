@@ -14,6 +14,9 @@ import type { TrainedModel } from '../../training/index.js';
 import type { EngineContext, ExecuteFn, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, NlEngine } from '../engine.js';
 import { embedderFromClient, openRetriever, type Retriever, type RetrievedContext } from '../retrieval/index.js';
 import { createLlmEngine, type LlmEngineOptions } from './engine.js';
+import { explainModelAnswer } from './model-text.js';
+import { limitContextData } from './prompt-data.js';
+import { guardSql, type GuardDialect } from '../../guard/index.js';
 
 export interface LlmFallbackOptions extends Omit<LlmEngineOptions, 'onAudit'> {
   /** The retriever of the active training version, or a function that opens it (called once, on first use). */
@@ -51,7 +54,10 @@ export function createLlmFallback(opts: LlmFallbackOptions): LlmFallback {
         }
       : undefined,
   });
-  const context = async (question: string) => (await retriever()).retrieve(question, { maxTokens: contextTokens });
+  const context = async (question: string): Promise<RetrievedContext> => {
+    const r = await (await retriever()).retrieve(question, { maxTokens: contextTokens });
+    return { ...r, context: limitContextData(r.context, engineOpts.promptData ?? 'samples') };
+  };
 
   return {
     name: 'llm',
@@ -83,13 +89,26 @@ export function createLlmFallback(opts: LlmFallbackOptions): LlmFallback {
           actor: req.actor,
           correlationId: req.correlationId,
         });
-        if (r.status === 'answered') return { status: 'answered', sql: r.sql, explanation: r.explanation || 'Answered by the language model.', result: r.result };
+        if (r.status === 'answered') {
+          // The user reads what was computed, never the model's free text (model-text.ts).
+          return { status: 'answered', sql: r.sql, explanation: explainModelAnswer(await tablesOf(r.sql, req.dialect.name), r.result), result: r.result };
+        }
         return { status: 'abstained', reason: r.reason };
       } finally {
         summaries.delete(req.correlationId);
       }
     },
   };
+}
+
+/** The tables an admitted query reads, as the guard's parser sees them ([] if it cannot tell). */
+async function tablesOf(sql: string, dialect: string): Promise<string[]> {
+  try {
+    const v = await guardSql(sql, dialect as GuardDialect, { maxRows: Number.MAX_SAFE_INTEGER });
+    return v.ok ? v.tables : [];
+  } catch {
+    return [];
+  }
 }
 
 export interface FallbackFromConfigOptions {
@@ -104,7 +123,7 @@ export interface FallbackFromConfigOptions {
 type FallbackSettings = Pick<
   Config,
   'dataDir' | 'llmProvider' | 'llmBaseUrl' | 'llmApiKey' | 'llmModel' | 'llmApiVersion' | 'llmTimeoutMs' | 'llmMaxRetries' | 'llmExtraHeaders' | 'llmEmbeddingModel' | 'llmAuditPrompts'
->;
+> & Partial<Pick<Config, 'llmPromptData'>>;
 
 /**
  * The LLM fallback the OTC_LLM_* settings describe, over the given training version, or
@@ -119,6 +138,7 @@ export function createFallbackFromConfig(cfg: FallbackSettings, model: TrainedMo
   return createLlmFallback({
     client,
     auditPrompts: cfg.llmAuditPrompts,
+    promptData: cfg.llmPromptData,
     audit: opts.audit,
     contextTokens: opts.contextTokens,
     maxRepairs: opts.maxRepairs,

@@ -13,5 +13,5 @@ export function llmEngineFromConfig(
   const { clientOverrides, ...engineOpts } = opts;
   const client = llmClientFromConfig(cfg, clientOverrides);
   if (!client) return undefined;
-  return createLlmEngine({ ...engineOpts, client, auditPrompts: cfg.llmAuditPrompts });
+  return createLlmEngine({ ...engineOpts, client, auditPrompts: cfg.llmAuditPrompts, promptData: cfg.llmPromptData });
 }

@@ -30,3 +30,5 @@ export { parseModelReply, type ModelReply } from './extract.js';
 export { dialectPrompt, type DialectPrompt } from './prompts/index.js';
 export { llmEngineFromConfig } from './from-config.js';
 export { createLlmFallback, createFallbackFromConfig, crossCheck, type LlmFallback, type LlmFallbackOptions, type FallbackFromConfigOptions, type CrossCheckRequest, type CrossCheckResult } from './fallback.js';
+export { limitContextData, PROMPT_DATA_LEVELS, type PromptDataLevel } from './prompt-data.js';
+export { classifyDbError, describeDbErrorForModel, type DbErrorForModel } from './db-error.js';

@@ -52,6 +52,10 @@ export function buildPrompt(input: PromptInput): ChatMessage[] {
   ];
 }
 
+/**
+ * Why a round failed, as sent back to the model. `database` is the sanitised description of
+ * db-error.ts (class, code, position, a name written in the SQL), never the database's message.
+ */
 export type RepairReason = { kind: 'guard'; message: string } | { kind: 'database'; message: string } | { kind: 'unparseable'; message: string };
 
 /** The user message that sends a failure back to the model for another try. */
@@ -60,7 +64,7 @@ export function repairMessage(r: RepairReason): ChatMessage {
     r.kind === 'guard'
       ? `The SQL guard refused that SQL: ${r.message}`
       : r.kind === 'database'
-        ? `The database rejected that SQL: ${r.message}`
+        ? `The database rejected that SQL (${r.message}). Its own message is not passed on, as it can quote stored data.`
         : `Your reply could not be used: ${r.message}`;
   return {
     role: 'user',

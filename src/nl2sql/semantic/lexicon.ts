@@ -60,11 +60,15 @@ export function buildLexicon(model: TrainedModel): Lexicon {
   for (const d of p.dimensions) d.words.forEach((w) => put(w, { kind: 'dimension', dimension: d.name, table: d.table }));
   const currencyNames = p.vocabulary.currency?.names ?? {};
   for (const vc of model.values) {
+    const synonyms = Object.entries(p.dimensions.find((d) => d.name === vc.dimension)?.values?.synonyms ?? {});
     for (const v of vc.values) {
       const sense: Sense = { kind: 'value', dimension: vc.dimension, table: vc.table, value: v.value, how: 'exact' };
       const own = normPhrase(v.value);
+      // a case-sensitive code ('NDF', 'IM') is matched as written, unless the profile also gives
+      // it as a word people write (a synonym "ndf" is matched in any case: "NDFs", "ndf")
+      const said = synonyms.some(([canon, words]) => canon.toLowerCase() === v.value.toLowerCase() && words.some((w) => normPhrase(w) === own));
       for (const f of v.forms) {
-        if (vc.caseSensitive && f === own) {
+        if (vc.caseSensitive && f === own && !said) {
           maxLen = Math.max(maxLen, add(rawPhrases, v.value.split(/[^A-Za-z0-9+-]+/).filter(Boolean).join(' '), sense));
         } else maxLen = Math.max(maxLen, add(phrases, f, sense));
       }

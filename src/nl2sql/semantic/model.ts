@@ -21,6 +21,8 @@ export interface EngineModel {
   paths: Map<string, Map<string, JoinStep[]>>;
   /** normalised write verbs from the profile and the grammar */
   writeVerbs: Set<string>;
+  /** per dimension: code -> what it means, from the dimension's lookup table */
+  descriptions: Map<string, Map<string, string>>;
 }
 
 export function buildEngineModel(model: TrainedModel): EngineModel {
@@ -53,7 +55,36 @@ export function buildEngineModel(model: TrainedModel): EngineModel {
     dimensions: new Map(p.dimensions.map((d) => [d.name, d])),
     paths,
     writeVerbs: new Set(p.vocabulary.writeVerbs.map((w) => w.toLowerCase())),
+    descriptions: new Map(model.values.map((vc) => [vc.dimension, new Map(vc.values.flatMap((v) => (v.description ? [[v.value, v.description] as const] : [])))])),
   };
+}
+
+/** A value as the explanation shows it: a code with what it means ("IRS (Interest Rate Swap)"), or the value itself. */
+export function valueLabel(m: EngineModel, dimension: string, value: string | number): string {
+  const d = m.descriptions.get(dimension)?.get(String(value));
+  return d && d.toLowerCase() !== String(value).toLowerCase() ? `${value} (${d})` : String(value);
+}
+
+/**
+ * What people call a column, from the profile: a named date's label ("trade date"), a dimension's
+ * ("counterparty"), a measure's over that column ("amount"); otherwise its name in words. The
+ * explanation never depends on how a bank spells its columns.
+ */
+export function columnLabel(m: EngineModel, col: { table: string; column: string }): string {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  for (const e of m.entities.values()) {
+    if (!same(e.table, col.table)) continue;
+    const d = e.dates.find((x) => same(x.column, col.column));
+    if (d) return d.label;
+  }
+  const dim = [...m.dimensions.values()].find((d) => same(d.table, col.table) && same(d.column, col.column));
+  if (dim) return dim.label;
+  for (const md of m.measures.values()) {
+    const e = m.entities.get(md.entity);
+    if (!e || !same(e.table, col.table) || (md.agg !== 'sum' && md.agg !== 'avg')) continue;
+    if ([md.expr, md.native].some((x) => x && 'column' in x && same(x.column, col.column))) return md.label;
+  }
+  return col.column.replace(/_/g, ' ').toLowerCase();
 }
 
 /** Join distance of a table from an entity's table; undefined when not reachable many-to-one. */

@@ -62,7 +62,7 @@ export interface TypedQuery {
   distinct: boolean;
   where: LabelledCondition[];
   having?: { measure: number; op: '>' | '>=' | '<' | '<=' | '='; value: number };
-  orderBy?: { expr: 'measure'; measure: number; dir: 'asc' | 'desc' } | { expr: 'column'; col: ColumnRef | Expr; dir: 'asc' | 'desc' };
+  orderBy?: { expr: 'measure'; measure: number; dir: 'asc' | 'desc' } | { expr: 'column'; col: ColumnRef | Expr; dir: 'asc' | 'desc'; /** rows ranked by their date ("the oldest") */ byDate?: boolean };
   limit?: number;
   /**
    * Conditions across entities: the rows have (or, negated, have no) related rows of another entity that

@@ -1,9 +1,10 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
+import { AUDIT_KINDS } from '../../audit/index.js';
 import { auditRecordSchema, errors } from '../schemas.js';
 import { requirePermission } from '../session.js';
 
-const KINDS = ['question', 'sql_generated', 'query_run', 'refusal', 'abstention', 'error', 'training_change', 'sign_in', 'sign_out', 'user_change', 'feedback', 'llm_call', 'report_run', 'delivery'];
+const KINDS = [...AUDIT_KINDS];
 const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+Z?)?$' };
 
 /** The audit trail for auditors and admins: search, and verification of the hash chain. */

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ROLE_PERMISSIONS, unauthenticated } from '../../auth/index.js';
 import { errors, meSchema } from '../schemas.js';
-import { cookieOptions, requireUser, SESSION_COOKIE } from '../session.js';
+import { createLoginLimiter } from '../login-limiter.js';
+import { cookieOptions, csrfUserInfo, csrfUserInfoOfToken, requireUser, SESSION_COOKIE } from '../session.js';
 
 /** Sign in, sign out, who am I, and the CSRF token the SPA sends in the x-csrf-token header. */
 export const authRoutes: FastifyPluginAsync = async (app) => {
   const { settings } = app.deps;
+  // Per user name as well as per address (the route's rateLimit): see login-limiter.ts.
+  const perUser = createLoginLimiter({ maxFailures: settings.loginFailuresPerUser ?? 10, windowMs: 15 * 60_000 });
 
   app.get(
     '/api/auth/csrf',
@@ -16,7 +19,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: { type: 'object', required: ['csrfToken'], properties: { csrfToken: { type: 'string' } }, additionalProperties: false }, ...errors },
       },
     },
-    async (_req, reply) => ({ csrfToken: reply.generateCsrf() }),
+    async (req, reply) => ({ csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(req) }) }),
   );
 
   app.post(
@@ -37,10 +40,18 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const { username, password } = req.body as { username: string; password: string };
-      const s = await app.auth.signIn({ kind: 'password', username, password }, { ip: req.ip });
+      perUser.check(username);
+      let s;
+      try {
+        s = await app.auth.signIn({ kind: 'password', username, password }, { ip: req.ip });
+      } catch (e) {
+        if ((e as { code?: string }).code === 'OTC_ERR_BAD_CREDENTIALS') perUser.failed(username);
+        throw e;
+      }
+      perUser.succeeded(username);
       const ttl = Math.round((Date.parse(s.expiresAt) - Date.now()) / 1000);
       void reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(settings.publicUrl, ttl));
-      return { user: s.user, permissions: [...ROLE_PERMISSIONS[s.user.role]], csrfToken: reply.generateCsrf() };
+      return { user: s.user, permissions: [...ROLE_PERMISSIONS[s.user.role]], csrfToken: reply.generateCsrf({ userInfo: csrfUserInfoOfToken(s.token) }) };
     },
   );
 
@@ -65,7 +76,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     { preHandler: requireUser, schema: { tags: ['auth'], summary: 'The signed-in user, their permissions and a CSRF token', response: { 200: meSchema, ...errors } } },
     async (req, reply) => {
       if (!req.user) throw unauthenticated();
-      return { user: req.user, permissions: [...ROLE_PERMISSIONS[req.user.role]], csrfToken: reply.generateCsrf() };
+      return { user: req.user, permissions: [...ROLE_PERMISSIONS[req.user.role]], csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(req) }) };
     },
   );
 };

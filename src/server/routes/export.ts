@@ -1,9 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { hashRows, type AuditRecord } from '../../audit/index.js';
+import type { AuditRecord } from '../../audit/index.js';
 import { forbidden } from '../../auth/index.js';
-import { guardSql, policyFromSnapshot } from '../../guard/index.js';
 import { OtcError } from '../../shared/errors.js';
 import { auditIdParams, errors } from '../schemas.js';
 import { requirePermission } from '../session.js';
@@ -23,7 +22,13 @@ function fileBase(question: string | undefined): string {
   return slug || 'answer';
 }
 
-/** Re-runs an answered question's SQL (from its audit record, through the guard again) and streams it as CSV or XLSX. */
+/**
+ * Downloads an answered question's rows as CSV or XLSX. The answer's SQL (from its audit record,
+ * exactly what the person saw) runs again through the query pipeline's guard, cap, execute and
+ * audit stages under the active training version: the route assembles no path of its own. The
+ * question is not re-asked: a newer training version or the language model could answer it with
+ * other SQL, and the file must hold the answer that was shown, on current data.
+ */
 export const exportRoutes: FastifyPluginAsync = async (app) => {
   async function rerun(req: FastifyRequest, format: 'csv' | 'xlsx') {
     const { auditId } = req.params as { auditId: string };
@@ -32,23 +37,12 @@ export const exportRoutes: FastifyPluginAsync = async (app) => {
     const run: AuditRecord | undefined = records.find((r) => r.correlationId === auditId && r.sql);
     if (!run?.sql) throw notFound();
     if (run.actor !== user.username && user.role !== 'admin') throw forbidden('downloading answers of other users');
-    const { datasource, settings } = app.deps;
-    const { model } = await app.deps.answering.require();
-    const verdict = await guardSql(run.sql, datasource.dialect.name, policyFromSnapshot(model.snapshot, settings.maxRows));
-    if (!verdict.ok) throw new OtcError('OTC_ERR_SQL_GUARD_REJECTED', verdict.reason, { status: 422 });
-    const result = await datasource.query(verdict.sql, { maxRows: settings.maxRows, timeoutMs: settings.queryTimeoutMs });
-    await app.audit.append({
-      kind: 'query_run',
-      actor: user.username,
-      outcome: 'completed',
-      sql: verdict.sql,
-      question: run.question,
-      correlationId: auditId,
-      rowCount: result.rowCount,
-      resultHash: hashRows(result.columns, result.rows),
-      durationMs: result.ms,
-      details: { export: format, truncated: result.truncated },
-    });
+    const { copilot } = await app.deps.answering.require();
+    const a = await copilot.rerun(
+      { sql: run.sql, question: run.question },
+      { actor: user.username, correlationId: auditId, details: { export: format }, maxRows: app.deps.settings.maxRows, raise: true },
+    );
+    const result = { columns: a.columns ?? [], rows: a.rows ?? [] };
     const questionRecord = (await app.audit.search({ text: auditId, kind: 'question', limit: 5 })).find((r) => r.correlationId === auditId);
     return { result, name: fileBase(questionRecord?.question ?? run.question) };
   }

@@ -33,7 +33,8 @@ export const feedbackRoutes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const { auditId, verdict, correctedSql } = req.body as { auditId: string; verdict: 'up' | 'down'; correctedSql?: string };
       const user = req.user!;
-      const records = (await app.audit.search({ text: auditId, limit: 50 })).filter((r) => r.correlationId === auditId);
+      // By the answer's id (exact, indexed), never a text search that other records could match.
+      const records = await app.audit.search({ correlationId: auditId, limit: 100 });
       const asked = records.find((r) => r.kind === 'question');
       if (!asked?.question) throw new OtcError('OTC_ERR_ANSWER_NOT_FOUND', 'No question with this id to give feedback on.', { status: 404 });
       if (asked.actor !== user.username && user.role !== 'admin') throw forbidden('rating answers of other users');

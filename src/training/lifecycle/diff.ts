@@ -8,7 +8,7 @@ import { canonicalize } from '../../audit/index.js';
 import type { Profile } from '../profile-schema.js';
 import type { TrainedModel } from '../types.js';
 import { valueNames } from './content.js';
-import { diffSnapshots, formatDrift, type SchemaDrift } from './drift.js';
+import { diffSnapshots, formatDrift } from './drift.js';
 import type { SectionDiff, WordChange, VersionDiff } from './report-types.js';
 export type { SectionDiff, WordChange, VersionDiff } from './report-types.js';
 

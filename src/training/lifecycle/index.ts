@@ -24,6 +24,7 @@ export {
   listVersions,
   getVersion,
   getActiveVersion,
+  getActiveVersionId,
   loadVersionModel,
   createVersion,
   activateVersion,

@@ -54,6 +54,8 @@ export function columnUses(p: Profile): ColumnUse[] {
   for (const d of p.dimensions) {
     ref(d.table, d.column, `dimensions.yaml: dimension '${d.name}'`);
     d.values?.aliases.forEach((a) => ref(d.table, a, `dimensions.yaml: dimension '${d.name}' (values.aliases)`));
+    const lk = d.values?.describedBy;
+    if (lk) [lk.key, lk.label, ...Object.keys(lk.where)].forEach((c) => ref(lk.table, c, `dimensions.yaml: dimension '${d.name}' (values.describedBy)`));
   }
   const exprCols = (table: string, x: unknown, by: string) => {
     if (!x || typeof x !== 'object') return;

@@ -76,6 +76,14 @@ export async function getActiveVersion(ctx: Pick<TrainingContext, 'store' | 'dat
   return row ? toVersion(row) : null;
 }
 
+/**
+ * The id of the datasource's active version (null: none), without reading or parsing its JSON
+ * columns: what a server checks on every question to follow activations made elsewhere.
+ */
+export async function getActiveVersionId(ctx: Pick<TrainingContext, 'store' | 'datasourceKey'>): Promise<string | null> {
+  return (await findRowHead(ctx.store.db, ctx.datasourceKey, 'active'))?.id ?? null;
+}
+
 /** Parsed models by version id and content hash (a version's content never changes). Shared: do not mutate. */
 const modelCache = new Map<string, TrainedModel>();
 const MODEL_CACHE_SIZE = 8;

@@ -6,7 +6,7 @@
  *
  *   await app.register(trainingRoutes, { prefix: '/api/training', store, audit, datasource, datasourceKey, requirePermission });
  */
-import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import type { Datasource } from '../../../datasource/types.js';
 import type { Store } from '../../../store/index.js';
 import {
@@ -103,7 +103,8 @@ function actorOf(req: FastifyRequest): string {
 
 export const trainingRoutes: FastifyPluginAsync<TrainingRoutesOptions> = async (app, opts) => {
   const ctx: TrainingContext = { store: opts.store, audit: opts.audit, datasourceKey: opts.datasourceKey };
-  const guard = (p: TrainingPermission) => (opts.requirePermission ? { preHandler: opts.requirePermission(p) } : {});
+  // onRequest: the permission is checked before a body (an import takes up to 20 MB) is read
+  const guard = (p: TrainingPermission) => (opts.requirePermission ? { onRequest: opts.requirePermission(p) as onRequestAsyncHookHandler } : {});
   const tags = ['training'];
 
   app.get(

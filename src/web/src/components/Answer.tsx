@@ -3,11 +3,12 @@ import { chooseChart, formatNumber, labelOf, switchChart, toNumber, type ChartKi
 import { api, exportUrl, type AskAnswer } from '../api.js';
 import { Chart } from './Chart.js';
 import { ResultTable } from './ResultTable.js';
+import { Understood } from './Understood.js';
 
 const KIND_LABEL: Record<ChartKind, string> = { kpi: 'Number', bar: 'Bar', line: 'Line', pie: 'Pie', scatter: 'Scatter', table: 'Table' };
 const SOON = 'Coming with dashboards and reports';
 
-/** One answer of the thread: explanation, chart (switchable), table, SQL, downloads, feedback. */
+/** One answer of the thread: explanation, chart (switchable), table, SQL, what was understood, downloads, feedback. */
 export function Answer({ answer, onAsk }: { answer: AskAnswer; onAsk: (q: string) => void }) {
   if (answer.status === 'abstained') {
     return (
@@ -36,6 +37,7 @@ export function Answer({ answer, onAsk }: { answer: AskAnswer; onAsk: (q: string
         <p className="explanation">{answer.status === 'refused' ? 'Refused: ' : 'Could not answer: '}{answer.message ?? answer.explanation}</p>
         {answer.code && <p className="muted small">Code {answer.code}</p>}
         {answer.sql && <SqlBlock sql={answer.sql} />}
+        {answer.understood && <Understood query={answer.understood} />}
       </div>
     );
   }
@@ -97,6 +99,7 @@ function Answered({ answer }: { answer: AskAnswer }) {
         <p className="muted">No rows match.</p>
       ) : null}
       {answer.sql && <SqlBlock sql={answer.sql} />}
+      {answer.understood && <Understood query={answer.understood} />}
       <div className="actions">
         {answer.auditId && (
           <>

@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.js';
-
-const KINDS = ['', 'question', 'sql_generated', 'query_run', 'refusal', 'abstention', 'error', 'sign_in', 'sign_out', 'user_change', 'feedback', 'training_change'];
+import { AUDIT_KIND_OPTIONS as KINDS } from '../audit-kinds.js';
 
 /** The audit trail for auditors and admins: chain verification and search. */
 export function AuditPage() {

@@ -2,12 +2,16 @@ import pg from 'pg';
 import { OtcError } from '../../../../shared/errors.js';
 import type { Datasource, QueryOptions, QueryResult, SchemaSnapshot } from '../../../types.js';
 import { DatasourceErrorCode, closed, notReadOnly, queryCancelled, queryFailed, queryTimeout, unreachable } from '../../../errors.js';
+import { QueryAdmission } from '../../../admission.js';
 import { capResult, queryLimits, sortTables, type ResolvedOptions } from '../../../internal.js';
 import { redactUrl } from '../../../redact.js';
 import { postgresDialect } from '../dialect.js';
 import { introspectPostgres } from '../introspector.js';
 import type { PostgresTarget } from '../url.js';
 import { plainValue, resultTypes } from './types.js';
+
+/** Connections to the server at most; queries beyond wait for one in QueryAdmission's line. */
+const POOL_SIZE = 4;
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
 
@@ -34,13 +38,14 @@ export class PostgresDatasource implements Datasource {
   readonly dialect = postgresDialect;
   readonly description: string;
   #pool: pg.Pool;
+  #admission = new QueryAdmission(POOL_SIZE);
   #closed = false;
 
   private constructor(private readonly target: PostgresTarget, private readonly defaults: ResolvedOptions, url: string) {
     this.description = redactUrl(url);
     this.#pool = new pg.Pool({
       connectionString: target.connectionString,
-      max: 4,
+      max: POOL_SIZE,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: defaults.connectTimeoutMs,
       application_name: 'otc-copilot',
@@ -124,6 +129,18 @@ export class PostgresDatasource implements Datasource {
     const signal = options.signal;
     if (signal?.aborted) throw queryCancelled();
     const started = performance.now();
+    // The wait for a connection counts against the timeout; model-written SQL holds at most 3 of the 4.
+    const release = await this.#admission.acquire(options.workload ?? 'compiled', timeoutMs, timeoutMs, signal);
+    try {
+      const left = Math.floor(started + timeoutMs - performance.now());
+      if (left < 1) throw queryTimeout(timeoutMs);
+      return await this.#run(sqlText, maxRows, left, timeoutMs, started, signal);
+    } finally {
+      release();
+    }
+  }
+
+  async #run(sqlText: string, maxRows: number, timeoutMs: number, reportedTimeoutMs: number, started: number, signal?: AbortSignal): Promise<QueryResult> {
     const client = await this.#connect();
     const processID = (client as unknown as { processID: number }).processID;
     let aborted = false;
@@ -151,7 +168,7 @@ export class PostgresDatasource implements Datasource {
       const rows = (res.rows as unknown[][]).map((r) => r.map(plainValue));
       return capResult(columns, rows, maxRows, started);
     } catch (e) {
-      throw this.#queryError(e, aborted, timeoutMs, sqlText, (err) => (broken = err));
+      throw this.#queryError(e, aborted, reportedTimeoutMs, sqlText, (err) => (broken = err));
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await cancelling;

@@ -12,7 +12,8 @@ import { SqliteQueryPool } from './query-process.js';
  * A SQLite file, read-only: opened with `{readonly: true, fileMustExist: true}` and
  * `query_only`, one statement per query, refused unless better-sqlite3 says it reads rows
  * and writes nothing. Queries run in child processes (two) that are killed at the deadline
- * or on abort, and restarted on the next query.
+ * or on abort, and restarted on the next query; the wait for a free one counts against the
+ * timeout, and model-written SQL never holds both (QueryAdmission).
  */
 export class SqliteDatasource implements Datasource {
   readonly dialect = sqliteDialect;
@@ -57,7 +58,7 @@ export class SqliteDatasource implements Datasource {
     if (this.#closed) throw closed(this.description);
     const { maxRows, timeoutMs } = queryLimits(this.defaults, options);
     const started = performance.now();
-    const { columns, rows } = await this.#proc.run(sqlText, maxRows, timeoutMs, options.signal);
+    const { columns, rows } = await this.#proc.run(sqlText, maxRows, timeoutMs, options.signal, options.workload);
     return capResult(columns, rows, maxRows, started);
   }
 

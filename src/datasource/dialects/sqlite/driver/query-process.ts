@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { queryCancelled, queryFailed, queryTimeout, notReadOnly } from '../../../errors.js';
+import { isOtcError } from '../../../../shared/errors.js';
+import { QueryAdmission } from '../../../admission.js';
+import { DatasourceErrorCode, queryCancelled, queryFailed, queryTimeout, notReadOnly } from '../../../errors.js';
+import type { Workload } from '../../../types.js';
 import { SQLITE_CHILD_SOURCE } from './child-source.js';
 
 const requireHere = createRequire(import.meta.url);
@@ -111,7 +114,7 @@ export class SqliteQueryProcess {
         if (m.id !== id) return;
         finish(() => {
           if (m.error?.kind === 'notReadOnly') reject(notReadOnly(m.error.message));
-          else if (m.error) reject(queryFailed(m.error.message));
+          else if (m.error) reject(queryFailed(m.error.message, { code: m.error.code, message: m.error.message }));
           else if (typeof m.json !== 'string') resolve({ columns: m.columns ?? [], rows: m.rows ?? [] });
           else {
             try {
@@ -146,19 +149,37 @@ export class SqliteQueryProcess {
 }
 
 /**
- * A few query processes (default 2, one per core here), each query sent to the least busy one,
- * so one slow query does not hold up a dashboard's other widgets.
+ * A few query processes (default 2, one per core here). Queries wait in one line for a free
+ * process (QueryAdmission: the wait counts against the query's timeout, and model-written SQL
+ * may hold all processes but one), then run on an idle process with what is left of the
+ * timeout; so one slow query does not hold up a dashboard's other widgets, and two slow
+ * model-written questions do not hold up everyone else's.
  */
 export class SqliteQueryPool {
   #procs: SqliteQueryProcess[];
+  #admission: QueryAdmission;
 
   constructor(file: string, size = 2) {
     this.#procs = Array.from({ length: Math.max(1, size) }, () => new SqliteQueryProcess(file));
+    this.#admission = new QueryAdmission(this.#procs.length);
   }
 
-  run(sql: string, maxRows: number, timeoutMs: number, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
-    const proc = this.#procs.reduce((a, b) => (b.pending < a.pending ? b : a));
-    return proc.run(sql, maxRows, timeoutMs, signal);
+  async run(sql: string, maxRows: number, timeoutMs: number, signal?: AbortSignal, workload: Workload = 'compiled'): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const deadline = performance.now() + timeoutMs;
+    const release = await this.#admission.acquire(workload, timeoutMs, timeoutMs, signal);
+    try {
+      // an admitted query always finds an idle process: slots and processes are as many
+      const proc = this.#procs.find((p) => p.pending === 0) ?? this.#procs.reduce((a, b) => (b.pending < a.pending ? b : a));
+      const left = Math.floor(deadline - performance.now());
+      if (left < 1) throw queryTimeout(timeoutMs);
+      return await proc.run(sql, maxRows, left, signal);
+    } catch (e) {
+      // reported with the query's whole timeout, which the wait was part of
+      if (isOtcError(e) && e.code === DatasourceErrorCode.Timeout) throw queryTimeout(timeoutMs);
+      throw e;
+    } finally {
+      release();
+    }
   }
 
   async close(): Promise<void> {

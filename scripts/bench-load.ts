@@ -1,0 +1,160 @@
+/**
+ * Throughput under load (issue 14 item 7): the server started in this process on a demo
+ * database, several users signed in through /api/auth/login (no security turned off: the ask
+ * rate limit is configured higher, as an operator would for a load test), a mix of questions
+ * asked with autocannon over loopback at each concurrency for a bounded time; then the same
+ * questions' SQL run through the datasource alone at the same concurrency for the same time;
+ * finally the audit chain verified. Ends with one line per concurrency:
+ *   load concurrency=N asks_per_s=N p50_ms=N p95_ms=N p99_ms=N errors=N raw_per_s=N chain=ok|broken
+ *
+ *   npm run bench:load                                  (10, 50, 200 concurrent, 15 s each, 20k trades)
+ *   npm run bench:load -- --levels 50 --duration 5 --trades 5000 --log-level info
+ * An ask counts as an error when the HTTP status is not 2xx, the connection fails or times out,
+ * or the answer's status is not 'answered' (every question of the mix is answered at warm-up).
+ */
+import { loadavg, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { buildServer } from '../src/server/app.js';
+import { createTestWorld, TEST_PASSWORD } from '../src/server/testing.js';
+
+const { values: args } = parseArgs({
+  options: {
+    levels: { type: 'string', default: '10,50,200' },
+    duration: { type: 'string', default: '15' },
+    trades: { type: 'string', default: '20000' },
+    users: { type: 'string', default: '8' },
+    'log-level': { type: 'string', default: 'silent' },
+  },
+});
+const levels = args.levels.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const duration = Math.max(1, Number(args.duration));
+const trades = Math.max(100, Number(args.trades));
+const userCount = Math.max(1, Number(args.users));
+
+/** A mix of questions over several tables, each answered by the semantic engine on the demo data. */
+const QUESTIONS = [
+  'How many trades were booked last week?',
+  'Live notional by desk',
+  'Top 10 counterparties by number of live trades',
+  'How many live trades are bilateral?',
+  'Number of counterparties by country',
+  'How many confirmations are disputed?',
+  'Open confirmations by platform and analyst',
+  'Settlement fail rate by counterparty sector this year',
+  'Late settlements by counterparty last month',
+  'Failed settlement amount by desk this month',
+  'Netting breaks by counterparty this week',
+  'Total payments due this week in dollars',
+];
+
+const la = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0);
+
+console.log(`load benchmark: ${cpus().length} CPUs, load average ${la()}, node ${process.version}; ${trades} trades, ${userCount} users, ${duration} s per level`);
+const world = await createTestWorld({ askPerMinute: 1_000_000, logLevel: args['log-level'], maxRows: 1000, queryTimeoutMs: 10_000 }, { trades });
+const app = await buildServer(world.deps);
+try {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('no address');
+  const base = `http://127.0.0.1:${addr.port}`;
+
+  // Users sign in as anyone would: POST /api/auth/login, then the session cookie and the CSRF token.
+  const sessions: { cookie: string; csrf: string }[] = [];
+  for (let i = 0; i < userCount; i++) {
+    const username = `load${i + 1}`;
+    await world.auth.createUser({ username, password: TEST_PASSWORD, role: 'analyst', displayName: `Load ${i + 1}` }, 'bench');
+    const c = await fetch(`${base}/api/auth/csrf`);
+    const csrfCookie = c.headers.getSetCookie().map((x) => x.split(';')[0]!).find((x) => x.startsWith('otc_csrf='))!;
+    const { csrfToken } = (await c.json()) as { csrfToken: string };
+    const r = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: csrfCookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ username, password: TEST_PASSWORD }),
+    });
+    if (!r.ok) throw new Error(`sign-in of ${username} failed: ${r.status} ${await r.text()}`);
+    const body = (await r.json()) as { csrfToken: string };
+    const session = r.headers.getSetCookie().map((x) => x.split(';')[0]!).find((x) => x.startsWith('otc_session='))!;
+    sessions.push({ cookie: `${session}; ${csrfCookie}`, csrf: body.csrfToken });
+  }
+
+  // Warm-up: each question once; its SQL is what the datasource-alone run executes.
+  const sqls: string[] = [];
+  for (const question of QUESTIONS) {
+    const s = sessions[0]!;
+    const r = await fetch(`${base}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf }, body: JSON.stringify({ question }) });
+    const a = (await r.json()) as { status: string; sql?: string; message?: string };
+    if (a.status !== 'answered' || !a.sql) throw new Error(`warm-up: "${question}" was not answered (${r.status} ${a.status} ${a.message ?? ''})`);
+    sqls.push(a.sql);
+  }
+
+  const lines: string[] = [];
+  for (const connections of levels) {
+    let n = 0;
+    let answerErrors = 0;
+    const latencies: number[] = [];
+    let finished!: (r: autocannon.Result) => void;
+    let failed!: (e: unknown) => void;
+    const done = new Promise<autocannon.Result>((resolve, reject) => ((finished = resolve), (failed = reject)));
+    const inst = autocannon({
+      url: base,
+      connections,
+      duration,
+      timeout: 10,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/ask',
+          setupRequest: (req) => {
+            const i = n++;
+            const s = sessions[i % sessions.length]!;
+            return { ...req, headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf }, body: JSON.stringify({ question: QUESTIONS[i % QUESTIONS.length] }) };
+          },
+          onResponse: (status, body) => {
+            if (status < 300 && !body.startsWith('{"status":"answered"') && !body.includes('"status":"answered"')) answerErrors++;
+          },
+        },
+      ],
+    }, (err, result) => (err ? failed(err) : finished(result)));
+    inst.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+    const res = await done;
+    latencies.sort((a, b) => a - b);
+    const asks = latencies.length / duration;
+    const errors = res.errors + res.timeouts + res.non2xx + answerErrors;
+    const load = la();
+
+    // The same SQL through the datasource alone, at the same concurrency, for the same time.
+    let raw = 0;
+    let rawErrors = 0;
+    const until = performance.now() + duration * 1000;
+    let k = 0;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < until) {
+          const sql = sqls[k++ % sqls.length]!;
+          try {
+            await world.datasource.query(sql, { maxRows: 1000, timeoutMs: 10_000 });
+            raw++;
+          } catch {
+            rawErrors++;
+          }
+        }
+      }),
+    );
+    const rawPerS = raw / duration;
+    console.log(
+      `concurrency ${connections}: ${latencies.length} asks in ${duration} s (${asks.toFixed(1)}/s), p50 ${Math.round(pct(latencies, 50))} ms, p95 ${Math.round(pct(latencies, 95))} ms, p99 ${Math.round(pct(latencies, 99))} ms, ` +
+        `errors ${errors} (http ${res.non2xx}, conn ${res.errors}, timeouts ${res.timeouts}, answers ${answerErrors}); datasource alone ${rawPerS.toFixed(1)}/s (${rawErrors} errors); ` +
+        `asks/raw ${rawPerS ? ((100 * asks) / rawPerS).toFixed(0) : '-'}%; load average ${load}`,
+    );
+    lines.push(`load concurrency=${connections} asks_per_s=${Math.round(asks)} p50_ms=${Math.round(pct(latencies, 50))} p95_ms=${Math.round(pct(latencies, 95))} p99_ms=${Math.round(pct(latencies, 99))} errors=${errors} raw_per_s=${Math.round(rawPerS)}`);
+  }
+
+  const v = await world.audit.verify();
+  console.log(`audit chain: ${v.ok ? 'ok' : `broken at ${v.brokenAt?.seq}: ${v.brokenAt?.reason}`} (${v.count} records); load average ${la()}`);
+  for (const l of lines) console.log(`${l} chain=${v.ok ? 'ok' : 'broken'}`);
+} finally {
+  await app.close();
+  await world.close();
+}

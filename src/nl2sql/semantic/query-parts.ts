@@ -1,0 +1,64 @@
+/** Small pure helpers over conditions and the words of the explanation, shared by the parser's stages. */
+import type { CmpOp } from './grammar.js';
+import type { Condition, LabelledCondition } from './query.js';
+
+
+export function colsOf(c: Condition): string[] {
+  if (c.kind === 'not') return c.conds.flatMap(colsOf);
+  return [`${c.col.table}.${c.col.column}`];
+}
+
+export function negate(c: Condition): Condition {
+  switch (c.kind) {
+    case 'cmp':
+      return { ...c, op: ({ '=': '<>', '<>': '=', '>': '<=', '>=': '<', '<': '>=', '<=': '>' } as const)[c.op] };
+    case 'in':
+      return { ...c, negate: !c.negate };
+    case 'null':
+      return { ...c, negate: !c.negate };
+    default:
+      return { kind: 'not', conds: [c] };
+  }
+}
+
+export function dedupe(list: LabelledCondition[]): LabelledCondition[] {
+  const seen = new Set<string>();
+  const out: LabelledCondition[] = [];
+  // an IN on a column that another IN/= on the same column narrows is kept (intersection is still right)
+  for (const l of list) {
+    const k = JSON.stringify(l.cond);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(l);
+  }
+  return out;
+}
+
+export function addDaysIso(iso: string, n: number): string {
+  const d = new Date(iso + 'T00:00:00Z');
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function joinOr(vals: (string | number)[]): string {
+  if (vals.length <= 1) return String(vals[0] ?? '');
+  return vals.slice(0, -1).join(', ') + ' or ' + vals[vals.length - 1];
+}
+
+export function rangeWords(from?: string, to?: string): string {
+  if (from && to) return from === to ? `on ${from}` : `from ${from} to ${to}`;
+  if (from) return `on or after ${from}`;
+  if (to) return `on or before ${to}`;
+  return '';
+}
+
+export function opWord(op: CmpOp): string {
+  return { '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most', '=': 'equal to' }[op];
+}
+
+export function fmtNum(n: number): string {
+  if (Math.abs(n) >= 1e9 && n % 1e7 === 0) return `${n / 1e9}bn`;
+  if (Math.abs(n) >= 1e6 && n % 1e4 === 0) return `${n / 1e6}m`;
+  return n.toLocaleString('en-US');
+}
+

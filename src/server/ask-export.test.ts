@@ -1,0 +1,85 @@
+/**
+ * The API's ask and export go through the query pipeline: the answer shows what was understood
+ * (as the engine understood it, nothing dropped by the response schema), and a download re-runs
+ * the answer's recorded SQL through the pipeline's guard, row cap, execution and audit.
+ */
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from './app.js';
+import { createTestWorld, TEST_PASSWORD, TEST_TODAY, type TestWorld } from './testing.js';
+
+let world: TestWorld;
+let app: FastifyInstance;
+let session: { cookie: string; csrf: string };
+const MAX_ROWS = 5;
+
+const cookiesOf = (res: LightMyRequestResponse) => Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
+
+beforeAll(async () => {
+  world = await createTestWorld({ maxRows: MAX_ROWS });
+  app = await buildServer(world.deps);
+  const r0 = await app.inject({ method: 'GET', url: '/api/auth/csrf' });
+  const secret = cookiesOf(r0).otc_csrf!;
+  const r = await app.inject({ method: 'POST', url: '/api/auth/login', cookies: { otc_csrf: secret }, headers: { 'x-csrf-token': r0.json().csrfToken }, payload: { username: 'analyst', password: TEST_PASSWORD } });
+  expect(r.statusCode).toBe(200);
+  session = { cookie: `otc_session=${cookiesOf(r).otc_session}; otc_csrf=${secret}`, csrf: r.json().csrfToken };
+});
+
+afterAll(async () => {
+  await app?.close();
+  await world?.close();
+});
+
+const ask = async (question: string) => (await app.inject({ method: 'POST', url: '/api/ask', headers: { cookie: session.cookie, 'x-csrf-token': session.csrf }, payload: { question } })).json();
+const get = (url: string) => app.inject({ method: 'GET', url, headers: { cookie: session.cookie } });
+const recordsOf = async (id: string) => (await world.audit.search({ text: id, limit: 20 })).filter((r) => r.correlationId === id).sort((a, b) => a.seq - b.seq);
+
+describe('what was understood, in the API answer', () => {
+  it("is the engine's typed query, whole, for the profile's example questions", async () => {
+    const { copilot, model } = await world.deps.answering.require();
+    let seen = 0;
+    for (const ex of model.profile.examples.slice(0, 25)) {
+      const u = copilot.semantic.understand(ex.question, TEST_TODAY);
+      const a = await ask(ex.question);
+      if (u.status) {
+        expect(a.understood, ex.question).toBeUndefined();
+        continue;
+      }
+      seen++;
+      expect(a.understood, ex.question).toEqual(JSON.parse(JSON.stringify(u.query)));
+    }
+    expect(seen).toBeGreaterThan(10);
+  });
+
+  it('is described in the OpenAPI document of the ask route', async () => {
+    const doc = (await get('/api/docs/json')).json();
+    const schema = doc.paths['/api/ask'].post.responses['200'].content['application/json'].schema;
+    expect(schema.properties.understood.required).toEqual(expect.arrayContaining(['entity', 'measures', 'where', 'today']));
+  });
+});
+
+describe('export through the pipeline', () => {
+  it("re-runs the answer's SQL with the row cap, and audits the download under the answer's id", async () => {
+    const a = await ask('List the live trades');
+    expect(a).toMatchObject({ status: 'answered', rowCount: MAX_ROWS, truncated: true });
+    const csv = await get(`/api/ask/${a.auditId}/export.csv`);
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(MAX_ROWS + 1);
+    const records = await recordsOf(a.auditId);
+    expect(records.map((r) => r.kind)).toEqual(['question', 'sql_generated', 'query_run', 'query_run']);
+    expect(records[3]).toMatchObject({ actor: 'analyst', sql: a.sql, rowCount: MAX_ROWS, details: { export: 'csv', truncated: true } });
+  });
+
+  it('refuses to download SQL the guard does not admit (a forged run record), audits the refusal, writes nothing', async () => {
+    await world.audit.append({ kind: 'query_run', actor: 'analyst', outcome: 'completed', sql: 'DELETE FROM trades', correlationId: 'forged-run-1' });
+    const before = (await world.datasource.query('SELECT count(*) FROM trades')).rows[0]![0];
+    const res = await get('/api/ask/forged-run-1/export.csv');
+    expect(res.statusCode).toBe(422);
+    expect(res.json().code).toBe('OTC_ERR_SQL_GUARD_REJECTED');
+    const records = await recordsOf('forged-run-1');
+    expect(records.map((r) => r.kind)).toEqual(['query_run', 'refusal']);
+    expect(records[1]).toMatchObject({ actor: 'analyst', sql: 'DELETE FROM trades' });
+    expect((await world.datasource.query('SELECT count(*) FROM trades')).rows[0]![0]).toBe(before);
+  });
+});
