@@ -22,7 +22,7 @@ const KEY = 'sk-fallback-SECRET-0123456789abcdef';
 const NORTHBRIDGE_SQL =
   "SELECT COUNT(*) AS n FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE c.short_name = 'Northbridge Capital' AND t.status = 'Live'";
 /** Out of the semantic engine's reach (two conditions on two other tables), plain SQL for a model. */
-const BOTH_QUESTION = 'How many counterparties have both settlement fails and margin disputes?';
+const BOTH_QUESTION = 'How many counterparties show up both among settlement fails and among margin disputes?';
 const BOTH_SQL =
   "SELECT COUNT(*) AS n FROM counterparties c WHERE EXISTS (SELECT 1 FROM settlements s WHERE s.counterparty_id = c.counterparty_id AND s.status = 'Failed') AND EXISTS (SELECT 1 FROM margin_calls m WHERE m.counterparty_id = c.counterparty_id AND m.status = 'Disputed')";
 

@@ -48,6 +48,7 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
   const all = (cs: Condition[]) => sql.join(cs.map((c) => sql`(${cond(c)})`), sql` and `);
 
   const measure = (ms: MeasureSpec, whereHasDen: boolean): RawBuilder<unknown> => {
+    if (ms.window) return windowed(ms.window, measure({ ...ms, window: undefined }, whereHasDen));
     switch (ms.agg) {
       case 'count':
         return sql`count(*)`;
@@ -88,8 +89,9 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     ms.numerator?.forEach(touchCond);
     ms.denominator?.forEach(touchCond);
   });
-  q.groupBy.forEach((g) => touch(g.col));
+  q.groupBy.forEach((g) => (g.kind === 'band' ? touchExpr(g.expr) : touch(g.col)));
   q.listColumns.forEach((l) => touch(l.col));
+  q.perGroup?.columns?.forEach((l) => touch(l.col));
   if (q.orderBy?.expr === 'column') {
     const c = q.orderBy.col;
     if ('kind' in c) touchExpr(c);
@@ -112,11 +114,60 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
   const soleRatio = q.measures.length === 1 && q.measures[0]!.agg === 'ratio' && q.measures[0]!.denominator!.length > 0;
   const whereConds = [...q.where.map((w) => w.cond), ...(soleRatio ? q.measures[0]!.denominator! : [])];
   for (const c of whereConds) qb = qb.where(cond(c));
+  // [NOT] EXISTS over related rows, correlated on the last many-to-one step into this query's table
+  for (const x of q.exists ?? []) {
+    let sub = db.selectFrom(x.table) as any;
+    for (const st of x.link.slice(0, -1)) sub = sub.innerJoin(st.toTable, `${st.toTable}.${st.toColumn}`, `${st.fromTable}.${st.fromColumn}`);
+    const last = x.link[x.link.length - 1]!;
+    sub = sub.select(sql`1`.as('one')).where(sql`${ref({ table: last.fromTable, column: last.fromColumn })} = ${ref({ table: last.toTable, column: last.toColumn })}`);
+    for (const c of x.where) sub = sub.where(cond(c));
+    qb = qb.where(sql`${sql.raw(x.negate ? 'not exists' : 'exists')} ${sub}`);
+  }
 
-  const bucketExpr = (g: TypedQuery['groupBy'][number]) =>
-    g.kind === 'period'
+  const bucketExpr = (g: TypedQuery['groupBy'][number]): RawBuilder<unknown> =>
+    g.kind === 'band'
+      ? sql`case ${sql.join(g.bands.filter((b) => b.upper !== undefined).map((b) => sql`when ${expr(g.expr)} ${sql.raw(b.inclusive ? '<=' : '<')} ${b.upper} then ${b.label}`), sql` `)} else ${g.bands[g.bands.length - 1]!.label} end`
+      : g.kind === 'period'
       ? sql`case ${sql.join(g.periods.map((p) => sql`when ${ref(g.col)} >= ${date(p.from)} and ${ref(g.col)} <= ${date(p.to)} then ${p.label}`), sql` `)} end`
       : g.kind === 'bucket' ? (g.bucket === 'day' ? dialect.dayBucket(ref(g.col)) : g.bucket === 'week' ? dialect.weekBucket(ref(g.col)) : dialect.monthBucket(ref(g.col))) : sql`${ref(g.col)}`;
+
+  // share of the total and running totals: window functions over the grouped figure
+  function windowed(kind: 'share' | 'running', base: RawBuilder<unknown>): RawBuilder<unknown> {
+    if (kind === 'share') return sql`100.0 * ${dialect.toFloat(base)} / nullif(sum(${base}) over (), 0)`;
+    const order = q.groupBy.filter((g) => g.kind !== 'column').map(bucketExpr);
+    return sql`sum(${base}) over (order by ${sql.join(order.length ? order : q.groupBy.map(bucketExpr))} rows between unbounded preceding and current row)`;
+  }
+
+  if (q.perGroup && q.shape === 'aggregate' && q.orderBy?.expr === 'measure' && q.limit !== undefined) {
+    // top N in each group: rank within the partition, keep the first N (a derived table, every dialect)
+    const part = q.perGroup.partition.map((i) => bucketExpr(q.groupBy[i]!));
+    const om = measure(q.measures[q.orderBy.measure]!, soleRatio);
+    const inner = qb
+      .select([...q.groupBy.map((g) => bucketExpr(g).as(g.alias)), ...q.measures.map((ms) => measure(ms, soleRatio).as(ms.alias))])
+      .select(sql`row_number() over (partition by ${sql.join(part)} order by ${om} ${sql.raw(q.orderBy.dir)})`.as('rank_in_group'));
+    let grouped = inner;
+    for (const g of q.groupBy) grouped = grouped.groupBy(bucketExpr(g));
+    if (q.having) grouped = grouped.having(sql`${measure(q.measures[q.having.measure]!, soleRatio)} ${sql.raw(q.having.op)} ${q.having.value}`);
+    let outer = db.selectFrom(grouped.as('ranked')).select([...q.groupBy.map((g) => sql.ref(`ranked.${g.alias}`).as(g.alias)), ...q.measures.map((ms) => sql.ref(`ranked.${ms.alias}`).as(ms.alias)), sql.ref('ranked.rank_in_group').as('rank_in_group')]) as any;
+    outer = outer.where(sql.ref('ranked.rank_in_group'), '<=', q.limit);
+    for (const i of q.perGroup.partition) outer = outer.orderBy(sql.ref(`ranked.${q.groupBy[i]!.alias}`));
+    outer = outer.orderBy(sql.ref('ranked.rank_in_group'));
+    return outer.compile().sql as string;
+  }
+
+  if (q.perGroup?.columns?.length && q.shape === 'list' && q.orderBy?.expr === 'column' && q.limit !== undefined) {
+    // the first N rows in each group: ranked within the partition in a derived table
+    const oc = q.orderBy.col;
+    const ox = 'kind' in oc ? expr(oc) : sql`${ref(oc)}`;
+    const cols = [...q.perGroup.columns, ...q.listColumns.filter((l) => !q.perGroup!.columns!.some((c) => c.alias === l.alias))];
+    const inner = qb
+      .select(cols.map((l) => sql`${ref(l.col)}`.as(l.alias)))
+      .select(sql`row_number() over (partition by ${sql.join(q.perGroup.columns.map((c) => ref(c.col)))} order by ${ox} ${sql.raw(q.orderBy.dir)})`.as('rank_in_group'));
+    let outer = db.selectFrom(inner.as('ranked')).select([...cols.map((l) => sql.ref(`ranked.${l.alias}`).as(l.alias)), sql.ref('ranked.rank_in_group').as('rank_in_group')]) as any;
+    outer = outer.where(sql.ref('ranked.rank_in_group'), '<=', q.limit);
+    for (const c of q.perGroup.columns) outer = outer.orderBy(sql.ref(`ranked.${c.alias}`));
+    return outer.orderBy(sql.ref('ranked.rank_in_group')).compile().sql as string;
+  }
 
   if (q.shape === 'list') {
     qb = qb.select(q.listColumns.map((l) => sql`${ref(l.col)}`.as(l.alias)));

@@ -3,7 +3,7 @@ import type { TypedQuery } from './query.js';
 import { joinOr } from './parse.js';
 
 export function explain(q: TypedQuery): string {
-  const conds = q.where.map((w) => w.label);
+  const conds = [...q.where.map((w) => w.label), ...(q.exists ?? []).map((x) => x.label)];
   const uniq = [...new Set(conds)];
   const withPart = uniq.length ? ` with ${uniq.join(' and ')}` : '';
   const groups = q.groupBy.map((g) => (g.kind === 'bucket' ? g.label : g.kind === 'period' ? g.periods.map((p) => p.label).join(' vs ') : g.label));
@@ -35,7 +35,8 @@ export function explain(q: TypedQuery): string {
   let tail = '';
   if (q.having) tail += `, keeping those where the ${q.measures[q.having.measure]?.agg === 'count' ? 'count' : q.measures[q.having.measure]?.label} is ${{ '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most', '=': 'exactly' }[q.having.op]} ${q.having.value}`;
   const byDate = q.orderBy?.expr === 'column' && q.orderBy.byDate === true;
-  if (q.limit !== undefined) tail += byDate ? `, the ${q.orderBy?.dir === 'asc' ? 'oldest' : 'latest'} ${q.limit}` : `, ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}`;
+  if (q.limit !== undefined && q.perGroup) tail += `, the ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit} in each ${(q.perGroup.columns ?? q.perGroup.partition.map((i) => q.groupBy[i]!)).map((g) => g?.label).join(' and ')}`;
+  else if (q.limit !== undefined) tail += byDate ? `, the ${q.orderBy?.dir === 'asc' ? 'oldest' : 'latest'} ${q.limit}` : `, ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}`;
   return `${head}${ccy}${withPart}${byPart}${tail}.`;
 }
 

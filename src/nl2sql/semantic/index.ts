@@ -6,11 +6,17 @@
 import type { SqlDialect } from '../../datasource/dialect.js';
 import type { TrainedModel } from '../../training/index.js';
 import type { EngineContext, EngineResult, NlEngine } from '../engine.js';
+import { readAsked } from './asked.js';
+import { readBanded } from './bands.js';
 import { compileQuery } from './compile.js';
+import { ensureCoverage } from './coverage.js';
+import { readExists } from './exists.js';
 import { explain } from './explain.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
 import type { TypedQuery } from './query.js';
+import { rewriteRelativePronouns } from './relative.js';
+import { applyEachGroup, applyRank, applyWindow, reshapeEachGroup, reshapeQuestion, reshapeRank } from './reshape.js';
 import { buildSuggestionPool, suggest } from './suggest.js';
 
 export type { TypedQuery } from './query.js';
@@ -41,8 +47,48 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
   const m = buildEngineModel(model);
   const parser = new QuestionParser(m);
   const pool = buildSuggestionPool(m);
-  const understand = (question: string, today: string): Understood => {
+  // understand: parse, then hold the query against every output the question asks for (coverage.ts)
+  const covered = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
     const r = parser.parse(question, today);
+    if (r.status !== 'query') return r;
+    const c = ensureCoverage(r.query, readAsked(m, question, today), m);
+    return 'abstain' in c ? { status: 'abstain', reason: c.abstain, unknown: [] } : { status: 'query', query: c.query };
+  };
+  const read = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
+    const r = windowed(question, today);
+    if (r.status !== 'abstain') return r;
+    // "desks whose fail rate ...": a relative pronoun after a noun qualifies it (relative.ts)
+    const rel = rewriteRelativePronouns(question, m);
+    const again = rel ? windowed(rel, today) : undefined;
+    if (again?.status === 'query') return again;
+    // "clients with open deals but no late payment": conditions across entities (exists.ts)
+    const ex = readExists(rel ?? question, today, m, (piece) => windowed(piece, today));
+    if (ex) return { status: 'query', query: ex };
+    // "pending items by age: up to 5 days, 6 to 20, older": bands of a per-row value (bands.ts)
+    const banded = readBanded(rel ?? question, today, m, (piece) => windowed(piece, today));
+    if (banded) return { status: 'query', query: banded };
+    // "rank X by Y": Y by X, largest first
+    const rk = reshapeRank(rel ?? question);
+    const ranked = rk ? windowed(rk, today) : undefined;
+    const rq = ranked?.status === 'query' ? applyRank(ranked.query) : undefined;
+    if (rq) return { status: 'query', query: rq };
+    // "the biggest pending payment for each team": the ranked rows, per group
+    const eg = reshapeEachGroup(rel ?? question);
+    const each = eg ? windowed(eg.question, today) : undefined;
+    const eq = each?.status === 'query' ? applyEachGroup(each.query, eg!.group, m) : undefined;
+    return eq ? { status: 'query', query: eq } : r;
+  };
+  const windowed = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
+    const r = covered(question, today);
+    if (r.status !== 'abstain') return r;
+    // a share of the total or a running total: the grouped figure, then its window (reshape.ts)
+    const rs = reshapeQuestion(question);
+    const inner = rs ? covered(rs.question, today) : undefined;
+    const q = inner?.status === 'query' ? applyWindow(inner.query, rs!.window) : undefined;
+    return q ? { status: 'query', query: q } : r;
+  };
+  const understand = (question: string, today: string): Understood => {
+    const r = read(question, today);
     if (r.status === 'query') return { query: r.query };
     if (r.status === 'refuse') return { status: 'refused', message: `Refused: ${r.reason}.`, reason: r.reason };
     return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: r.reason, suggestions: suggest(pool, question) };

@@ -35,13 +35,20 @@ export interface MeasureSpec {
   /** ratio: 100 * rows meeting `numerator` / rows meeting `denominator` (all rows when empty) */
   numerator?: Condition[];
   denominator?: Condition[];
+  /**
+   * A window over the groups' figure (count or sum only): 'share' = 100 * the group's figure / the figure over
+   * all groups; 'running' = the figure added up over the time buckets in order (a running total).
+   */
+  window?: 'share' | 'running';
 }
 
 export type GroupSpec =
   | { kind: 'column'; col: ColumnRef; alias: string; label: string }
   | { kind: 'bucket'; col: ColumnRef; bucket: Exclude<TimeBucket, 'quarter' | 'year'>; alias: string; label: string }
   /** "this week vs last week": one row per named period (a CASE over the date, inclusive ISO bounds) */
-  | { kind: 'period'; col: ColumnRef; periods: { from: string; to: string; label: string }[]; alias: string; label: string };
+  | { kind: 'period'; col: ColumnRef; periods: { from: string; to: string; label: string }[]; alias: string; label: string }
+  /** "up to 5 days, 6 to 20, older": a CASE over a per-row value, ordered upper bounds, the last band open */
+  | { kind: 'band'; expr: Expr; bands: { upper?: number; inclusive?: boolean; label: string }[]; alias: string; label: string; col?: undefined };
 
 export interface TypedQuery {
   entity: string;
@@ -57,6 +64,17 @@ export interface TypedQuery {
   having?: { measure: number; op: '>' | '>=' | '<' | '<=' | '='; value: number };
   orderBy?: { expr: 'measure'; measure: number; dir: 'asc' | 'desc' } | { expr: 'column'; col: ColumnRef | Expr; dir: 'asc' | 'desc'; /** rows ranked by their date ("the oldest") */ byDate?: boolean };
   limit?: number;
+  /**
+   * Conditions across entities: the rows have (or, negated, have no) related rows of another entity that
+   * meet `where` ("clients with open deals but no late payment"): [NOT] EXISTS, correlated
+   * through `link`, the many-to-one steps from the related table to this query's table.
+   */
+  exists?: { table: string; link: { fromTable: string; fromColumn: string; toTable: string; toColumn: string }[]; where: Condition[]; negate: boolean; label: string }[];
+  /**
+   * "top 3 products in each asset class": `limit` rows per value of the groups at these indexes (ROW_NUMBER);
+   * for a listing ("the biggest pending payment for each team"), per value of `columns`
+   */
+  perGroup?: { partition: number[]; columns?: { col: ColumnRef; alias: string; label: string }[] };
   today: string;
   /** Plain English of the time restriction, e.g. "trade date from 2026-11-01 to 2026-11-20". */
   timeLabel?: string;
