@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthService, createOidcProvider, oidcSettingsOf } from '../auth/index.js';
-import { browse, CookieJar, freePort, request, startTestIdentityProvider, type TestIdentityProvider } from '../../test/support/oidc-provider.js';
-import { buildServer } from './app.js';
-import { OIDC_TX_COOKIE, safeReturnTo } from './routes/oidc.js';
-import { createTestWorld, TEST_PASSWORD, type TestWorld } from './testing.js';
+import { createAuthService, createOidcProvider, oidcSettingsOf } from '../../src/auth/index.js';
+import { browse, CookieJar, freePort, request, startTestIdentityProvider, type TestIdentityProvider } from '../support/oidc-provider.js';
+import { buildServer } from '../../src/server/app.js';
+import { OIDC_TX_COOKIE, safeReturnTo } from '../../src/server/routes/oidc.js';
+import { createTestWorld, TEST_PASSWORD, type TestWorld } from '../../src/server/testing.js';
 
 let idp: TestIdentityProvider;
 let world: TestWorld;
