@@ -63,6 +63,7 @@ export const settings = {
   },
   llmExtraHeaders: { env: 'OTC_LLM_EXTRA_HEADERS', schema: optionalText, doc: 'Extra HTTP headers for an in-house gateway, as a JSON object (values never logged).' },
   llmEmbeddingModel: { env: 'OTC_LLM_EMBEDDING_MODEL', schema: optionalText, doc: 'Embedding model (Azure: its deployment) for retrieval; optional.' },
+  shutdownGraceMs: { env: 'OTC_SHUTDOWN_GRACE_MS', schema: intFrom(0, 600_000).default(25_000), doc: 'On SIGTERM/SIGINT: how long requests in flight may run to their end before their connections are closed (keep it below the orchestrator\'s kill timeout, e.g. 30 s in Kubernetes).' },
   oidcIssuer: { env: 'OTC_OIDC_ISSUER', schema: z.url().optional(), doc: "Single sign-on: the OpenID Connect issuer URL of the bank's identity provider. Set = SSO on, and local passwords off except OTC_OIDC_EMERGENCY_ADMIN. https, or http on loopback only." },
   oidcClientId: { env: 'OTC_OIDC_CLIENT_ID', schema: optionalText, doc: 'Single sign-on: the client id registered at the identity provider.' },
   oidcClientSecret: { env: 'OTC_OIDC_CLIENT_SECRET', schema: optionalText, doc: 'Single sign-on: the client secret (client_secret_basic; never logged).' },

@@ -16,6 +16,7 @@ import { llmClientFromConfig } from '../llm/index.js';
 import { createAnsweringHolder, type Answering } from './answering.js';
 import { prepareDataDir, restrictDataFiles } from './data-dir.js';
 import { buildServer } from './app.js';
+import { closeGracefully } from './shutdown.js';
 
 export interface StartOptions {
   /** Where progress and the one-time admin credentials are printed (default process.stdout). */
@@ -131,7 +132,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       app,
       url,
       close: () => (closing ??= (async () => {
-        await app.close();
+        const { forced } = await closeGracefully(app, cfg.shutdownGraceMs);
+        if (forced) out(`Shutdown: requests still running after ${cfg.shutdownGraceMs} ms were cut off (OTC_SHUTDOWN_GRACE_MS).`);
         await closeOpened();
       })()),
     };
