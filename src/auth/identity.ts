@@ -13,17 +13,32 @@ export interface AuthUser {
   lastLoginAt: string | null;
 }
 
-/** Credentials a provider checks. Local: user name + password; OpenID Connect will pass a code. */
-export type Credentials = { kind: 'password'; username: string; password: string } | { kind: 'oidc'; code: string; state: string; redirectUri: string };
+/**
+ * Credentials a provider checks. Local: user name + password. OpenID Connect: the URL the
+ * identity provider redirected the browser to (code, state, iss) and the transaction this
+ * browser started (state, nonce and PKCE verifier, from its short-lived cookie).
+ */
+export type Credentials =
+  | { kind: 'password'; username: string; password: string }
+  | { kind: 'oidc'; callbackUrl: string; transaction: { state: string; nonce: string; codeVerifier: string } };
 
 /**
- * Where identities come from. The local provider checks passwords against the store; an
- * OpenID Connect provider (later) exchanges a code at the bank's identity provider and maps the
+ * A provider's answer with what the audit record of the sign-in should say: how the user was
+ * recognised (e.g. the role mapping), or why they were refused (user undefined).
+ */
+export interface Authenticated {
+  user: AuthUser | undefined;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Where identities come from. The local provider checks passwords against the store; the
+ * OpenID Connect provider (oidc.ts) exchanges a code at the bank's identity provider and maps the
  * subject to a user row (auth_provider = 'oidc:<issuer>', external_subject = sub).
  */
 export interface IdentityProvider {
   /** 'local' or 'oidc:<issuer>'. */
   readonly id: string;
   /** The user for valid credentials; undefined for wrong ones (never says which part was wrong). */
-  authenticate(credentials: Credentials): Promise<AuthUser | undefined>;
+  authenticate(credentials: Credentials): Promise<AuthUser | Authenticated | undefined>;
 }

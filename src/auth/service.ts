@@ -2,8 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditEntry } from '../audit/index.js';
 import type { StoreSchema, UserRow } from '../store/index.js';
-import { badCredentials, badUser, userExists } from './errors.js';
-import type { AuthUser, Credentials, IdentityProvider } from './identity.js';
+import { badCredentials, badUser, ssoRefused, userExists } from './errors.js';
+import type { Authenticated, AuthUser, Credentials, IdentityProvider } from './identity.js';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { isRole, type Role } from './roles.js';
 
@@ -15,6 +15,11 @@ export interface AuthOptions {
   sessionTtlMs?: number;
   /** The clock (tests). */
   now?: () => Date;
+  /**
+   * Single sign-on is on: local passwords are refused, except for this one user name (the
+   * emergency admin, OTC_OIDC_EMERGENCY_ADMIN) when given.
+   */
+  sso?: { emergencyAdmin?: string };
 }
 
 export interface NewUserInput {
@@ -49,7 +54,7 @@ export interface AuthService {
   purgeExpiredSessions(): Promise<number>;
 }
 
-const USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
+export const USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
 
 export function toAuthUser(row: UserRow): AuthUser {
   return {
@@ -80,6 +85,12 @@ export function createAuthService(opts: AuthOptions): AuthService {
     id: 'local',
     async authenticate(c) {
       if (c.kind !== 'password') return undefined;
+      if (opts.sso && c.username !== opts.sso.emergencyAdmin) {
+        // Same work as a wrong password, so the emergency admin's name does not show in timing.
+        dummyHash ??= hashPassword(generatePassword());
+        await verifyPassword(await dummyHash, c.password);
+        return { user: undefined, details: { reason: 'local_passwords_off' } } satisfies Authenticated;
+      }
       const row = await db.selectFrom('users').selectAll().where('username', '=', c.username).where('auth_provider', '=', 'local').executeTakeFirst();
       if (!row || !row.password_hash) {
         dummyHash ??= hashPassword(generatePassword());
@@ -96,17 +107,19 @@ export function createAuthService(opts: AuthOptions): AuthService {
     async signIn(credentials, context = {}) {
       const provider = context.provider ?? local;
       const who = credentials.kind === 'password' ? credentials.username : 'oidc';
-      const user = await provider.authenticate(credentials);
+      const got = await provider.authenticate(credentials);
+      const { user, details } = got === undefined ? { user: undefined, details: undefined } : 'user' in got ? got : { user: got, details: undefined };
       if (!user || user.disabled) {
-        await audit({ kind: 'sign_in', actor: who, outcome: 'refused', details: { provider: provider.id, reason: user ? 'disabled' : 'bad_credentials', ...(context.ip ? { ip: context.ip } : {}) } });
-        throw badCredentials();
+        const reason = user ? 'disabled' : ((details?.reason as string | undefined) ?? 'bad_credentials');
+        await audit({ kind: 'sign_in', actor: user?.username ?? who, outcome: 'refused', details: { provider: provider.id, ...details, reason, ...(context.ip ? { ip: context.ip } : {}) } });
+        throw credentials.kind === 'oidc' ? ssoRefused(reason) : badCredentials();
       }
       const token = randomBytes(32).toString('base64url');
       const created = now();
       const expiresAt = new Date(created.getTime() + ttl).toISOString();
       await db.insertInto('sessions').values({ id: sessionIdOf(token), user_id: user.id, created_at: created.toISOString(), expires_at: expiresAt, csrf_secret: null }).execute();
       await db.updateTable('users').set({ last_login_at: created.toISOString() }).where('id', '=', user.id).execute();
-      await audit({ kind: 'sign_in', actor: user.username, outcome: 'ok', details: { provider: provider.id, role: user.role, ...(context.ip ? { ip: context.ip } : {}) } });
+      await audit({ kind: 'sign_in', actor: user.username, outcome: 'ok', details: { provider: provider.id, role: user.role, ...details, ...(context.ip ? { ip: context.ip } : {}) } });
       return { user: { ...user, lastLoginAt: created.toISOString() }, token, expiresAt };
     },
 

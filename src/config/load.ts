@@ -6,7 +6,28 @@ import { describeIssue } from './issue.js';
 import { settings, type Config, type SettingKey } from './schema.js';
 
 /** Settings whose value is never repeated in an error message. */
-const SECRET_SETTINGS = new Set<SettingKey>(['adminPassword', 'llmApiKey', 'llmExtraHeaders']);
+const SECRET_SETTINGS = new Set<SettingKey>(['adminPassword', 'llmApiKey', 'llmExtraHeaders', 'oidcClientSecret']);
+
+/**
+ * Settings that may also be read from a file named by `<VARIABLE>_FILE` (Docker/Kubernetes
+ * secrets, systemd credentials): the secrets, and the URLs that may carry a password.
+ */
+export const FILE_SETTINGS = new Set<SettingKey>([...SECRET_SETTINGS, 'storeUrl', 'auditUrl', 'datasourceUrl']);
+
+/** The value of `<VARIABLE>_FILE`'s file, without its final line break; never quoted back in errors. */
+function fromFileVariable(key: SettingKey, env: Record<string, string | undefined>): string | undefined {
+  const name = settings[key].env;
+  const path = env[`${name}_FILE`];
+  if (!path) return undefined;
+  if (env[name]) throw new ConfigError(`${name} and ${name}_FILE are both set`, `set one of them`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${name}_FILE: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, `point ${name}_FILE at a readable file holding the value`);
+  }
+  return text.replace(/\r?\n$/, '');
+}
 
 /** How a rejected value is quoted back: secrets not at all, URLs without their password. */
 function quoted(key: SettingKey, raw: unknown): string {
@@ -51,7 +72,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const out: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(settings) as [SettingKey, (typeof settings)[SettingKey]][]) {
     let raw: unknown = opts.overrides?.[key];
-    if (raw === undefined) raw = env[s.env] === '' ? undefined : env[s.env];
+    if (raw === undefined) {
+      const viaFile = FILE_SETTINGS.has(key) ? fromFileVariable(key, env) : undefined; // throws when both are set
+      raw = env[s.env] === '' ? undefined : env[s.env];
+      if (raw === undefined) raw = viaFile;
+    }
     if (raw === undefined) raw = fromFile[s.env] ?? fromFile[key];
     const result = s.schema.safeParse(raw);
     if (!result.success) {

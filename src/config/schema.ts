@@ -1,8 +1,22 @@
 import { z } from 'zod';
+import { ROLES } from '../auth/roles.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalText = z.string().trim().min(1).optional();
+/** A mapping of claim values to roles: a JSON object in the environment, a mapping in a YAML file. */
+const roleMap = z
+  .unknown()
+  .transform((v, ctx) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of claim value -> role, e.g. {"OTC-Admins":"admin"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1), z.enum(ROLES, 'every role must be one of viewer, analyst, admin, auditor'), 'must be a JSON object of claim value -> role, e.g. {"OTC-Admins":"admin"}'));
 
 /**
  * Every setting, with the environment variable that sets it. The README's configuration table
@@ -50,6 +64,18 @@ export const settings = {
   llmExtraHeaders: { env: 'OTC_LLM_EXTRA_HEADERS', schema: optionalText, doc: 'Extra HTTP headers for an in-house gateway, as a JSON object (values never logged).' },
   llmEmbeddingModel: { env: 'OTC_LLM_EMBEDDING_MODEL', schema: optionalText, doc: 'Embedding model (Azure: its deployment) for retrieval; optional.' },
   redisUrl: { env: 'OTC_REDIS_URL', schema: z.string().trim().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(), doc: 'Redis for the scheduler queue (BullMQ): the API only enqueues and `otc-copilot worker` processes run schedules. Unset = the in-process scheduler.' },
+  shutdownGraceMs: { env: 'OTC_SHUTDOWN_GRACE_MS', schema: intFrom(0, 600_000).default(25_000), doc: 'On SIGTERM/SIGINT: how long requests in flight may run to their end before their connections are closed (keep it below the orchestrator\'s kill timeout, e.g. 30 s in Kubernetes).' },
+  oidcIssuer: { env: 'OTC_OIDC_ISSUER', schema: z.url().optional(), doc: "Single sign-on: the OpenID Connect issuer URL of the bank's identity provider. Set = SSO on, and local passwords off except OTC_OIDC_EMERGENCY_ADMIN. https, or http on loopback only." },
+  oidcClientId: { env: 'OTC_OIDC_CLIENT_ID', schema: optionalText, doc: 'Single sign-on: the client id registered at the identity provider.' },
+  oidcClientSecret: { env: 'OTC_OIDC_CLIENT_SECRET', schema: optionalText, doc: 'Single sign-on: the client secret (client_secret_basic; never logged).' },
+  oidcRedirectUri: { env: 'OTC_OIDC_REDIRECT_URI', schema: z.url().optional(), doc: 'Single sign-on: the redirect URI registered at the identity provider. Default: OTC_PUBLIC_URL/api/auth/oidc/callback.' },
+  oidcPostLogoutRedirectUri: { env: 'OTC_OIDC_POST_LOGOUT_REDIRECT_URI', schema: z.url().optional(), doc: "Single sign-on: where the identity provider sends the browser after its sign-out (register it there). Default: OTC_PUBLIC_URL/." },
+  oidcScopes: { env: 'OTC_OIDC_SCOPES', schema: z.string().trim().regex(/(^|\s)openid(\s|$)/, 'must include openid').default('openid profile email'), doc: 'Single sign-on: scopes asked for, space-separated (add the one that releases groups if your provider needs it).' },
+  oidcUsernameClaim: { env: 'OTC_OIDC_USERNAME_CLAIM', schema: z.string().trim().min(1).default('preferred_username'), doc: 'Single sign-on: the claim that becomes the user name of a user created at first sign-in (then email, then sub).' },
+  oidcRoleClaim: { env: 'OTC_OIDC_ROLE_CLAIM', schema: z.string().trim().min(1).default('groups'), doc: 'Single sign-on: the claim (ID token or userinfo) whose values are mapped to roles; a dotted path reaches into objects (realm_access.roles).' },
+  oidcRoleMap: { env: 'OTC_OIDC_ROLE_MAP', schema: roleMap.optional(), doc: 'Single sign-on: claim value -> role, a JSON object, e.g. {"OTC-Admins":"admin","OTC-Ops":"analyst"}. Several matches: admin, then auditor, analyst, viewer wins. The role is set again at every sign-in.' },
+  oidcDefaultRole: { env: 'OTC_OIDC_DEFAULT_ROLE', schema: z.enum(ROLES).optional(), doc: 'Single sign-on: role of a user none of whose values is mapped. Unset: such users are refused (audited).' },
+  oidcEmergencyAdmin: { env: 'OTC_OIDC_EMERGENCY_ADMIN', schema: optionalText, doc: 'Single sign-on: the one local user who may still sign in with a password while SSO is on (break-glass). Unset: none.' },
 } as const;
 
 export type SettingKey = keyof typeof settings;

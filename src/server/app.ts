@@ -19,6 +19,7 @@ import { exportRoutes } from './routes/export.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
+import { oidcRoutes } from './routes/oidc.js';
 import { trainingRoutes } from './routes/training/index.js';
 import { userRoutes } from './routes/users.js';
 import { scheduleRoutes } from './routes/schedules/index.js';
@@ -40,7 +41,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
-  const auth = deps.auth ?? createAuthService({ db: deps.store.db, audit: deps.audit, sessionTtlMs: settings.sessionTtlMs });
+  const auth = deps.auth ?? createAuthService({ db: deps.store.db, audit: deps.audit, sessionTtlMs: settings.sessionTtlMs, ...(deps.sso ? { sso: { emergencyAdmin: deps.sso.emergencyAdmin } } : {}) });
 
   // 1. The opened modules, for every route.
   await app.register(contextPlugin, { deps, auth });
@@ -118,6 +119,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // 7. Routes.
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(oidcRoutes, { oidc: deps.sso?.provider, emergencyAdmin: deps.sso?.emergencyAdmin });
   await app.register(metaRoutes);
   await app.register(askRoutes);
   await app.register(exportRoutes);

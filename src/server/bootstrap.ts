@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { openAuditLog, type AuditLog } from '../audit/index.js';
-import { createAuthService } from '../auth/index.js';
+import { createAuthService, createOidcProvider, oidcSettingsOf } from '../auth/index.js';
 import { auditUrlOf, datasourceUrlOf, demoDatabasePath, storeUrlOf, todayOf, type Config } from '../config/index.js';
 import { openDatasource, type Datasource } from '../datasource/index.js';
 import { buildDemoDatabase } from '../demo/index.js';
@@ -18,6 +18,7 @@ import { llmClientFromConfig } from '../llm/index.js';
 import { createAnsweringHolder, type Answering } from './answering.js';
 import { prepareDataDir, restrictDataFiles } from './data-dir.js';
 import { buildServer } from './app.js';
+import { closeGracefully } from './shutdown.js';
 
 export interface StartOptions {
   /** Where progress and the one-time admin credentials are printed (default process.stdout). */
@@ -62,6 +63,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   // the model settings, and on a first demo start the profile it will be trained with.
   const buildsDemo = !cfg.datasourceUrl && !existsSync(demoDatabasePath(cfg));
   llmClientFromConfig(cfg); // OTC_ERR_LLM_CONFIG on incomplete OTC_LLM_* settings
+  const oidcSettings = oidcSettingsOf(cfg); // OTC_ERR_CONFIG on incomplete OTC_OIDC_* settings
   if (buildsDemo) loadProfile(cfg.profileDir);
   prepareDataDir(cfg.dataDir);
   try {
@@ -100,7 +102,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       createCopilot({ datasource: ds, model, audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion, fallback: createFallbackFromConfig(cfg, model, { audit }) });
     const initial = await activeTraining(cfg, opened as Required<typeof opened>, copilotFor, out);
     const answering = createAnsweringHolder({ store: opened.store, datasourceKey: ds.description, initial, copilotFor });
-    const auth = createAuthService({ db: opened.store.db, audit: opened.audit });
+    const sso = oidcSettings ? { provider: createOidcProvider(oidcSettings, { db: opened.store.db, audit: opened.audit }), emergencyAdmin: cfg.oidcEmergencyAdmin } : undefined;
+    const auth = createAuthService({ db: opened.store.db, audit: opened.audit, ...(sso ? { sso: { emergencyAdmin: sso.emergencyAdmin } } : {}) });
     const admin = await auth.ensureFirstAdmin(cfg.adminPassword);
     await auth.purgeExpiredSessions();
     // The scheduler: in this process (in-process backend), or only enqueueing for the workers on
@@ -116,6 +119,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       answering,
       today,
       auth,
+      sso,
     });
     // Compile the SQL guard's parsers before the first question (about a second, once per process).
     await warmUpGuard([ds.dialect.name]);
@@ -137,7 +141,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       app,
       url,
       close: () => (closing ??= (async () => {
-        await app.close();
+        const { forced } = await closeGracefully(app, cfg.shutdownGraceMs);
+        if (forced) out(`Shutdown: requests still running after ${cfg.shutdownGraceMs} ms were cut off (OTC_SHUTDOWN_GRACE_MS).`);
         await closeOpened();
       })()),
     };

@@ -1,5 +1,5 @@
 import type { AuditLog } from '../audit/index.js';
-import type { AuthService } from '../auth/index.js';
+import type { AuthService, OidcProvider } from '../auth/index.js';
 import type { Datasource } from '../datasource/types.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
@@ -50,4 +50,9 @@ export interface ServerDeps {
   today: () => string;
   /** Built from store + audit when not given. */
   auth?: AuthService;
+  /**
+   * Single sign-on (OTC_OIDC_*): the OpenID Connect provider, and the one local user who may still
+   * sign in with a password. The auth service must then be made with the same `sso` option.
+   */
+  sso?: { provider: OidcProvider; emergencyAdmin?: string };
 }

@@ -53,6 +53,14 @@ export function App() {
   const m = me.data;
   const can = (p: string) => m.permissions.includes(p);
   const signOut = async () => {
+    if (m.user.authProvider.startsWith('oidc:')) {
+      // Signed out here; then at the identity provider too, which sends the browser back.
+      const r = await api.ssoLogout().catch(() => undefined);
+      if (r?.endSessionUrl) {
+        window.location.assign(r.endSessionUrl);
+        return;
+      }
+    }
     await api.logout().catch(() => undefined);
     setCsrfToken(undefined);
     qc.clear();

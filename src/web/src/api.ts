@@ -184,6 +184,10 @@ export const api = {
   me: () => request<Me>('GET', '/api/auth/me'),
   login: (username: string, password: string) => request<Me>('POST', '/api/auth/login', { username, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  /** How one signs in here (passwords, single sign-on). */
+  providers: () => request<{ passwords: 'all' | 'emergency_admin_only' | 'off'; sso: boolean; ssoLoginUrl?: string }>('GET', '/api/auth/providers'),
+  /** Ends the session of a single sign-on user; the identity provider's sign-out URL to go to next. */
+  ssoLogout: () => request<{ endSessionUrl: string | null }>('POST', '/api/auth/oidc/logout'),
   meta: () => request<Meta>('GET', '/api/meta'),
   ask: (question: string) => request<AskAnswer>('POST', '/api/ask', { question }),
   feedback: (auditId: string, verdict: 'up' | 'down', correctedSql?: string) =>

@@ -1,4 +1,4 @@
-import { FetchNode, MssqlQueryCompiler, TopNode, ValueNode, type SelectQueryNode } from 'kysely';
+import { AliasNode, FetchNode, MssqlQueryCompiler, TableNode, TopNode, ValueNode, type FromNode, type JoinNode, type OperationNode, type SelectQueryNode } from 'kysely';
 import { sqlLiteral, type LiteralStyle } from '../../literals.js';
 
 // N'...' so Unicode text survives whatever the database's default code page is.
@@ -10,6 +10,36 @@ const STYLE: LiteralStyle = { stringPrefix: 'N', booleans: 'numbers', backslashN
  * an offset (Kysely itself would print a `limit` clause SQL Server does not know).
  */
 export class InlineMssqlQueryCompiler extends MssqlQueryCompiler {
+  /**
+   * @param schemaOf the schema of a table named in FROM or JOIN without one (lower-case name ->
+   * schema): SQL Server has no search path, so a table outside the login's default schema must
+   * be written "schema"."table". Names it does not know (CTEs, dbo tables) are left as written.
+   */
+  constructor(private readonly schemaOf?: ReadonlyMap<string, string>) {
+    super();
+  }
+
+  #qualify(node: OperationNode): OperationNode {
+    if (!this.schemaOf?.size) return node;
+    if (AliasNode.is(node)) {
+      const inner = this.#qualify(node.node);
+      return inner === node.node ? node : AliasNode.create(inner, node.alias);
+    }
+    if (TableNode.is(node) && !node.table.schema) {
+      const schema = this.schemaOf.get(node.table.identifier.name.toLowerCase());
+      if (schema) return TableNode.createWithSchema(schema, node.table.identifier.name);
+    }
+    return node;
+  }
+
+  protected override visitFrom(node: FromNode): void {
+    super.visitFrom({ ...node, froms: node.froms.map((f) => this.#qualify(f)) });
+  }
+
+  protected override visitJoin(node: JoinNode): void {
+    super.visitJoin({ ...node, table: this.#qualify(node.table) });
+  }
+
   protected override appendValue(value: unknown): void {
     this.append(sqlLiteral(value, STYLE));
   }

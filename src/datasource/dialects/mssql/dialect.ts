@@ -10,10 +10,16 @@ export class MssqlSqlDialect implements SqlDialect {
   readonly displayName = 'Microsoft SQL Server';
   #db?: Kysely<any>;
 
+  /**
+   * @param tableSchemas lower-case table name -> schema, for a datasource whose tables are not
+   * all in dbo (see InlineMssqlQueryCompiler); the map may be filled after construction.
+   */
+  constructor(readonly tableSchemas: Map<string, string> = new Map()) {}
+
   compiler(): Kysely<any> {
     this.#db ??= compileOnlyKysely({
       adapter: () => new MssqlAdapter(),
-      compiler: () => new InlineMssqlQueryCompiler(),
+      compiler: () => new InlineMssqlQueryCompiler(this.tableSchemas),
       introspector: (db) => new MssqlIntrospector(db),
     });
     return this.#db;

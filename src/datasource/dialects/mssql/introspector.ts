@@ -47,15 +47,40 @@ JOIN sys.columns cr ON cr.object_id = fkc.referenced_object_id AND cr.column_id 
 WHERE SCHEMA_NAME(tp.schema_id) = ${lit(schema)}
 ORDER BY tp.name, fk.name, fkc.constraint_column_id`;
 
-/** Tables of one schema (default dbo) with columns, keys and row counts from the catalog views. */
-export async function introspectMssql(run: RowsRunner, schema: string): Promise<TableInfo[]> {
-  return assembleTables(
-    {
-      tables: await run(mssqlTablesSql(schema)),
-      columns: await run(mssqlColumnsSql(schema)),
-      primaryKeys: await run(mssqlPrimaryKeysSql(schema)),
-      foreignKeys: await run(mssqlForeignKeysSql(schema)),
-    },
-    schema,
-  );
+/** [schema, table] of the user tables of several schemas: which schema a table name of the model is in. */
+export const mssqlTableSchemasSql = (schemas: readonly string[]) => `SELECT s.name, t.name
+FROM sys.tables t
+JOIN sys.schemas s ON s.schema_id = t.schema_id
+WHERE s.name IN (${schemas.map(lit).join(', ')}) AND t.is_ms_shipped = 0
+ORDER BY s.name, t.name`;
+
+/**
+ * lower-case table name -> schema, the first schema of the list winning when a name is in
+ * several: how the compiler qualifies a table outside dbo (SQL Server has no search path).
+ */
+export function tableSchemaMap(rows: unknown[][], schemas: readonly string[]): Map<string, string> {
+  const rank = new Map(schemas.map((s, i) => [s.toLowerCase(), i]));
+  const map = new Map<string, string>();
+  const sorted = [...rows].sort((a, b) => (rank.get(String(a[0]).toLowerCase()) ?? 99) - (rank.get(String(b[0]).toLowerCase()) ?? 99));
+  for (const [schema, table] of sorted) if (!map.has(String(table).toLowerCase())) map.set(String(table).toLowerCase(), String(schema));
+  return map;
+}
+
+/** Tables of one or several schemas (default dbo) with columns, keys and row counts from the catalog views, schema by schema. */
+export async function introspectMssql(run: RowsRunner, schemas: string | readonly string[]): Promise<TableInfo[]> {
+  const out: TableInfo[] = [];
+  for (const schema of typeof schemas === 'string' ? [schemas] : schemas) {
+    out.push(
+      ...assembleTables(
+        {
+          tables: await run(mssqlTablesSql(schema)),
+          columns: await run(mssqlColumnsSql(schema)),
+          primaryKeys: await run(mssqlPrimaryKeysSql(schema)),
+          foreignKeys: await run(mssqlForeignKeysSql(schema)),
+        },
+        schema,
+      ),
+    );
+  }
+  return out;
 }

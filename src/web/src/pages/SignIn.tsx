@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, type Me } from '../api.js';
 
 export function SignInPage({ onSignedIn }: { onSignedIn: (m: Me) => void }) {
@@ -6,6 +6,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (m: Me) => void }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [providers, setProviders] = useState<Awaited<ReturnType<typeof api.providers>>>();
+  useEffect(() => {
+    api.providers().then(setProviders, () => undefined);
+  }, []);
+  const sso = providers?.sso ? `${providers.ssoLoginUrl ?? '/api/auth/oidc/login'}?returnTo=${encodeURIComponent(window.location.pathname === '/signin' ? '/' : window.location.pathname)}` : undefined;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -31,6 +36,14 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (m: Me) => void }) {
           <span>OTC Ops Copilot</span>
         </div>
         <h1 id="signin-title">Sign in</h1>
+        {sso && (
+          <>
+            <a className="btn primary" href={sso}>
+              Sign in with single sign-on
+            </a>
+            <p className="muted">{providers?.passwords === 'emergency_admin_only' ? 'Password sign-in is for the emergency administrator only.' : 'Passwords are turned off on this server.'}</p>
+          </>
+        )}
         <label htmlFor="username">User name</label>
         <input id="username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} autoFocus />
         <label htmlFor="password">Password</label>

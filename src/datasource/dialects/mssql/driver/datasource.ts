@@ -4,9 +4,9 @@ import type { Datasource, QueryOptions, QueryResult, SchemaSnapshot } from '../.
 import { DatasourceErrorCode, closed, queryCancelled, unreachable } from '../../../errors.js';
 import { capResult, queryLimits, sortTables, type ResolvedOptions } from '../../../internal.js';
 import { redactUrl } from '../../../redact.js';
-import { mssqlDialect } from '../dialect.js';
-import { introspectMssql } from '../introspector.js';
-import type { MssqlTarget } from '../url.js';
+import { MssqlSqlDialect } from '../dialect.js';
+import { introspectMssql, mssqlTableSchemasSql, tableSchemaMap } from '../introspector.js';
+import { schemasOf, type MssqlTarget } from '../url.js';
 import { mssqlPoolConfig } from './config.js';
 import { collectRows, type StreamingRequest } from './stream.js';
 
@@ -17,7 +17,8 @@ import { collectRows, type StreamingRequest } from './stream.js';
  * should also be a db_datareader only (README); the SQL guard admits single SELECTs.
  */
 export class MssqlDatasource implements Datasource {
-  readonly dialect = mssqlDialect;
+  /** Its own dialect: the compiler qualifies the tables of schemas other than dbo (filled at open and at introspection). */
+  readonly dialect = new MssqlSqlDialect();
   readonly description: string;
   #pool: sql.ConnectionPool;
   #connected?: Promise<sql.ConnectionPool>;
@@ -33,11 +34,20 @@ export class MssqlDatasource implements Datasource {
     const ds = new MssqlDatasource(target, defaults, url);
     try {
       await ds.#connect();
+      const schemas = schemasOf(target);
+      if (schemas.some((x) => x.toLowerCase() !== 'dbo')) await ds.#loadTableSchemas(schemas);
     } catch (e) {
       await ds.close();
       throw e;
     }
     return ds;
+  }
+
+  async #loadTableSchemas(schemas: readonly string[]): Promise<void> {
+    const { rows } = await this.query(mssqlTableSchemasSql(schemas), { maxRows: 1_000_000 });
+    const map = tableSchemaMap(rows, schemas);
+    this.dialect.tableSchemas.clear();
+    for (const [k, v] of map) this.dialect.tableSchemas.set(k, v);
   }
 
   #where(): string {
@@ -101,7 +111,12 @@ export class MssqlDatasource implements Datasource {
 
   async introspect(): Promise<SchemaSnapshot> {
     const run = async (sqlText: string) => (await this.query(sqlText, { maxRows: 1_000_000 })).rows;
-    const tables = await introspectMssql(run, this.target.schema);
+    const schemas = schemasOf(this.target);
+    const tables = await introspectMssql(run, schemas);
+    if (schemas.some((x) => x.toLowerCase() !== 'dbo')) {
+      this.dialect.tableSchemas.clear();
+      for (const [k, v] of tableSchemaMap(tables.map((t) => [t.schema, t.name]), schemas)) this.dialect.tableSchemas.set(k, v);
+    }
     return { dialect: 'mssql', source: this.description, capturedAt: new Date().toISOString(), tables: sortTables(tables) };
   }
 
