@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { m001_initial } from './001_initial.js';
 import { m002_training_lifecycle } from './002_training_lifecycle.js';
+import { m004_reports } from './004_reports.js';
 
 /**
  * Every migration of the application store, in order. Migrations are TypeScript objects (no
@@ -17,6 +18,7 @@ import { m002_training_lifecycle } from './002_training_lifecycle.js';
 export const migrations: Record<string, Migration> = {
   '001_initial': m001_initial,
   '002_training_lifecycle': m002_training_lifecycle,
+  '004_reports': m004_reports,
 };
 
 export const migrationProvider: MigrationProvider = {

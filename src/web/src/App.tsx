@@ -63,7 +63,7 @@ export function App() {
   if (path === '/audit') page = can('read_audit') ? <AuditPage /> : <NotAllowed what="the audit trail" />;
   else if (path === '/admin/users') page = can('manage_users') ? <UsersPage /> : <NotAllowed what="user administration" />;
   else if (path === '/training') page = can('manage_training') ? <TrainingPage /> : <NotAllowed what="training" />;
-  else if (path === '/' || path === '/ask') page = can('ask') ? <AskPage canTrain={can('manage_training')} navigate={navigate} /> : <NotAllowed what="asking questions" />;
+  else if (path === '/' || path === '/ask') page = can('ask') ? <AskPage canTrain={can('manage_training')} canSave={can('save_reports')} navigate={navigate} /> : <NotAllowed what="asking questions" />;
   else page = <NotFound onHome={() => navigate(home)} />;
 
   return (

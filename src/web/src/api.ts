@@ -91,6 +91,22 @@ export interface FeedbackCandidate {
 }
 
 /** An API error with its stable code, as the server sends it. */
+export interface SavedQuestion {
+  id: string;
+  owner: string;
+  title: string;
+  question: string;
+  asOf: string | null;
+  sql: string | null;
+  engine: string;
+  explanation: string | null;
+  trainingVersion: string | null;
+  chart: Record<string, unknown> | null;
+  createdAt: string;
+  status: 'current' | 'same' | 'changed' | 'uncompilable' | 'sql-only' | 'not-trained';
+  statusText?: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -169,6 +185,12 @@ export const api = {
     candidates: () => request<{ candidates: FeedbackCandidate[] }>('GET', '/api/training/feedback/candidates'),
     promote: (ids: string[], reason?: string) =>
       request<{ created: boolean; promoted: number; version: TrainingVersionSummary }>('POST', '/api/training/feedback/promote', { ids, ...(reason ? { reason } : {}) }),
+  },
+  saved: {
+    list: () => request<SavedQuestion[]>('GET', '/api/saved'),
+    save: (auditId: string, body: { title?: string; chart?: Record<string, unknown> } = {}) => request<SavedQuestion>('POST', '/api/saved', { auditId, ...body }),
+    run: (id: string, asOf?: string) => request<{ answer: AskAnswer; rerun: { from: string; versionChanged: boolean; sqlChanged?: boolean } }>('POST', `/api/saved/${encodeURIComponent(id)}/run`, asOf ? { asOf } : {}),
+    remove: (id: string) => request<void>('DELETE', `/api/saved/${encodeURIComponent(id)}`),
   },
   createUser: (u: { username: string; password: string; role: Role; displayName?: string }) => request<User>('POST', '/api/users', u),
 };
