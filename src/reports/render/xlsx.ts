@@ -59,7 +59,8 @@ export async function renderXlsx(input: RenderInput, path: string): Promise<{ ro
         if (cell.value instanceof Date) cell.numFmt = cell.value.getUTCHours() || cell.value.getUTCMinutes() || cell.value.getUTCSeconds() ? dateTimeFormat : dateFormat;
       });
       r.commit();
-      n++;
+      // Committed rows wait in exceljs's buffers until the zip stream reads them: let it run.
+      if (++n % 1000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (s.columns.length > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: n + 1, column: s.columns.length } };
     ws.commit();
