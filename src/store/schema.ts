@@ -136,7 +136,7 @@ export interface ReportTemplatesTable {
   /** 'not_needed' | 'pending' | 'approved' (four eyes when a recipient is external). */
   approval: string;
   approved_by: string | null;
-  paused: Generated<number>;
+  paused: number;
   created_at: string;
   updated_at: string;
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { chooseChart, formatCell, renderChartSvg, switchChart, type ChartData, type ChartKind } from '../../charts/index.js';
+import { chooseChart, formatCell, renderChartSvg, switchChart, type ChartData } from '../../charts/index.js';
 import { hashingFile } from './file-sink.js';
 import type { RenderInput } from './types.js';
 
@@ -28,6 +28,15 @@ function printer(): PdfMake {
     pdfmake.setLocalAccessPolicy((name) => STANDARD_FONTS.has(name));
   }
   return pdfmake;
+}
+
+/**
+ * ECharts' SSR writes font lists with double quotes inside double-quoted style attributes
+ * (style="font-family:system-ui, "Segoe UI", …"): browsers shrug, svg-to-pdfkit's XML parser
+ * refuses the document. The inner quotes become single quotes.
+ */
+export function wellFormed(svg: string): string {
+  return svg.replace(/style="([^<>]*?)"(?=\s*\/?>|\s+[a-zA-Z:-]+=")/g, (_m, inner: string) => `style="${inner.replace(/"/g, "'")}"`);
 }
 
 export interface PdfOptions {
@@ -62,10 +71,11 @@ export async function renderPdf(input: RenderInput, path: string, o: PdfOptions 
     total += rows.length;
     const data: ChartData = { columns: s.columns, rows };
     const auto = chooseChart(data, s.question);
-    const spec = s.chart ? (switchChart(auto, s.chart.kind as ChartKind, data) ?? auto) : auto;
+    const spec = s.chart ? (switchChart(auto, s.chart.kind, data) ?? auto) : auto;
     content.push({ text: s.title, style: 'h2', ...(i > 0 ? { pageBreak: 'before' } : {}) });
     content.push({ text: s.explanation, margin: [0, 0, 0, 8] });
-    const svg = spec.kind !== 'table' && spec.kind !== 'kpi' && rows.length > 0 ? renderChartSvg(spec, data, size) : undefined;
+    const drawn = spec.kind !== 'table' && spec.kind !== 'kpi' && rows.length > 0 ? renderChartSvg(spec, data, size) : undefined;
+    const svg = drawn === undefined ? undefined : wellFormed(drawn);
     if (svg) content.push({ svg, width: size.width, margin: [0, 0, 0, 8] });
     if (spec.kind === 'kpi' && rows[0]) content.push({ text: formatCell(rows[0][spec.measures[0] ?? 0]), style: 'kpi' });
     content.push({ text: more ? `The first ${limit.toLocaleString('en-US')} rows (the CSV and Excel files hold them all).` : `${rows.length.toLocaleString('en-US')} row${rows.length === 1 ? '' : 's'}.`, style: 'muted', margin: [0, 0, 0, 4] });

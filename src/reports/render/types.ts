@@ -1,4 +1,4 @@
-import type { ChartSpec } from '../../charts/index.js';
+import type { ChartKind } from '../../charts/index.js';
 
 /** One question of a report, as the renderers see it: what it says, its SQL, and a source of rows. */
 export interface RenderSection {
@@ -12,8 +12,8 @@ export interface RenderSection {
    * does not grow with the rows (the PDF keeps at most its table's row limit).
    */
   rows: () => AsyncIterable<unknown[]> | Iterable<unknown[]>;
-  /** The chart shown in the browser for this answer (PDF only; KPI and table specs draw none). */
-  chart?: ChartSpec;
+  /** The chart kind chosen in the browser for this answer (PDF only; default: the automatic choice; KPI and table draw none). */
+  chart?: { kind: ChartKind };
 }
 
 export interface RenderInput {
