@@ -6,7 +6,7 @@ import { describeIssue } from './issue.js';
 import { settings, type Config, type SettingKey } from './schema.js';
 
 /** Settings whose value is never repeated in an error message. */
-const SECRET_SETTINGS = new Set<SettingKey>(['adminPassword', 'llmApiKey', 'llmExtraHeaders']);
+const SECRET_SETTINGS = new Set<SettingKey>(['adminPassword', 'llmApiKey', 'llmExtraHeaders', 'smtpUrl', 'slackWebhookUrl', 'slackBotToken', 'teamsWebhookUrl', 'graphClientSecret', 'reportWebhookSecret']);
 
 /** How a rejected value is quoted back: secrets not at all, URLs without their password. */
 function quoted(key: SettingKey, raw: unknown): string {

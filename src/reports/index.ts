@@ -8,3 +8,4 @@ export { createTemplate, getTemplate, listTemplates, approveTemplate, setPaused,
 export { runReport, getRun, listRuns, runFilePath, describeTarget, targetKey, type ReportDeps, type ReportSettings, type RunView, type DeliveryView, type QuestionReceipt, type RunStatus, type StartRun } from './runs.js';
 export { CHANNELS, CHANNEL_NAMES, deliverTo, signWebhook, type ChannelName, type ChannelSettings, type DeliveryTarget, type DeliverableReport, type DeliveryReceipt } from './channels/index.js';
 export { renderReport, REPORT_FORMATS, type ReportFormat, type RenderedFile } from './render/index.js';
+export { reportSettingsFromConfig } from './config.js';

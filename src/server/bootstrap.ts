@@ -12,6 +12,7 @@ import { warmUpGuard } from '../guard/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { isOtcError } from '../shared/errors.js';
 import { bootstrapTraining, loadProfile, trainModel } from '../training/index.js';
+import { reportSettingsFromConfig } from '../reports/index.js';
 import { createAnsweringHolder, type Answering } from './answering.js';
 import { buildServer } from './app.js';
 
@@ -99,6 +100,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       answering,
       today,
       auth,
+      reports: reportSettingsFromConfig(cfg),
     });
     // Compile the SQL guard's parsers before the first question (about a second, once per process).
     await warmUpGuard([ds.dialect.name]);

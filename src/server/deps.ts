@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/index.js';
 import type { AuthService } from '../auth/index.js';
 import type { Datasource } from '../datasource/types.js';
+import type { ReportSettings } from '../reports/index.js';
 import type { Store } from '../store/index.js';
 import type { AnsweringHolder } from './answering.js';
 
@@ -40,4 +41,6 @@ export interface ServerDeps {
   today: () => string;
   /** Built from store + audit when not given. */
   auth?: AuthService;
+  /** The Extract Manager's settings (report folder, channels and their secrets, governance); defaults when not given. */
+  reports?: ReportSettings;
 }

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { xlsxCell } from './cells.js';
 import { hashingFile } from './file-sink.js';
@@ -10,6 +12,19 @@ function sheetName(title: string, taken: Set<string>): string {
   for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${base.slice(0, 27)} ${i}`;
   taken.add(name.toLowerCase());
   return name;
+}
+
+/**
+ * Backpressure for exceljs's streaming writer. A committed row goes into the sheet's StreamBuf,
+ * which writes to the zip entry's stream without waiting for it to drain: when rows come faster
+ * than deflate and the file take them, the entry's buffer (uncompressed XML) grows with the rows.
+ * So every few hundred rows the writer waits for that stream to drain (exceljs internals:
+ * worksheet.stream.pipes[0]); without it, it at least lets the event loop run the zip.
+ */
+async function zipCaughtUp(ws: unknown): Promise<void> {
+  const entry = (ws as { stream?: { pipes?: unknown[] } }).stream?.pipes?.[0] as Writable | undefined;
+  if (entry && typeof entry.once === 'function' && entry.writableNeedDrain) await once(entry, 'drain');
+  else await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 const dateFormat = 'yyyy-mm-dd';
@@ -59,8 +74,7 @@ export async function renderXlsx(input: RenderInput, path: string): Promise<{ ro
         if (cell.value instanceof Date) cell.numFmt = cell.value.getUTCHours() || cell.value.getUTCMinutes() || cell.value.getUTCSeconds() ? dateTimeFormat : dateFormat;
       });
       r.commit();
-      // Committed rows wait in exceljs's buffers until the zip stream reads them: let it run.
-      if (++n % 1000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (++n % 500 === 0) await zipCaughtUp(ws);
     }
     if (s.columns.length > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: n + 1, column: s.columns.length } };
     ws.commit();
