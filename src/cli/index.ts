@@ -10,6 +10,7 @@ import { evalCommand } from './commands/eval.js';
 import { serveCommand } from './commands/serve.js';
 import { contextCommand } from './commands/context.js';
 import { trainCommand } from './commands/train.js';
+import { reportCommand } from './commands/report.js';
 import { routeCommanderErrors } from './handle-error.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -29,6 +30,7 @@ program.addCommand(evalCommand);
 program.addCommand(serveCommand);
 program.addCommand(contextCommand);
 program.addCommand(trainCommand);
+program.addCommand(reportCommand);
 
 routeCommanderErrors(program); // after every addCommand: commander's own errors as one OTC_ERR_USAGE line
 await program.parseAsync(process.argv);
