@@ -13,7 +13,9 @@ export type AuditKind =
   | 'feedback'
   | 'llm_call'
   | 'report_run'
-  | 'delivery';
+  | 'delivery'
+  | 'schedule_change'
+  | 'schedule_run';
 
 /** What a caller appends. The audit module adds id, sequence, timestamp and hashes. */
 export interface AuditEntry {

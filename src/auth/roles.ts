@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   'manage_datasources',
   'read_audit',
   'export_audit',
+  'manage_schedules',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -24,7 +25,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: ['ask', 'view'],
   analyst: ['ask', 'view', 'save_widgets', 'save_reports'],
-  admin: ['ask', 'view', 'save_widgets', 'save_reports', 'manage_training', 'manage_users', 'manage_datasources', 'read_audit', 'export_audit'],
+  admin: ['ask', 'view', 'save_widgets', 'save_reports', 'manage_training', 'manage_users', 'manage_datasources', 'read_audit', 'export_audit', 'manage_schedules'],
   auditor: ['read_audit', 'export_audit'],
 };
 

@@ -11,6 +11,8 @@ import { serveCommand } from './commands/serve.js';
 import { contextCommand } from './commands/context.js';
 import { trainCommand } from './commands/train.js';
 import { reportCommand } from './commands/report.js';
+import { workerCommand } from './commands/worker.js';
+import { scheduleCommand } from './commands/schedule.js';
 import { routeCommanderErrors } from './handle-error.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -31,6 +33,8 @@ program.addCommand(serveCommand);
 program.addCommand(contextCommand);
 program.addCommand(trainCommand);
 program.addCommand(reportCommand);
+program.addCommand(workerCommand);
+program.addCommand(scheduleCommand);
 
 routeCommanderErrors(program); // after every addCommand: commander's own errors as one OTC_ERR_USAGE line
 await program.parseAsync(process.argv);

@@ -56,6 +56,7 @@ export const settings = {
   graphLoginUrl: { env: 'OTC_GRAPH_LOGIN_URL', schema: z.url().default('https://login.microsoftonline.com'), doc: 'Microsoft identity platform URL for the app token.' },
   reportFileShareRoot: { env: 'OTC_REPORT_FILESHARE_ROOT', schema: optionalText, doc: 'Mounted file share that file-share report targets write under (folders outside it are refused).' },
   reportWebhookSecret: { env: 'OTC_REPORT_WEBHOOK_SECRET', schema: optionalText, doc: 'Shared secret of the HMAC-SHA256 signature of report webhooks (never logged).' },
+  redisUrl: { env: 'OTC_REDIS_URL', schema: z.string().trim().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(), doc: 'Redis for the scheduler queue (BullMQ): the API only enqueues and `otc-copilot worker` processes run schedules. Unset = the in-process scheduler.' },
 } as const;
 
 export type SettingKey = keyof typeof settings;

@@ -21,6 +21,7 @@ import { reportRoutes } from './routes/reports.js';
 import { savedRoutes } from './routes/saved.js';
 import { trainingRoutes } from './routes/training/index.js';
 import { userRoutes } from './routes/users.js';
+import { scheduleRoutes } from './routes/schedules/index.js';
 import { cookieOptions, requirePermission, sessionPlugin } from './session.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -134,6 +135,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await deps.answering.reload();
     },
   });
+
+  // Schedules: admins (manage_schedules); the scheduler audits every change under their name.
+  if (deps.scheduler) await app.register(scheduleRoutes, { prefix: '/api/schedules', scheduler: deps.scheduler, requirePermission: () => requirePermission('manage_schedules') });
 
   // 8. The web app, with the SPA fallback and the JSON 404 of /api.
   await app.register(webPlugin, { root: settings.webRoot });

@@ -10,6 +10,8 @@ import { createCopilot } from '../nl2sql/index.js';
 import { createFallbackFromConfig } from '../nl2sql/llm/index.js';
 import { warmUpGuard } from '../guard/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { backendFromConfig, createScheduler, type Scheduler } from '../scheduler/index.js';
+import pino from 'pino';
 import { isOtcError } from '../shared/errors.js';
 import { bootstrapTraining, loadProfile, trainModel } from '../training/index.js';
 import { reportSettingsFromConfig } from '../reports/index.js';
@@ -47,8 +49,9 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const today = () => todayOf(cfg);
 
-  const opened: { store?: Store; audit?: AuditLog; datasource?: Datasource } = {};
+  const opened: { store?: Store; audit?: AuditLog; datasource?: Datasource; scheduler?: Scheduler } = {};
   const closeOpened = async () => {
+    await opened.scheduler?.close().catch(() => undefined);
     await opened.datasource?.close().catch(() => undefined);
     await opened.store?.close().catch(() => undefined);
     await opened.audit?.close().catch(() => undefined);
@@ -91,7 +94,11 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     const auth = createAuthService({ db: opened.store.db, audit: opened.audit });
     const admin = await auth.ensureFirstAdmin(cfg.adminPassword);
     await auth.purgeExpiredSessions();
+    // The scheduler: in this process (in-process backend), or only enqueueing for the workers on
+    // Redis (OTC_REDIS_URL). Handlers (reports, dashboard refreshes) register by kind on it.
+    opened.scheduler = createScheduler({ store: opened.store, audit: opened.audit, backend: backendFromConfig(cfg, 'producer'), logger: pino({ level: cfg.logLevel }) });
     app = await buildServer({
+      scheduler: opened.scheduler,
       settings: { publicUrl: cfg.publicUrl, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
       store: opened.store,
       audit: opened.audit,
@@ -105,6 +112,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     // Compile the SQL guard's parsers before the first question (about a second, once per process).
     await warmUpGuard([ds.dialect.name]);
     await app.listen({ host: cfg.host, port: opts.port ?? cfg.port });
+    await opened.scheduler.start();
+    out(`Scheduler: ${opened.scheduler.backend === 'bullmq' ? 'queue on Redis (runs happen in otc-copilot worker processes)' : 'in-process'}`);
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? cfg.port);
     const host = cfg.host === '0.0.0.0' || cfg.host === '::' ? 'localhost' : cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;

@@ -2,6 +2,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { AuthService } from '../auth/index.js';
 import type { Datasource } from '../datasource/types.js';
 import type { ReportSettings } from '../reports/index.js';
+import type { Scheduler } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 import type { AnsweringHolder } from './answering.js';
 
@@ -37,6 +38,8 @@ export interface ServerDeps {
    * with OTC_ERR_NOT_TRAINED).
    */
   answering: AnsweringHolder;
+  /** The scheduler (Scheduler page and /api/schedules); absent = no schedule routes. */
+  scheduler?: Scheduler;
   /** As-of date of questions, 'YYYY-MM-DD' (config OTC_TODAY or the clock). */
   today: () => string;
   /** Built from store + audit when not given. */

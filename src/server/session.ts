@@ -42,6 +42,7 @@ const WHAT: Record<Permission, string> = {
   manage_datasources: 'managing datasources',
   read_audit: 'reading the audit trail',
   export_audit: 'exporting the audit trail',
+  manage_schedules: 'managing schedules',
 };
 
 /** preHandler: 401 without a session, 403 when the user's role lacks the permission. */

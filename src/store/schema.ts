@@ -100,6 +100,55 @@ export interface TrainingEventsTable {
   details_json: string | null;
 }
 
+/** 003: a schedule (see src/scheduler). */
+export interface SchedulesTable {
+  id: string;
+  name: string;
+  /** The kind of run; a handler registered under it does the work. */
+  handler: string;
+  payload_json: string;
+  spec_json: string;
+  catch_up: 'skip' | 'latest' | 'all';
+  timeout_ms: number;
+  max_attempts: number;
+  state: 'active' | 'paused';
+  /** The next fire not yet turned into a slot (ISO UTC); null when paused or never again. */
+  next_fire_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type SlotState = 'pending' | 'running' | 'succeeded' | 'failed';
+
+/** 003: one fire of a schedule; unique (schedule_id, scheduled_at). */
+export interface ScheduleSlotsTable {
+  id: string;
+  schedule_id: string;
+  scheduled_at: string;
+  reason: 'schedule' | 'catch_up' | 'manual';
+  state: SlotState;
+  /** Fencing token: incremented by every claim; only its holder may finish the run. */
+  fence: Generated<number>;
+  attempts: Generated<number>;
+  max_attempts: number;
+  timeout_ms: number;
+  worker: string | null;
+  claimed_at: string | null;
+  lease_until: string | null;
+  finished_at: string | null;
+  error: string | null;
+  created_at: string;
+}
+
+/** 003: a bank's own holiday list (custom:NAME). */
+export interface BusinessCalendarsTable {
+  name: string;
+  dates_json: string;
+  updated_by: string;
+  updated_at: string;
+}
+
 /** 004: an answer kept to run again: its question, SQL, typed query, training version, chart, parameters. */
 export interface SavedQuestionsTable {
   id: string;
@@ -183,6 +232,9 @@ export interface StoreSchema {
   app_meta: AppMetaTable;
   training_chunks: TrainingChunksTable;
   training_events: TrainingEventsTable;
+  schedules: SchedulesTable;
+  schedule_slots: ScheduleSlotsTable;
+  business_calendars: BusinessCalendarsTable;
   saved_questions: SavedQuestionsTable;
   report_templates: ReportTemplatesTable;
   report_runs: ReportRunsTable;

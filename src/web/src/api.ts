@@ -90,6 +90,43 @@ export interface FeedbackCandidate {
   status: string;
 }
 
+export interface ScheduleView {
+  id: string;
+  name: string;
+  handler: string;
+  payload: Record<string, unknown>;
+  spec: { kind: string; timeZone: string } & Record<string, unknown>;
+  description: string;
+  catchUp: 'skip' | 'latest' | 'all';
+  timeoutMs: number;
+  maxAttempts: number;
+  state: 'active' | 'paused';
+  nextFireAt: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface RunView {
+  id: string;
+  scheduleId: string;
+  scheduledAt: string;
+  reason: 'schedule' | 'catch_up' | 'manual';
+  state: 'pending' | 'running' | 'succeeded' | 'failed';
+  attempts: number;
+  maxAttempts: number;
+  fence: number;
+  worker: string | null;
+  claimedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  idempotencyKey: string;
+}
+export interface ScheduleOverview {
+  schedule: ScheduleView;
+  nextFires: string[];
+  lastRun: RunView | null;
+}
+
 /** An API error with its stable code, as the server sends it. */
 export interface SavedQuestion {
   id: string;
@@ -193,6 +230,12 @@ export const api = {
     remove: (id: string) => request<void>('DELETE', `/api/saved/${encodeURIComponent(id)}`),
   },
   createUser: (u: { username: string; password: string; role: Role; displayName?: string }) => request<User>('POST', '/api/users', u),
+  schedules: {
+    list: () => request<{ schedules: ScheduleOverview[]; health: { backend: string; ok: boolean; error?: string; since?: string }; calendars: string[] }>('GET', '/api/schedules'),
+    create: (body: { name: string; handler: string; spec: Record<string, unknown>; catchUp: string }) => request<ScheduleOverview>('POST', '/api/schedules', body),
+    runs: (id: string) => request<{ runs: RunView[] }>('GET', `/api/schedules/${encodeURIComponent(id)}/runs?limit=50`),
+    action: (id: string, action: 'pause' | 'resume' | 'run') => request<unknown>('POST', `/api/schedules/${encodeURIComponent(id)}/${action}`),
+  },
 };
 
 export const exportUrl = (auditId: string, format: 'csv' | 'xlsx') => `/api/ask/${encodeURIComponent(auditId)}/export.${format}`;

@@ -17,6 +17,7 @@ export function Header({ me, path, navigate, onSignOut }: Props) {
     ...(can('read_audit') ? [{ to: '/audit', label: 'Audit' }] : []),
     ...(can('manage_training') ? [{ to: '/training', label: 'Training' }] : []),
     ...(can('manage_users') ? [{ to: '/admin/users', label: 'Users' }] : []),
+    ...(can('manage_schedules') ? [{ to: '/admin/scheduler', label: 'Scheduler' }] : []),
   ];
   const current = (to: string) => (to === '/' ? path === '/' || path === '/ask' : path === to);
   return (

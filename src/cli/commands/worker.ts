@@ -1,0 +1,50 @@
+import { Command } from 'commander';
+import { z } from 'zod';
+import { openAuditLog } from '../../audit/index.js';
+import { auditUrlOf, loadConfig, storeUrlOf } from '../../config/index.js';
+import { BullmqBackend, createScheduler } from '../../scheduler/index.js';
+import { OtcError } from '../../shared/errors.js';
+import { openStore } from '../../store/index.js';
+import { action } from '../handle-error.js';
+import { parseFlags } from '../parse.js';
+
+const flags = z.object({
+  concurrency: z.coerce.number().int().min(1).max(256).default(8),
+});
+
+/**
+ * `otc-copilot worker`: a scheduler worker on the Redis queue (OTC_REDIS_URL). It fires due
+ * schedules and runs their slots, claimed in the app store, until SIGINT/SIGTERM. Any number of
+ * workers may run at once: a slot runs once.
+ */
+export const workerCommand = new Command('worker')
+  .description('run scheduled work from the Redis queue (needs OTC_REDIS_URL); start as many as you need')
+  .option('--concurrency <n>', 'run jobs at once in this process (default 8)')
+  .action(
+    action(async (raw: Record<string, unknown>) => {
+      const f = parseFlags(flags, raw);
+      const cfg = loadConfig();
+      if (!cfg.redisUrl) {
+        throw new OtcError('OTC_ERR_CONFIG', 'the worker runs schedules from a Redis queue: OTC_REDIS_URL is not set', {
+          status: 400,
+          hint: 'set OTC_REDIS_URL=redis://host:6379, or use `otc-copilot serve` alone (its in-process scheduler needs no worker)',
+        });
+      }
+      const store = await openStore(storeUrlOf(cfg));
+      const audit = await openAuditLog(auditUrlOf(cfg));
+      const scheduler = createScheduler({ store, audit, backend: new BullmqBackend({ url: cfg.redisUrl, role: 'worker', concurrency: f.concurrency }) });
+      await scheduler.start();
+      process.stdout.write(`Scheduler worker ${scheduler.engine.workerId} running (queue on ${new URL(cfg.redisUrl).host}, concurrency ${f.concurrency})\n`);
+      const stop = (signal: string) => {
+        process.stdout.write(`${signal}: finishing the runs in progress…\n`);
+        void (async () => {
+          await scheduler.close();
+          await store.close();
+          await audit.close();
+          process.exit(0);
+        })();
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    }),
+  );
