@@ -9,3 +9,4 @@ export { runReport, getRun, listRuns, runFilePath, describeTarget, targetKey, ty
 export { CHANNELS, CHANNEL_NAMES, deliverTo, signWebhook, type ChannelName, type ChannelSettings, type DeliveryTarget, type DeliverableReport, type DeliveryReceipt } from './channels/index.js';
 export { renderReport, REPORT_FORMATS, type ReportFormat, type RenderedFile } from './render/index.js';
 export { reportSettingsFromConfig } from './config.js';
+export { registerReportHandler, reportRunHandler, REPORT_HANDLER_KIND } from './scheduled.js';

@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestWorld, type TestWorld } from '../server/testing.js';
-import { approveTemplate, createTemplate, getRun, runReport, saveQuestion, type Governance, type ReportDeps, type TemplateInput } from './index.js';
+import { createScheduler, InProcessBackend } from '../scheduler/index.js';
+import { memoryLogger } from '../scheduler/testing.js';
+import { approveTemplate, createTemplate, getRun, registerReportHandler, runReport, saveQuestion, type Governance, type ReportDeps, type TemplateInput } from './index.js';
 import { attachmentOf, startHttp, startSmtp, type TestHttp, type TestSmtp } from './testing/loopback.js';
 
 let world: TestWorld;
@@ -156,5 +158,25 @@ describe('report runs', () => {
     expect(run.status).toBe('completed');
     expect(mailsFor(run.id)[0]!.to).toEqual(['ops@bank.test', 'desk@partner.test']);
     expect((await getRun(world.store, run.id)).deliveries[0]!.recipients).toEqual(['ops@bank.test', 'desk@partner.test']);
+  });
+
+  it('runs as the scheduler\'s "report" handler under the slot\'s idempotency key; a retried slot delivers nothing twice', async () => {
+    const t = await createTemplate(world.store, world.audit, template({ formats: ['csv'], targets: [{ channel: 'email', to: ['ops@bank.test'] }] }), 'analyst', governance);
+    const s = createScheduler({ store: world.store, backend: new InProcessBackend(), logger: memoryLogger() });
+    registerReportHandler(s, deps);
+    const sch = await s.register({ name: 'daily fails', handler: 'report', payload: { templateId: t.id }, spec: { kind: 'daily', at: '07:00', timeZone: 'Europe/London' }, maxAttempts: 2 }, 'admin');
+    const slot = await s.runNow(sch.id, 'admin');
+    const [out] = await s.engine.runSlots([slot.id]);
+    expect(out!.ok).toBe(true);
+    const runs = await world.store.db.selectFrom('report_runs').selectAll().where('template_id', '=', t.id).execute();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.idempotency_key).toBe(`${sch.id}@${slot.scheduledAt}`);
+    expect(runs[0]!.actor).toBe('scheduler:daily fails');
+    expect(mailsFor(runs[0]!.id)).toHaveLength(1);
+    // The same slot handed to the handler again (a retry after a lost claim): the run is found, nothing is sent.
+    const { reportRunHandler } = await import('./scheduled.js');
+    await reportRunHandler(deps)({ scheduleId: sch.id, scheduleName: 'daily fails', slotId: slot.id, scheduledAt: new Date(slot.scheduledAt), reason: 'manual', idempotencyKey: runs[0]!.idempotency_key, fence: 2, attempt: 2, payload: { templateId: t.id }, signal: new AbortController().signal });
+    expect(mailsFor(runs[0]!.id)).toHaveLength(1);
+    await s.close();
   });
 });

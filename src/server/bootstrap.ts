@@ -14,7 +14,7 @@ import { backendFromConfig, createScheduler, type Scheduler } from '../scheduler
 import pino from 'pino';
 import { isOtcError } from '../shared/errors.js';
 import { bootstrapTraining, loadProfile, trainModel } from '../training/index.js';
-import { reportSettingsFromConfig } from '../reports/index.js';
+import { registerReportHandler, reportSettingsFromConfig } from '../reports/index.js';
 import { createAnsweringHolder, type Answering } from './answering.js';
 import { buildServer } from './app.js';
 
@@ -97,6 +97,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     // The scheduler: in this process (in-process backend), or only enqueueing for the workers on
     // Redis (OTC_REDIS_URL). Handlers (reports, dashboard refreshes) register by kind on it.
     opened.scheduler = createScheduler({ store: opened.store, audit: opened.audit, backend: backendFromConfig(cfg, 'producer'), logger: pino({ level: cfg.logLevel }) });
+    const reports = reportSettingsFromConfig(cfg);
+    registerReportHandler(opened.scheduler, { store: opened.store, audit: opened.audit, settings: reports, today, pipeline: async () => (await answering.require()).copilot });
     app = await buildServer({
       scheduler: opened.scheduler,
       settings: { publicUrl: cfg.publicUrl, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
@@ -107,7 +109,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       answering,
       today,
       auth,
-      reports: reportSettingsFromConfig(cfg),
+      reports,
     });
     // Compile the SQL guard's parsers before the first question (about a second, once per process).
     await warmUpGuard([ds.dialect.name]);
