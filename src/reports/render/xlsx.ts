@@ -22,8 +22,10 @@ function sheetName(title: string, taken: Set<string>): string {
  * worksheet.stream.pipes[0]); without it, it at least lets the event loop run the zip.
  */
 async function zipCaughtUp(ws: unknown): Promise<void> {
-  const entry = (ws as { stream?: { pipes?: unknown[] } }).stream?.pipes?.[0] as Writable | undefined;
-  if (entry && typeof entry.once === 'function' && entry.writableNeedDrain) await once(entry, 'drain');
+  const entry = (ws as { stream?: { pipes?: unknown[] } }).stream?.pipes?.[0] as (Writable & { _writableState?: { needDrain?: boolean } }) | undefined;
+  // archiver hands exceljs a readable-stream PassThrough, which has no writableNeedDrain: read its state.
+  const needDrain = entry?.writableNeedDrain ?? entry?._writableState?.needDrain;
+  if (entry && typeof entry.once === 'function' && needDrain) await once(entry, 'drain');
   else await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
