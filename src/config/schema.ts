@@ -36,7 +36,7 @@ export const settings = {
   reportDir: { env: 'OTC_REPORT_DIR', schema: optionalText, doc: 'Folder of rendered report files, one sub-folder per run (default DATA_DIR/reports).' },
   reportMaxRows: { env: 'OTC_REPORT_MAX_ROWS', schema: intFrom(1, 5_000_000).default(100_000), doc: 'Row cap of each question of a report run.' },
   reportAllowedDomains: { env: 'OTC_REPORT_ALLOWED_DOMAINS', schema: optionalText, doc: 'Comma-separated e-mail domains report recipients may be in; unset = any domain.' },
-  reportInternalDomains: { env: 'OTC_REPORT_INTERNAL_DOMAINS', schema: optionalText, doc: "Comma-separated domains of the bank itself; a recipient elsewhere needs a second admin's approval (four eyes)." },
+  reportInternalDomains: { env: 'OTC_REPORT_INTERNAL_DOMAINS', schema: optionalText, doc: "Comma-separated domains of the bank itself; a recipient elsewhere needs a second admin's approval (four eyes). Unset: every e-mail recipient needs it." },
   deliveryAttempts: { env: 'OTC_DELIVERY_ATTEMPTS', schema: intFrom(1, 20).default(4), doc: 'Attempts per report delivery target (timeouts and 5xx are retried with exponential backoff; 4xx fail at once).' },
   deliveryBackoffMs: { env: 'OTC_DELIVERY_BACKOFF_MS', schema: intFrom(1, 3_600_000).default(5000), doc: 'First retry delay of a delivery, doubled per attempt.' },
   deliveryTimeoutMs: { env: 'OTC_DELIVERY_TIMEOUT_MS', schema: intFrom(100, 600_000).default(30_000), doc: 'Timeout of one delivery attempt, in milliseconds.' },
