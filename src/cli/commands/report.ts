@@ -4,7 +4,7 @@ import { openAuditLog } from '../../audit/index.js';
 import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
 import { createCopilot } from '../../nl2sql/index.js';
-import { listRuns, listTemplates, reportSettingsFromConfig, runReport, type RunView } from '../../reports/index.js';
+import { getTemplate, listRuns, listTemplates, reportSettingsFromConfig, runReport, type RunView } from '../../reports/index.js';
 import { openStore } from '../../store/index.js';
 import { getActiveVersion, loadVersionModel, notTrained } from '../../training/index.js';
 import { action } from '../handle-error.js';
@@ -55,6 +55,7 @@ const run = new Command('run')
     action(async (templateId: string, raw: Record<string, unknown>) => {
       const f = parseFlags(z.object({ asOf: calendarDate.optional(), format: fmt }), raw);
       await withStore(async ({ store, audit, cfg }) => {
+        await getTemplate(store, templateId); // an unknown id is told before the datasource is opened
         const ds = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs });
         try {
           const ctx = { store, datasourceKey: ds.description };
