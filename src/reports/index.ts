@@ -10,3 +10,4 @@ export { CHANNELS, CHANNEL_NAMES, deliverTo, signWebhook, type ChannelName, type
 export { renderReport, REPORT_FORMATS, type ReportFormat, type RenderedFile } from './render/index.js';
 export { reportSettingsFromConfig } from './config.js';
 export { registerReportHandler, reportRunHandler, REPORT_HANDLER_KIND } from './scheduled.js';
+export { activePipeline } from './active-pipeline.js';

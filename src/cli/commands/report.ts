@@ -3,10 +3,8 @@ import { z } from 'zod';
 import { openAuditLog } from '../../audit/index.js';
 import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
-import { createCopilot } from '../../nl2sql/index.js';
-import { getTemplate, listRuns, listTemplates, reportSettingsFromConfig, runReport, type RunView } from '../../reports/index.js';
+import { activePipeline, getTemplate, listRuns, listTemplates, reportSettingsFromConfig, runReport, type RunView } from '../../reports/index.js';
 import { openStore } from '../../store/index.js';
-import { getActiveVersion, loadVersionModel, notTrained } from '../../training/index.js';
 import { action } from '../handle-error.js';
 import { calendarDate, parseFlags } from '../parse.js';
 
@@ -56,18 +54,13 @@ const run = new Command('run')
       const f = parseFlags(z.object({ asOf: calendarDate.optional(), format: fmt }), raw);
       await withStore(async ({ store, audit, cfg }) => {
         await getTemplate(store, templateId); // an unknown id is told before the datasource is opened
-        const ds = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs });
+        const pipeline = activePipeline({ store, audit, openDatasource: () => openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs }), maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs, actor: actor() });
         try {
-          const ctx = { store, datasourceKey: ds.description };
-          const active = await getActiveVersion(ctx);
-          if (!active) throw notTrained(ds.description, 'activate a training version first (otc-copilot train …)');
-          const model = await loadVersionModel(ctx, active.id);
-          const copilot = createCopilot({ datasource: ds, model, audit, maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion: active.id, actor: actor() });
-          const r = await runReport({ store, audit, settings: reportSettingsFromConfig(cfg), today: () => todayOf(cfg), pipeline: async () => copilot }, { templateId, actor: actor(), ...(f.asOf ? { asOf: f.asOf } : {}) });
+          const r = await runReport({ store, audit, settings: reportSettingsFromConfig(cfg), today: () => todayOf(cfg), pipeline: pipeline.get }, { templateId, actor: actor(), ...(f.asOf ? { asOf: f.asOf } : {}) });
           process.stdout.write(f.format === 'json' ? JSON.stringify(r, null, 2) + '\n' : runLine(r) + '\n');
           if (r.status !== 'completed') process.exitCode = 1;
         } finally {
-          await ds.close();
+          await pipeline.close();
         }
       });
     }),
