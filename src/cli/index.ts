@@ -10,6 +10,7 @@ import { evalCommand } from './commands/eval.js';
 import { serveCommand } from './commands/serve.js';
 import { contextCommand } from './commands/context.js';
 import { trainCommand } from './commands/train.js';
+import { reportCommand } from './commands/report.js';
 import { workerCommand } from './commands/worker.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { routeCommanderErrors } from './handle-error.js';
@@ -31,6 +32,7 @@ program.addCommand(evalCommand);
 program.addCommand(serveCommand);
 program.addCommand(contextCommand);
 program.addCommand(trainCommand);
+program.addCommand(reportCommand);
 program.addCommand(workerCommand);
 program.addCommand(scheduleCommand);
 

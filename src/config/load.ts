@@ -6,7 +6,7 @@ import { describeIssue } from './issue.js';
 import { settings, type Config, type SettingKey } from './schema.js';
 
 /** Settings whose value is never repeated in an error message. */
-const SECRET_SETTINGS = new Set<SettingKey>(['adminPassword', 'llmApiKey', 'llmExtraHeaders', 'oidcClientSecret']);
+const SECRET_SETTINGS = new Set<SettingKey>(['adminPassword', 'llmApiKey', 'llmExtraHeaders', 'oidcClientSecret', 'smtpUrl', 'slackWebhookUrl', 'slackBotToken', 'teamsWebhookUrl', 'graphClientSecret', 'reportWebhookSecret']);
 
 /**
  * Settings that may also be read from a file named by `<VARIABLE>_FILE` (Docker/Kubernetes

@@ -20,6 +20,8 @@ import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
 import { oidcRoutes } from './routes/oidc.js';
+import { reportRoutes } from './routes/reports.js';
+import { savedRoutes } from './routes/saved.js';
 import { trainingRoutes } from './routes/training/index.js';
 import { userRoutes } from './routes/users.js';
 import { scheduleRoutes } from './routes/schedules/index.js';
@@ -124,6 +126,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(askRoutes);
   await app.register(exportRoutes);
   await app.register(feedbackRoutes);
+  await app.register(savedRoutes);
+  await app.register(reportRoutes);
   await app.register(auditRoutes);
   await app.register(userRoutes);
   // Training: every route needs manage_training (admins). Other roles see what answers through

@@ -15,6 +15,7 @@ import pino from 'pino';
 import { isOtcError } from '../shared/errors.js';
 import { bootstrapTraining, loadProfile, trainModel } from '../training/index.js';
 import { llmClientFromConfig } from '../llm/index.js';
+import { registerReportHandler, reportSettingsFromConfig } from '../reports/index.js';
 import { createAnsweringHolder, type Answering } from './answering.js';
 import { prepareDataDir, restrictDataFiles } from './data-dir.js';
 import { buildServer } from './app.js';
@@ -109,6 +110,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     // The scheduler: in this process (in-process backend), or only enqueueing for the workers on
     // Redis (OTC_REDIS_URL). Handlers (reports, dashboard refreshes) register by kind on it.
     opened.scheduler = createScheduler({ store: opened.store, audit: opened.audit, backend: backendFromConfig(cfg, 'producer'), logger: pino({ level: cfg.logLevel }) });
+    const reports = reportSettingsFromConfig(cfg);
+    registerReportHandler(opened.scheduler, { store: opened.store, audit: opened.audit, settings: reports, today, pipeline: async () => (await answering.require()).copilot });
     app = await buildServer({
       scheduler: opened.scheduler,
       settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
@@ -120,6 +123,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       today,
       auth,
       sso,
+      reports,
     });
     // Compile the SQL guard's parsers before the first question (about a second, once per process).
     await warmUpGuard([ds.dialect.name]);

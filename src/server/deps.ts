@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/index.js';
 import type { AuthService, OidcProvider } from '../auth/index.js';
 import type { Datasource } from '../datasource/types.js';
+import type { ReportSettings } from '../reports/index.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 import type { AnsweringHolder } from './answering.js';
@@ -55,4 +56,6 @@ export interface ServerDeps {
    * sign in with a password. The auth service must then be made with the same `sso` option.
    */
   sso?: { provider: OidcProvider; emergencyAdmin?: string };
+  /** The Extract Manager's settings (report folder, channels and their secrets, governance); defaults when not given. */
+  reports?: ReportSettings;
 }

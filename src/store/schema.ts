@@ -149,6 +149,80 @@ export interface BusinessCalendarsTable {
   updated_at: string;
 }
 
+/** 004: an answer kept to run again: its question, SQL, typed query, training version, chart, parameters. */
+export interface SavedQuestionsTable {
+  id: string;
+  owner: string;
+  title: string;
+  question: string;
+  /** The as-of date the question was asked at ('YYYY-MM-DD'). */
+  as_of: string | null;
+  /** The SQL the engine generated (before the guard wrote the row cap in). */
+  sql: string | null;
+  /** The semantic engine's typed query, JSON; null for SQL from the language model. */
+  query_json: string | null;
+  engine: string;
+  explanation: string | null;
+  training_version: string | null;
+  chart_json: string | null;
+  parameters_json: string | null;
+  audit_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 004: a report template: saved questions with per-question options, formats, targets, governance. */
+export interface ReportTemplatesTable {
+  id: string;
+  owner: string;
+  title: string;
+  intro: string | null;
+  items_json: string;
+  formats_json: string;
+  targets_json: string;
+  readiness_sql: string | null;
+  readiness_cutoff_minutes: number | null;
+  /** 'not_needed' | 'pending' | 'approved' (four eyes when a recipient is external). */
+  approval: string;
+  approved_by: string | null;
+  paused: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 004: one report run per idempotency key. */
+export interface ReportRunsTable {
+  id: string;
+  template_id: string;
+  idempotency_key: string;
+  actor: string;
+  /** 'rendering' | 'rendered' | 'delivering' | 'completed' | 'partial' | 'failed' */
+  status: string;
+  as_of: string;
+  started_at: string;
+  rendered_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+  files_json: string | null;
+  questions_json: string | null;
+}
+
+/** 004: one delivery per (run, target), with its receipt. */
+export interface ReportDeliveriesTable {
+  id: string;
+  run_id: string;
+  target_key: string;
+  channel: string;
+  /** 'pending' | 'started' | 'delivered' | 'failed' */
+  status: string;
+  attempts: Generated<number>;
+  recipients_json: string | null;
+  receipt_json: string | null;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
 export interface StoreSchema {
   users: UsersTable;
   sessions: SessionsTable;
@@ -161,6 +235,10 @@ export interface StoreSchema {
   schedules: SchedulesTable;
   schedule_slots: ScheduleSlotsTable;
   business_calendars: BusinessCalendarsTable;
+  saved_questions: SavedQuestionsTable;
+  report_templates: ReportTemplatesTable;
+  report_runs: ReportRunsTable;
+  report_deliveries: ReportDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -58,8 +58,8 @@ describe.skipIf(!hasChromium)('Scheduler page', () => {
     await row.getByRole('button', { name: 'Run now' }).click();
     await row.getByRole('button', { name: 'Morning fails report' }).click();
     const runs = page.locator('section', { has: page.getByRole('heading', { name: 'Runs of Morning fails report' }) });
-    // No handler for "report" runs is registered in this build: the run fails at once, with its reason.
-    await expect.poll(() => runs.locator('tbody').textContent(), { timeout: 15_000 }).toContain('OTC_ERR_SCHEDULE_NO_HANDLER');
+    // The report handler is registered; this schedule names no template: the run fails at once, with its reason.
+    await expect.poll(() => runs.locator('tbody').textContent(), { timeout: 15_000 }).toContain('a report schedule needs payload.templateId');
     expect(await runs.locator('tbody').textContent()).toContain('manual');
     await page.getByLabel('Name').fill('');
     await page.screenshot({ path: shots + 'scheduler.png', fullPage: true });

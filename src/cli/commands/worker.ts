@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { openAuditLog } from '../../audit/index.js';
-import { auditUrlOf, loadConfig, storeUrlOf } from '../../config/index.js';
+import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf } from '../../config/index.js';
+import { openDatasource } from '../../datasource/index.js';
+import { activePipeline, registerReportHandler, reportSettingsFromConfig } from '../../reports/index.js';
 import { BullmqBackend, createScheduler } from '../../scheduler/index.js';
 import { OtcError } from '../../shared/errors.js';
 import { openStore } from '../../store/index.js';
@@ -33,12 +35,16 @@ export const workerCommand = new Command('worker')
       const store = await openStore(storeUrlOf(cfg));
       const audit = await openAuditLog(auditUrlOf(cfg));
       const scheduler = createScheduler({ store, audit, backend: new BullmqBackend({ url: cfg.redisUrl, role: 'worker', concurrency: f.concurrency }) });
+      // Report runs (handler 'report'): the active training version's pipeline, the datasource opened on the first run.
+      const reportPipeline = activePipeline({ store, audit, openDatasource: () => openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs }), maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs, actor: 'scheduler' });
+      registerReportHandler(scheduler, { store, audit, settings: reportSettingsFromConfig(cfg), today: () => todayOf(cfg), pipeline: reportPipeline.get });
       await scheduler.start();
       process.stdout.write(`Scheduler worker ${scheduler.engine.workerId} running (queue on ${new URL(cfg.redisUrl).host}, concurrency ${f.concurrency})\n`);
       const stop = (signal: string) => {
         process.stdout.write(`${signal}: finishing the runs in progress…\n`);
         void (async () => {
           await scheduler.close();
+          await reportPipeline.close();
           await store.close();
           await audit.close();
           process.exit(0);

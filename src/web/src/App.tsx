@@ -8,6 +8,7 @@ import { SignInPage } from './pages/SignIn.js';
 import { TrainingPage } from './pages/Training.js';
 import { UsersPage } from './pages/Users.js';
 import { SchedulerPage } from './pages/Scheduler.js';
+import { ReportsPage } from './pages/Reports.js';
 import { usePath } from './router.js';
 
 export function App() {
@@ -71,9 +72,10 @@ export function App() {
   let page;
   if (path === '/audit') page = can('read_audit') ? <AuditPage /> : <NotAllowed what="the audit trail" />;
   else if (path === '/admin/users') page = can('manage_users') ? <UsersPage /> : <NotAllowed what="user administration" />;
+  else if (path === '/reports') page = can('view') && can('ask') ? <ReportsPage isAdmin={m.user.role === 'admin'} me={m.user.username} /> : <NotAllowed what="reports" />;
   else if (path === '/admin/scheduler') page = can('manage_schedules') ? <SchedulerPage /> : <NotAllowed what="the scheduler" />;
   else if (path === '/training') page = can('manage_training') ? <TrainingPage /> : <NotAllowed what="training" />;
-  else if (path === '/' || path === '/ask') page = can('ask') ? <AskPage canTrain={can('manage_training')} navigate={navigate} /> : <NotAllowed what="asking questions" />;
+  else if (path === '/' || path === '/ask') page = can('ask') ? <AskPage canTrain={can('manage_training')} canSave={can('save_reports')} navigate={navigate} /> : <NotAllowed what="asking questions" />;
   else page = <NotFound onHome={() => navigate(home)} />;
 
   return (

@@ -128,6 +128,50 @@ export interface ScheduleOverview {
 }
 
 /** An API error with its stable code, as the server sends it. */
+export interface SavedQuestion {
+  id: string;
+  owner: string;
+  title: string;
+  question: string;
+  asOf: string | null;
+  sql: string | null;
+  engine: string;
+  explanation: string | null;
+  trainingVersion: string | null;
+  chart: Record<string, unknown> | null;
+  createdAt: string;
+  status: 'current' | 'same' | 'changed' | 'uncompilable' | 'sql-only' | 'not-trained';
+  statusText?: string;
+}
+
+export interface ReportTemplate {
+  id: string;
+  owner: string;
+  title: string;
+  intro: string | null;
+  items: { savedId: string }[];
+  formats: string[];
+  targets: { channel: string; to?: string[]; channelId?: string; folder?: string; url?: string; label?: string }[];
+  approval: 'not_needed' | 'pending' | 'approved';
+  approvedBy: string | null;
+  paused: boolean;
+  createdAt: string;
+}
+
+export interface ReportRun {
+  id: string;
+  templateId: string;
+  status: string;
+  asOf: string;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  files: { name: string; format: string; bytes: number; sha256: string; rows: number }[];
+  deliveries: { channel: string; status: string; attempts: number; recipients: string[]; error: string | null }[];
+}
+
+export const reportFileUrl = (runId: string, name: string) => `/api/reports/runs/${encodeURIComponent(runId)}/files/${encodeURIComponent(name)}`;
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -210,6 +254,23 @@ export const api = {
     candidates: () => request<{ candidates: FeedbackCandidate[] }>('GET', '/api/training/feedback/candidates'),
     promote: (ids: string[], reason?: string) =>
       request<{ created: boolean; promoted: number; version: TrainingVersionSummary }>('POST', '/api/training/feedback/promote', { ids, ...(reason ? { reason } : {}) }),
+  },
+  saved: {
+    list: () => request<SavedQuestion[]>('GET', '/api/saved'),
+    save: (auditId: string, body: { title?: string; chart?: Record<string, unknown> } = {}) => request<SavedQuestion>('POST', '/api/saved', { auditId, ...body }),
+    run: (id: string, asOf?: string) => request<{ answer: AskAnswer; rerun: { from: string; versionChanged: boolean; sqlChanged?: boolean } }>('POST', `/api/saved/${encodeURIComponent(id)}/run`, asOf ? { asOf } : {}),
+    remove: (id: string) => request<void>('DELETE', `/api/saved/${encodeURIComponent(id)}`),
+  },
+  reports: {
+    templates: () => request<ReportTemplate[]>('GET', '/api/reports/templates'),
+    create: (t: { title: string; intro?: string; items: { savedId: string }[]; formats: string[]; targets: unknown[] }) => request<ReportTemplate>('POST', '/api/reports/templates', t),
+    run: (id: string) => request<ReportRun>('POST', `/api/reports/templates/${encodeURIComponent(id)}/run`, {}),
+    pause: (id: string, paused: boolean) => request<ReportTemplate>('POST', `/api/reports/templates/${encodeURIComponent(id)}/${paused ? 'pause' : 'resume'}`),
+    approve: (id: string) => request<ReportTemplate>('POST', `/api/reports/templates/${encodeURIComponent(id)}/approve`),
+    runs: (q: { templateId?: string; status?: string; from?: string; to?: string }) => {
+      const params = new URLSearchParams(Object.entries(q).filter(([, v]) => v));
+      return request<ReportRun[]>('GET', `/api/reports/runs?${params}`);
+    },
   },
   createUser: (u: { username: string; password: string; role: Role; displayName?: string }) => request<User>('POST', '/api/users', u),
   schedules: {

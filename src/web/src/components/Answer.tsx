@@ -9,7 +9,7 @@ const KIND_LABEL: Record<ChartKind, string> = { kpi: 'Number', bar: 'Bar', line:
 const SOON = 'Coming with dashboards and reports';
 
 /** One answer of the thread: explanation, chart (switchable), table, SQL, what was understood, downloads, feedback. */
-export function Answer({ answer, onAsk }: { answer: AskAnswer; onAsk: (q: string) => void }) {
+export function Answer({ answer, onAsk, canSave = false }: { answer: AskAnswer; onAsk: (q: string) => void; canSave?: boolean }) {
   if (answer.status === 'abstained') {
     return (
       <div className="answer abstained">
@@ -41,10 +41,10 @@ export function Answer({ answer, onAsk }: { answer: AskAnswer; onAsk: (q: string
       </div>
     );
   }
-  return <Answered answer={answer} />;
+  return <Answered answer={answer} canSave={canSave} />;
 }
 
-function Answered({ answer }: { answer: AskAnswer }) {
+function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) {
   const data = useMemo(() => ({ columns: answer.columns ?? [], rows: answer.rows ?? [] }), [answer]);
   const auto = useMemo(() => chooseChart(data, answer.question), [data, answer.question]);
   const [spec, setSpec] = useState<ChartSpec>(auto);
@@ -116,6 +116,7 @@ function Answered({ answer }: { answer: AskAnswer }) {
             Save as widget
           </button>
         </span>
+        {canSave && answer.auditId && <SaveQuestion auditId={answer.auditId} chart={spec} />}
         <span className="soon" title={SOON}>
           <button type="button" className="btn small" disabled aria-describedby={`soon-${answer.auditId}`}>
             Schedule as report
@@ -171,6 +172,35 @@ export function SqlBlock({ sql }: { sql: string }) {
         </button>
       </div>
     </details>
+  );
+}
+
+/** Saves the answer (its question, SQL, typed query, training version and the chart shown) as a saved question. */
+function SaveQuestion({ auditId, chart }: { auditId: string; chart: ChartSpec }) {
+  const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'error'>('idle');
+  const [message, setMessage] = useState('');
+  if (state === 'saved') return <span className="muted small" role="status">Saved. It runs again on current data from Reports.</span>;
+  return (
+    <>
+      <button
+        type="button"
+        className="btn small"
+        disabled={state === 'saving'}
+        onClick={async () => {
+          setState('saving');
+          try {
+            await api.saved.save(auditId, { chart: { kind: chart.kind } });
+            setState('saved');
+          } catch (e) {
+            setMessage(e instanceof Error ? e.message : 'Not saved.');
+            setState('error');
+          }
+        }}
+      >
+        Save question
+      </button>
+      {state === 'error' && <span className="error small" role="alert">{message}</span>}
+    </>
   );
 }
 

@@ -40,7 +40,7 @@ function NotTrained({ message, canTrain, navigate }: { message: string; canTrain
 }
 
 /** The Ask page: a thread of questions and answers, with the profile's examples to start from. */
-export function AskPage({ canTrain = false, navigate = () => undefined }: { canTrain?: boolean; navigate?: (to: string) => void }) {
+export function AskPage({ canTrain = false, canSave = false, navigate = () => undefined }: { canTrain?: boolean; canSave?: boolean; navigate?: (to: string) => void }) {
   const meta = useQuery({ queryKey: ['meta'], queryFn: api.meta });
   const [turns, setTurns] = useState<Turn[]>([]);
   const [question, setQuestion] = useState('');
@@ -118,7 +118,7 @@ export function AskPage({ canTrain = false, navigate = () => undefined }: { canT
               {t.question}
             </p>
             {t.answer ? (
-              <Answer answer={t.answer} onAsk={(q) => void ask(q)} />
+              <Answer answer={t.answer} onAsk={(q) => void ask(q)} canSave={canSave} />
             ) : t.error ? (
               <div className="answer error" role="alert">
                 {t.notTrained ? <NotTrained message={t.error} canTrain={canTrain} navigate={navigate} /> : <p>{t.error}</p>}

@@ -1,0 +1,38 @@
+import type { ChartKind } from '../../charts/index.js';
+
+/** One question of a report, as the renderers see it: what it says, its SQL, and a source of rows. */
+export interface RenderSection {
+  title: string;
+  question: string;
+  explanation: string;
+  sql: string;
+  columns: string[];
+  /**
+   * The rows, pulled one at a time (backpressure): a renderer never holds them all, so memory
+   * does not grow with the rows (the PDF keeps at most its table's row limit).
+   */
+  rows: () => AsyncIterable<unknown[]> | Iterable<unknown[]>;
+  /** The chart kind chosen in the browser for this answer (PDF only; default: the automatic choice; KPI and table draw none). */
+  chart?: { kind: ChartKind };
+}
+
+export interface RenderInput {
+  title: string;
+  intro?: string;
+  /** "Data as of" stamp printed in every format. */
+  asOf: string;
+  sections: RenderSection[];
+}
+
+export type ReportFormat = 'csv' | 'xlsx' | 'pdf';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['csv', 'xlsx', 'pdf'];
+
+/** A file a renderer wrote: its receipt fields. */
+export interface RenderedFile {
+  name: string;
+  format: ReportFormat;
+  path: string;
+  bytes: number;
+  sha256: string;
+  rows: number;
+}
