@@ -17,6 +17,9 @@ export const AUDIT_KINDS = [
   'llm_call',
   'report_run',
   'delivery',
+  'audit_export',
+  'audit_prune',
+  'legal_hold',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { openAuditLog, type AuditLog } from '../audit/index.js';
+import { auditIntegrityOf } from '../audit/integrity-config.js';
 import { createAuthService } from '../auth/index.js';
 import { auditUrlOf, datasourceUrlOf, demoDatabasePath, storeUrlOf, todayOf, type Config } from '../config/index.js';
 import { openDatasource, type Datasource } from '../datasource/index.js';
@@ -49,6 +50,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const today = () => todayOf(cfg);
 
   const opened: { store?: Store; audit?: AuditLog; datasource?: Datasource } = {};
+  let auditLogger: FastifyInstance['log'] | undefined;
   const closeOpened = async () => {
     await opened.datasource?.close().catch(() => undefined);
     await opened.store?.close().catch(() => undefined);
@@ -63,7 +65,14 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   prepareDataDir(cfg.dataDir);
   try {
     opened.store = await openStore(storeUrlOf(cfg));
-    opened.audit = await openAuditLog(auditUrlOf(cfg));
+    // The audit key and checkpoint file, outside the audit store; checkpoints also go to the log.
+    opened.audit = await openAuditLog(auditUrlOf(cfg), {
+      integrity: auditIntegrityOf(cfg, {
+        writer: true,
+        onCheckpoint: (cp) => auditLogger?.info({ audit_checkpoint: cp }, 'audit checkpoint'),
+        onError: (e) => auditLogger?.error({ err: e }, 'an audit checkpoint could not be written'),
+      }),
+    });
     restrictDataFiles(cfg.dataDir);
     // The demo is built only once the store and the audit log are known to open (a wrong
     // OTC_STORE_URL fails at once, not after building 50,000 trades).
@@ -110,6 +119,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       today,
       auth,
     });
+    auditLogger = app.log;
     // Compile the SQL guard's parsers before the first question (about a second, once per process).
     await warmUpGuard([ds.dialect.name]);
     await app.listen({ host: cfg.host, port: opts.port ?? cfg.port });
