@@ -110,7 +110,9 @@ export const HEAD_KEY = 'head';
 export const SCHEMA_VERSION = '1';
 
 /** WHERE clause shared by both backends; `ph(n)` renders the n-th (1-based) placeholder. */
-export function whereOf(f: RowFilter, ph: (n: number) => string, like: 'LIKE' | 'ILIKE'): { sql: string; params: unknown[] } {
+export function whereOf(f: RowFilter, ph: (n: number) => string, like: 'LIKE' | 'ILIKE', tsAsFilter = false): { sql: string; params: unknown[] } {
+  // SQLite: `+ts` keeps the planner off the ts indexes, so that an (x, seq) index is walked newest first
+  const ts = tsAsFilter ? '+ts' : 'ts';
   const conds: string[] = [];
   const params: unknown[] = [];
   const add = (cond: (p: string) => string, v: unknown) => {
@@ -122,8 +124,8 @@ export function whereOf(f: RowFilter, ph: (n: number) => string, like: 'LIKE' | 
   if (f.toSeq !== undefined) add((p) => `seq <= ${p}`, f.toSeq);
   if (f.outcome !== undefined) add((p) => `outcome = ${p}`, f.outcome);
   if (f.engine !== undefined) add((p) => `engine = ${p}`, f.engine);
-  if (f.fromTs !== undefined) add((p) => `ts >= ${p}`, f.fromTs);
-  if (f.toTs !== undefined) add((p) => `ts < ${p}`, f.toTs);
+  if (f.fromTs !== undefined) add((p) => `${ts} >= ${p}`, f.fromTs);
+  if (f.toTs !== undefined) add((p) => `${ts} < ${p}`, f.toTs);
   if (f.kind !== undefined) add((p) => `kind = ${p}`, f.kind);
   if (f.actor !== undefined) add((p) => `actor = ${p}`, f.actor);
   if (f.correlationId !== undefined) add((p) => `correlation_id = ${p}`, f.correlationId);

@@ -5,7 +5,7 @@ import { OtcError } from '../shared/errors.js';
 import { someTableNames, sqliteTableNames } from '../shared/sqlite-file.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
-import { HEAD_KEY, headJson, parseHead, PRUNED_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type PrunedThrough, type Snapshot } from './backend.js';
+import { HEAD_KEY, headJson, parseHead, PRUNED_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type PrunedThrough, type RowFilter, type Snapshot } from './backend.js';
 import type { Checkpoint } from './signing.js';
 
 const SCHEMA = `
@@ -158,6 +158,23 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
     return db.prepare(`DELETE FROM audit_records WHERE seq <= ?`).run(p.seq).changes;
   });
   const getMeta = (key: string) => getHead.get(key)?.value;
+  const seqFromTs = db.prepare<[string], { seq: number }>(`SELECT seq FROM audit_records WHERE ts >= ? ORDER BY ts LIMIT 1`);
+  const seqBeforeTs = db.prepare<[string], { seq: number }>(`SELECT seq FROM audit_records WHERE ts < ? ORDER BY ts DESC LIMIT 1`);
+  const seqEnds = db.prepare<[], { lo: number | null; hi: number | null }>(`SELECT MIN(seq) AS lo, MAX(seq) AS hi FROM audit_records`);
+  /**
+   * A date range with an equality filter (user, kind, datasource, outcome): when the range holds
+   * many records (estimated from the seq at its two ends in the ts index; a planning hint only,
+   * results do not depend on it), walking the (filter, seq) index newest first beats reading the
+   * whole range through (filter, ts) and sorting it.
+   */
+  const wideRangeWithKey = (f: RowFilter): boolean => {
+    if (f.fromTs === undefined && f.toTs === undefined) return false;
+    if (f.kind === undefined && f.actor === undefined && f.engine === undefined && f.outcome === undefined) return false;
+    const ends = seqEnds.get();
+    const lo = f.fromTs !== undefined ? seqFromTs.get(f.fromTs)?.seq : (ends?.lo ?? undefined);
+    const hi = f.toTs !== undefined ? seqBeforeTs.get(f.toTs)?.seq : (ends?.hi ?? undefined);
+    return lo !== undefined && hi !== undefined && hi - lo > 20_000;
+  };
 
   return {
     kind: 'sqlite',
@@ -208,7 +225,7 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
       }
     },
     async select(f, order, limit, offset) {
-      const w = whereOf(f, () => '?', 'LIKE');
+      const w = whereOf(f, () => '?', 'LIKE', wideRangeWithKey(f));
       return db
         .prepare(`SELECT ${SELECT_COLS} FROM audit_records${w.sql} ORDER BY seq ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`)
         .all(...w.params, limit, offset) as AuditRow[];
