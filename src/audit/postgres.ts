@@ -33,6 +33,7 @@ CREATE INDEX IF NOT EXISTS audit_records_correlation ON audit_records (correlati
 CREATE INDEX IF NOT EXISTS audit_records_actor_seq ON audit_records (actor, seq);
 CREATE INDEX IF NOT EXISTS audit_records_kind_seq ON audit_records (kind, seq);
 CREATE INDEX IF NOT EXISTS audit_records_outcome_seq ON audit_records (outcome, seq);
+CREATE INDEX IF NOT EXISTS audit_records_kind_outcome_seq ON audit_records (kind, outcome, seq);
 CREATE INDEX IF NOT EXISTS audit_records_engine_seq ON audit_records (engine, seq);
 CREATE TABLE IF NOT EXISTS audit_meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE OR REPLACE FUNCTION otc_audit_no_change() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$

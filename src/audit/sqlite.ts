@@ -35,6 +35,7 @@ CREATE INDEX IF NOT EXISTS audit_records_correlation ON audit_records (correlati
 CREATE INDEX IF NOT EXISTS audit_records_actor_seq ON audit_records (actor, seq);
 CREATE INDEX IF NOT EXISTS audit_records_kind_seq ON audit_records (kind, seq);
 CREATE INDEX IF NOT EXISTS audit_records_outcome_seq ON audit_records (outcome, seq);
+CREATE INDEX IF NOT EXISTS audit_records_kind_outcome_seq ON audit_records (kind, outcome, seq);
 CREATE INDEX IF NOT EXISTS audit_records_engine_seq ON audit_records (engine, seq);
 CREATE TRIGGER IF NOT EXISTS audit_records_no_update BEFORE UPDATE ON audit_records
 BEGIN SELECT RAISE(ABORT, 'audit records are append-only: UPDATE refused'); END;
@@ -160,7 +161,7 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
   const getMeta = (key: string) => getHead.get(key)?.value;
   const seqFromTs = db.prepare<[string], { seq: number }>(`SELECT seq FROM audit_records WHERE ts >= ? ORDER BY ts LIMIT 1`);
   const seqBeforeTs = db.prepare<[string], { seq: number }>(`SELECT seq FROM audit_records WHERE ts < ? ORDER BY ts DESC LIMIT 1`);
-  const seqEnds = db.prepare<[], { lo: number | null; hi: number | null }>(`SELECT MIN(seq) AS lo, MAX(seq) AS hi FROM audit_records`);
+  const seqEnds = db.prepare<[], { lo: number | null; hi: number | null }>(`SELECT (SELECT MIN(seq) FROM audit_records) AS lo, (SELECT MAX(seq) FROM audit_records) AS hi`);
   /**
    * A date range with an equality filter (user, kind, datasource, outcome): when the range holds
    * many records (estimated from the seq at its two ends in the ts index; a planning hint only,
