@@ -33,7 +33,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { settings } = deps;
   const app = Fastify({
-    logger: { level: settings.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] },
+    logger: { level: settings.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], ...(settings.logStream ? { stream: settings.logStream } : {}) },
     // Only the configured proxies' X-Forwarded-For is believed (OTC_TRUSTED_PROXIES), never anyone's.
     trustProxy: settings.trustedProxies?.length ? settings.trustedProxies : false,
     bodyLimit: 256 * 1024,

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { openAuditLog, type AuditLog } from '../audit/index.js';
 import { auditIntegrityOf } from '../audit/integrity-config.js';
+import { HecSink, hecDestination, setActiveHecSink } from '../logging/hec.js';
 import { createAuthService } from '../auth/index.js';
 import { auditUrlOf, datasourceUrlOf, demoDatabasePath, storeUrlOf, todayOf, type Config } from '../config/index.js';
 import { openDatasource, type Datasource } from '../datasource/index.js';
@@ -51,10 +52,13 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
 
   const opened: { store?: Store; audit?: AuditLog; datasource?: Datasource } = {};
   let auditLogger: FastifyInstance['log'] | undefined;
+  const hec = cfg.splunkHecUrl && cfg.splunkHecToken ? new HecSink({ url: cfg.splunkHecUrl, token: cfg.splunkHecToken, maxBuffer: cfg.splunkHecMaxBuffer }) : undefined;
+  setActiveHecSink(hec);
   const closeOpened = async () => {
     await opened.datasource?.close().catch(() => undefined);
     await opened.store?.close().catch(() => undefined);
     await opened.audit?.close().catch(() => undefined);
+    await hec?.close();
   };
   let app: FastifyInstance;
   // Configuration errors before anything slow (the demo database takes minutes at full size):
@@ -110,7 +114,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     const admin = await auth.ensureFirstAdmin(cfg.adminPassword);
     await auth.purgeExpiredSessions();
     app = await buildServer({
-      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
+      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, ...(hec ? { logStream: hecDestination(hec) } : {}) },
       store: opened.store,
       audit: opened.audit,
       datasource: opened.datasource,

@@ -27,6 +27,8 @@ export interface ServerSettings {
   webRoot?: string;
   /** Pino log level (default 'info'); 'silent' in tests. */
   logLevel?: string;
+  /** Where JSON log lines go besides stdout (the Splunk HEC sink: src/logging/hec.ts). */
+  logStream?: { write(line: string): void };
 }
 
 /** The opened modules the server shows over HTTP. Tests pass real ones. */

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { AUDIT_KINDS, AuditErrorCode, type AuditLog } from '../../audit/index.js';
+import { activeHecSink } from '../../logging/hec.js';
 import { OtcError } from '../../shared/errors.js';
 import { auditRecordSchema, errors } from '../schemas.js';
 import { requirePermission } from '../session.js';
@@ -114,6 +115,12 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
             type: 'object',
             required: ['lastVerification'],
             properties: {
+              logSink: {
+                type: 'object',
+                description: 'the Splunk HEC sink, when configured: events sent, held, dropped (buffer full while the collector was down)',
+                properties: { buffered: { type: 'integer' }, sent: { type: 'integer' }, dropped: { type: 'integer' }, failedRequests: { type: 'integer' }, lastError: { type: ['string', 'null'] } },
+                additionalProperties: false,
+              },
               lastVerification: {
                 anyOf: [{ type: 'null' }, { type: 'object', required: ['at', 'result'], properties: { at: { type: 'string' }, result: { type: 'object', properties: verifyProperties, additionalProperties: false } }, additionalProperties: false }],
               },
@@ -124,7 +131,10 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async () => ({ lastVerification: lastVerification.get(app.audit) ?? null }),
+    async () => {
+      const sink = activeHecSink();
+      return { lastVerification: lastVerification.get(app.audit) ?? null, ...(sink ? { logSink: sink.stats() } : {}) };
+    },
   );
 
   app.get(
