@@ -20,6 +20,7 @@ import {
 } from './chain.js';
 import { badAuditUrl, badEntry, badQuery } from './errors.js';
 import { parsePruned, PRUNED_KEY, type AuditBackend, type AuditRow, type Head, type PrunedThrough, type RowFilter } from './backend.js';
+import { applyPrivacy, type AuditPrivacy } from './privacy.js';
 import { appendCheckpointLine, checkpointSignatureOk, readCheckpointFile, signCheckpoint, type AuditKeys, type Checkpoint } from './signing.js';
 import { openSqliteBackend } from './sqlite.js';
 import { openPostgresBackend } from './postgres.js';
@@ -271,6 +272,7 @@ class DbAuditLog implements AuditLog {
   constructor(
     private readonly backend: AuditBackend,
     private readonly integrity: AuditIntegrity | undefined,
+    private readonly privacy: AuditPrivacy | undefined,
   ) {}
 
   get kind() {
@@ -307,7 +309,8 @@ class DbAuditLog implements AuditLog {
     else if (!this.pending || cp.seq > this.pending.seq) this.pending = cp;
   }
 
-  async append(entry: AuditEntry): Promise<AuditRecord> {
+  async append(given: AuditEntry): Promise<AuditRecord> {
+    const entry = applyPrivacy(given, this.privacy);
     const id = randomUUID();
     // Validate before taking the lock; the timestamp is taken under the lock, so ts follows seq
     // on one clock.
@@ -318,8 +321,9 @@ class DbAuditLog implements AuditLog {
     return rowToRecord(row);
   }
 
-  async appendMany(entries: AuditEntry[]): Promise<AuditRecord[]> {
-    if (!entries.length) return [];
+  async appendMany(given: AuditEntry[]): Promise<AuditRecord[]> {
+    if (!given.length) return [];
+    const entries = given.map((e) => applyPrivacy(e, this.privacy));
     const ids = entries.map(() => randomUUID());
     const now = new Date().toISOString();
     entries.forEach((e, i) => buildRow(e, { seq: 0, hash: GENESIS_HASH }, ids[i]!, now));
@@ -586,9 +590,9 @@ class DbAuditLog implements AuditLog {
  * outside the store (see README.md, "Integrity that does not trust the store").
  * Errors: OTC_ERR_BAD_AUDIT_URL, OTC_ERR_AUDIT_UNREACHABLE, OTC_ERR_AUDIT_NOT_FOUND.
  */
-export async function openAuditLog(url: string, opts: { create?: boolean; integrity?: AuditIntegrity } = {}): Promise<AuditLog> {
+export async function openAuditLog(url: string, opts: { create?: boolean; integrity?: AuditIntegrity; privacy?: AuditPrivacy } = {}): Promise<AuditLog> {
   const target = parseDbUrl(url, badAuditUrl);
   const create = opts.create ?? true;
   const backend = target.kind === 'sqlite' ? openSqliteBackend(target.path, create) : await openPostgresBackend(target, create);
-  return new DbAuditLog(backend, opts.integrity);
+  return new DbAuditLog(backend, opts.integrity, opts.privacy);
 }

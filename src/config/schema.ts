@@ -35,6 +35,18 @@ export const settings = {
   splunkHecUrl: { env: 'OTC_SPLUNK_HEC_URL', schema: z.url().optional(), doc: 'Splunk HTTP Event Collector base URL (e.g. https://splunk:8088): the JSON logs are also sent there, batched and retried, never blocking a request.' },
   splunkHecToken: { env: 'OTC_SPLUNK_HEC_TOKEN', schema: optionalText, doc: 'HEC token (never logged).' },
   splunkHecMaxBuffer: { env: 'OTC_SPLUNK_HEC_MAX_BUFFER', schema: intFrom(100, 10_000_000).default(10_000), doc: 'Log events held while the collector is down; beyond it the oldest are dropped and counted (GET /api/audit/status).' },
+  maskColumns: {
+    env: 'OTC_MASK_COLUMNS',
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'column names, comma-separated')).min(1))
+      .optional(),
+    doc: 'Columns (e.g. counterparty_name,account_no) whose values are masked in the logs, the audit records and downloaded exports.',
+  },
+  auditResults: { env: 'OTC_AUDIT_RESULTS', schema: z.enum(['count_hash', 'count', 'none']).default('count_hash'), doc: 'What the audit keeps of a result: row count and SHA-256 (default), the count only, or nothing. Rows are never kept.' },
   datasourceUrl: { env: 'OTC_DATASOURCE_URL', schema: optionalText, doc: "The bank's database: sqlite:PATH, postgres://…, mssql://user:pass@host:1433/db. Default: the demo database DATA_DIR/demo-ops.db, built on first start." },
   profileDir: { env: 'OTC_PROFILE_DIR', schema: z.string().min(1).default('profiles/otc-ops'), doc: 'Training profile folder imported on first start.' },
   today: { env: 'OTC_TODAY', schema: isoDate.optional(), doc: 'Fixed as-of date (YYYY-MM-DD) instead of the clock, for demos and tests.' },

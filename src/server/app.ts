@@ -4,6 +4,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { redactPathsFor } from '../audit/privacy.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createAuthService } from '../auth/index.js';
 import { contextPlugin } from './context.js';
@@ -33,7 +34,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { settings } = deps;
   const app = Fastify({
-    logger: { level: settings.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], ...(settings.logStream ? { stream: settings.logStream } : {}) },
+    logger: { level: settings.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', ...redactPathsFor(settings.maskColumns)], ...(settings.logStream ? { stream: settings.logStream } : {}) },
     // Only the configured proxies' X-Forwarded-For is believed (OTC_TRUSTED_PROXIES), never anyone's.
     trustProxy: settings.trustedProxies?.length ? settings.trustedProxies : false,
     bodyLimit: 256 * 1024,

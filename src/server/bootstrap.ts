@@ -71,6 +71,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     opened.store = await openStore(storeUrlOf(cfg));
     // The audit key and checkpoint file, outside the audit store; checkpoints also go to the log.
     opened.audit = await openAuditLog(auditUrlOf(cfg), {
+      privacy: { results: cfg.auditResults, ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
       integrity: auditIntegrityOf(cfg, {
         writer: true,
         onCheckpoint: (cp) => auditLogger?.info({ audit_checkpoint: cp }, 'audit checkpoint'),
@@ -114,7 +115,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     const admin = await auth.ensureFirstAdmin(cfg.adminPassword);
     await auth.purgeExpiredSessions();
     app = await buildServer({
-      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, ...(hec ? { logStream: hecDestination(hec) } : {}) },
+      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, ...(hec ? { logStream: hecDestination(hec) } : {}), ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
       store: opened.store,
       audit: opened.audit,
       datasource: opened.datasource,
