@@ -325,8 +325,7 @@ class DbAuditLog implements AuditLog {
     if (!given.length) return [];
     const entries = given.map((e) => applyPrivacy(e, this.privacy));
     const ids = entries.map(() => randomUUID());
-    const now = new Date().toISOString();
-    entries.forEach((e, i) => buildRow(e, { seq: 0, hash: GENESIS_HASH }, ids[i]!, now));
+    // Validated while building, under the lock: a bad entry throws and the whole batch rolls back.
     const s = this.signer();
     const rows = await this.backend.appendBatch((head) => {
       const ts = new Date().toISOString();
