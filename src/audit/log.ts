@@ -20,6 +20,7 @@ import {
 } from './chain.js';
 import { badAuditUrl, badEntry, badQuery } from './errors.js';
 import { parsePruned, PRUNED_KEY, type AuditBackend, type AuditRow, type Head, type PrunedThrough, type RowFilter } from './backend.js';
+import { currentRequestId } from '../logging/request-context.js';
 import { applyPrivacy, type AuditPrivacy } from './privacy.js';
 import { appendCheckpointLine, checkpointSignatureOk, readCheckpointFile, signCheckpoint, type AuditKeys, type Checkpoint } from './signing.js';
 import { openSqliteBackend } from './sqlite.js';
@@ -265,6 +266,13 @@ async function write(out: NodeJS.WritableStream, chunk: string): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
+/** The HTTP request being handled (src/logging/request-context.ts), as `details.request_id`. */
+function withRequestId(e: AuditEntry): AuditEntry {
+  const requestId = currentRequestId();
+  if (!requestId || (e.details && 'request_id' in e.details)) return e;
+  return { ...e, details: { ...(e.details ?? {}), request_id: requestId } };
+}
+
 class DbAuditLog implements AuditLog {
   /** The last signed head not yet written to the checkpoint file (checkpointEvery > 1). */
   private pending: Checkpoint | undefined;
@@ -310,7 +318,7 @@ class DbAuditLog implements AuditLog {
   }
 
   async append(given: AuditEntry): Promise<AuditRecord> {
-    const entry = applyPrivacy(given, this.privacy);
+    const entry = withRequestId(applyPrivacy(given, this.privacy));
     const id = randomUUID();
     // Validate before taking the lock; the timestamp is taken under the lock, so ts follows seq
     // on one clock.
