@@ -1,5 +1,6 @@
 /** What the audit log needs of a database. Two implementations: sqlite.ts and postgres.ts. */
 import { EXPORT_COLUMNS, type AuditRecordJson } from './chain.js';
+import { asCheckpoint, type Checkpoint } from './signing.js';
 
 /**
  * A stored record: the exported record's fields and columns (chain.ts), with `details` kept as
@@ -15,14 +16,45 @@ export interface Head {
   seq: number;
   id: string;
   hash: string;
+  /** The head signed with the audit key (absent on logs written before a key was configured). */
+  signed?: Checkpoint;
+}
+
+/** The JSON kept in audit_meta for a head: {seq,id,hash} plus, when signed, ts, key_id and sig. */
+export function headJson(row: { seq: number; id: string; hash: string }, signed?: Checkpoint): string {
+  return JSON.stringify(signed ? { ...signed, seq: row.seq, id: row.id, hash: row.hash } : { seq: row.seq, id: row.id, hash: row.hash });
+}
+
+/** The pruned-through marker (audit_meta 'pruned_through'): records up to seq were archived and deleted. */
+export interface PrunedThrough {
+  seq: number;
+  hash: string;
+  /** The seq of the audit_prune record that names this cut. */
+  by: number;
+}
+export const PRUNED_KEY = 'pruned_through';
+
+export function parsePruned(value: string | undefined): PrunedThrough | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const p = JSON.parse(value) as PrunedThrough;
+    if (typeof p.seq === 'number' && typeof p.hash === 'string' && typeof p.by === 'number') return p;
+  } catch {
+    /* fall through */
+  }
+  return undefined;
 }
 
 /** The head anchor stored in audit_meta, or undefined when absent or not a well-formed anchor. */
 export function parseHead(value: string | undefined): Head | undefined {
   if (value === undefined) return undefined;
   try {
-    const h = JSON.parse(value) as Head;
-    if (typeof h.seq === 'number' && typeof h.hash === 'string' && typeof h.id === 'string') return h;
+    const h = JSON.parse(value) as Head & Record<string, unknown>;
+    if (typeof h.seq === 'number' && typeof h.hash === 'string' && typeof h.id === 'string') {
+      // a malformed signature is kept as one that will not verify, never dropped
+      const signed = h.sig === undefined ? undefined : (asCheckpoint(h) ?? { seq: h.seq, id: h.id, hash: h.hash, ts: '', key_id: '', sig: String(h.sig) });
+      return { seq: h.seq, id: h.id, hash: h.hash, ...(signed ? { signed } : {}) };
+    }
   } catch {
     /* fall through */
   }
@@ -31,6 +63,12 @@ export function parseHead(value: string | undefined): Head | undefined {
 
 export interface RowFilter {
   afterSeq?: number;
+  /** Keyset paging, newest first: records with seq < beforeSeq. */
+  beforeSeq?: number;
+  /** Inclusive upper bound on seq. */
+  toSeq?: number;
+  outcome?: string;
+  engine?: string;
   fromTs?: string; // inclusive
   toTs?: string; // exclusive
   kind?: string;
@@ -48,12 +86,21 @@ export interface Snapshot {
   /** The record with the highest seq below `seq`. */
   lastBefore(seq: number): Promise<AuditRow | undefined>;
   at(seq: number): Promise<AuditRow | undefined>;
+  meta(key: string): Promise<string | undefined>;
 }
 
 export interface AuditBackend {
   kind: 'sqlite' | 'postgres';
   /** Runs `build` with the current head under an exclusive lock, stores its row, moves the head. */
-  append(build: (head: Head) => AuditRow): Promise<AuditRow>;
+  append(build: (head: Head) => AuditRow, sign?: (row: AuditRow) => Checkpoint | undefined): Promise<AuditRow>;
+  /** Appends several records in one transaction (the head moves one record at a time; only the last head is signed). */
+  appendBatch(build: (head: Head) => AuditRow[], sign?: (row: AuditRow) => Checkpoint | undefined): Promise<AuditRow[]>;
+  /**
+   * Deletes the records up to `through.seq` after setting the pruned-through marker, in one
+   * transaction (the delete trigger lets only records at or below the marker go).
+   */
+  prune(through: PrunedThrough): Promise<number>;
+  meta(key: string): Promise<string | undefined>;
   snapshot<T>(fn: (s: Snapshot) => Promise<T>): Promise<T>;
   select(f: RowFilter, order: 'asc' | 'desc', limit: number, offset: number): Promise<AuditRow[]>;
   close(): Promise<void>;
@@ -63,7 +110,9 @@ export const HEAD_KEY = 'head';
 export const SCHEMA_VERSION = '1';
 
 /** WHERE clause shared by both backends; `ph(n)` renders the n-th (1-based) placeholder. */
-export function whereOf(f: RowFilter, ph: (n: number) => string, like: 'LIKE' | 'ILIKE'): { sql: string; params: unknown[] } {
+export function whereOf(f: RowFilter, ph: (n: number) => string, like: 'LIKE' | 'ILIKE', tsAsFilter = false): { sql: string; params: unknown[] } {
+  // SQLite: `+ts` keeps the planner off the ts indexes, so that an (x, seq) index is walked newest first
+  const ts = tsAsFilter ? '+ts' : 'ts';
   const conds: string[] = [];
   const params: unknown[] = [];
   const add = (cond: (p: string) => string, v: unknown) => {
@@ -71,8 +120,12 @@ export function whereOf(f: RowFilter, ph: (n: number) => string, like: 'LIKE' | 
     conds.push(cond(ph(params.length)));
   };
   if (f.afterSeq !== undefined) add((p) => `seq > ${p}`, f.afterSeq);
-  if (f.fromTs !== undefined) add((p) => `ts >= ${p}`, f.fromTs);
-  if (f.toTs !== undefined) add((p) => `ts < ${p}`, f.toTs);
+  if (f.beforeSeq !== undefined) add((p) => `seq < ${p}`, f.beforeSeq);
+  if (f.toSeq !== undefined) add((p) => `seq <= ${p}`, f.toSeq);
+  if (f.outcome !== undefined) add((p) => `outcome = ${p}`, f.outcome);
+  if (f.engine !== undefined) add((p) => `engine = ${p}`, f.engine);
+  if (f.fromTs !== undefined) add((p) => `${ts} >= ${p}`, f.fromTs);
+  if (f.toTs !== undefined) add((p) => `${ts} < ${p}`, f.toTs);
   if (f.kind !== undefined) add((p) => `kind = ${p}`, f.kind);
   if (f.actor !== undefined) add((p) => `actor = ${p}`, f.actor);
   if (f.correlationId !== undefined) add((p) => `correlation_id = ${p}`, f.correlationId);

@@ -105,8 +105,28 @@ export interface BrokenAt {
   id: string;
   reason: string;
 }
+/** The last signed checkpoint `verify` could check (a signed head or a line of the checkpoint file). */
+export interface CheckedCheckpoint {
+  seq: number;
+  hash: string;
+  ts: string;
+  keyId: string;
+  source: 'head' | 'file';
+}
+
 export type VerifyResult =
-  | { ok: true; count: number; headHash: string; headSeq: number }
+  | {
+      ok: true;
+      count: number;
+      headHash: string;
+      headSeq: number;
+      /** With a key configured: the last signed checkpoint checked (absent: none yet, the chain is unauthenticated). */
+      lastCheckpoint?: CheckedCheckpoint;
+      /** With a key configured: records after this seq are not covered by a signed checkpoint (absent: all are). */
+      unsignedAfter?: number;
+      /** Records up to this seq were archived and pruned (a prune record carries the chain across). */
+      prunedThrough?: number;
+    }
   | { ok: false; count: number; brokenAt: BrokenAt };
 
 /** What the checks need of one record. `computed` is the hash recomputed from its fields. */
@@ -116,6 +136,8 @@ export interface ChainItem {
   prevHash: string;
   hash: string;
   computed: string;
+  /** The stored details text is not the canonical JSON it was hashed from (e.g. a duplicated key). */
+  nonCanonical?: boolean;
 }
 
 export interface ChainState {
@@ -149,6 +171,7 @@ export function checkNext(state: ChainState, cur: ChainItem, next: ChainItem | u
     return at(`record ${cur.seq} does not follow record ${cur.seq - 1} (prev_hash mismatch)`);
   }
   if (!intact) return at(`record ${cur.seq} was modified (hash mismatch)`);
+  if (cur.nonCanonical) return at(`record ${cur.seq} was modified (its stored details are not the canonical JSON that was hashed: a duplicated key or another encoding)`);
   state.prev = { seq: cur.seq, id: cur.id, hash: cur.hash };
   state.count += 1;
   return undefined;
@@ -227,7 +250,19 @@ export function parseExportedLine(line: string, lineNo: number): AuditRecord {
   }
   if (j.details !== null && (typeof j.details !== 'object' || Array.isArray(j.details))) throw fail('field "details" must be an object or null');
   if (!HEX64.test(j.prev_hash as string) || !HEX64.test(j.hash as string)) throw fail('prev_hash and hash must be 64 hex digits');
+  // One encoding: the line must be exactly what the export writes (no duplicated key whose
+  // first copy another reader would see, no reordered or extra members).
+  if (exportLine(j as unknown as AuditRecordJson) !== line) throw fail('not in the exact form the export writes (a duplicated or extra key, or another encoding)');
   return recordFromJson(j as unknown as AuditRecordJson);
+}
+
+/** One exported JSONL line (no newline): the columns in export order, details in canonical key order. */
+export function exportLine(j: AuditRecordJson): string {
+  const parts = EXPORT_COLUMNS.map((c) => {
+    const v = j[c];
+    return JSON.stringify(c) + ':' + (v === null || v === undefined ? 'null' : c === 'details' ? canonicalize(v) : JSON.stringify(v));
+  });
+  return '{' + parts.join(',') + '}';
 }
 
 /** Parses a whole JSONL export (blank lines ignored). */

@@ -9,6 +9,9 @@ export const AuditErrorCode = {
   Corrupt: 'OTC_ERR_AUDIT_CORRUPT',
   ExportInvalid: 'OTC_ERR_AUDIT_EXPORT_INVALID',
   Closed: 'OTC_ERR_AUDIT_CLOSED',
+  BadKey: 'OTC_ERR_AUDIT_KEY',
+  ExportSignature: 'OTC_ERR_AUDIT_EXPORT_SIGNATURE',
+  Held: 'OTC_ERR_AUDIT_HELD',
 } as const;
 
 export function badAuditUrl(message: string): OtcError {

@@ -8,7 +8,9 @@ import {
   GENESIS_HASH,
   checkNext,
   computeRecordHash,
+  exportLine,
   recordFromJson,
+  type CheckedCheckpoint,
   type AuditRecord,
   type AuditRecordJson,
   type BrokenAt,
@@ -17,7 +19,10 @@ import {
   type VerifyResult,
 } from './chain.js';
 import { badAuditUrl, badEntry, badQuery } from './errors.js';
-import type { AuditBackend, AuditRow, RowFilter } from './backend.js';
+import { parsePruned, PRUNED_KEY, type AuditBackend, type AuditRow, type Head, type PrunedThrough, type RowFilter } from './backend.js';
+import { currentRequestId } from '../logging/request-context.js';
+import { applyPrivacy, type AuditPrivacy } from './privacy.js';
+import { appendCheckpointLine, checkpointSignatureOk, readCheckpointFile, signCheckpoint, type AuditKeys, type Checkpoint } from './signing.js';
 import { openSqliteBackend } from './sqlite.js';
 import { openPostgresBackend } from './postgres.js';
 import type { AuditEntry, AuditKind } from './types.js';
@@ -29,6 +34,15 @@ export interface AuditSearch {
   to?: string;
   kind?: AuditKind;
   actor?: string;
+  outcome?: AuditEntry['outcome'];
+  /** The engine / datasource that answered (exact). */
+  engine?: string;
+  /** Keyset paging: only records older than this seq (pass the last seq of the previous page). */
+  beforeSeq?: number;
+  /** Only records newer than this seq. */
+  afterSeq?: number;
+  /** Default newest first. */
+  order?: 'asc' | 'desc';
   /** The records of one question or run: exact correlation id (indexed; prefer it to `text`). */
   correlationId?: string;
   /** Case-insensitive substring of question, sql or details; or an exact correlation id / record id. */
@@ -49,10 +63,55 @@ export interface VerifyOptions {
   expectedHead?: { seq: number; hash: string };
 }
 
+/**
+ * The key held outside the store. With a private key, every append signs the new head anchor and
+ * signed checkpoints are written to `checkpointFile` (and handed to `onCheckpoint`, e.g. the
+ * application log). With only the public key (a verifier), `verify` checks them.
+ */
+export interface AuditIntegrity {
+  keys: AuditKeys;
+  /** Append-only file of signed checkpoints, kept outside the audit store. */
+  checkpointFile?: string;
+  /** Write a checkpoint every N records (default 1; the last one is written at close too). */
+  checkpointEvery?: number;
+  onCheckpoint?: (cp: Checkpoint) => void;
+  /** A checkpoint could not be written (the record itself is stored). */
+  onError?: (e: unknown) => void;
+}
+
+/** What an export wrote: the summary a signed manifest is made of. */
+export interface ExportSummary {
+  count: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  firstPrevHash: string | null;
+  firstHash: string | null;
+  lastHash: string | null;
+}
+
+export interface ExportRange {
+  from?: string;
+  to?: string;
+  /** Inclusive seq bounds (archiving). */
+  fromSeq?: number;
+  toSeq?: number;
+}
+
 export interface AuditLog {
   readonly kind: 'sqlite' | 'postgres';
   /** Appends one record. Serialised: concurrent appends (any number of processes) never fork the chain. */
   append(entry: AuditEntry): Promise<AuditRecord>;
+  /** Appends records in one transaction, through the same chain code (bulk loads, benchmarks). */
+  appendMany(entries: AuditEntry[]): Promise<AuditRecord[]>;
+  /** The head anchor as stored. */
+  head(): Promise<Head>;
+  prunedThrough(): Promise<PrunedThrough | undefined>;
+  /** Deletes records up to `p.seq` (see retention.ts, which archives and records the prune first). */
+  pruneThrough(p: PrunedThrough): Promise<number>;
+  /** Like exportRange, with what a signed manifest needs. */
+  exportWithSummary(q: ExportRange, format: 'jsonl' | 'csv', out: NodeJS.WritableStream): Promise<ExportSummary>;
+  /** One record by seq (undefined when absent or pruned). */
+  at(seq: number): Promise<AuditRecord | undefined>;
   /** Walks the chain in seq order and compares its end with the head anchor (audit_meta). */
   verify(opts?: VerifyOptions): Promise<VerifyResult>;
   /** Newest first. */
@@ -138,14 +197,31 @@ export function rowToRecord(row: AuditRow): AuditRecord {
   return recordFromJson(rowToJson(row));
 }
 
-function rowToItem(row: AuditRow): ChainItem {
+type Item = ChainItem & { prune?: { seq: number; hash: string } };
+
+function rowToItem(row: AuditRow): Item {
   let computed = '';
+  let nonCanonical = false;
   try {
-    computed = computeRecordHash(rowToJson(row));
+    const j = rowToJson(row);
+    computed = computeRecordHash(j);
+    // The stored text must be exactly the canonical bytes hashed: JSON.parse keeps the last of
+    // two equal keys, SQL's json_extract the first, so a duplicated key would show readers a
+    // value the hash does not cover.
+    nonCanonical = row.details !== null && canonicalize(j.details) !== row.details;
   } catch {
     /* a value that cannot have been hashed: leave '' so it never matches */
   }
-  return { seq: row.seq, id: row.id, prevHash: row.prev_hash, hash: row.hash, computed };
+  const item: Item = { seq: row.seq, id: row.id, prevHash: row.prev_hash, hash: row.hash, computed, ...(nonCanonical ? { nonCanonical } : {}) };
+  if (row.kind === 'audit_prune' && row.details) {
+    try {
+      const t = (JSON.parse(row.details) as { pruned_through?: { seq?: unknown; hash?: unknown } }).pruned_through;
+      if (t && typeof t.seq === 'number' && typeof t.hash === 'string') item.prune = { seq: t.seq, hash: t.hash };
+    } catch {
+      /* not parseable: caught as modified by the hash check */
+    }
+  }
+  return item;
 }
 
 function dayStart(d: string, flag: string): Date {
@@ -173,12 +249,16 @@ export function rangeOf(q: { from?: string; to?: string }): { fromTs?: string; t
   return out;
 }
 
-function csvCell(v: unknown, text: boolean): string {
+/**
+ * One CSV cell, reversibly: null is an empty cell, an empty string `""`; a spreadsheet would run
+ * a text cell starting with = + - @ as a formula, so such text (and text starting with ', so
+ * that the mark can be taken off again) gets a leading '. csv.ts reads it back exactly.
+ */
+export function csvCell(v: unknown, text: boolean): string {
   if (v === null || v === undefined) return '';
   let s = typeof v === 'string' ? v : typeof v === 'object' ? canonicalize(v) : String(v);
-  // A spreadsheet would run a text cell starting with = + - @ as a formula: neutralise it.
-  if (text && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
-  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  if (text && /^[=+\-@\t\r']/.test(s)) s = "'" + s;
+  return s === '' || /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 const CSV_NUMERIC = new Set(['seq', 'duration_ms', 'row_count']);
 
@@ -186,37 +266,143 @@ async function write(out: NodeJS.WritableStream, chunk: string): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
+/** The HTTP request being handled (src/logging/request-context.ts), as `details.request_id`. */
+function withRequestId(e: AuditEntry): AuditEntry {
+  const requestId = currentRequestId();
+  if (!requestId || (e.details && 'request_id' in e.details)) return e;
+  return { ...e, details: { ...(e.details ?? {}), request_id: requestId } };
+}
+
 class DbAuditLog implements AuditLog {
-  constructor(private readonly backend: AuditBackend) {}
+  /** The last signed head not yet written to the checkpoint file (checkpointEvery > 1). */
+  private pending: Checkpoint | undefined;
+
+  constructor(
+    private readonly backend: AuditBackend,
+    private readonly integrity: AuditIntegrity | undefined,
+    private readonly privacy: AuditPrivacy | undefined,
+  ) {}
 
   get kind() {
     return this.backend.kind;
   }
 
-  async append(entry: AuditEntry): Promise<AuditRecord> {
+  /** Signs each new head with the private key, remembering the last checkpoint made. */
+  private signer(): { sign?: (row: AuditRow) => Checkpoint; last: () => Checkpoint | undefined } {
+    const keys = this.integrity?.keys;
+    let made: Checkpoint | undefined;
+    if (!keys?.privateKey) return { last: () => undefined };
+    return {
+      sign: (row) => (made = signCheckpoint(keys, { seq: row.seq, id: row.id, hash: row.hash, ts: row.ts })),
+      last: () => made,
+    };
+  }
+
+  private writeCheckpoint(cp: Checkpoint): void {
+    const integ = this.integrity;
+    if (!integ) return;
+    try {
+      if (integ.checkpointFile) appendCheckpointLine(integ.checkpointFile, cp);
+      integ.onCheckpoint?.(cp);
+      this.pending = undefined;
+    } catch (e) {
+      integ.onError?.(e);
+    }
+  }
+
+  private afterAppend(cp: Checkpoint | undefined): void {
+    if (!cp) return;
+    const every = this.integrity?.checkpointEvery ?? 1;
+    if (cp.seq % every === 0) this.writeCheckpoint(cp);
+    else if (!this.pending || cp.seq > this.pending.seq) this.pending = cp;
+  }
+
+  async append(given: AuditEntry): Promise<AuditRecord> {
+    const entry = withRequestId(applyPrivacy(given, this.privacy));
     const id = randomUUID();
     // Validate before taking the lock; the timestamp is taken under the lock, so ts follows seq
     // on one clock.
     buildRow(entry, { seq: 0, hash: GENESIS_HASH }, id, new Date().toISOString());
-    const row = await this.backend.append((head) => buildRow(entry, head, id, new Date().toISOString()));
+    const s = this.signer();
+    const row = await this.backend.append((head) => buildRow(entry, head, id, new Date().toISOString()), s.sign);
+    this.afterAppend(s.last());
     return rowToRecord(row);
   }
 
+  async appendMany(given: AuditEntry[]): Promise<AuditRecord[]> {
+    if (!given.length) return [];
+    const entries = given.map((e) => applyPrivacy(e, this.privacy));
+    const ids = entries.map(() => randomUUID());
+    // Validated while building, under the lock: a bad entry throws and the whole batch rolls back.
+    const s = this.signer();
+    const rows = await this.backend.appendBatch((head) => {
+      const ts = new Date().toISOString();
+      const out: AuditRow[] = [];
+      let h: { seq: number; hash: string } = head;
+      entries.forEach((e, i) => {
+        const row = buildRow(e, h, ids[i]!, ts);
+        out.push(row);
+        h = row;
+      });
+      return out;
+    }, s.sign);
+    const cp = s.last();
+    // Every checkpoint boundary crossed by the batch is covered by the batch's last head.
+    const every = this.integrity?.checkpointEvery ?? 1;
+    if (cp && Math.floor(cp.seq / every) > Math.floor((rows[0]!.seq - 1) / every)) this.writeCheckpoint(cp);
+    else if (cp) this.afterAppend(cp);
+    return rows.map(rowToRecord);
+  }
+
+  async head(): Promise<Head> {
+    return this.backend.snapshot(async (s) => {
+      const h = await s.head();
+      if (!h) throw badQuery('the audit head anchor (audit_meta) is missing or unreadable; run `otc-copilot audit verify`');
+      return h;
+    });
+  }
+
+  async prunedThrough(): Promise<PrunedThrough | undefined> {
+    return parsePruned(await this.backend.meta(PRUNED_KEY));
+  }
+
+  pruneThrough(p: PrunedThrough): Promise<number> {
+    return this.backend.prune(p);
+  }
+
+  async at(seq: number): Promise<AuditRecord | undefined> {
+    const rows = await this.backend.select({ afterSeq: seq - 1, toSeq: seq }, 'asc', 1, 0);
+    return rows[0] ? rowToRecord(rows[0]) : undefined;
+  }
+
   verify(opts: VerifyOptions = {}): Promise<VerifyResult> {
+    const integ = this.integrity;
+    // Read before the snapshot: a checkpoint written by an append after it must name a record
+    // the snapshot may not hold yet; read first, every line names a record already committed.
+    const fileCps = integ?.checkpointFile ? readCheckpointFile(integ.checkpointFile) : [];
+    const wanted = new Set(fileCps.flatMap((l) => (l.cp ? [l.cp.seq] : [])));
     return this.backend.snapshot(async (s) => {
       const anchor = await s.head();
       if (!anchor) {
         return { ok: false, count: 0, brokenAt: { seq: 0, id: '', reason: 'the head anchor (audit_meta) is missing or unreadable' } };
       }
-      const from = Math.max(1, Math.floor(opts.from ?? 1));
+      const prunedText = await s.meta(PRUNED_KEY);
+      const pruned = parsePruned(prunedText);
+      if (prunedText !== undefined && !pruned) {
+        return { ok: false, count: 0, brokenAt: { seq: 0, id: '', reason: 'the pruned-through marker (audit_meta) is unreadable' } };
+      }
+      const from = Math.max(1, Math.floor(opts.from ?? 1), pruned ? pruned.seq + 1 : 1);
       const before = from > 1 ? await s.lastBefore(from) : undefined;
-      const state: ChainState = { count: 0, prev: before ? { seq: before.seq, id: before.id, hash: before.hash } : { seq: 0, id: '', hash: GENESIS_HASH } };
-      if (from > 1 && !before) state.prev = { seq: 0, id: '', hash: GENESIS_HASH };
+      const state: ChainState = { count: 0, prev: { seq: 0, id: '', hash: GENESIS_HASH } };
+      if (before) state.prev = { seq: before.seq, id: before.id, hash: before.hash };
+      else if (pruned && from === pruned.seq + 1) state.prev = { seq: pruned.seq, id: '', hash: pruned.hash };
       const broken = (b: BrokenAt): VerifyResult => ({ ok: false, count: state.count, brokenAt: b });
 
+      const seen = new Map<number, { id: string; hash: string }>();
+      const prunes: { seq: number; through: { seq: number; hash: string } }[] = [];
       let afterSeq = from - 1;
       let done = false;
-      const buf: ChainItem[] = [];
+      const buf: Item[] = [];
       const fill = async () => {
         while (buf.length < 2 && !done) {
           const rows = await s.after(afterSeq, PAGE);
@@ -232,6 +418,8 @@ class DbAuditLog implements AuditLog {
         await fill();
         const b = checkNext(state, cur, buf[0]);
         if (b) return broken(b);
+        if (wanted.has(cur.seq)) seen.set(cur.seq, { id: cur.id, hash: cur.hash });
+        if (cur.prune) prunes.push({ seq: cur.seq, through: cur.prune });
       }
 
       // The walk is intact; now its end against the anchor kept with every append.
@@ -244,7 +432,7 @@ class DbAuditLog implements AuditLog {
         });
       }
       const atAnchor = anchor.seq === 0 ? undefined : anchor.seq === last.seq ? last : await s.at(anchor.seq);
-      const anchorHash = anchor.seq === 0 ? GENESIS_HASH : atAnchor?.hash;
+      const anchorHash = anchor.seq === 0 ? GENESIS_HASH : anchor.seq === pruned?.seq ? pruned.hash : atAnchor?.hash;
       if (anchorHash !== anchor.hash) {
         return broken({
           seq: anchor.seq,
@@ -260,6 +448,14 @@ class DbAuditLog implements AuditLog {
           reason: `record ${anchor.seq + 1} lies beyond the anchored head (record ${anchor.seq}): it was not written through the audit log`,
         });
       }
+      // Records were pruned: the marker must be one a prune record in the chain names.
+      if (pruned && from === pruned.seq + 1 && !prunes.some((p) => p.seq === pruned.by && p.through.seq === pruned.seq && p.through.hash === pruned.hash)) {
+        return broken({
+          seq: pruned.seq + 1,
+          id: '',
+          reason: `records up to ${pruned.seq} are gone, but no prune record in the chain names that cut (records were deleted outside a retention run)`,
+        });
+      }
       if (opts.expectedHead) {
         const { seq, hash } = opts.expectedHead;
         const r = seq === last.seq ? last : await s.at(seq);
@@ -268,7 +464,70 @@ class DbAuditLog implements AuditLog {
           return broken({ seq, id: r.id, reason: `record ${seq} does not match the expected head hash (records up to it were rewritten and rehashed)` });
         }
       }
-      return { ok: true, count: state.count, headHash: last.hash, headSeq: last.seq };
+      const ok: VerifyResult = { ok: true, count: state.count, headHash: last.hash, headSeq: last.seq, ...(pruned ? { prunedThrough: pruned.seq } : {}) };
+      if (!integ) return ok;
+
+      // Signed checkpoints, held outside the store: the key proves what the store cannot.
+      const keys = integ.keys;
+      let best: CheckedCheckpoint | undefined;
+      const consider = (c: Checkpoint, source: CheckedCheckpoint['source']) => {
+        if (!best || c.seq > best.seq || (c.seq === best.seq && source === 'file')) best = { seq: c.seq, hash: c.hash, ts: c.ts, keyId: c.key_id, source };
+      };
+      let beyond: { cp: Checkpoint; where: string } | undefined;
+      for (const l of fileCps) {
+        const where = `checkpoint file line ${l.line}`;
+        if (!l.cp) return broken({ seq: 0, id: '', reason: `${where} is ${l.bad}: the checkpoint file was altered` });
+        const cp = l.cp;
+        if (cp.key_id !== keys.keyId || !checkpointSignatureOk(keys, cp)) {
+          return broken({ seq: cp.seq, id: cp.id, reason: `${where} (record ${cp.seq}): its signature does not verify with the configured key (key ${keys.keyId})` });
+        }
+        if (cp.seq > last.seq) {
+          if (!beyond || cp.seq > beyond.cp.seq) beyond = { cp, where };
+          continue;
+        }
+        if (pruned && cp.seq <= pruned.seq) {
+          if (cp.seq === pruned.seq && cp.hash !== pruned.hash) {
+            return broken({ seq: cp.seq, id: cp.id, reason: `the pruned-through hash does not match record ${cp.seq}'s signed checkpoint (${where})` });
+          }
+          continue; // archived: checked against the archive's signed manifest instead
+        }
+        const r = seen.get(cp.seq);
+        if (!r) continue; // before `from`
+        if (r.hash !== cp.hash || r.id !== cp.id) {
+          return broken({ seq: cp.seq, id: r.id, reason: `record ${cp.seq} does not match its signed checkpoint (${where}): records up to it were rewritten` });
+        }
+        consider(cp, 'file');
+      }
+      if (beyond) {
+        const { cp, where } = beyond;
+        return broken({
+          seq: cp.seq,
+          id: cp.id,
+          reason: `a signed checkpoint (${where}) names record ${cp.seq}, but the log ends at record ${last.seq}: records were deleted (the log was truncated or wiped)`,
+        });
+      }
+      if (anchor.signed) {
+        const cp = anchor.signed;
+        const matches = cp.seq === anchor.seq && cp.id === anchor.id && cp.hash === anchor.hash;
+        if (!matches || cp.key_id !== keys.keyId || !checkpointSignatureOk(keys, cp)) {
+          return broken({
+            seq: anchor.seq,
+            id: anchor.id,
+            reason: `the head anchor (record ${anchor.seq}) carries a signature that does not verify with the configured key (key ${keys.keyId}): it was re-signed with another key or forged`,
+          });
+        }
+        consider(cp, 'head');
+      } else if (anchor.seq > 0 && fileCps.length) {
+        return broken({
+          seq: anchor.seq,
+          id: anchor.id,
+          reason: `the head anchor (record ${anchor.seq}) is not signed although signed checkpoints exist: records were appended or the head moved outside the audit log`,
+        });
+      }
+      if (best) ok.lastCheckpoint = best;
+      const covered = best?.seq ?? pruned?.seq ?? 0;
+      if (last.seq > covered) ok.unsignedAfter = covered;
+      return ok;
     });
   }
 
@@ -277,44 +536,56 @@ class DbAuditLog implements AuditLog {
     const offset = q.offset ?? 0;
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badQuery('limit must be an integer from 1 to 1000');
     if (!Number.isInteger(offset) || offset < 0) throw badQuery('offset must be a non-negative integer');
+    if (q.beforeSeq !== undefined && (!Number.isSafeInteger(q.beforeSeq) || q.beforeSeq < 1)) throw badQuery('beforeSeq must be a positive integer');
     const f: RowFilter = { ...rangeOf(q) };
     if (q.kind) f.kind = q.kind;
     if (q.actor) f.actor = q.actor;
+    if (q.outcome) f.outcome = q.outcome;
+    if (q.engine) f.engine = q.engine;
+    if (q.beforeSeq !== undefined) f.beforeSeq = q.beforeSeq;
+    if (q.afterSeq !== undefined) f.afterSeq = q.afterSeq;
     if (q.correlationId) f.correlationId = q.correlationId;
     if (q.text) f.text = q.text;
-    const rows = await this.backend.select(f, 'desc', limit, offset);
+    const rows = await this.backend.select(f, q.order === 'asc' ? 'asc' : 'desc', limit, offset);
     return rows.map(rowToRecord);
   }
 
-  async exportRange(q: { from?: string; to?: string }, format: 'jsonl' | 'csv', out: NodeJS.WritableStream): Promise<number> {
+  async exportRange(q: ExportRange, format: 'jsonl' | 'csv', out: NodeJS.WritableStream): Promise<number> {
+    return (await this.exportWithSummary(q, format, out)).count;
+  }
+
+  async exportWithSummary(q: ExportRange, format: 'jsonl' | 'csv', out: NodeJS.WritableStream): Promise<ExportSummary> {
     if (format !== 'jsonl' && format !== 'csv') throw badQuery(`format must be jsonl or csv, not "${String(format)}"`);
     const range = rangeOf(q);
-    let count = 0;
-    let afterSeq = 0;
+    const sum: ExportSummary = { count: 0, firstSeq: null, lastSeq: null, firstPrevHash: null, firstHash: null, lastHash: null };
+    let afterSeq = Math.max(0, (q.fromSeq ?? 1) - 1);
     if (format === 'csv') await write(out, EXPORT_COLUMNS.join(',') + '\r\n');
     for (;;) {
-      const rows = await this.backend.select({ ...range, afterSeq }, 'asc', PAGE, 0);
+      const rows = await this.backend.select({ ...range, afterSeq, ...(q.toSeq !== undefined ? { toSeq: q.toSeq } : {}) }, 'asc', PAGE, 0);
       if (!rows.length) break;
       let chunk = '';
       for (const row of rows) {
         const j = rowToJson(row);
-        if (format === 'jsonl') {
-          const ordered: Record<string, unknown> = {};
-          for (const c of EXPORT_COLUMNS) ordered[c] = j[c];
-          chunk += JSON.stringify(ordered) + '\n';
-        } else {
-          chunk += EXPORT_COLUMNS.map((c) => csvCell(j[c], !CSV_NUMERIC.has(c))).join(',') + '\r\n';
-        }
+        if (format === 'jsonl') chunk += exportLine(j) + '\n';
+        else chunk += EXPORT_COLUMNS.map((c) => csvCell(j[c], !CSV_NUMERIC.has(c))).join(',') + '\r\n';
       }
       await write(out, chunk);
-      count += rows.length;
+      if (sum.firstSeq === null) {
+        sum.firstSeq = rows[0]!.seq;
+        sum.firstPrevHash = rows[0]!.prev_hash;
+        sum.firstHash = rows[0]!.hash;
+      }
+      sum.count += rows.length;
       afterSeq = rows[rows.length - 1]!.seq;
+      sum.lastSeq = afterSeq;
+      sum.lastHash = rows[rows.length - 1]!.hash;
       if (rows.length < PAGE) break;
     }
-    return count;
+    return sum;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    if (this.pending) this.writeCheckpoint(this.pending);
     return this.backend.close();
   }
 }
@@ -322,12 +593,13 @@ class DbAuditLog implements AuditLog {
 /**
  * Opens the audit log at `url`: `sqlite:PATH` or `postgres://…[?schema=NAME]`, creating its
  * tables (and a SQLite file's folder) unless `create: false` (readers such as `audit verify`:
- * a mistyped location must not look like an empty, intact log).
+ * a mistyped location must not look like an empty, intact log). `integrity`: the key held
+ * outside the store (see README.md, "Integrity that does not trust the store").
  * Errors: OTC_ERR_BAD_AUDIT_URL, OTC_ERR_AUDIT_UNREACHABLE, OTC_ERR_AUDIT_NOT_FOUND.
  */
-export async function openAuditLog(url: string, opts: { create?: boolean } = {}): Promise<AuditLog> {
+export async function openAuditLog(url: string, opts: { create?: boolean; integrity?: AuditIntegrity; privacy?: AuditPrivacy } = {}): Promise<AuditLog> {
   const target = parseDbUrl(url, badAuditUrl);
   const create = opts.create ?? true;
   const backend = target.kind === 'sqlite' ? openSqliteBackend(target.path, create) : await openPostgresBackend(target, create);
-  return new DbAuditLog(backend);
+  return new DbAuditLog(backend, opts.integrity, opts.privacy);
 }

@@ -4,7 +4,8 @@ import { openPgPool } from '../shared/pg-pool.js';
 import { scrubSecrets } from '../store/index.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
-import { HEAD_KEY, parseHead, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Snapshot } from './backend.js';
+import { HEAD_KEY, headJson, parseHead, PRUNED_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
+import type { Checkpoint } from './signing.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_records (
@@ -29,16 +30,30 @@ CREATE INDEX IF NOT EXISTS audit_records_ts ON audit_records (ts);
 CREATE INDEX IF NOT EXISTS audit_records_actor_ts ON audit_records (actor, ts);
 CREATE INDEX IF NOT EXISTS audit_records_kind_ts ON audit_records (kind, ts);
 CREATE INDEX IF NOT EXISTS audit_records_correlation ON audit_records (correlation_id);
+CREATE INDEX IF NOT EXISTS audit_records_actor_seq ON audit_records (actor, seq);
+CREATE INDEX IF NOT EXISTS audit_records_kind_seq ON audit_records (kind, seq);
+CREATE INDEX IF NOT EXISTS audit_records_outcome_seq ON audit_records (outcome, seq);
+CREATE INDEX IF NOT EXISTS audit_records_kind_outcome_seq ON audit_records (kind, outcome, seq);
+CREATE INDEX IF NOT EXISTS audit_records_engine_seq ON audit_records (engine, seq);
+CREATE TABLE IF NOT EXISTS audit_meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE OR REPLACE FUNCTION otc_audit_no_change() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+BEGIN
+  -- only records at or below the pruned-through marker (set in the same transaction by a prune) may go
+  IF TG_OP = 'DELETE' AND OLD.seq <= COALESCE((SELECT (value::jsonb->>'seq')::bigint FROM audit_meta WHERE key = 'pruned_through'), 0) THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION 'audit records are append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$fn$;
 CREATE OR REPLACE FUNCTION otc_audit_append_only() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
 BEGIN
   RAISE EXCEPTION 'audit records are append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END
 $fn$;
 CREATE OR REPLACE TRIGGER audit_records_no_change BEFORE UPDATE OR DELETE ON audit_records
-  FOR EACH ROW EXECUTE FUNCTION otc_audit_append_only();
+  FOR EACH ROW EXECUTE FUNCTION otc_audit_no_change();
 CREATE OR REPLACE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
   FOR EACH STATEMENT EXECUTE FUNCTION otc_audit_append_only();
-CREATE TABLE IF NOT EXISTS audit_meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE OR REPLACE FUNCTION otc_audit_head_forward() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
 DECLARE o jsonb; n jsonb;
 BEGIN
@@ -46,7 +61,16 @@ BEGIN
     IF OLD.key = 'head' THEN
       RAISE EXCEPTION 'the audit head anchor cannot be deleted' USING ERRCODE = 'insufficient_privilege';
     END IF;
+    IF OLD.key = 'pruned_through' THEN
+      RAISE EXCEPTION 'the audit pruned-through marker cannot be deleted' USING ERRCODE = 'insufficient_privilege';
+    END IF;
     RETURN OLD;
+  END IF;
+  IF OLD.key = 'pruned_through' THEN
+    IF NEW.key <> 'pruned_through' OR (NEW.value::jsonb->>'seq')::bigint <= (OLD.value::jsonb->>'seq')::bigint THEN
+      RAISE EXCEPTION 'the audit pruned-through marker only moves forward' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
   END IF;
   IF OLD.key <> 'head' THEN RETURN NEW; END IF;
   o := OLD.value::jsonb;
@@ -140,29 +164,62 @@ export async function openPostgresBackend(
     }
   };
 
+  type Sign = ((row: AuditRow) => Checkpoint | undefined) | undefined;
+  /** Runs `fn` in a transaction holding the head row FOR UPDATE (the append lock). */
+  const underHeadLock = async <T>(fn: (c: pg.PoolClient, head: Head) => Promise<T>): Promise<T> => {
+    if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
+    const c = await connect();
+    try {
+      await c.query('BEGIN');
+      // The head row is the lock: every append takes it FOR UPDATE, so appends from any number
+      // of processes are serialised and the chain cannot fork.
+      const r = await c.query<{ value: string }>(`SELECT value FROM audit_meta WHERE key = $1 FOR UPDATE`, [HEAD_KEY]);
+      const head = parseHead(r.rows[0]?.value);
+      if (!head) throw new OtcError(AuditErrorCode.Corrupt, 'the audit log has lost its head anchor (audit_meta); run `otc-copilot audit verify`', { status: 500 });
+      const out = await fn(c, head);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  };
+  const insertRows = async (c: pg.PoolClient, rows: AuditRow[], sign: Sign) => {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      await c.query(insertSql, ROW_COLUMNS.map((k) => row[k]));
+      await c.query(`UPDATE audit_meta SET value = $1 WHERE key = $2`, [headJson(row, i === rows.length - 1 ? sign?.(row) : undefined), HEAD_KEY]);
+    }
+  };
+
   return {
     kind: 'postgres',
-    async append(build) {
-      if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
-      const c = await connect();
-      try {
-        await c.query('BEGIN');
-        // The head row is the lock: every append takes it FOR UPDATE, so appends from any number
-        // of processes are serialised and the chain cannot fork.
-        const r = await c.query<{ value: string }>(`SELECT value FROM audit_meta WHERE key = $1 FOR UPDATE`, [HEAD_KEY]);
-        const head = parseHead(r.rows[0]?.value);
-        if (!head) throw new OtcError(AuditErrorCode.Corrupt, 'the audit log has lost its head anchor (audit_meta); run `otc-copilot audit verify`', { status: 500 });
+    append(build, sign) {
+      return underHeadLock(async (c, head) => {
         const row = build(head);
-        await c.query(insertSql, ROW_COLUMNS.map((k) => row[k]));
-        await c.query(`UPDATE audit_meta SET value = $1 WHERE key = $2`, [JSON.stringify({ seq: row.seq, id: row.id, hash: row.hash }), HEAD_KEY]);
-        await c.query('COMMIT');
+        await insertRows(c, [row], sign);
         return row;
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        c.release();
-      }
+      });
+    },
+    appendBatch(build, sign) {
+      return underHeadLock(async (c, head) => {
+        const rows = build(head);
+        await insertRows(c, rows, sign);
+        return rows;
+      });
+    },
+    prune(p) {
+      return underHeadLock(async (c) => {
+        await c.query(`INSERT INTO audit_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [PRUNED_KEY, JSON.stringify(p)]);
+        const r = await c.query(`DELETE FROM audit_records WHERE seq <= $1`, [p.seq]);
+        return r.rowCount ?? 0;
+      });
+    },
+    async meta(key) {
+      const r = await pool.query<{ value: string }>(`SELECT value FROM audit_meta WHERE key = $1`, [key]);
+      return r.rows[0]?.value;
     },
     async snapshot(fn) {
       const c = await connect();
@@ -184,6 +241,10 @@ export async function openPostgresBackend(
           async at(seq) {
             const r = await c.query(`SELECT ${SELECT_COLS} FROM audit_records WHERE seq = $1`, [seq]);
             return r.rows[0] ? fromPg(r.rows[0]) : undefined;
+          },
+          async meta(key) {
+            const r = await c.query<{ value: string }>(`SELECT value FROM audit_meta WHERE key = $1`, [key]);
+            return r.rows[0]?.value;
           },
         };
         const out = await fn(s);

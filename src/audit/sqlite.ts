@@ -5,9 +5,11 @@ import { OtcError } from '../shared/errors.js';
 import { someTableNames, sqliteTableNames } from '../shared/sqlite-file.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
-import { HEAD_KEY, parseHead, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
+import { HEAD_KEY, headJson, parseHead, PRUNED_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type PrunedThrough, type RowFilter, type Snapshot } from './backend.js';
+import type { Checkpoint } from './signing.js';
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit_records (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -30,11 +32,17 @@ CREATE INDEX IF NOT EXISTS audit_records_ts ON audit_records (ts);
 CREATE INDEX IF NOT EXISTS audit_records_actor_ts ON audit_records (actor, ts);
 CREATE INDEX IF NOT EXISTS audit_records_kind_ts ON audit_records (kind, ts);
 CREATE INDEX IF NOT EXISTS audit_records_correlation ON audit_records (correlation_id);
+CREATE INDEX IF NOT EXISTS audit_records_actor_seq ON audit_records (actor, seq);
+CREATE INDEX IF NOT EXISTS audit_records_kind_seq ON audit_records (kind, seq);
+CREATE INDEX IF NOT EXISTS audit_records_outcome_seq ON audit_records (outcome, seq);
+CREATE INDEX IF NOT EXISTS audit_records_kind_outcome_seq ON audit_records (kind, outcome, seq);
+CREATE INDEX IF NOT EXISTS audit_records_engine_seq ON audit_records (engine, seq);
 CREATE TRIGGER IF NOT EXISTS audit_records_no_update BEFORE UPDATE ON audit_records
 BEGIN SELECT RAISE(ABORT, 'audit records are append-only: UPDATE refused'); END;
-CREATE TRIGGER IF NOT EXISTS audit_records_no_delete BEFORE DELETE ON audit_records
+DROP TRIGGER IF EXISTS audit_records_no_delete;
+CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
+WHEN OLD.seq > COALESCE((SELECT json_extract(value, '$.seq') FROM audit_meta WHERE key = 'pruned_through'), 0)
 BEGIN SELECT RAISE(ABORT, 'audit records are append-only: DELETE refused'); END;
-CREATE TABLE IF NOT EXISTS audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TRIGGER IF NOT EXISTS audit_meta_head_forward BEFORE UPDATE ON audit_meta
 WHEN OLD.key = 'head' AND (
   NEW.key IS NOT 'head'
@@ -44,6 +52,11 @@ WHEN OLD.key = 'head' AND (
 BEGIN SELECT RAISE(ABORT, 'the audit head anchor only moves forward, one appended record at a time'); END;
 CREATE TRIGGER IF NOT EXISTS audit_meta_head_no_delete BEFORE DELETE ON audit_meta WHEN OLD.key = 'head'
 BEGIN SELECT RAISE(ABORT, 'the audit head anchor cannot be deleted'); END;
+CREATE TRIGGER IF NOT EXISTS audit_meta_pruned_forward BEFORE UPDATE ON audit_meta
+WHEN OLD.key = 'pruned_through' AND (NEW.key IS NOT 'pruned_through' OR json_extract(NEW.value, '$.seq') <= json_extract(OLD.value, '$.seq'))
+BEGIN SELECT RAISE(ABORT, 'the audit pruned-through marker only moves forward'); END;
+CREATE TRIGGER IF NOT EXISTS audit_meta_pruned_no_delete BEFORE DELETE ON audit_meta WHEN OLD.key = 'pruned_through'
+BEGIN SELECT RAISE(ABORT, 'the audit pruned-through marker cannot be deleted'); END;
 `;
 
 const SELECT_COLS = ROW_COLUMNS.join(', ');
@@ -104,7 +117,7 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 10000');
     db.pragma('synchronous = FULL'); // an acknowledged audit record survives a power cut
-    db.exec(SCHEMA);
+    db.transaction(() => db.exec(SCHEMA)).immediate();
     db.prepare(`INSERT OR IGNORE INTO audit_meta (key, value) VALUES (?, ?)`).run(HEAD_KEY, JSON.stringify({ seq: 0, id: '', hash: GENESIS_HASH }));
     db.prepare(`INSERT OR IGNORE INTO audit_meta (key, value) VALUES ('schema_version', ?)`).run(SCHEMA_VERSION);
   } catch (e) {
@@ -120,20 +133,66 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
   const setHead = db.prepare(`UPDATE audit_meta SET value = ? WHERE key = ?`);
   let closed = false;
 
-  const appendTx = db.transaction((build: (head: Head) => AuditRow): AuditRow => {
+  type Sign = ((row: AuditRow) => Checkpoint | undefined) | undefined;
+  const currentHead = (): Head => {
     const head = parseHead(getHead.get(HEAD_KEY)?.value);
     if (!head) throw new OtcError(AuditErrorCode.Corrupt, 'the audit log has lost its head anchor (audit_meta); run `otc-copilot audit verify`', { status: 500 });
-    const row = build(head);
+    return head;
+  };
+  const appendTx = db.transaction((build: (head: Head) => AuditRow, sign: Sign): AuditRow => {
+    const row = build(currentHead());
     insert.run(row);
-    setHead.run(JSON.stringify({ seq: row.seq, id: row.id, hash: row.hash }), HEAD_KEY);
+    setHead.run(headJson(row, sign?.(row)), HEAD_KEY);
     return row;
   });
+  const batchTx = db.transaction((build: (head: Head) => AuditRow[], sign: Sign): AuditRow[] => {
+    const rows = build(currentHead());
+    rows.forEach((row, i) => {
+      insert.run(row);
+      setHead.run(headJson(row, i === rows.length - 1 ? sign?.(row) : undefined), HEAD_KEY);
+    });
+    return rows;
+  });
+  const setPruned = db.prepare(`INSERT INTO audit_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+  const pruneTx = db.transaction((p: PrunedThrough): number => {
+    setPruned.run(PRUNED_KEY, JSON.stringify(p));
+    return db.prepare(`DELETE FROM audit_records WHERE seq <= ?`).run(p.seq).changes;
+  });
+  const getMeta = (key: string) => getHead.get(key)?.value;
+  const seqFromTs = db.prepare<[string], { seq: number }>(`SELECT seq FROM audit_records WHERE ts >= ? ORDER BY ts LIMIT 1`);
+  const seqBeforeTs = db.prepare<[string], { seq: number }>(`SELECT seq FROM audit_records WHERE ts < ? ORDER BY ts DESC LIMIT 1`);
+  const seqEnds = db.prepare<[], { lo: number | null; hi: number | null }>(`SELECT (SELECT MIN(seq) FROM audit_records) AS lo, (SELECT MAX(seq) FROM audit_records) AS hi`);
+  /**
+   * A date range with an equality filter (user, kind, datasource, outcome): when the range holds
+   * many records (estimated from the seq at its two ends in the ts index; a planning hint only,
+   * results do not depend on it), walking the (filter, seq) index newest first beats reading the
+   * whole range through (filter, ts) and sorting it.
+   */
+  const wideRangeWithKey = (f: RowFilter): boolean => {
+    if (f.fromTs === undefined && f.toTs === undefined) return false;
+    if (f.kind === undefined && f.actor === undefined && f.engine === undefined && f.outcome === undefined) return false;
+    const ends = seqEnds.get();
+    const lo = f.fromTs !== undefined ? seqFromTs.get(f.fromTs)?.seq : (ends?.lo ?? undefined);
+    const hi = f.toTs !== undefined ? seqBeforeTs.get(f.toTs)?.seq : (ends?.hi ?? undefined);
+    return lo !== undefined && hi !== undefined && hi - lo > 20_000;
+  };
 
   return {
     kind: 'sqlite',
-    async append(build) {
+    async append(build, sign) {
       if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
-      return appendTx.immediate(build); // BEGIN IMMEDIATE: one writer at a time, across processes too
+      return appendTx.immediate(build, sign); // BEGIN IMMEDIATE: one writer at a time, across processes too
+    },
+    async appendBatch(build, sign) {
+      if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
+      return batchTx.immediate(build, sign);
+    },
+    async prune(p) {
+      if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
+      return pruneTx.immediate(p);
+    },
+    async meta(key) {
+      return getMeta(key);
     },
     async snapshot(fn) {
       // A separate read-only connection inside one read transaction: a stable WAL snapshot while
@@ -155,6 +214,9 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
           async at(seq) {
             return ro.prepare(`SELECT ${SELECT_COLS} FROM audit_records WHERE seq = ?`).get(seq) as AuditRow | undefined;
           },
+          async meta(key) {
+            return ro.prepare<[string], { value: string }>(`SELECT value FROM audit_meta WHERE key = ?`).get(key)?.value;
+          },
         };
         const out = await fn(s);
         ro.exec('COMMIT');
@@ -164,7 +226,7 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
       }
     },
     async select(f, order, limit, offset) {
-      const w = whereOf(f, () => '?', 'LIKE');
+      const w = whereOf(f, () => '?', 'LIKE', wideRangeWithKey(f));
       return db
         .prepare(`SELECT ${SELECT_COLS} FROM audit_records${w.sql} ORDER BY seq ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`)
         .all(...w.params, limit, offset) as AuditRow[];

@@ -19,6 +19,9 @@ export const AUDIT_KINDS = [
   'delivery',
   'schedule_change',
   'schedule_run',
+  'audit_export',
+  'audit_prune',
+  'legal_hold',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -98,6 +98,16 @@ export function storeUrlOf(cfg: Config): string {
 export function auditUrlOf(cfg: Config): string {
   return cfg.auditUrl ?? `sqlite:${join(cfg.dataDir, 'audit.db')}`;
 }
+/** Files of the audit log's integrity key, checkpoints and archives (see src/audit/README.md). */
+export function auditFilesOf(cfg: Config): { signingKeyFile: string; publicKeyFile: string; checkpointFile: string; archiveDir: string } {
+  const signingKeyFile = cfg.auditSigningKeyFile ?? join(cfg.dataDir, 'audit-signing.key');
+  return {
+    signingKeyFile,
+    publicKeyFile: cfg.auditPublicKeyFile ?? `${signingKeyFile}.pub`,
+    checkpointFile: cfg.auditCheckpointFile ?? join(cfg.dataDir, 'audit-checkpoints.jsonl'),
+    archiveDir: cfg.auditArchiveDir ?? join(cfg.dataDir, 'audit-archive'),
+  };
+}
 export function demoDatabasePath(cfg: Config): string {
   return join(cfg.dataDir, 'demo-ops.db');
 }

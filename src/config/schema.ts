@@ -40,6 +40,27 @@ export const settings = {
   },
   storeUrl: { env: 'OTC_STORE_URL', schema: optionalText, doc: 'App store: sqlite:PATH (default DATA_DIR/app.db) or postgres://…' },
   auditUrl: { env: 'OTC_AUDIT_URL', schema: optionalText, doc: 'Audit log store, kept apart from the app store: sqlite:PATH (default DATA_DIR/audit.db) or postgres://…' },
+  auditSigningKeyFile: { env: 'OTC_AUDIT_SIGNING_KEY_FILE', schema: optionalText, doc: 'Ed25519 private key (PEM) held outside the audit store: signs the head, checkpoints and exports. Default DATA_DIR/audit-signing.key, generated once (0600) with its public key beside it (.pub).' },
+  auditPublicKeyFile: { env: 'OTC_AUDIT_PUBLIC_KEY_FILE', schema: optionalText, doc: 'Public key (PEM) verifiers use when they do not hold the signing key. Default: the signing key file + .pub.' },
+  auditCheckpointFile: { env: 'OTC_AUDIT_CHECKPOINT_FILE', schema: optionalText, doc: 'Append-only file of signed audit checkpoints, outside the audit store. Default DATA_DIR/audit-checkpoints.jsonl.' },
+  auditCheckpointEvery: { env: 'OTC_AUDIT_CHECKPOINT_EVERY', schema: intFrom(1, 1_000_000).default(1), doc: 'Write a signed checkpoint every N audit records (the head anchor is signed at every record).' },
+  auditRetentionDays: { env: 'OTC_AUDIT_RETENTION_DAYS', schema: intFrom(1, 36_500).optional(), doc: 'Audit records older than this are archived to signed export files and pruned by `otc-copilot audit prune` (unset: kept for ever).' },
+  auditArchiveDir: { env: 'OTC_AUDIT_ARCHIVE_DIR', schema: optionalText, doc: 'Folder of the signed archives written before pruning. Default DATA_DIR/audit-archive.' },
+  splunkHecUrl: { env: 'OTC_SPLUNK_HEC_URL', schema: z.url().optional(), doc: 'Splunk HTTP Event Collector base URL (e.g. https://splunk:8088): the JSON logs are also sent there, batched and retried, never blocking a request.' },
+  splunkHecToken: { env: 'OTC_SPLUNK_HEC_TOKEN', schema: optionalText, doc: 'HEC token (never logged).' },
+  splunkHecMaxBuffer: { env: 'OTC_SPLUNK_HEC_MAX_BUFFER', schema: intFrom(100, 10_000_000).default(10_000), doc: 'Log events held while the collector is down; beyond it the oldest are dropped and counted (GET /api/audit/status).' },
+  maskColumns: {
+    env: 'OTC_MASK_COLUMNS',
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'column names, comma-separated')).min(1))
+      .optional(),
+    doc: 'Columns (e.g. counterparty_name,account_no) whose values are masked in the logs, the audit records and downloaded exports.',
+  },
+  auditResults: { env: 'OTC_AUDIT_RESULTS', schema: z.enum(['count_hash', 'count', 'none']).default('count_hash'), doc: 'What the audit keeps of a result: row count and SHA-256 (default), the count only, or nothing. Rows are never kept.' },
   datasourceUrl: { env: 'OTC_DATASOURCE_URL', schema: optionalText, doc: "The bank's database: sqlite:PATH, postgres://…, mssql://user:pass@host:1433/db. Default: the demo database DATA_DIR/demo-ops.db, built on first start." },
   profileDir: { env: 'OTC_PROFILE_DIR', schema: z.string().min(1).default('profiles/otc-ops'), doc: 'Training profile folder imported on first start.' },
   today: { env: 'OTC_TODAY', schema: isoDate.optional(), doc: 'Fixed as-of date (YYYY-MM-DD) instead of the clock, for demos and tests.' },

@@ -261,3 +261,45 @@ describe('csvField', () => {
     expect(csvField(null)).toBe('');
   });
 });
+
+describe('audit page API (issue 15)', () => {
+  it('pages by keyset, filters by outcome and datasource, opens a record with its linked records', async () => {
+    const p1 = (await call('auditor', 'GET', '/api/audit?limit=2')).json();
+    expect(p1.records).toHaveLength(2);
+    expect(p1.nextBefore).toBe(p1.records[1].seq);
+    const p2 = (await call('auditor', 'GET', `/api/audit?limit=2&before=${p1.nextBefore}`)).json();
+    expect(p2.records[0].seq).toBe(p1.records[1].seq - 1);
+
+    // an answer's audit id is the correlation id of its records (question -> SQL -> run)
+    const hits = (await call('auditor', 'GET', `/api/audit?correlationId=${asked.admin}`)).json().records as { id: string; seq: number }[];
+    expect(hits.length).toBeGreaterThan(1);
+    const opened = await call('auditor', 'GET', `/api/audit/records/${hits[0]!.seq}`);
+    expect(opened.statusCode).toBe(200);
+    const { record, linked } = opened.json();
+    expect(record.id).toBe(hits[0]!.id);
+    expect(linked.map((r: { seq: number }) => r.seq)).toEqual(hits.map((r) => r.seq).reverse());
+    for (const r of linked) expect(r.correlationId).toBe(asked.admin);
+    expect((await call('auditor', 'GET', '/api/audit/records/999999999')).statusCode).toBe(404);
+
+    const withEngine = (await call('auditor', 'GET', '/api/audit?limit=1000')).json().records.find((r: { engine?: string }) => r.engine);
+    expect(withEngine).toBeDefined();
+    const byDs = (await call('auditor', 'GET', `/api/audit?datasource=${encodeURIComponent(withEngine.engine)}&outcome=${withEngine.outcome}`)).json().records;
+    expect(byDs.length).toBeGreaterThan(0);
+    for (const r of byDs) expect([r.engine, r.outcome]).toEqual([withEngine.engine, withEngine.outcome]);
+    expect((await call('auditor', 'GET', '/api/audit?outcome=nonsense')).statusCode).toBe(400);
+  });
+
+  it('shows the last verification; an API export is an audit record itself', async () => {
+    await call('auditor', 'GET', '/api/audit/verify');
+    const st = (await call('auditor', 'GET', '/api/audit/status')).json();
+    expect(st.lastVerification.result.ok).toBe(true);
+    expect(Date.parse(st.lastVerification.at)).not.toBeNaN();
+    await call('auditor', 'GET', '/api/audit/export?format=jsonl');
+    let found = [];
+    for (let i = 0; i < 50 && !found.length; i++) {
+      found = (await call('auditor', 'GET', '/api/audit?kind=audit_export&actor=auditor')).json().records;
+      if (!found.length) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(found[0]).toMatchObject({ kind: 'audit_export', actor: 'auditor', details: { via: 'api', format: 'jsonl' } });
+  });
+});

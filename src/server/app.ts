@@ -4,6 +4,9 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { ecsFormat } from '@elastic/ecs-pino-format';
+import { redactPathsFor } from '../audit/privacy.js';
+import { requestIdOf, runWithRequestId } from '../logging/request-context.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createAuthService } from '../auth/index.js';
 import { contextPlugin } from './context.js';
@@ -37,13 +40,21 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { settings } = deps;
   const app = Fastify({
-    logger: { level: settings.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] },
+    // ECS field names (log.level, @timestamp, message, http.*, url.*) for Elastic and Splunk; one id per request.
+    logger: { ...ecsFormat({ convertReqRes: true, apmIntegration: false, serviceName: 'otc-copilot' }), level: settings.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', ...redactPathsFor(settings.maskColumns)], ...(settings.logStream ? { stream: settings.logStream } : {}) },
     // Only the configured proxies' X-Forwarded-For is believed (OTC_TRUSTED_PROXIES), never anyone's.
     trustProxy: settings.trustedProxies?.length ? settings.trustedProxies : false,
+    genReqId: requestIdOf,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
   const auth = deps.auth ?? createAuthService({ db: deps.store.db, audit: deps.audit, sessionTtlMs: settings.sessionTtlMs, ...(deps.sso ? { sso: { emergencyAdmin: deps.sso.emergencyAdmin } } : {}) });
+
+  // 0. The request's correlation id: in the response header, and in context for the audit records.
+  app.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    runWithRequestId(req.id, done);
+  });
 
   // 1. The opened modules, for every route.
   await app.register(contextPlugin, { deps, auth });

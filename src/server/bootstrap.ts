@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { openAuditLog, type AuditLog } from '../audit/index.js';
 import { createAuthService, createOidcProvider, oidcSettingsOf } from '../auth/index.js';
+import { auditIntegrityOf } from '../audit/integrity-config.js';
+import { HecSink, hecDestination, setActiveHecSink } from '../logging/hec.js';
 import { auditUrlOf, datasourceUrlOf, demoDatabasePath, storeUrlOf, todayOf, type Config } from '../config/index.js';
 import { openDatasource, type Datasource } from '../datasource/index.js';
 import { buildDemoDatabase } from '../demo/index.js';
@@ -53,11 +55,15 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const today = () => todayOf(cfg);
 
   const opened: { store?: Store; audit?: AuditLog; datasource?: Datasource; scheduler?: Scheduler } = {};
+  let auditLogger: FastifyInstance['log'] | undefined;
+  const hec = cfg.splunkHecUrl && cfg.splunkHecToken ? new HecSink({ url: cfg.splunkHecUrl, token: cfg.splunkHecToken, maxBuffer: cfg.splunkHecMaxBuffer }) : undefined;
+  setActiveHecSink(hec);
   const closeOpened = async () => {
     await opened.scheduler?.close().catch(() => undefined);
     await opened.datasource?.close().catch(() => undefined);
     await opened.store?.close().catch(() => undefined);
     await opened.audit?.close().catch(() => undefined);
+    await hec?.close();
   };
   let app: FastifyInstance;
   // Configuration errors before anything slow (the demo database takes minutes at full size):
@@ -69,7 +75,15 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   prepareDataDir(cfg.dataDir);
   try {
     opened.store = await openStore(storeUrlOf(cfg));
-    opened.audit = await openAuditLog(auditUrlOf(cfg));
+    // The audit key and checkpoint file, outside the audit store; checkpoints also go to the log.
+    opened.audit = await openAuditLog(auditUrlOf(cfg), {
+      privacy: { results: cfg.auditResults, ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
+      integrity: auditIntegrityOf(cfg, {
+        writer: true,
+        onCheckpoint: (cp) => auditLogger?.info({ audit_checkpoint: cp }, 'audit checkpoint'),
+        onError: (e) => auditLogger?.error({ err: e }, 'an audit checkpoint could not be written'),
+      }),
+    });
     restrictDataFiles(cfg.dataDir);
     // The demo is built only once the store and the audit log are known to open (a wrong
     // OTC_STORE_URL fails at once, not after building 50,000 trades).
@@ -114,7 +128,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     registerReportHandler(opened.scheduler, { store: opened.store, audit: opened.audit, settings: reports, today, pipeline: async () => (await answering.require()).copilot });
     app = await buildServer({
       scheduler: opened.scheduler,
-      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel },
+      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, ...(hec ? { logStream: hecDestination(hec) } : {}), ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
       store: opened.store,
       audit: opened.audit,
       datasource: opened.datasource,
@@ -125,6 +139,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       sso,
       reports,
     });
+    auditLogger = app.log;
     // Compile the SQL guard's parsers before the first question (about a second, once per process).
     await warmUpGuard([ds.dialect.name]);
     await app.listen({ host: cfg.host, port: opts.port ?? cfg.port });

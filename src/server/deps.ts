@@ -29,6 +29,10 @@ export interface ServerSettings {
   webRoot?: string;
   /** Pino log level (default 'info'); 'silent' in tests. */
   logLevel?: string;
+  /** Where JSON log lines go besides stdout (the Splunk HEC sink: src/logging/hec.ts). */
+  logStream?: { write(line: string): void };
+  /** OTC_MASK_COLUMNS: masked in logs and downloaded exports (and by the audit log itself). */
+  maskColumns?: string[];
 }
 
 /** The opened modules the server shows over HTTP. Tests pass real ones. */

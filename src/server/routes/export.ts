@@ -2,6 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AuditRecord } from '../../audit/index.js';
+import { maskRows } from '../../audit/privacy.js';
 import { forbidden } from '../../auth/index.js';
 import { OtcError } from '../../shared/errors.js';
 import { auditIdParams, errors } from '../schemas.js';
@@ -42,7 +43,8 @@ export const exportRoutes: FastifyPluginAsync = async (app) => {
       { sql: run.sql, question: run.question },
       { actor: user.username, correlationId: auditId, details: { export: format }, maxRows: app.deps.settings.maxRows, raise: true },
     );
-    const result = { columns: a.columns ?? [], rows: a.rows ?? [] };
+    const columns = a.columns ?? [];
+    const result = { columns, rows: maskRows(columns, a.rows ?? [], app.deps.settings.maskColumns) };
     const questionRecord = (await app.audit.search({ text: auditId, kind: 'question', limit: 5 })).find((r) => r.correlationId === auditId);
     return { result, name: fileBase(questionRecord?.question ?? run.question) };
   }

@@ -51,6 +51,8 @@ export interface AuditRecord {
   rowCount?: number;
   correlationId?: string;
   details?: Record<string, unknown>;
+  resultHash?: string;
+  prevHash?: string;
   hash: string;
 }
 export interface VerifyResult {
@@ -59,6 +61,22 @@ export interface VerifyResult {
   headSeq?: number;
   headHash?: string;
   brokenAt?: Record<string, unknown>;
+  /** The last signed checkpoint the server could check (absent: the chain is not authenticated yet). */
+  lastCheckpoint?: { seq: number; hash: string; ts: string; keyId: string; source: string };
+  unsignedAfter?: number;
+  prunedThrough?: number;
+}
+export interface AuditQuery {
+  text?: string;
+  kind?: string;
+  actor?: string;
+  outcome?: string;
+  datasource?: string;
+  correlationId?: string;
+  from?: string;
+  to?: string;
+  before?: number;
+  limit?: number;
 }
 
 export type TrainingStatus = 'draft' | 'validated' | 'active' | 'retired';
@@ -236,10 +254,12 @@ export const api = {
   ask: (question: string) => request<AskAnswer>('POST', '/api/ask', { question }),
   feedback: (auditId: string, verdict: 'up' | 'down', correctedSql?: string) =>
     request<{ id: string }>('POST', '/api/feedback', { auditId, verdict, ...(correctedSql ? { correctedSql } : {}) }),
-  audit: (q: { text?: string; kind?: string; actor?: string; from?: string; to?: string; limit?: number }) => {
+  audit: (q: AuditQuery) => {
     const params = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
-    return request<{ records: AuditRecord[] }>('GET', `/api/audit?${params}`);
+    return request<{ records: AuditRecord[]; nextBefore?: number }>('GET', `/api/audit?${params}`);
   },
+  auditRecord: (seq: number) => request<{ record: AuditRecord; linked: AuditRecord[] }>('GET', `/api/audit/records/${seq}`),
+  auditStatus: () => request<{ lastVerification: { at: string; result: VerifyResult } | null }>('GET', '/api/audit/status'),
   verifyAudit: () => request<VerifyResult>('GET', '/api/audit/verify'),
   users: () => request<{ users: User[] }>('GET', '/api/users'),
   training: {
