@@ -15,7 +15,8 @@ import { chatCompletion, startScriptedServer, type ScriptedServer } from '../../
 import { sharedFile } from '../support/shared.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-const QUESTION = 'How many counterparties have both settlement fails and margin disputes?';
+// The semantic engine answers "have both X and Y" itself (EXISTS); this wording it cannot read.
+const QUESTION = 'How many counterparties show up both among settlement fails and among margin disputes?';
 const MODEL_SQL =
   "SELECT COUNT(DISTINCT s.counterparty_id) AS counterparties FROM settlements s WHERE s.status = 'Failed' AND s.counterparty_id IN (SELECT m.counterparty_id FROM margin_calls m WHERE m.status = 'Disputed')";
 
@@ -71,7 +72,7 @@ describe('otc-copilot ask with a configured model', () => {
 
     // the model was asked once, with the question and today's date, never with a key in the body
     expect(server.requests).toHaveLength(1);
-    expect(server.requests[0]!.body).toContain('counterparties have both settlement fails');
+    expect(server.requests[0]!.body).toContain('counterparties show up both among settlement fails');
     expect(server.requests[0]!.body).toContain('2026-11-20');
     expect(server.requests[0]!.body).not.toContain('test-key-not-a-secret');
 
