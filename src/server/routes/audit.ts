@@ -49,9 +49,9 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
             datasource: { type: 'string', maxLength: 200, description: 'the engine / datasource that answered (exact)' },
             correlationId: { type: 'string', maxLength: 200 },
             text: { type: 'string', maxLength: 200, description: 'substring of the question, the SQL or the details; or an exact record or correlation id' },
-            before: { type: 'integer', minimum: 1, description: 'keyset paging: records older than this seq (the nextBefore of the previous page)' },
+            before: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'keyset paging: records older than this seq (the nextBefore of the previous page)' },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
           },
           additionalProperties: false,
         },
@@ -82,7 +82,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['audit'],
         summary: 'One audit record with its linked records (same correlation id: question, understanding, SQL, run, export or delivery)',
-        params: { type: 'object', required: ['seq'], properties: { seq: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+        params: { type: 'object', required: ['seq'], properties: { seq: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } }, additionalProperties: false },
         response: {
           200: {
             type: 'object',
