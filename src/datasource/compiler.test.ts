@@ -33,6 +33,7 @@ function recordingDatasource(name: DialectName, rows: unknown[][]): { ds: Dataso
     dialect: dialectFor(name),
     description: 'recording',
     introspect: () => Promise.reject(new Error('not used')),
+    stream: () => Promise.reject(new Error('not used')),
     query: async (text): Promise<QueryResult> => {
       seen.push(text);
       return { columns: ['value', 'n'], rows, rowCount: rows.length, truncated: false, ms: 0 };

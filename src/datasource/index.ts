@@ -8,7 +8,7 @@ import { entryForName, entryForUrl } from './registry.js';
 import type { Datasource } from './types.js';
 
 export type { DialectName, SqlDialect } from './dialect.js';
-export type { ColumnInfo, Datasource, ForeignKeyInfo, QueryOptions, QueryResult, SchemaSnapshot, TableInfo, Workload } from './types.js';
+export type { ColumnInfo, Datasource, ForeignKeyInfo, QueryOptions, QueryResult, RowStream, SchemaSnapshot, StreamOptions, TableInfo, Workload } from './types.js';
 export type { OpenOptions } from './internal.js';
 export { DatasourceErrorCode } from './errors.js';
 export { redactUrl } from './redact.js';

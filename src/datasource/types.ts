@@ -63,6 +63,28 @@ export interface QueryResult {
   ms: number;
 }
 
+export interface StreamOptions extends QueryOptions {
+  /** Rows fetched from the database per round trip (default 1000). */
+  batchRows?: number;
+}
+
+/**
+ * The rows of one read query, pulled as they are read (`for await`): the columns are known
+ * before the first row, the next rows are fetched only when the consumer asks (backpressure),
+ * so memory holds one batch whatever the number of rows. Leaving the loop early (break, throw)
+ * or `close()` stops the statement and frees its connection; so do the abort signal and the
+ * timeout (which bounds each wait for the database: the first batch and every next one).
+ */
+export interface RowStream extends AsyncIterable<unknown[]> {
+  readonly columns: string[];
+  /** Rows handed to the consumer so far. */
+  readonly rowCount: number;
+  /** True once the stream stopped at maxRows while the database had more rows. */
+  readonly truncated: boolean;
+  /** Stops the statement and frees the connection (idempotent). */
+  close(): Promise<void>;
+}
+
 /** A connection to a bank's database, read-only by construction. */
 export interface Datasource {
   readonly dialect: SqlDialect;
@@ -71,5 +93,11 @@ export interface Datasource {
   introspect(): Promise<SchemaSnapshot>;
   /** Runs one read query (already admitted by the SQL guard) read-only, with timeout and row cap. */
   query(sql: string, options?: QueryOptions): Promise<QueryResult>;
+  /**
+   * Runs one read query (already admitted by the SQL guard) read-only and streams its rows
+   * (see RowStream), for results too large to hold (report runs). maxRows caps the rows streamed.
+   * Resolves once the columns are known; the errors are query()'s.
+   */
+  stream(sql: string, options?: StreamOptions): Promise<RowStream>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import sql from 'mssql';
 import { OtcError } from '../../../../shared/errors.js';
-import type { Datasource, QueryOptions, QueryResult, SchemaSnapshot } from '../../../types.js';
+import type { Datasource, QueryOptions, QueryResult, RowStream, SchemaSnapshot, StreamOptions } from '../../../types.js';
+import { DEFAULT_BATCH_ROWS, rowStreamOf } from '../../../row-stream.js';
 import { DatasourceErrorCode, closed, queryCancelled, unreachable } from '../../../errors.js';
 import { capResult, queryLimits, sortTables, type ResolvedOptions } from '../../../internal.js';
 import { redactUrl } from '../../../redact.js';
@@ -8,7 +9,7 @@ import { MssqlSqlDialect } from '../dialect.js';
 import { introspectMssql, mssqlTableSchemasSql, tableSchemaMap } from '../introspector.js';
 import { schemasOf, type MssqlTarget } from '../url.js';
 import { mssqlPoolConfig } from './config.js';
-import { collectRows, type StreamingRequest } from './stream.js';
+import { collectRows, streamRows, type StreamingRequest } from './stream.js';
 
 /**
  * A SQL Server database, read-only as far as a client can make it: application intent
@@ -99,6 +100,46 @@ export class MssqlDatasource implements Datasource {
       // Whatever the statement did, nothing is kept.
       await tx.rollback().catch(() => undefined);
     }
+  }
+
+  /**
+   * The rows in stream mode with the request paused while the consumer is behind (see
+   * streamRows); the transaction is rolled back when the stream ends or is closed.
+   */
+  async stream(sqlText: string, options: StreamOptions = {}): Promise<RowStream> {
+    if (this.#closed) throw closed(this.description);
+    const { maxRows, timeoutMs } = queryLimits(this.defaults, options);
+    const batch = Math.max(1, Math.min(options.batchRows ?? DEFAULT_BATCH_ROWS, maxRows + 1));
+    if (options.signal?.aborted) throw queryCancelled();
+    const pool = await this.#connect();
+    const tx = new sql.Transaction(pool);
+    try {
+      await tx.begin(sql.ISOLATION_LEVEL.READ_COMMITTED);
+    } catch (e) {
+      throw this.#connectionError(e);
+    }
+    const Req = sql.Request as unknown as new (parent: sql.Transaction, overrides: { requestTimeout: number }) => sql.Request;
+    const req = new Req(tx, { requestTimeout: timeoutMs });
+    req.stream = true;
+    req.arrayRowMode = true;
+    let source: Awaited<ReturnType<typeof streamRows>>;
+    try {
+      source = await streamRows(req as unknown as StreamingRequest, sqlText, { batch, timeoutMs, where: this.#where(), ...(options.signal ? { signal: options.signal } : {}) });
+    } catch (e) {
+      await tx.rollback().catch(() => undefined);
+      throw e;
+    }
+    return rowStreamOf(
+      {
+        columns: source.columns,
+        next: () => source.next(),
+        close: async () => {
+          await source.close();
+          await tx.rollback().catch(() => undefined);
+        },
+      },
+      maxRows,
+    );
   }
 
   #stream(tx: sql.Transaction, sqlText: string, maxRows: number, timeoutMs: number, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {

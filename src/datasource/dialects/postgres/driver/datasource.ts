@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { OtcError } from '../../../../shared/errors.js';
-import type { Datasource, QueryOptions, QueryResult, SchemaSnapshot } from '../../../types.js';
+import type { Datasource, QueryOptions, QueryResult, RowStream, SchemaSnapshot, StreamOptions } from '../../../types.js';
+import { DEFAULT_BATCH_ROWS, rowStreamOf } from '../../../row-stream.js';
 import { DatasourceErrorCode, closed, notReadOnly, queryCancelled, queryFailed, queryTimeout, unreachable } from '../../../errors.js';
 import { QueryAdmission } from '../../../admission.js';
 import { capResult, queryLimits, sortTables, type ResolvedOptions } from '../../../internal.js';
@@ -179,6 +180,94 @@ export class PostgresDatasource implements Datasource {
       }
       client.release(broken);
     }
+  }
+
+  /**
+   * The same cursor as query(), FETCHed a batch at a time as the consumer reads: each FETCH is
+   * one statement under `statement_timeout`, so the timeout bounds each wait for the database.
+   * The connection (and its admission slot) is held until the stream ends or is closed; then
+   * ROLLBACK. An abort cancels the running FETCH (pg_cancel_backend) and ends the stream.
+   */
+  async stream(sqlText: string, options: StreamOptions = {}): Promise<RowStream> {
+    if (this.#closed) throw closed(this.description);
+    const { maxRows, timeoutMs } = queryLimits(this.defaults, options);
+    const batch = Math.max(1, Math.min(options.batchRows ?? DEFAULT_BATCH_ROWS, maxRows + 1));
+    const signal = options.signal;
+    if (signal?.aborted) throw queryCancelled();
+    const started = performance.now();
+    const release = await this.#admission.acquire(options.workload ?? 'compiled', timeoutMs, timeoutMs, signal);
+    let client: pg.PoolClient;
+    try {
+      client = await this.#connect();
+    } catch (e) {
+      release();
+      throw e;
+    }
+    const processID = (client as unknown as { processID: number }).processID;
+    let aborted = false;
+    let cancelling: Promise<void> | undefined;
+    let broken: Error | undefined;
+    const onAbort = () => {
+      aborted = true;
+      cancelling = this.#cancel(processID);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let finished = false;
+    const finish = async () => {
+      if (finished) return;
+      finished = true;
+      signal?.removeEventListener('abort', onAbort);
+      await cancelling;
+      try {
+        if (!broken) await client.query('ROLLBACK');
+      } catch (e) {
+        broken = e as Error;
+      }
+      client.release(broken);
+      release();
+    };
+    const fetch = async (): Promise<pg.QueryArrayResult> => {
+      if (aborted) throw queryCancelled();
+      try {
+        return await client.query({ text: `FETCH FORWARD ${batch} FROM otc_q`, rowMode: 'array', queryMode: 'extended', query_timeout: timeoutMs + 5_000 } as pg.QueryArrayConfig);
+      } catch (e) {
+        throw this.#queryError(e, aborted, timeoutMs, sqlText, (err) => (broken = err));
+      }
+    };
+    let first: pg.QueryArrayResult;
+    try {
+      const left = Math.floor(started + timeoutMs - performance.now());
+      if (left < 1) throw queryTimeout(timeoutMs);
+      await client.query('BEGIN READ ONLY');
+      await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
+      if (aborted) throw queryCancelled();
+      await client.query({ text: CURSOR_PREFIX + statementText(sqlText), queryMode: 'extended' } as pg.QueryConfig);
+      first = await fetch();
+    } catch (e) {
+      const err = this.#queryError(e, aborted, timeoutMs, sqlText, (x) => (broken = x));
+      await finish();
+      throw err;
+    }
+    let pending: unknown[][] | undefined = (first.rows as unknown[][]).map((r) => r.map(plainValue));
+    const done = { value: pending.length < batch };
+    return rowStreamOf(
+      {
+        columns: first.fields.map((f) => f.name),
+        next: async () => {
+          if (pending) {
+            const rows = pending;
+            pending = undefined;
+            return rows;
+          }
+          if (done.value || finished) return [];
+          const r = await fetch();
+          if (r.rows.length < batch) done.value = true;
+          return (r.rows as unknown[][]).map((row) => row.map(plainValue));
+        },
+        close: finish,
+      },
+      maxRows,
+    );
   }
 
   #queryError(e: unknown, aborted: boolean, timeoutMs: number, sqlText: string, markBroken: (e: Error) => void): OtcError {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { OtcError } from '../../../../shared/errors.js';
-import type { Datasource, QueryOptions, QueryResult, SchemaSnapshot } from '../../../types.js';
+import type { Datasource, QueryOptions, QueryResult, RowStream, SchemaSnapshot, StreamOptions } from '../../../types.js';
+import { DEFAULT_BATCH_ROWS, rowStreamOf } from '../../../row-stream.js';
 import { DatasourceErrorCode, closed } from '../../../errors.js';
 import { capResult, queryLimits, sortTables, type ResolvedOptions } from '../../../internal.js';
 import { sqliteDialect } from '../dialect.js';
@@ -60,6 +61,15 @@ export class SqliteDatasource implements Datasource {
     const started = performance.now();
     const { columns, rows } = await this.#proc.run(sqlText, maxRows, timeoutMs, options.signal, options.workload);
     return capResult(columns, rows, maxRows, started);
+  }
+
+  /** Rows streamed from the query process a batch per round trip, the next batch asked for only when the consumer reads on. */
+  async stream(sqlText: string, options: StreamOptions = {}): Promise<RowStream> {
+    if (this.#closed) throw closed(this.description);
+    const { maxRows, timeoutMs } = queryLimits(this.defaults, options);
+    const batch = Math.max(1, Math.min(options.batchRows ?? DEFAULT_BATCH_ROWS, maxRows + 1));
+    const source = await this.#proc.stream(sqlText, batch, timeoutMs, options.signal, options.workload);
+    return rowStreamOf(source, maxRows);
   }
 
   async introspect(): Promise<SchemaSnapshot> {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { isOtcError } from '../../../../shared/errors.js';
 import { QueryAdmission } from '../../../admission.js';
 import { DatasourceErrorCode, queryCancelled, queryFailed, queryTimeout, notReadOnly } from '../../../errors.js';
+import type { BatchSource } from '../../../row-stream.js';
 import type { Workload } from '../../../types.js';
 import { SQLITE_CHILD_SOURCE } from './child-source.js';
 
@@ -44,6 +45,104 @@ export class SqliteQueryProcess {
     const task = this.#queue.then(() => this.#runNow(sql, maxRows, timeoutMs, signal)).finally(() => this.#pending--);
     this.#queue = task.catch(() => undefined);
     return task;
+  }
+
+  /**
+   * Opens a stream on this process: it holds the process (queries queue behind it) until the
+   * stream is closed. Each batch is one round trip under `timeoutMs`; past it, or on abort, the
+   * process is killed (the statement with it) and the next query starts a fresh one.
+   */
+  stream(sql: string, batch: number, timeoutMs: number, signal?: AbortSignal): Promise<BatchSource> {
+    this.#pending++;
+    let ended = false;
+    let released!: () => void;
+    const held = new Promise<void>((r) => (released = r));
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      this.#pending--;
+      released();
+    };
+    const opened = this.#queue.then(() => this.#openStream(sql, batch, timeoutMs, signal, end));
+    opened.catch(end);
+    this.#queue = held;
+    return opened;
+  }
+
+  async #openStream(sql: string, batch: number, timeoutMs: number, signal: AbortSignal | undefined, end: () => void): Promise<BatchSource> {
+    if (this.#closed) throw queryFailed('the datasource is closed');
+    if (signal?.aborted) throw queryCancelled();
+    const child = await this.#start();
+    const id = this.#nextId++;
+    const head = await this.#roundTrip(child, { id, sql, stream: batch }, timeoutMs, signal);
+    let finished = false;
+    return {
+      columns: head.columns ?? [],
+      next: async () => {
+        if (finished) return [];
+        const r = await this.#roundTrip(child, { id, more: true }, timeoutMs, signal);
+        const rows = r.rows ?? [];
+        if (rows.length < batch) finished = true;
+        return rows;
+      },
+      close: async () => {
+        // the child stops the iterator before it reads the next query (messages arrive in order)
+        if (!finished && child.connected && this.#child === child) child.send({ id, stop: true });
+        finished = true;
+        end();
+      },
+    };
+  }
+
+  /** One message to the child and its reply, under a timeout and the abort signal (both kill the process). */
+  #roundTrip(child: ChildProcess, msg: Record<string, unknown> & { id: number }, timeoutMs: number, signal?: AbortSignal): Promise<Reply & { rows?: unknown[][] }> {
+    if (signal?.aborted) return Promise.reject(queryCancelled());
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        child.off('message', onMsg);
+        child.off('exit', onExit);
+        fn();
+      };
+      const onMsg = (m: Reply) => {
+        if (m.id !== msg.id) return;
+        finish(() => {
+          if (m.error?.kind === 'notReadOnly') reject(notReadOnly(m.error.message));
+          else if (m.error) reject(queryFailed(m.error.message, { code: m.error.code, message: m.error.message }));
+          else if (typeof m.json !== 'string') resolve(m);
+          else {
+            try {
+              resolve({ ...m, rows: JSON.parse(m.json) as unknown[][] });
+            } catch (e) {
+              reject(queryFailed(`the SQLite query process sent rows that cannot be read: ${(e as Error).message}`, e));
+            }
+          }
+        });
+      };
+      const onExit = (code: number | null, sig: string | null) => finish(() => reject(queryFailed(`the SQLite query process stopped (${sig ?? `exit ${code}`})`)));
+      const onAbort = () =>
+        finish(() => {
+          this.#kill();
+          reject(queryCancelled());
+        });
+      const timer = setTimeout(
+        () =>
+          finish(() => {
+            this.#kill();
+            reject(queryTimeout(timeoutMs));
+          }),
+        timeoutMs,
+      );
+      child.on('message', onMsg);
+      child.once('exit', onExit);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (!child.connected) finish(() => reject(queryFailed('the SQLite query process stopped')));
+      else child.send(msg);
+    });
   }
 
   async close(): Promise<void> {
@@ -179,6 +278,34 @@ export class SqliteQueryPool {
       throw e;
     } finally {
       release();
+    }
+  }
+
+  /** A stream on an idle process, admitted like run(); the slot is held until the stream is closed. */
+  async stream(sql: string, batch: number, timeoutMs: number, signal?: AbortSignal, workload: Workload = 'compiled'): Promise<BatchSource> {
+    const deadline = performance.now() + timeoutMs;
+    const release = await this.#admission.acquire(workload, timeoutMs, timeoutMs, signal);
+    try {
+      const proc = this.#procs.find((p) => p.pending === 0) ?? this.#procs.reduce((a, b) => (b.pending < a.pending ? b : a));
+      const left = Math.floor(deadline - performance.now());
+      if (left < 1) throw queryTimeout(timeoutMs);
+      const source = await proc.stream(sql, batch, left, signal);
+      let released = false;
+      return {
+        columns: source.columns,
+        next: () => source.next(),
+        close: async () => {
+          await source.close();
+          if (!released) {
+            released = true;
+            release();
+          }
+        },
+      };
+    } catch (e) {
+      release();
+      if (isOtcError(e) && e.code === DatasourceErrorCode.Timeout) throw queryTimeout(timeoutMs);
+      throw e;
     }
   }
 
