@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalize, hashRows, sha256Hex } from './canonical.js';
+import { canonicalize, createRowsHasher, hashRows, sha256Hex } from './canonical.js';
 
 describe('canonicalize', () => {
   it('sorts keys at every depth and writes no whitespace', () => {
@@ -76,5 +76,19 @@ describe('hashRows', () => {
     );
     expect(hashRows(['b'], [[Buffer.from([1, 2])]])).toBe(hashRows(['b'], [[{ hex: '0102' }]]));
     expect(() => hashRows(['f'], [[NaN]])).not.toThrow();
+  });
+});
+
+describe('createRowsHasher', () => {
+  it('gives hashRows’ hash for the same rows added one at a time (empty result included)', () => {
+    const cols = ['a', 'b'];
+    const rows: unknown[][] = [[1, 'x'], [null, new Date('2026-11-20T00:00:00Z')], [10n, Buffer.from('hi')], [Number.NaN, undefined]];
+    const h = createRowsHasher(cols);
+    for (const r of rows) h.add(r);
+    expect(h.digest()).toBe(hashRows(cols, rows));
+    expect(createRowsHasher(cols).digest()).toBe(hashRows(cols, []));
+    const other = createRowsHasher(cols);
+    other.add([1, 'y']);
+    expect(other.digest()).not.toBe(hashRows(cols, [[1, 'x']]));
   });
 });

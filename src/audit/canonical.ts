@@ -77,3 +77,23 @@ function normaliseCell(v: unknown): unknown {
 export function hashRows(columns: string[], rows: unknown[][]): string {
   return sha256Hex(canonicalize({ columns: [...columns], rows: rows.map((r) => r.map(normaliseCell)) }));
 }
+
+/**
+ * hashRows for rows that pass one at a time (a streamed result): add each row as it goes, then
+ * digest; the hash is hashRows' for the same columns and rows, without holding the rows.
+ */
+export function createRowsHasher(columns: string[]): { add(row: unknown[]): void; digest(): string } {
+  const hash = createHash('sha256');
+  hash.update(`{"columns":${canonicalize([...columns])},"rows":[`, 'utf8');
+  let first = true;
+  return {
+    add(row) {
+      hash.update((first ? '' : ',') + canonicalize(row.map(normaliseCell)), 'utf8');
+      first = false;
+    },
+    digest() {
+      hash.update(']}', 'utf8');
+      return hash.digest('hex');
+    },
+  };
+}

@@ -20,5 +20,5 @@ export {
   type VerifyResult,
   type BrokenAt,
 } from './chain.js';
-export { canonicalize, hashRows, sha256Hex } from './canonical.js';
+export { canonicalize, hashRows, createRowsHasher, sha256Hex } from './canonical.js';
 export { AuditErrorCode } from './errors.js';

@@ -13,6 +13,8 @@ export {
   type RerunOptions,
   type RerunInfo,
   type RerunAnswer,
+  type RerunStreamOptions,
+  type StreamedAnswer,
 } from './pipeline/index.js';
 export { createSemanticEngine, ABSTAIN_MESSAGE, type SemanticEngine, type TypedQuery, type Understood } from './semantic/index.js';
 export type { NlEngine, EngineContext, EngineResult, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, ExecuteFn } from './engine.js';

@@ -72,9 +72,20 @@ export interface RunTrail {
   sqlGenerated(engine: EngineName, sql: string, durationMs: number, details: { explanation: string; query?: TypedQuery }): Promise<void>;
   /** engine undefined: SQL that no engine produced now (a stored SQL run again, e.g. an export). */
   run(engine: EngineName | undefined, sql: string, result: QueryResult, details?: Record<string, unknown>): Promise<void>;
+  /** A streamed run, written when its stream ended: the rows were counted and hashed as they passed (same hash as run()'s). */
+  streamed(engine: EngineName | undefined, sql: string, summary: StreamedRun, details?: Record<string, unknown>): Promise<void>;
   refusal(engine: EngineName | undefined, details: { reason: string } | { guard: string }, sql?: string): Promise<void>;
   abstention(engine: EngineName, reason: string): Promise<void>;
   error(engine: EngineName, code: string, message: string): Promise<void>;
+}
+
+export interface StreamedRun {
+  rowCount: number;
+  resultHash: string;
+  ms: number;
+  truncated: boolean;
+  /** The consumer stopped reading before the end (the rows counted are those it read). */
+  stoppedEarly: boolean;
 }
 
 export function createRunTrail(sink: AuditSink | undefined, o: { actor: string; correlationId: string; question?: string }): RunTrail {
@@ -88,6 +99,8 @@ export function createRunTrail(sink: AuditSink | undefined, o: { actor: string; 
     sqlGenerated: (engine, sql, durationMs, details) => write({ kind: 'sql_generated', outcome: 'ok', engine, sql, durationMs, details }),
     run: (engine, sql, res, details) =>
       write({ kind: 'query_run', outcome: 'completed', ...(engine ? { engine } : {}), sql, rowCount: res.rowCount, resultHash: hashRows(res.columns, res.rows), durationMs: res.ms, details: { ...details, truncated: res.truncated } }),
+    streamed: (engine, sql, r, details) =>
+      write({ kind: 'query_run', outcome: 'completed', ...(engine ? { engine } : {}), sql, rowCount: r.rowCount, resultHash: r.resultHash, durationMs: r.ms, details: { ...details, streamed: true, truncated: r.truncated, ...(r.stoppedEarly ? { stoppedEarly: true } : {}) } }),
     refusal: (engine, details, sql) => write({ kind: 'refusal', outcome: 'refused', ...(engine ? { engine } : {}), ...(sql !== undefined ? { sql } : {}), details }),
     abstention: (engine, reason) => write({ kind: 'abstention', outcome: 'abstained', engine, details: { reason } }),
     error: (engine, code, message) => write({ kind: 'error', outcome: 'error', engine, details: { code, message } }),

@@ -7,6 +7,7 @@ export { createUnderstandStage, type Understand } from './understand.js';
 export { createCompileStage, type Compile, type Compiled } from './compile.js';
 export { createGuardStage, type Guard, type GuardOutcome } from './guard.js';
 export { rowCap, type RowCap } from './cap.js';
-export { createExecuteStage, type Execute } from './execute.js';
+export { createExecuteStage, createExecuteStreamStage, type Execute, type ExecuteStream } from './execute.js';
+export type { RerunStreamOptions, StreamedAnswer } from './rerun-stream.js';
 export { createRunTrail, type AuditSink, type RunTrail } from './audit.js';
 export { understoodQuerySchema } from './understood-schema.js';

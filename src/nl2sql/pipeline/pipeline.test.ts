@@ -142,3 +142,60 @@ describe('rerun of a saved question', () => {
     await expect(p.rerun({ sql: 'SELECT count(*) FROM trades a, trades b, trades c' }, { raise: true })).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_TIMEOUT' });
   });
 });
+
+describe('rerunStream: a saved question with its rows streamed', () => {
+  const collect = async (rows: AsyncIterable<unknown[]>) => {
+    const out: unknown[][] = [];
+    for await (const r of rows) out.push(r);
+    return out;
+  };
+
+  it('by typed query: the same rows as rerun, the run audited when the stream ends with the same result hash', async () => {
+    const question = 'Open exceptions by severity';
+    const query = (pipeline.semantic.understand(question, TODAY) as { query: TypedQuery }).query;
+    const held = await pipeline.rerun({ query, question, trainingVersion: 'v1' });
+    const s = await pipeline.rerunStream({ query, question, sql: held.sql, trainingVersion: 'v1' }, { details: { reportRun: 'r1' } });
+    expect(s.columns).toEqual(held.columns);
+    expect(s.rerun).toEqual({ from: 'query', savedVersion: 'v1', versionChanged: false, sqlChanged: false });
+    const rows = await collect(s.rows);
+    expect(rows).toEqual(held.rows);
+    expect([s.rowCount, s.truncated]).toEqual([held.rowCount, false]);
+    const recs = await recordsOf(s.auditId!);
+    expect(recs.map((r) => r.kind)).toEqual(['question', 'sql_generated', 'query_run']);
+    const heldRun = (await recordsOf(held.auditId!)).find((r) => r.kind === 'query_run')!;
+    expect(recs[2]).toMatchObject({ sql: s.sql, rowCount: rows.length, resultHash: heldRun.resultHash, details: { reportRun: 'r1', streamed: true, truncated: false } });
+  });
+
+  it('past the pipeline row cap when the run asks for more, the cap kept and reported', async () => {
+    const sqlText = 'SELECT trade_id, trade_ref FROM trades ORDER BY trade_id';
+    const all = await pipeline.rerunStream({ sql: sqlText }, { maxRows: 1_000_000, batchRows: 100 });
+    const rows = await collect(all.rows);
+    expect(rows).toHaveLength(1500);
+    expect(all.truncated).toBe(false);
+    const capped = await pipeline.rerunStream({ sql: sqlText }, { maxRows: 700 });
+    expect(await collect(capped.rows)).toHaveLength(700);
+    expect(capped.truncated).toBe(true);
+    expect((await recordsOf(capped.auditId!)).at(-1)).toMatchObject({ kind: 'query_run', rowCount: 700, details: { truncated: true } });
+  });
+
+  it('sorts in the database when asked (the wrapped SQL guarded again)', async () => {
+    const s = await pipeline.rerunStream({ sql: 'SELECT trade_id, notional FROM trades' }, { maxRows: 5000, orderBy: { column: 'notional', direction: 'desc' } });
+    expect(s.sql).toMatch(/ORDER BY "notional" DESC/);
+    const rows = await collect(s.rows);
+    const notionals = rows.map((r) => r[1] as number);
+    expect(notionals).toEqual([...notionals].sort((a, b) => b - a));
+    expect(rows).toHaveLength(1500);
+  });
+
+  it('a consumer that leaves early stops the statement; the run is recorded as stopped early', async () => {
+    const s = await pipeline.rerunStream({ sql: 'SELECT trade_id FROM trades' }, { maxRows: 5000, batchRows: 10 });
+    let n = 0;
+    for await (const _ of s.rows) if (++n === 25) break;
+    expect((await recordsOf(s.auditId!)).at(-1)).toMatchObject({ kind: 'query_run', rowCount: 25, details: { stoppedEarly: true } });
+  });
+
+  it('SQL the guard no longer admits is a typed error and an audited refusal; nothing runs', async () => {
+    await expect(pipeline.rerunStream({ sql: 'SELECT * FROM sqlite_master' }, { correlationId: 'stream-refused' })).rejects.toMatchObject({ code: 'OTC_ERR_SQL_GUARD_REJECTED' });
+    expect((await recordsOf('stream-refused')).map((r) => r.kind)).toEqual(['refusal']);
+  });
+});

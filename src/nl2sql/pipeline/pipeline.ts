@@ -3,7 +3,7 @@
  * CLI's ask and eval, the API's ask and export, and next saved questions, report runs and
  * dashboard refreshes):
  *
- *   understand -> compile -> guard -> cap -> execute -> audit
+ *   understand -> compile -> guard -> cap -> execute (held, or streamed: rerunStream) -> audit
  *
  * understand  the semantic engine reads the question into a typed query (or refuses a write, or
  *             abstains); on an abstention the fallback engine (LLM), when configured, tries with
@@ -29,7 +29,8 @@ import type { AskAnswer, AskRequest, EngineName } from '../types.js';
 import { createRunTrail, groupCommit, type AuditSink, type RunTrail } from './audit.js';
 import { rowCap, type RowCap } from './cap.js';
 import { createCompileStage } from './compile.js';
-import { createExecuteStage } from './execute.js';
+import { createExecuteStage, createExecuteStreamStage } from './execute.js';
+import { createRerunStream, type RerunStreamOptions, type StreamedAnswer } from './rerun-stream.js';
 import { createGuardStage } from './guard.js';
 import { createUnderstandStage } from './understand.js';
 
@@ -102,6 +103,11 @@ export interface QueryPipeline {
    * download of an answer (its recorded SQL under its correlation id).
    */
   rerun(saved: SavedQuestion, opts?: RerunOptions): Promise<RerunAnswer>;
+  /**
+   * rerun with the rows streamed instead of held (report runs of any size): same stages, the
+   * streaming execute stage last; the run is audited when the stream ends. Errors are thrown.
+   */
+  rerunStream(saved: SavedQuestion, opts?: RerunStreamOptions): Promise<StreamedAnswer>;
   readonly semantic: SemanticEngine;
   /** The training version this pipeline answers with. */
   readonly trainingVersion?: string;
@@ -125,6 +131,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
   const execute = createExecuteStage(ds);
   const configured = { maxRows: opts.maxRows, timeoutMs: opts.timeoutMs };
   const audit = opts.audit ? groupCommit(opts.audit) : undefined;
+  const rerunStream = createRerunStream({ understand, compile, guard, stream: createExecuteStreamStage(ds), dialect: ds.dialect, audit, configured, trainingVersion: opts.trainingVersion, actor: opts.actor });
 
   /** guard -> execute -> audit of one SQL text; the shared tail of every path. */
   async function guardAndRun(trail: RunTrail, engine: EngineName | undefined, sqlText: string, cap: RowCap, details?: Record<string, unknown>): Promise<{ ok: true; sql: string; result: QueryResult } | { ok: false; reason: string }> {
@@ -261,6 +268,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
     warmUp: () => warmUpGuard([ds.dialect.name]),
     ask,
     rerun,
+    rerunStream,
   };
 }
 

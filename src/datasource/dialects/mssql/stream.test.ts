@@ -5,7 +5,8 @@
 import { EventEmitter } from 'node:events';
 import sql from 'mssql';
 import { describe, expect, it } from 'vitest';
-import { collectRows, type StreamingRequest } from './driver/stream.js';
+import { rowStreamOf } from '../../row-stream.js';
+import { collectRows, streamRows, type StreamingRequest } from './driver/stream.js';
 
 type Step = ['recordset', { name: string; type: unknown }[]] | ['row', unknown[]] | ['error', { code: string; message: string }] | ['hang'];
 
@@ -101,5 +102,85 @@ describe('SQL Server row streaming', () => {
     setImmediate(() => setImmediate(() => setImmediate(() => ac.abort())));
     await expect(p).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_CANCELLED' });
     expect(req.cancelled).toBe(1);
+  });
+});
+
+/** Emits `n` rows, one per tick, holding while paused as tedious stops reading the socket. */
+class PausableRequest extends EventEmitter implements StreamingRequest {
+  emitted = 0;
+  pauses = 0;
+  cancelled = 0;
+  #paused = false;
+  #stopped = false;
+  #wake?: () => void;
+  constructor(private readonly n: number) {
+    super();
+  }
+  pause(): void {
+    this.pauses++;
+    this.#paused = true;
+  }
+  resume(): void {
+    this.#paused = false;
+    this.#wake?.();
+  }
+  cancel(): void {
+    this.cancelled++;
+    this.#stopped = true;
+    this.#wake?.();
+    setImmediate(() => {
+      this.emit('error', { code: 'ECANCEL', message: 'Canceled.' });
+      this.emit('done', {});
+    });
+  }
+  query(): Promise<void> {
+    void (async () => {
+      await new Promise((r) => setImmediate(r));
+      this.emit('recordset', COLS);
+      while (this.emitted < this.n && !this.#stopped) {
+        while (this.#paused && !this.#stopped) await new Promise<void>((r) => (this.#wake = r));
+        if (this.#stopped) return;
+        this.emitted++;
+        this.emit('row', row((this.emitted % 28) + 1));
+        await new Promise((r) => setImmediate(r));
+      }
+      if (!this.#stopped) this.emit('done', {});
+    })();
+    return Promise.resolve();
+  }
+}
+
+describe('SQL Server streaming with backpressure', () => {
+  it('pauses the request while the consumer is behind, so rows read ahead stay under the high-water mark', async () => {
+    const req = new PausableRequest(2_000);
+    const source = await streamRows(req, 'SELECT 1', { batch: 50, timeoutMs: 500, where: 'sql01:1433' });
+    const s = rowStreamOf(source, 10_000);
+    expect(s.columns).toEqual(['trade_date', 'created_at', 'n']);
+    let consumed = 0;
+    let maxAhead = 0;
+    for await (const r of s) {
+      consumed++;
+      expect(r[0]).toMatch(/^2026-1[12]-\d\d$/);
+      maxAhead = Math.max(maxAhead, req.emitted - consumed);
+      // a slow consumer: the driver would run far ahead without the pause
+      if (consumed % 10 === 0) for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r));
+    }
+    expect(consumed).toBe(2_000);
+    expect(req.pauses).toBeGreaterThan(0);
+    expect(maxAhead).toBeLessThanOrEqual(150);
+    expect(req.cancelled).toBe(0);
+  });
+
+  it('leaving early cancels the request; the cap says there were more', async () => {
+    const req = new PausableRequest(2_000);
+    const s = rowStreamOf(await streamRows(req, 'SELECT 1', { batch: 20, timeoutMs: 500, where: 'sql01:1433' }), 30);
+    let n = 0;
+    for await (const _ of s) n++;
+    expect([n, s.truncated]).toEqual([30, true]);
+    expect(req.cancelled).toBe(1);
+  });
+
+  it('a statement with no result set is refused before any row', async () => {
+    await expect(streamRows(new FakeRequest([]), 'SET NOCOUNT ON', { batch: 10, timeoutMs: 500, where: 'sql01:1433' })).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_NOT_READ_ONLY' });
   });
 });
