@@ -85,7 +85,7 @@ export const settings = {
   llmExtraHeaders: { env: 'OTC_LLM_EXTRA_HEADERS', schema: optionalText, doc: 'Extra HTTP headers for an in-house gateway, as a JSON object (values never logged).' },
   llmEmbeddingModel: { env: 'OTC_LLM_EMBEDDING_MODEL', schema: optionalText, doc: 'Embedding model (Azure: its deployment) for retrieval; optional.' },
   reportDir: { env: 'OTC_REPORT_DIR', schema: optionalText, doc: 'Folder of rendered report files, one sub-folder per run (default DATA_DIR/reports).' },
-  reportMaxRows: { env: 'OTC_REPORT_MAX_ROWS', schema: intFrom(1, 5_000_000).default(100_000), doc: 'Row cap of each question of a report run.' },
+  reportMaxRows: { env: 'OTC_REPORT_MAX_ROWS', schema: intFrom(1, 100_000_000).default(1_000_000), doc: 'Row cap of each question of a report run (a template row limit may lower it). Rows stream from the database to the files, so it bounds file size and run time, not memory; a PDF shows the first 10,000 rows.' },
   reportAllowedDomains: { env: 'OTC_REPORT_ALLOWED_DOMAINS', schema: optionalText, doc: 'Comma-separated e-mail domains report recipients may be in; unset = any domain.' },
   reportInternalDomains: { env: 'OTC_REPORT_INTERNAL_DOMAINS', schema: optionalText, doc: "Comma-separated domains of the bank itself; a recipient elsewhere needs a second admin's approval (four eyes). Unset: every e-mail recipient needs it." },
   deliveryAttempts: { env: 'OTC_DELIVERY_ATTEMPTS', schema: intFrom(1, 20).default(4), doc: 'Attempts per report delivery target (timeouts and 5xx are retried with exponential backoff; 4xx fail at once).' },

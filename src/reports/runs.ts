@@ -2,8 +2,8 @@
  * Report runs. A run is one row per idempotency key: a retried run (the scheduler's retry of the
  * same slot, or a run started again after a crash) finds its row and goes on from where it was.
  *   1. data readiness: a read-only query through the pipeline's guard, retried until a cut-off;
- *   2. render once: each saved question re-run through the query pipeline, the files written to
- *      the run's folder, their names, sizes, SHA-256 and rows kept on the run (status 'rendered');
+ *   2. render once: each saved question re-run through the query pipeline with its rows streamed
+ *      (memory does not grow with the rows), the files written to the run's folder, their names, sizes, SHA-256 and rows kept on the run (status 'rendered');
  *   3. fan out: one delivery row per target (unique per run and target), each delivered as its own
  *      job with its own retries; a delivered target is never delivered again for this run.
  * Every run and every delivery attempt is an audit record; secrets never are.
@@ -21,7 +21,8 @@ import { deliverTo, emailRecipients, type ChannelSettings, type DeliverableRepor
 import { safeUrl } from './channels/http.js';
 import { PermanentDeliveryError, ReportErrorCode, runNotFound } from './errors.js';
 import { renderReport, type RenderedFile, type RenderSection } from './render/index.js';
-import { getSaved, runSaved } from './saved.js';
+import { getSaved, streamSaved } from './saved.js';
+import { spoolRows, type Spool } from './spool.js';
 import { checkRecipients, getTemplate, type Governance, type ReportTemplate, type TemplateItem } from './templates.js';
 
 export interface ReportSettings {
@@ -163,27 +164,14 @@ export async function runFilePath(store: Store, runId: string, name: string): Pr
   return parse<RenderedFile[]>(r.files_json, []).find((f) => f.name === name)?.path;
 }
 
-/** Keeps, orders and cuts the rows of one question as the template asks. */
-function shape(columns: string[], rows: unknown[][], item: TemplateItem): { columns: string[]; rows: unknown[][] } {
-  let out = rows;
-  if (item.sort) {
-    const i = columns.indexOf(item.sort.column);
-    if (i >= 0) {
-      const dir = item.sort.direction === 'desc' ? -1 : 1;
-      out = [...out].sort((a, b) => {
-        const x = a[i];
-        const y = b[i];
-        if (x === y) return 0;
-        if (x === null || x === undefined) return 1;
-        if (y === null || y === undefined) return -1;
-        return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * dir;
-      });
-    }
-  }
-  if (item.rowLimit !== undefined) out = out.slice(0, item.rowLimit);
-  if (!item.columns?.length) return { columns, rows: out };
-  const idx = item.columns.map((c) => columns.indexOf(c)).filter((i) => i >= 0);
-  return { columns: idx.map((i) => columns[i]!), rows: out.map((r) => idx.map((i) => r[i])) };
+/** The columns a template item keeps, as indexes into the result's columns (undefined: all of them). */
+function keptColumns(columns: string[], item: TemplateItem): number[] | undefined {
+  if (!item.columns?.length) return undefined;
+  return item.columns.map((c) => columns.indexOf(c)).filter((i) => i >= 0);
+}
+
+async function* project(rows: AsyncIterable<unknown[]>, idx: number[] | undefined): AsyncGenerator<unknown[]> {
+  for await (const r of rows) yield idx ? idx.map((i) => r[i]) : r;
 }
 
 const truthy = (v: unknown) => v === true || v === 1 || v === '1' || (typeof v === 'string' && /^(true|t|yes|y)$/i.test(v)) || (typeof v === 'number' && v > 0);
@@ -206,24 +194,36 @@ async function waitUntilReady(deps: ReportDeps, t: ReportTemplate, runId: string
   }
 }
 
-/** Renders every question of the template once into the run's folder. */
+/**
+ * Renders every question of the template once into the run's folder. Each question runs once
+ * through the pipeline with its rows streamed (the row limit and the sort done by the database,
+ * the columns kept as they pass) into a spool file; every format then reads the spool, so the
+ * files agree and memory does not grow with the rows. The spools are removed afterwards.
+ */
 async function render(deps: ReportDeps, t: ReportTemplate, run: ReportRunsTable): Promise<{ files: RenderedFile[]; questions: QuestionReceipt[] }> {
   const pipeline = await deps.pipeline();
-  const sections: RenderSection[] = [];
-  const questions: QuestionReceipt[] = [];
-  for (const item of t.items) {
-    const saved = await getSaved(deps.store, item.savedId);
-    const maxRows = Math.min(item.rowLimit ?? deps.settings.maxRows, deps.settings.maxRows);
-    const a = await runSaved(pipeline, saved, { actor: run.actor, maxRows, details: { reportRun: run.id }, raise: true });
-    const { columns, rows } = shape(a.columns ?? [], a.rows ?? [], item);
-    const title = item.title ?? saved.title;
-    sections.push({ title, question: saved.question, explanation: a.explanation, sql: a.sql ?? saved.sql ?? '', columns, rows: () => rows, ...(typeof saved.chart?.kind === 'string' ? { chart: { kind: saved.chart.kind as ChartKind } } : {}) });
-    questions.push({ savedId: saved.id, title, ...(a.sql ? { sql: a.sql } : {}), ...(a.trainingVersion ? { trainingVersion: a.trainingVersion } : {}), rows: rows.length, truncated: !!a.truncated, versionChanged: a.rerun.versionChanged, ...(a.rerun.sqlChanged !== undefined ? { sqlChanged: a.rerun.sqlChanged } : {}) });
-  }
   const dir = join(deps.settings.reportDir, run.id);
   mkdirSync(dir, { recursive: true });
-  const files = await renderReport({ title: t.title, ...(t.intro ? { intro: t.intro } : {}), asOf: run.as_of, sections }, t.formats, dir);
-  return { files, questions };
+  const sections: RenderSection[] = [];
+  const questions: QuestionReceipt[] = [];
+  const spools: Spool[] = [];
+  try {
+    for (const [i, item] of t.items.entries()) {
+      const saved = await getSaved(deps.store, item.savedId);
+      const maxRows = Math.min(item.rowLimit ?? deps.settings.maxRows, deps.settings.maxRows);
+      const a = await streamSaved(pipeline, saved, { actor: run.actor, maxRows, details: { reportRun: run.id }, ...(item.sort ? { orderBy: item.sort } : {}) });
+      const idx = keptColumns(a.columns, item);
+      const spool = await spoolRows(project(a.rows, idx), join(dir, `.question-${i + 1}.rows`));
+      spools.push(spool);
+      const title = item.title ?? saved.title;
+      sections.push({ title, question: saved.question, explanation: a.explanation, sql: a.sql, columns: idx ? idx.map((k) => a.columns[k]!) : a.columns, rows: () => spool.read(), ...(typeof saved.chart?.kind === 'string' ? { chart: { kind: saved.chart.kind as ChartKind } } : {}) });
+      questions.push({ savedId: saved.id, title, sql: a.sql, ...(a.trainingVersion ? { trainingVersion: a.trainingVersion } : {}), rows: spool.rows, truncated: a.truncated, versionChanged: a.rerun.versionChanged, ...(a.rerun.sqlChanged !== undefined ? { sqlChanged: a.rerun.sqlChanged } : {}) });
+    }
+    const files = await renderReport({ title: t.title, ...(t.intro ? { intro: t.intro } : {}), asOf: run.as_of, sections }, t.formats, dir);
+    return { files, questions };
+  } finally {
+    for (const s of spools) s.remove();
+  }
 }
 
 function summaryOf(questions: QuestionReceipt[]): string {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/index.js';
 import type { SqlDialect } from '../datasource/dialect.js';
-import type { QueryPipeline, RerunAnswer, SavedQuestion as PipelineSaved, TypedQuery } from '../nl2sql/index.js';
+import type { QueryPipeline, RerunAnswer, SavedQuestion as PipelineSaved, StreamedAnswer, TypedQuery } from '../nl2sql/index.js';
 import { OtcError } from '../shared/errors.js';
 import type { Store } from '../store/index.js';
 import type { SavedQuestionsTable } from '../store/schema.js';
@@ -182,4 +182,9 @@ export function toPipelineSaved(s: SavedQuestion, asOf?: string): PipelineSaved 
 /** Runs a saved question on current data through the pipeline (audited there, under `actor`). */
 export function runSaved(pipeline: Pick<QueryPipeline, 'rerun'>, s: SavedQuestion, o: { actor: string; asOf?: string; maxRows?: number; details?: Record<string, unknown>; raise?: boolean }): Promise<RerunAnswer> {
   return pipeline.rerun(toPipelineSaved(s, o.asOf), { actor: o.actor, maxRows: o.maxRows, details: { savedId: s.id, ...o.details }, raise: o.raise });
+}
+
+/** Runs a saved question with its rows streamed (report runs of any size); errors are thrown, typed and audited. */
+export function streamSaved(pipeline: Pick<QueryPipeline, 'rerunStream'>, s: SavedQuestion, o: { actor: string; asOf?: string; maxRows?: number; details?: Record<string, unknown>; orderBy?: { column: string; direction: 'asc' | 'desc' } }): Promise<StreamedAnswer> {
+  return pipeline.rerunStream(toPipelineSaved(s, o.asOf), { actor: o.actor, maxRows: o.maxRows, details: { savedId: s.id, ...o.details }, ...(o.orderBy ? { orderBy: o.orderBy } : {}) });
 }
