@@ -12,7 +12,7 @@ import { createTestWorld, type TestWorld } from '../server/testing.js';
 import { createScheduler, InProcessBackend } from '../scheduler/index.js';
 import { memoryLogger } from '../scheduler/testing.js';
 import { approveTemplate, createTemplate, getRun, registerReportHandler, runReport, saveQuestion, type Governance, type ReportDeps, type TemplateInput } from './index.js';
-import { attachmentOf, startHttp, startSmtp, type TestHttp, type TestSmtp } from './testing/loopback.js';
+import { attachmentOf, startHttp, startSmtp, textOf, type TestHttp, type TestSmtp } from './testing/loopback.js';
 
 let world: TestWorld;
 let smtp: TestSmtp;
@@ -143,6 +143,43 @@ describe('report runs', () => {
     expect(mailsFor(run.id)).toHaveLength(0);
     const rec = (await world.audit.search({ text: run.id, kind: 'report_run', limit: 20 })).find((r) => r.outcome === 'error');
     expect(rec?.details).toMatchObject({ code: 'OTC_ERR_DATA_NOT_READY', notify: 'analyst' });
+  });
+
+  it('tells the owner by e-mail when the readiness cut-off passes and when a delivery fails for good, each notice audited', async () => {
+    const notify = { channel: 'email' as const, to: ['owner@bank.test'] };
+    const notices = (runId: string) => mailsFor(runId).filter((m) => m.to.includes('owner@bank.test'));
+    const never = await createTemplate(world.store, world.audit, template({ title: 'Late data', formats: ['csv'], notify, readiness: { sql: 'SELECT count(*) > 0 FROM trades WHERE 1 = 0', cutoffMinutes: 1 } }), 'analyst', governance);
+    expect(never.notify).toEqual(notify);
+    let clock = Date.now();
+    const run = await runReport({ ...deps, now: () => clock, sleep: async (ms) => { clock += ms * 10_000; } }, { templateId: never.id, actor: 'scheduler' });
+    expect(run.status).toBe('failed');
+    const [notice, ...more] = notices(run.id);
+    expect(more, dump()).toHaveLength(0);
+    expect(notice!.raw).toMatch(/Subject: Report failed: Late data \(data as of 2026-11-20\)/);
+    const body = textOf(notice!.raw);
+    expect(body).toContain('OTC_ERR_DATA_NOT_READY: The data was not ready by the cut-off');
+    expect(body).toContain(`Run log: https://copilot.bank.test/reports?run=${run.id}`);
+    expect(notice!.raw).not.toMatch(/Content-Disposition: attachment/i);
+    const audited = (await world.audit.search({ text: run.id, kind: 'delivery', limit: 20 })).filter((r) => r.correlationId === run.id);
+    expect(audited.map((r) => [r.outcome, r.details])).toEqual([['completed', expect.objectContaining({ notice: true, owner: 'analyst', recipients: ['owner@bank.test'], code: 'OTC_ERR_DATA_NOT_READY' })]]);
+
+    const broken = await createTemplate(world.store, world.audit, template({ title: 'Cards', formats: ['csv'], targets: [{ channel: 'teams', label: 'ops' }], notify }), 'analyst', governance);
+    teams.fail.push({ status: 403 });
+    const failed = await runReport(deps, { templateId: broken.id, actor: 'scheduler' });
+    expect(failed.status).toBe('failed');
+    const [n2] = notices(failed.id);
+    expect(n2?.raw, dump()).toBeDefined();
+    expect(textOf(n2!.raw)).toMatch(/OTC_ERR_DELIVERY_FAILED: 1 of 1 deliveries failed: teams \(.*403/);
+    // a template whose run succeeds tells nobody
+    const fine = await createTemplate(world.store, world.audit, template({ formats: ['csv'], targets: [], notify }), 'analyst', governance);
+    const ok = await runReport(deps, { templateId: fine.id, actor: 'scheduler' });
+    expect(ok.status).toBe('completed');
+    expect(notices(ok.id)).toHaveLength(0);
+  });
+
+  it('refuses an owner notice outside the allow-list or on a channel that carries files only', async () => {
+    await expect(createTemplate(world.store, world.audit, template({ notify: { channel: 'email', to: ['me@gmail.test'] } }), 'analyst', governance)).rejects.toMatchObject({ code: 'OTC_ERR_RECIPIENT_NOT_ALLOWED' });
+    await expect(createTemplate(world.store, world.audit, template({ notify: { channel: 'fileshare', folder: 'x' } }), 'analyst', governance)).rejects.toMatchObject({ code: 'OTC_ERR_BAD_REPORT_TEMPLATE' });
   });
 
   it('refuses a recipient outside the allow-list; an external one waits for a second admin (four eyes)', async () => {

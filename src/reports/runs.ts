@@ -261,6 +261,47 @@ async function deliverOne(deps: ReportDeps, t: ReportTemplate, run: ReportRunsTa
   }
 }
 
+/**
+ * Tells the template's owner that a run failed (its readiness cut-off passed, a question failed,
+ * a delivery failed for good) through the owner's notice target, with the run's idempotency key
+ * (a retried notice is the same message), retried like a delivery; each attempt is an audit
+ * record ('delivery' with notice: true). Without a notice target the owner sees the failure on
+ * the Reports page and in the audit trail (the run's error record names the owner).
+ */
+async function notifyOwner(deps: ReportDeps, t: ReportTemplate, run: ReportRunsTable, reason: { code: string; message: string }): Promise<void> {
+  if (!t.notify) return;
+  const { audit, settings } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const base = settings.publicUrl?.replace(/\/$/, '');
+  const runLink = base ? `${base}/reports?run=${run.id}` : undefined;
+  const notice: DeliverableReport = {
+    runId: run.id,
+    idempotencyKey: run.idempotency_key,
+    title: `Report failed: ${t.title}`,
+    subject: `Report failed: ${t.title} (data as of ${run.as_of})`,
+    asOf: run.as_of,
+    summary: [`The run of "${t.title}" started at ${run.started_at} failed.`, `${reason.code}: ${reason.message}`, '', `Run ${run.id}.${runLink ? '' : ' Open it on the Reports page to run it again.'}`].join('\n'),
+    files: [],
+    linkFor: () => undefined,
+    ...(runLink ? { runLink } : {}),
+  };
+  const shown = describeTarget(t.notify);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const receipt = await deliverTo(notice, t.notify, { settings: settings.channels, timeoutMs: settings.deliveryTimeoutMs, targetKey: 'owner-notice' });
+      await audit.append({ kind: 'delivery', actor: run.actor, outcome: 'completed', correlationId: run.id, details: { runId: run.id, templateId: t.id, notice: true, owner: t.owner, target: shown, attempt, recipients: receipt.recipients, receipt: receipt.details, code: reason.code } });
+      return;
+    } catch (e) {
+      const code = isOtcError(e) ? e.code : 'OTC_ERR_INTERNAL';
+      const permanent = e instanceof PermanentDeliveryError || code === ReportErrorCode.ChannelNotConfigured;
+      const last = permanent || attempt >= settings.deliveryAttempts;
+      await audit.append({ kind: 'delivery', actor: run.actor, outcome: 'error', correlationId: run.id, details: { runId: run.id, templateId: t.id, notice: true, owner: t.owner, target: shown, attempt, code, message: e instanceof Error ? e.message : String(e), willRetry: !last } });
+      if (last) return;
+      await sleep(settings.deliveryBackoffMs * 2 ** (attempt - 1));
+    }
+  }
+}
+
 export interface StartRun {
   templateId: string;
   /** The scheduler's slot key; a run now gets a fresh one. Runs with the same key are one run. */
@@ -309,6 +350,7 @@ export async function runReport(deps: ReportDeps, o: StartRun): Promise<RunView>
       await store.db.updateTable('report_runs').set({ status: 'failed', error: `${code}: ${message}`, finished_at: iso() }).where('id', '=', run.id).execute();
       // The owner is told: a failed run is an error record addressed to the owner (and shown on the Reports page).
       await audit.append({ kind: 'report_run', actor: run.actor, outcome: 'error', correlationId: run.id, details: { runId: run.id, templateId: t.id, code, message, notify: t.owner } });
+      await notifyOwner(deps, t, run, { code, message });
       return getRun(store, run.id);
     }
     run = (await store.db.selectFrom('report_runs').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow());
@@ -346,5 +388,9 @@ export async function runReport(deps: ReportDeps, o: StartRun): Promise<RunView>
   const error = status === 'completed' ? null : `${outcomes.filter((s) => s === 'failed').length} of ${outcomes.length} deliveries failed`;
   await store.db.updateTable('report_runs').set({ status, error, finished_at: iso() }).where('id', '=', run.id).execute();
   await audit.append({ kind: 'report_run', actor: run.actor, outcome: status === 'completed' ? 'completed' : 'error', correlationId: run.id, details: { runId: run.id, templateId: t.id, status, ...(error ? { message: error, notify: t.owner } : {}) } });
+  if (error) {
+    const failed = (await getRun(store, run.id)).deliveries.filter((d) => d.status === 'failed');
+    await notifyOwner(deps, t, runRow, { code: ReportErrorCode.Delivery, message: `${error}: ${failed.map((d) => `${d.channel} (${d.error ?? 'failed'})`).join('; ')}` });
+  }
   return getRun(store, run.id);
 }

@@ -46,9 +46,14 @@ export interface ReportTemplate {
   approval: Approval;
   approvedBy: string | null;
   paused: boolean;
+  /** Where the owner is told that a run failed (null: the audit trail and the Reports page only). */
+  notify: DeliveryTarget | null;
   createdAt: string;
   updatedAt: string;
 }
+
+/** Channels that can carry an owner's notice (a message without files). */
+export const NOTICE_CHANNELS = ['email', 'slack', 'teams', 'webhook'] as const;
 
 export interface TemplateInput {
   title: string;
@@ -57,6 +62,8 @@ export interface TemplateInput {
   formats: ReportFormat[];
   targets: DeliveryTarget[];
   readiness?: Readiness;
+  /** Where the owner is told that a run failed: e-mail, Slack, Teams or webhook. */
+  notify?: DeliveryTarget;
 }
 
 /** Recipient governance from configuration. */
@@ -93,6 +100,7 @@ function toTemplate(r: ReportTemplatesTable): ReportTemplate {
     approval: r.approval as Approval,
     approvedBy: r.approved_by,
     paused: Number(r.paused) === 1,
+    notify: r.notify_json ? (JSON.parse(r.notify_json) as DeliveryTarget) : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -103,12 +111,13 @@ async function validate(store: Store, input: TemplateInput): Promise<void> {
   if (!input.items.length) throw bad('A report needs at least one saved question.');
   if (!input.formats.length || input.formats.some((f) => !REPORT_FORMATS.includes(f))) throw bad(`Formats are one or more of ${REPORT_FORMATS.join(', ')}.`);
   for (const t of input.targets) if (!CHANNEL_NAMES.includes(t.channel)) throw bad(`Unknown channel ${String((t as { channel: unknown }).channel)}.`);
+  if (input.notify && !(NOTICE_CHANNELS as readonly string[]).includes(input.notify.channel)) throw bad(`The owner is told by ${NOTICE_CHANNELS.join(', ')}, not ${input.notify.channel}.`);
   for (const it of input.items) await getSaved(store, it.savedId);
 }
 
 export async function createTemplate(store: Store, audit: AuditLog, input: TemplateInput, owner: string, g: Governance): Promise<ReportTemplate> {
   await validate(store, input);
-  const { external } = checkRecipients(input.targets, g);
+  const { external } = checkRecipients(input.notify ? [...input.targets, input.notify] : input.targets, g);
   const now = new Date().toISOString();
   const row: ReportTemplatesTable = {
     id: randomUUID(),
@@ -125,9 +134,10 @@ export async function createTemplate(store: Store, audit: AuditLog, input: Templ
     paused: 0,
     created_at: now,
     updated_at: now,
+    notify_json: input.notify ? JSON.stringify(input.notify) : null,
   };
   await store.db.insertInto('report_templates').values(row).execute();
-  await audit.append({ kind: 'report_run', actor: owner, outcome: 'ok', details: { action: 'create_template', templateId: row.id, title: row.title, external, approval: row.approval, channels: input.targets.map((t) => t.channel) } });
+  await audit.append({ kind: 'report_run', actor: owner, outcome: 'ok', details: { action: 'create_template', templateId: row.id, title: row.title, external, approval: row.approval, channels: input.targets.map((t) => t.channel), ...(input.notify ? { notify: input.notify.channel } : {}) } });
   return toTemplate(row);
 }
 

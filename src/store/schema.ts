@@ -188,6 +188,8 @@ export interface ReportTemplatesTable {
   paused: number;
   created_at: string;
   updated_at: string;
+  /** 008: the owner's notification target of a failed run (JSON DeliveryTarget), or null. */
+  notify_json: string | null;
 }
 
 /** 004: one report run per idempotency key. */

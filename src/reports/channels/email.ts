@@ -17,7 +17,9 @@ export const deliver: Deliver<'email'> = async (report, target, ctx) => {
   const total = report.files.reduce((s, f) => s + f.bytes, 0);
   const attach = total <= mailMaxBytes;
   const lines = [report.title, `Data as of ${report.asOf}.`, '', report.summary, ''];
-  if (attach) lines.push(`Attached: ${report.files.map((f) => f.name).join(', ')}.`);
+  if (report.files.length === 0) {
+    // a notice (a failed run): the summary says it all
+  } else if (attach) lines.push(`Attached: ${report.files.map((f) => f.name).join(', ')}.`);
   else {
     lines.push(`The files (${(total / 1e6).toFixed(1)} MB) are above the e-mail size limit; download them here:`);
     for (const f of report.files) lines.push(`  ${f.name}: ${report.linkFor(f) ?? '(no public URL configured: open the run on the Reports page)'}`);
@@ -29,7 +31,7 @@ export const deliver: Deliver<'email'> = async (report, target, ctx) => {
       from: mailFrom,
       to: target.to,
       ...(target.cc?.length ? { cc: target.cc } : {}),
-      subject: `${report.title} (data as of ${report.asOf})`,
+      subject: report.subject ?? `${report.title} (data as of ${report.asOf})`,
       text: lines.join('\n'),
       messageId: `<${report.idempotencyKey}.${ctx.targetKey}@otc-copilot>`,
       headers: { 'X-OTC-Run-Id': report.runId },

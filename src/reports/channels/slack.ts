@@ -15,6 +15,7 @@ export const deliver: Deliver<'slack'> = async (report, target, ctx) => {
   if (!slackWebhookUrl || !slackBotToken) throw new ChannelNotConfigured('Slack', ['OTC_SLACK_WEBHOOK_URL', 'OTC_SLACK_BOT_TOKEN']);
   const text = `*${report.title}* (data as of ${report.asOf})\n${report.summary}${report.runLink ? `\n<${report.runLink}|Run log>` : ''}`;
   await send('the Slack incoming webhook', slackWebhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }), timeoutMs: ctx.timeoutMs });
+  if (report.files.length === 0) return { recipients: [`slack:${target.channelId}`], details: { webhook: 'accepted' } };
   const client = new WebClient(slackBotToken, { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: { retries: 0 }, timeout: ctx.timeoutMs, rejectRateLimitedCalls: true });
   try {
     const res = await client.filesUploadV2({

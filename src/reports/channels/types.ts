@@ -31,6 +31,8 @@ export interface DeliverableReport {
   linkFor(file: RenderedFile): string | undefined;
   /** A link to the run in the Reports page. */
   runLink?: string;
+  /** The e-mail subject, when not the title with its as-of date (an owner's notice). */
+  subject?: string;
 }
 
 /** Channel settings from configuration: the secrets live here and nowhere else. */

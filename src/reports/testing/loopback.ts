@@ -63,6 +63,19 @@ export function attachmentOf(raw: string, filename: string): Buffer | undefined 
   return /content-transfer-encoding:\s*base64/i.test(headers) ? Buffer.from(body.replace(/\s+/g, ''), 'base64') : Buffer.from(body);
 }
 
+/** The plain-text body of a message (a single part or its text/plain part), quoted-printable or base64 decoded. */
+export function textOf(raw: string): string {
+  const part = /content-type:\s*multipart\//i.test(raw.slice(0, raw.indexOf('\r\n\r\n'))) ? raw.slice(raw.search(/content-type:\s*text\/plain/i)) : raw;
+  const headers = part.slice(0, part.indexOf('\r\n\r\n'));
+  let body = part.slice(part.indexOf('\r\n\r\n') + 4);
+  const boundary = body.indexOf('\r\n--');
+  if (part !== raw && boundary >= 0) body = body.slice(0, boundary);
+  if (/content-transfer-encoding:\s*base64/i.test(headers)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (!/content-transfer-encoding:\s*quoted-printable/i.test(headers)) return body;
+  const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
 export interface Recorded {
   method: string;
   url: string;

@@ -47,7 +47,7 @@ const itemSchema = {
     title: { type: 'string', minLength: 1, maxLength: 200 },
     columns: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 200 } },
     sort: { type: 'object', required: ['column', 'direction'], properties: { column: { type: 'string', minLength: 1, maxLength: 200 }, direction: { type: 'string', enum: ['asc', 'desc'] } }, additionalProperties: false },
-    rowLimit: { type: 'integer', minimum: 1, maximum: 5_000_000 },
+    rowLimit: { type: 'integer', minimum: 1, maximum: 100_000_000 },
   },
   additionalProperties: false,
 } as const;
@@ -61,6 +61,7 @@ const templateBody = {
     formats: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...REPORT_FORMATS] } },
     targets: { type: 'array', maxItems: 20, items: targetSchema },
     readiness: { type: 'object', required: ['sql', 'cutoffMinutes'], properties: { sql: { type: 'string', minLength: 1, maxLength: 20_000 }, cutoffMinutes: { type: 'integer', minimum: 1, maximum: 1440 } }, additionalProperties: false },
+    notify: { oneOf: targetSchema.oneOf.filter((t) => ['email', 'slack', 'teams', 'webhook'].includes(t.properties.channel.const)) },
   },
   additionalProperties: false,
 } as const;
@@ -76,6 +77,7 @@ const templateView = {
     formats: { type: 'array', items: { type: 'string' } },
     targets: { type: 'array', items: { type: 'object', additionalProperties: true } },
     readiness: { type: ['object', 'null'], additionalProperties: true },
+    notify: { type: ['object', 'null'], additionalProperties: true },
     approval: { type: 'string', enum: ['not_needed', 'pending', 'approved'] },
     approvedBy: { type: ['string', 'null'] },
     paused: { type: 'boolean' },
@@ -121,7 +123,7 @@ function defaultReportSettings(maxRows: number, publicUrl?: string): ReportSetti
 }
 
 /** A template as the UI may show it: webhook URLs without their path and query (they may hold secrets). */
-const shown = (t: ReportTemplate) => ({ ...t, targets: t.targets.map(describeTarget) });
+const shown = (t: ReportTemplate) => ({ ...t, targets: t.targets.map(describeTarget), notify: t.notify ? describeTarget(t.notify) : null });
 
 /**
  * Report templates and runs: create (allow-list checked; external recipients wait for a second
