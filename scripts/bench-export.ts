@@ -13,13 +13,14 @@
  * database (trained, then its trades table grown to at least N rows), one saved SQL re-run through
  * the query pipeline (guard, audit) with its rows streamed (Datasource.stream) into the run's row
  * spool, and each format rendered from the spool, each format in its own process:
- *   npm run bench:export -- source=db [dialect=sqlite|postgres] [N]
+ *   npm run bench:export -- source=db [dialect=sqlite|postgres] [workdir=DIR] [N]
+ * (workdir: the SQLite database and model are kept there and reused by the next run)
  * PostgreSQL: OTC_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test), in a schema of
  * its own that is dropped afterwards. Ends with one line per format:
  *   export source=db dialect=sqlite format=csv rows=N seconds=N rows_per_s=N peak_rss_mb=N rss_before_mb=N
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,7 +126,11 @@ async function benchDb(argv: string[]): Promise<void> {
   const n = Number(argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
   const dialect = opt('dialect') ?? 'sqlite';
   if (dialect !== 'sqlite' && dialect !== 'postgres') throw new Error('dialect=sqlite|postgres');
-  const dir = mkdtempSync(join(tmpdir(), 'otc-bench-export-db-'));
+  // workdir=DIR keeps the SQLite database and the model there for the next run (built once)
+  const keep = opt('workdir');
+  if (keep) mkdirSync(keep, { recursive: true });
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'otc-bench-export-db-'));
+  const reuse = dialect === 'sqlite' && keep !== undefined && existsSync(join(dir, 'ops.db')) && existsSync(join(dir, 'model.json'));
   const pgSchema = `otc_bench_${process.pid}_${Date.now().toString(36)}`;
   const pgBase = process.env.OTC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const url = dialect === 'sqlite' ? `sqlite:${join(dir, 'ops.db')}` : `${pgBase}${pgBase.includes('?') ? '&' : '?'}schema=${pgSchema}`;
@@ -133,12 +138,14 @@ async function benchDb(argv: string[]): Promise<void> {
   const lines: string[] = [];
   try {
     const tb = performance.now();
+    const copies = Math.ceil(n / 2000);
+    if (!reuse) await prepare();
+    async function prepare(): Promise<void> {
     await buildDemoDatabase({ out: dialect === 'sqlite' ? join(dir, 'ops.db') : url, trades: 2000, seed: 7, asOf: '2026-11-20' });
     const ds = await openDatasource(url);
     saveModel(await trainModel(loadProfile('profiles/otc-ops'), ds), join(dir, 'model.json'));
     await ds.close();
     // Grow the trades table to at least n rows: copies of the demo trades under new ids and refs.
-    const copies = Math.ceil(n / 2000);
     const grow = `INSERT INTO trades SELECT 100000000 + k.n * 10000 + t.trade_id, 'B' || k.n || '-' || t.trade_ref, counterparty_id, book_id, asset_class, product_type, trade_date, effective_date, maturity_date, direction, notional + k.n, currency, notional_usd + k.n, fixed_rate, trader, execution_venue, is_cleared, ccp, status, source_system, created_at FROM trades t CROSS JOIN (WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < ${copies}) SELECT n FROM c) k`;
     if (dialect === 'sqlite') {
       const Database = (await import('better-sqlite3')).default;
@@ -153,6 +160,7 @@ async function benchDb(argv: string[]): Promise<void> {
       await c.query('ANALYZE trades');
       await c.end();
     }
+    }
     console.log(`export benchmark from ${dialect}: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}; database with ${((copies + 1) * 2000).toLocaleString('en-US')} trades ready in ${((performance.now() - tb) / 1000).toFixed(1)} s; a ${n.toLocaleString('en-US')}-row question (PDF: the first 10,000)`);
     const self = fileURLToPath(import.meta.url);
     for (const f of ['csv', 'xlsx', 'pdf'] as const) {
@@ -163,7 +171,7 @@ async function benchDb(argv: string[]): Promise<void> {
       lines.push(`export source=db dialect=${dialect} format=${f} rows=${m.rows} seconds=${m.seconds.toFixed(2)} rows_per_s=${Math.round(rps)} peak_rss_mb=${Math.round(m.peakRssMb)} rss_before_mb=${Math.round(m.rssBeforeMb)}`);
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
     if (dialect === 'postgres') {
       const c = new pg.Client({ connectionString: pgBase });
       await c.connect().then(() => c.query(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`)).catch(() => undefined);

@@ -173,6 +173,7 @@ export interface ReportTemplate {
   approval: 'not_needed' | 'pending' | 'approved';
   approvedBy: string | null;
   paused: boolean;
+  notify: { channel: string; to?: string[] } | null;
   createdAt: string;
 }
 
@@ -283,7 +284,7 @@ export const api = {
   },
   reports: {
     templates: () => request<ReportTemplate[]>('GET', '/api/reports/templates'),
-    create: (t: { title: string; intro?: string; items: { savedId: string }[]; formats: string[]; targets: unknown[] }) => request<ReportTemplate>('POST', '/api/reports/templates', t),
+    create: (t: { title: string; intro?: string; items: { savedId: string }[]; formats: string[]; targets: unknown[]; notify?: { channel: 'email'; to: string[] } }) => request<ReportTemplate>('POST', '/api/reports/templates', t),
     run: (id: string) => request<ReportRun>('POST', `/api/reports/templates/${encodeURIComponent(id)}/run`, {}),
     pause: (id: string, paused: boolean) => request<ReportTemplate>('POST', `/api/reports/templates/${encodeURIComponent(id)}/${paused ? 'pause' : 'resume'}`),
     approve: (id: string) => request<ReportTemplate>('POST', `/api/reports/templates/${encodeURIComponent(id)}/approve`),
@@ -295,7 +296,7 @@ export const api = {
   createUser: (u: { username: string; password: string; role: Role; displayName?: string }) => request<User>('POST', '/api/users', u),
   schedules: {
     list: () => request<{ schedules: ScheduleOverview[]; health: { backend: string; ok: boolean; error?: string; since?: string }; calendars: string[] }>('GET', '/api/schedules'),
-    create: (body: { name: string; handler: string; spec: Record<string, unknown>; catchUp: string }) => request<ScheduleOverview>('POST', '/api/schedules', body),
+    create: (body: { name: string; handler: string; spec: Record<string, unknown>; catchUp: string; payload?: Record<string, unknown> }) => request<ScheduleOverview>('POST', '/api/schedules', body),
     runs: (id: string) => request<{ runs: RunView[] }>('GET', `/api/schedules/${encodeURIComponent(id)}/runs?limit=50`),
     action: (id: string, action: 'pause' | 'resume' | 'run') => request<unknown>('POST', `/api/schedules/${encodeURIComponent(id)}/${action}`),
   },

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { chooseChart, formatNumber, labelOf, switchChart, toNumber, type ChartKind, type ChartSpec } from '../../../charts/index.js';
 import { api, exportUrl, type AskAnswer } from '../api.js';
 import { Chart } from './Chart.js';
+import { ScheduleAsReport } from './ScheduleAsReport.js';
 import { ResultTable } from './ResultTable.js';
 import { Understood } from './Understood.js';
 
@@ -117,11 +118,7 @@ function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) 
           </button>
         </span>
         {canSave && answer.auditId && <SaveQuestion auditId={answer.auditId} chart={spec} />}
-        <span className="soon" title={SOON}>
-          <button type="button" className="btn small" disabled aria-describedby={`soon-${answer.auditId}`}>
-            Schedule as report
-          </button>
-        </span>
+        {canSave && answer.auditId && <ScheduleAsReport auditId={answer.auditId} chart={spec} />}
         <span id={`soon-${answer.auditId}`} className="sr-only">
           {SOON}
         </span>

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, reportFileUrl, type ReportRun, type ReportTemplate, type SavedQuestion } from '../api.js';
 
 const FORMATS = ['csv', 'xlsx', 'pdf'] as const;
@@ -58,7 +58,7 @@ export function ReportsPage({ isAdmin = false, me = '' }: { isAdmin?: boolean; m
           <p className="muted">No saved questions yet: ask a question and press “Save question”.</p>
         )}
       </section>
-      <NewTemplate saved={saved.data ?? []} onCreated={refresh} onError={setMessage} />
+      <NewTemplate saved={saved.data ?? []} canSchedule={isAdmin} onCreated={refresh} onError={setMessage} />
       <section className="panel" aria-labelledby="templates-title">
         <h2 id="templates-title">Templates</h2>
         {templates.data?.length ? (
@@ -69,7 +69,7 @@ export function ReportsPage({ isAdmin = false, me = '' }: { isAdmin?: boolean; m
                 <tr key={t.id}>
                   <td>{t.title}</td>
                   <td>{t.formats.join(', ')}</td>
-                  <td>{t.targets.map((x) => (x.channel === 'email' ? `e-mail ${x.to?.join(', ')}` : x.channel)).join('; ') || 'none'}</td>
+                  <td>{t.targets.map((x) => (x.channel === 'email' ? `e-mail ${x.to?.join(', ')}` : x.channel)).join('; ') || 'none'}{t.notify ? ` · failures told to ${t.notify.to?.join(', ') ?? t.notify.channel}` : ''}</td>
                   <td>{t.paused ? 'paused' : 'active'}{t.approval === 'pending' ? ', waits for a second admin' : t.approval === 'approved' ? `, approved by ${t.approvedBy}` : ''}</td>
                   <td className="actions">
                     <button type="button" className="btn small primary" disabled={act.isPending || t.approval === 'pending'} onClick={() => act.mutate(() => api.reports.run(t.id))}>Run now</button>
@@ -137,28 +137,68 @@ export function ReportsPage({ isAdmin = false, me = '' }: { isAdmin?: boolean; m
   );
 }
 
-function NewTemplate({ saved, onCreated, onError }: { saved: SavedQuestion[]; onCreated: () => void; onError: (m: string) => void }) {
+/** The saved question the Ask page's "Schedule as report" sent here (?saved=ID), if any. */
+function prefilledSavedId(): string | undefined {
+  return new URLSearchParams(window.location.search).get('saved') ?? undefined;
+}
+
+const SCHEDULE_KINDS = [
+  ['none', 'not scheduled (run it now from the list)'],
+  ['daily', 'every day'],
+  ['weekdays', 'every weekday'],
+  ['every', 'every N minutes'],
+] as const;
+
+function NewTemplate({ saved, canSchedule, onCreated, onError }: { saved: SavedQuestion[]; canSchedule: boolean; onCreated: () => void; onError: (m: string) => void }) {
   const [title, setTitle] = useState('');
   const [intro, setIntro] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
   const [formats, setFormats] = useState<string[]>(['csv', 'pdf']);
   const [to, setTo] = useState('');
+  const [notify, setNotify] = useState('');
+  const [when, setWhen] = useState({ kind: 'none', at: '07:00', minutes: '60', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' });
+  const [prefill, setPrefill] = useState(prefilledSavedId);
+  const [done, setDone] = useState('');
+  const formRef = useRef<HTMLFormElement>(null);
+  // "Schedule as report" from the Ask page: that question picked, its title as the report's, the form in view
+  useEffect(() => {
+    const s = prefill ? saved.find((x) => x.id === prefill) : undefined;
+    if (!s) return;
+    setPicked([s.id]);
+    setTitle(s.title);
+    setPrefill(undefined);
+    formRef.current?.scrollIntoView({ block: 'start' });
+  }, [prefill, saved]);
+  const spec = (): Record<string, unknown> | undefined => {
+    const base = { timeZone: when.timeZone };
+    if (when.kind === 'daily') return { kind: 'daily', at: when.at, ...base };
+    if (when.kind === 'weekdays') return { kind: 'weekly', at: when.at, days: ['mon', 'tue', 'wed', 'thu', 'fri'], ...base };
+    if (when.kind === 'every') return { kind: 'every', minutes: Number(when.minutes), ...base };
+    return undefined;
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const recipients = to.split(',').map((x) => x.trim()).filter(Boolean);
+    const list = (x: string) => x.split(',').map((y) => y.trim()).filter(Boolean);
+    const recipients = list(to);
+    const owners = list(notify);
     try {
-      await api.reports.create({ title, ...(intro ? { intro } : {}), items: picked.map((savedId) => ({ savedId })), formats, targets: recipients.length ? [{ channel: 'email', to: recipients }] : [] });
+      const t = await api.reports.create({ title, ...(intro ? { intro } : {}), items: picked.map((savedId) => ({ savedId })), formats, targets: recipients.length ? [{ channel: 'email', to: recipients }] : [], ...(owners.length ? { notify: { channel: 'email' as const, to: owners } } : {}) });
+      const s = canSchedule ? spec() : undefined;
+      if (s) await api.schedules.create({ name: title, handler: 'report', payload: { templateId: t.id }, spec: s, catchUp: 'latest' });
+      setDone(s ? `“${title}” is scheduled.` : `“${title}” is created.`);
       setTitle('');
       setIntro('');
       setPicked([]);
+      if (prefilledSavedId()) window.history.replaceState(null, '', '/reports');
       onCreated();
     } catch (err) {
       onError((err as Error).message);
     }
   };
   return (
-    <form className="panel" aria-labelledby="new-title" onSubmit={submit}>
+    <form className="panel" id="new-template" aria-labelledby="new-title" onSubmit={submit} ref={formRef}>
       <h2 id="new-title">New template</h2>
+      {done && <p className="ok" role="status">{done}</p>}
       <label>Title <input required value={title} onChange={(e) => setTitle(e.target.value)} /></label>
       <label>Intro <input value={intro} onChange={(e) => setIntro(e.target.value)} /></label>
       <fieldset>
@@ -178,7 +218,23 @@ function NewTemplate({ saved, onCreated, onError }: { saved: SavedQuestion[]; on
         ))}
       </fieldset>
       <label>E-mail to (comma-separated) <input value={to} onChange={(e) => setTo(e.target.value)} placeholder="ops@bank.example" /></label>
-      <button type="submit" className="btn primary" disabled={!title || picked.length === 0 || formats.length === 0}>Create template</button>
+      <label>Tell me when a run fails (e-mail) <input value={notify} onChange={(e) => setNotify(e.target.value)} placeholder="me@bank.example" /></label>
+      {canSchedule ? (
+        <fieldset className="filters">
+          <legend>Schedule</legend>
+          <label>Runs
+            <select value={when.kind} onChange={(e) => setWhen({ ...when, kind: e.target.value })}>
+              {SCHEDULE_KINDS.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+            </select>
+          </label>
+          {(when.kind === 'daily' || when.kind === 'weekdays') && <label>At <input type="time" value={when.at} onChange={(e) => setWhen({ ...when, at: e.target.value })} /></label>}
+          {when.kind === 'every' && <label>Minutes <input type="number" min={1} max={1440} value={when.minutes} onChange={(e) => setWhen({ ...when, minutes: e.target.value })} /></label>}
+          {when.kind !== 'none' && <label>Time zone <input value={when.timeZone} onChange={(e) => setWhen({ ...when, timeZone: e.target.value })} /></label>}
+        </fieldset>
+      ) : (
+        <p className="muted small">An admin schedules the template (Scheduler); until then run it from the list.</p>
+      )}
+      <button type="submit" className="btn primary" disabled={!title || picked.length === 0 || formats.length === 0}>{spec() && canSchedule ? 'Create and schedule' : 'Create template'}</button>
     </form>
   );
 }
