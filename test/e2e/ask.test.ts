@@ -110,7 +110,7 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     await page.screenshot({ path: shots + 'ask-chart.png', fullPage: false });
   });
 
-  it('draws a time series as a line and offers the disabled dashboard/report actions with a tooltip', async () => {
+  it('draws a time series as a line; "Save as widget" is disabled with a tooltip, "Schedule as report" is offered', async () => {
     const turn = await ask('Number of trades booked per month this year');
     await turn.locator('.chart[data-chart-kind="line"] svg').waitFor();
     await page.waitForTimeout(700); // let the thread's smooth scroll finish
@@ -119,7 +119,8 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     const save = turn.getByRole('button', { name: 'Save as widget' });
     expect(await save.isDisabled()).toBe(true);
     expect(await turn.locator('.soon').first().getAttribute('title')).toMatch(/coming with dashboards/i);
-    expect(await turn.getByRole('button', { name: 'Schedule as report' }).isDisabled()).toBe(true);
+    // enabled: it saves the question and opens the Reports page's template form (test/e2e/reports.test.ts)
+    expect(await turn.getByRole('button', { name: 'Schedule as report' }).isEnabled()).toBe(true);
   });
 
   it('records thumbs-down feedback with a corrected SQL', async () => {

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ChartSpec } from '../../../charts/index.js';
 import { api } from '../api.js';
@@ -10,6 +11,7 @@ export const scheduleFormUrl = (savedId: string) => `/reports?saved=${encodeURIC
  * page's new-template form prefilled with it, where the formats, recipients and schedule are set.
  */
 export function ScheduleAsReport({ auditId, chart }: { auditId: string; chart: ChartSpec }) {
+  const qc = useQueryClient();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
   return (
@@ -22,6 +24,7 @@ export function ScheduleAsReport({ auditId, chart }: { auditId: string; chart: C
           setBusy(true);
           try {
             const saved = await api.saved.save(auditId, { chart: { kind: chart.kind } });
+            await qc.invalidateQueries({ queryKey: ['saved'] });
             // the app's router follows the history (popstate)
             window.history.pushState(null, '', scheduleFormUrl(saved.id));
             window.dispatchEvent(new PopStateEvent('popstate'));
