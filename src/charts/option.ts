@@ -1,3 +1,4 @@
+import { layoutCategoryLabels } from './axis-labels.js';
 import { toNumber } from './classify.js';
 import type { ChartData, ChartSpec } from './types.js';
 
@@ -37,7 +38,12 @@ const values = (data: ChartData, i: number) => data.rows.map((r) => toNumber(r[i
  * The ECharts option for a chart spec. KPI and table are not ECharts charts (the surface shows
  * the number or the table itself): for those this returns undefined.
  */
-export function buildChartOption(spec: ChartSpec, data: ChartData, opts: { title?: string; animation?: boolean } = {}): ChartOption | undefined {
+/**
+ * `width` (pixels), when the chart's size is fixed (the server's SVG): the category labels are laid
+ * out for it so they never overlap (layoutCategoryLabels); without it (the browser, resizable) the
+ * labels rotate past a rule of thumb and ECharts hides those that would overlap.
+ */
+export function buildChartOption(spec: ChartSpec, data: ChartData, opts: { title?: string; animation?: boolean; width?: number } = {}): ChartOption | undefined {
   const base: ChartOption = {
     color: PALETTE,
     animation: opts.animation ?? true,
@@ -53,12 +59,18 @@ export function buildChartOption(spec: ChartSpec, data: ChartData, opts: { title
       const categories = cat(data, spec);
       const longest = Math.max(0, ...categories.map((c) => c.length));
       const many = categories.length > 24 || categories.length * Math.min(longest + 2, 26) > 130;
+      const fixed = opts.width !== undefined ? layoutCategoryLabels(categories, opts.width) : undefined;
+      const axisLabel = fixed
+        ? { rotate: fixed.rotate, interval: fixed.interval, width: fixed.width, overflow: 'truncate', hideOverlap: false }
+        : many
+          ? { rotate: 30, interval: spec.kind === 'bar' && categories.length <= 30 ? 0 : 'auto', width: 140, overflow: 'truncate' }
+          : { interval: 0, hideOverlap: true };
       return {
         ...base,
         ...legend,
         tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v ?? '—')) },
         grid: { left: 16, right: 24, top: top + (spec.measures.length > 1 ? 24 : 0), bottom: 16 },
-        xAxis: { type: 'category', data: categories, axisLabel: many ? { rotate: 30, interval: spec.kind === 'bar' && categories.length <= 30 ? 0 : 'auto', width: 140, overflow: 'truncate' } : { interval: 0, hideOverlap: true }, name: labelOf(data.columns[spec.category!] ?? '') , nameLocation: 'middle', nameGap: many ? 56 : 28 },
+        xAxis: { type: 'category', data: categories, axisLabel, name: labelOf(data.columns[spec.category!] ?? ''), nameLocation: 'middle', nameGap: fixed ? fixed.nameGap : many ? 56 : 28 },
         yAxis: valueAxis,
         series: spec.measures.map((m) => ({
           type: spec.kind,

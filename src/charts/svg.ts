@@ -7,7 +7,7 @@ import type { ChartData, ChartSpec } from './types.js';
  * Returns undefined for KPI and table specs, which are not drawn as charts.
  */
 export function renderChartSvg(spec: ChartSpec, data: ChartData, size: { width: number; height: number; title?: string }): string | undefined {
-  const option = buildChartOption(spec, data, { title: size.title, animation: false });
+  const option = buildChartOption(spec, data, { title: size.title, animation: false, width: size.width });
   if (!option) return undefined;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
