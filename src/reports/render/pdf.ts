@@ -91,7 +91,8 @@ export async function renderPdf(input: RenderInput, path: string, o: PdfOptions 
       });
     }
     content.push({ text: 'SQL', style: 'muted', margin: [0, 8, 0, 2] });
-    content.push({ text: s.sql, font: 'Courier', fontSize: 7 });
+    // the standard Courier's metrics give lines no gap: wrapped SQL lines would touch
+    content.push({ text: s.sql, font: 'Courier', fontSize: 7, lineHeight: 1.4 });
   }
   const doc = {
     info: { title: input.title, producer: 'OTC Ops Copilot' },
