@@ -108,6 +108,14 @@ async function benchDb(argv: string[]): Promise<void> {
     const audit = await openAuditLog(`sqlite:${join(out, `audit-${child}.db`)}`);
     const pipeline = createPipeline({ datasource: ds, model: loadModel(join(out, 'model.json')), audit, maxRows: 1000, timeoutMs: 3_600_000, trainingVersion: 'bench', actor: 'bench' });
     const rssBefore = process.memoryUsage().rss / 2 ** 20;
+    // where the memory is at its highest: the JS heap, or buffers outside it
+    const peak = { heapMb: 0, externalMb: 0, externalBeforeMb: process.memoryUsage().external / 2 ** 20, arrayBuffersMb: 0 };
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peak.heapMb = Math.max(peak.heapMb, m.heapTotal / 2 ** 20);
+      peak.externalMb = Math.max(peak.externalMb, m.external / 2 ** 20);
+      peak.arrayBuffersMb = Math.max(peak.arrayBuffersMb, m.arrayBuffers / 2 ** 20);
+    }, 200);
     const t0 = performance.now();
     const a = await pipeline.rerunStream({ sql: DB_SQL, question: 'List the trades' }, { maxRows: rows });
     const spool = await spoolRows(a.rows, join(out, `q-${child}.rows`));
@@ -115,10 +123,11 @@ async function benchDb(argv: string[]): Promise<void> {
     const doc: RenderInput = { title: 'Export benchmark (database)', asOf: '2026-11-20', sections: [section] };
     const r = child === 'csv' ? await renderCsv(section, join(out, 'bench.csv')) : child === 'xlsx' ? await renderXlsx(doc, join(out, 'bench.xlsx')) : await renderPdf(doc, join(out, 'bench.pdf'), { maxTableRows: 10_000 });
     const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
     spool.remove();
     await audit.close();
     await ds.close();
-    console.log(JSON.stringify({ rows: r.rows, streamed: a.rowCount, bytes: r.bytes, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, rssBeforeMb: rssBefore }));
+    console.log(JSON.stringify({ rows: r.rows, streamed: a.rowCount, bytes: r.bytes, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, rssBeforeMb: rssBefore, ...peak }));
     return;
   }
   const { buildDemoDatabase } = await import('../src/demo/index.js');
