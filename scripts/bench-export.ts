@@ -13,7 +13,7 @@
  * database (trained, then its trades table grown to at least N rows), one saved SQL re-run through
  * the query pipeline (guard, audit) with its rows streamed (Datasource.stream) into the run's row
  * spool, and each format rendered from the spool, each format in its own process:
- *   npm run bench:export -- source=db [dialect=sqlite|postgres] [workdir=DIR] [N]
+ *   npm run bench:export -- source=db [dialect=sqlite|postgres] [workdir=DIR] [formats=csv,xlsx,pdf] [N]
  * (workdir: the SQLite database and model are kept there and reused by the next run)
  * PostgreSQL: OTC_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test), in a schema of
  * its own that is dropped afterwards. Ends with one line per format:
@@ -172,7 +172,8 @@ async function benchDb(argv: string[]): Promise<void> {
     }
     console.log(`export benchmark from ${dialect}: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}; database with ${((copies + 1) * 2000).toLocaleString('en-US')} trades ready in ${((performance.now() - tb) / 1000).toFixed(1)} s; a ${n.toLocaleString('en-US')}-row question (PDF: the first 10,000)`);
     const self = fileURLToPath(import.meta.url);
-    for (const f of ['csv', 'xlsx', 'pdf'] as const) {
+    const only = opt('formats')?.split(',');
+    for (const f of (['csv', 'xlsx', 'pdf'] as const).filter((x) => !only || only.includes(x))) {
       const outText = execFileSync(process.execPath, [...process.execArgv, self, 'source=db', `child=${f}`, `rows=${n}`, `out=${dir}`, `url=${url}`], { encoding: 'utf8', maxBuffer: 1 << 20 });
       const m = JSON.parse(outText.trim().split('\n').pop()!) as { rows: number; streamed: number; bytes: number; seconds: number; peakRssMb: number; rssBeforeMb: number };
       const rps = m.streamed / m.seconds;
