@@ -91,4 +91,17 @@ describe('reports API', () => {
     const bad = await call('admin', 'POST', '/api/reports/templates', { title: 'x', items: [{ savedId: saved.id }], formats: ['csv'], targets: [{ channel: 'email', to: ['a@elsewhere.test'] }] });
     expect(bad.json().code).toBe('OTC_ERR_RECIPIENT_NOT_ALLOWED');
   });
+
+  it('a template carries its owner notice target; a channel that carries only files is a 400', async () => {
+    const a = (await call('analyst', 'POST', '/api/ask', { question: 'How many fails by counterparty?' })).json();
+    const saved = (await call('analyst', 'POST', '/api/saved', { auditId: a.auditId })).json();
+    const body = { title: 'Told on failure', items: [{ savedId: saved.id }], formats: ['csv'], targets: [] };
+    const ok = await call('analyst', 'POST', '/api/reports/templates', { ...body, notify: { channel: 'email', to: ['analyst@bank.test'] } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().notify).toEqual({ channel: 'email', to: ['analyst@bank.test'] });
+    const listed = (await call('analyst', 'GET', '/api/reports/templates')).json() as { id: string; notify: unknown }[];
+    expect(listed.find((t) => t.id === ok.json().id)?.notify).toEqual({ channel: 'email', to: ['analyst@bank.test'] });
+    const bad = await call('analyst', 'POST', '/api/reports/templates', { ...body, notify: { channel: 'fileshare', folder: 'x' } });
+    expect(bad.statusCode).toBe(400);
+  });
 });
