@@ -40,6 +40,8 @@ export interface DashboardScheduler {
   registerHandler(kind: string, handler: RunHandler): void;
   register(input: ScheduleInput, actor: string): Promise<{ id: string }>;
   unregister(id: string, actor: string): Promise<void>;
+  /** Validates a spec without saving anything (a bad zone or calendar is a 4xx before any write). */
+  nextFireTimes(spec: unknown, count?: number): Promise<Date[]>;
 }
 
 export interface DashboardServiceOptions {
@@ -195,15 +197,25 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
     return run;
   }
 
+  function specOf(policy: RefreshPolicy) {
+    if (policy.mode === 'every') return { kind: 'every' as const, minutes: policy.minutes, timeZone: 'UTC' };
+    if (policy.mode === 'daily') return { kind: 'daily' as const, at: policy.at, timeZone: policy.timeZone, businessDaysOnly: policy.businessDaysOnly ?? false, ...(policy.holidays?.length ? { calendar: { holidays: policy.holidays } } : {}) };
+    return undefined;
+  }
+
+  /** Checks a refresh policy before anything is written: a scheduler to run it, a valid zone and calendar. */
+  async function checkPolicy(policy: RefreshPolicy): Promise<void> {
+    const spec = specOf(policy);
+    if (!spec) return;
+    if (!o.scheduler) throw new OtcError(DashboardErrorCode.NoScheduler, 'Scheduled refreshes need the scheduler, which this process does not run.', { status: 409 });
+    await o.scheduler.nextFireTimes(spec, 1);
+  }
+
   async function schedule(w: Widget, policy: RefreshPolicy, actor: string): Promise<Widget> {
     if (w.scheduleId && o.scheduler) await o.scheduler.unregister(w.scheduleId, actor).catch((e) => (isOtcError(e) && e.status === 404 ? undefined : Promise.reject(e)));
     let scheduleId: string | null = null;
-    if (policy.mode === 'every' || policy.mode === 'daily') {
-      if (!o.scheduler) throw new OtcError(DashboardErrorCode.NoScheduler, 'Scheduled refreshes need the scheduler, which this process does not run.', { status: 409 });
-      const spec =
-        policy.mode === 'every'
-          ? { kind: 'every' as const, minutes: policy.minutes, timeZone: 'UTC' }
-          : { kind: 'daily' as const, at: policy.at, timeZone: policy.timeZone, businessDaysOnly: policy.businessDaysOnly ?? false, ...(policy.holidays?.length ? { calendar: { holidays: policy.holidays } } : {}) };
+    const spec = specOf(policy);
+    if (spec && o.scheduler) {
       const s = await o.scheduler.register({ name: `dashboard widget ${w.id}`, handler: DASHBOARD_REFRESH_KIND, payload: { widgetId: w.id }, spec, catchUp: 'latest', maxAttempts: 2, timeoutMs: Math.max(o.queryTimeoutMs * 3, 60_000) }, actor);
       scheduleId = s.id;
     }
@@ -298,6 +310,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
       const s = await getSaved(o.store, input.savedId);
       if (s.owner !== user.username && user.role !== 'admin') throw new OtcError(DashboardErrorCode.Forbidden, 'You can add only your own saved questions.', { status: 403 });
       if (refresh.mode === 'realtime' && !s.query) throw new OtcError(DashboardErrorCode.NotRealtime, 'Only a question the semantic engine understood can refresh in real time (its tables are known); choose a schedule instead.', { status: 422 });
+      await checkPolicy(refresh);
       const nw: NewWidget & { title: string } = { savedId: s.id, title: (input.title?.trim() || s.title).slice(0, 200), chart, refresh: { mode: 'manual' } };
       let w = await repo.addWidget(d.id, nw);
       const bottom = d.layout.reduce((m, l) => Math.max(m, l.y + l.h), 0);
@@ -315,6 +328,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
       const chart = patch.chart !== undefined ? parse<WidgetChart>(widgetChartSchema, patch.chart) : undefined;
       const refresh = patch.refresh !== undefined ? parse<RefreshPolicy>(refreshSchema, patch.refresh) : undefined;
       if (refresh?.mode === 'realtime' && !(await getSaved(o.store, w.savedId)).query) throw new OtcError(DashboardErrorCode.NotRealtime, 'Only a question the semantic engine understood can refresh in real time; choose a schedule instead.', { status: 422 });
+      if (refresh) await checkPolicy(refresh);
       const title = patch.title !== undefined ? patch.title.trim().slice(0, 200) || w.title : undefined;
       w = await repo.updateWidget(w.id, { ...(title !== undefined ? { title } : {}), ...(chart ? { chart } : {}) });
       if (refresh && JSON.stringify(refresh) !== JSON.stringify(w.refresh)) w = await schedule(w, refresh, user.username);
