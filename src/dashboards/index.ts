@@ -9,6 +9,7 @@ export { ensureDefaultDashboard, type DefaultDashboardOptions } from './defaults
 export { applyFilters, filterColumn, previousPeriod, type FilteredQuery } from './filters.js';
 export { widgetOption, widgetSpec, widgetColumns, kpiFigure, kpiStatus, type KpiFigure, type KpiStatus } from './chart.js';
 export { ChangeProbe, probeSql, probeColumn, queryTables, type ProbeStats } from './probe.js';
+export { dashboardSvg, dashboardPng, dashboardPdf } from './export.js';
 export { LiveHub, type LiveClient } from './live.js';
 export { maySee, mayEdit, type Viewer } from './access.js';
 export { DashboardErrorCode } from './errors.js';

@@ -130,6 +130,16 @@ describe('dashboards API', () => {
     const kpi = f.json().widgets.find((w: { id: string }) => w.id === w2.id);
     expect(kpi.kpi.value).toBe(Number(w1.result.rows[0][1]));
 
+    // export: PNG and PDF drawn on the server (looked at in the E2E test); viewers may export what they see
+    const png = await call('viewer', 'GET', `/api/dashboards/${d.id}/export.png`);
+    expect(png.statusCode).toBe(200);
+    expect(png.headers['content-type']).toBe('image/png');
+    expect(png.rawPayload.subarray(1, 4).toString()).toBe('PNG');
+    const pdf = await call('viewer', 'GET', `/api/dashboards/${d.id}/export.pdf`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await call('auditor', 'GET', `/api/dashboards/${d.id}/export.pdf`)).statusCode).toBe(403);
+
     // admins see and change everything; duplicate; regenerate; widget and dashboard deletion
     expect((await call('admin', 'GET', '/api/dashboards')).json().some((x: { id: string }) => x.id === d.id)).toBe(true);
     const copy = await call('admin', 'POST', `/api/dashboards/${d.id}/duplicate`, { name: 'Admin copy' });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { filtersSchema, layoutSchema, refreshSchema, sharingSchema, widgetChartSchema, type DashboardService } from '../../dashboards/index.js';
+import { dashboardPdf, dashboardPng, filtersSchema, layoutSchema, refreshSchema, sharingSchema, widgetChartSchema, type DashboardService } from '../../dashboards/index.js';
 import { errors } from '../schemas.js';
 import { requirePermission } from '../session.js';
 
@@ -158,6 +158,28 @@ export const dashboardRoutes: FastifyPluginAsync<{ service: DashboardService }> 
     async (req) => {
       const p = req.params as { id: string; widgetId: string };
       return service.regenerate(p.id, p.widgetId, user(req));
+    },
+  );
+
+  const fileName = (n: string) => n.replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-').slice(0, 80) || 'dashboard';
+  app.get(
+    '/api/dashboards/:id/export.png',
+    { preHandler: see, schema: { tags, summary: 'The dashboard as a PNG image, drawn on the server from the widgets\' chart specs', params: idParams, response: { 200: { type: 'string', format: 'binary' }, ...errors } } },
+    async (req, reply) => {
+      const u = user(req);
+      const d = await service.get((req.params as { id: string }).id, u);
+      await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'png', dashboardId: d.id } });
+      return reply.type('image/png').header('content-disposition', `attachment; filename="${fileName(d.name)}.png"`).send(dashboardPng(d, 1));
+    },
+  );
+  app.get(
+    '/api/dashboards/:id/export.pdf',
+    { preHandler: see, schema: { tags, summary: 'The dashboard as a PDF, drawn on the server from the widgets\' chart specs', params: idParams, response: { 200: { type: 'string', format: 'binary' }, ...errors } } },
+    async (req, reply) => {
+      const u = user(req);
+      const d = await service.get((req.params as { id: string }).id, u);
+      await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'pdf', dashboardId: d.id } });
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName(d.name)}.pdf"`).send(await dashboardPdf(d));
     },
   );
 
