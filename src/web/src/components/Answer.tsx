@@ -3,6 +3,7 @@ import { chooseChart, formatNumber, labelOf, switchChart, toNumber, type ChartKi
 import { api, exportUrl, type AskAnswer } from '../api.js';
 import { Chart } from './Chart.js';
 import { ResultTable } from './ResultTable.js';
+import { SaveAsWidget } from './SaveAsWidget.js';
 import { Understood } from './Understood.js';
 
 const KIND_LABEL: Record<ChartKind, string> = { kpi: 'Number', bar: 'Bar', line: 'Line', pie: 'Pie', scatter: 'Scatter', table: 'Table' };
@@ -111,11 +112,7 @@ function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) 
             </a>
           </>
         )}
-        <span className="soon" title={SOON}>
-          <button type="button" className="btn small" disabled aria-describedby={`soon-${answer.auditId}`}>
-            Save as widget
-          </button>
-        </span>
+        {canSave && answer.auditId && <SaveAsWidget auditId={answer.auditId} kind={spec.kind} title={answer.question} />}
         {canSave && answer.auditId && <SaveQuestion auditId={answer.auditId} chart={spec} />}
         <span className="soon" title={SOON}>
           <button type="button" className="btn small" disabled aria-describedby={`soon-${answer.auditId}`}>
