@@ -52,7 +52,7 @@ export async function ensureDefaultDashboard(o: DefaultDashboardOptions): Promis
   // KPI tiles in a row on top, charts two per row below
   const kpis = picks.filter((p) => p.chart.type === 'kpi');
   const charts = picks.filter((p) => p.chart.type !== 'kpi');
-  const layout: Omit<LayoutItem, 'i'>[] = [...kpis.map((_, i) => ({ x: (i % 4) * 3, y: Math.floor(i / 4) * 3, w: 3, h: 3 })), ...charts.map((_, i) => ({ x: (i % 2) * 6, y: Math.ceil(kpis.length / 4) * 3 + Math.floor(i / 2) * 8, w: 6, h: 8 }))];
+  const layout: Omit<LayoutItem, 'i'>[] = [...kpis.map((_, i) => ({ x: (i % 4) * 3, y: Math.floor(i / 4) * 4, w: 3, h: 4 })), ...charts.map((_, i) => ({ x: (i % 2) * 6, y: Math.ceil(kpis.length / 4) * 4 + Math.floor(i / 2) * 8, w: 6, h: 8 }))];
   for (const [i, p] of [...kpis, ...charts].entries()) {
     const u = o.answering.copilot.semantic.understand(p.question, o.today);
     if (u.status !== undefined) continue;

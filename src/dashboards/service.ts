@@ -314,7 +314,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
       const nw: NewWidget & { title: string } = { savedId: s.id, title: (input.title?.trim() || s.title).slice(0, 200), chart, refresh: { mode: 'manual' } };
       let w = await repo.addWidget(d.id, nw);
       const bottom = d.layout.reduce((m, l) => Math.max(m, l.y + l.h), 0);
-      const pos = input.position ?? { x: 0, y: bottom, w: chart.type === 'kpi' ? 3 : 6, h: chart.type === 'kpi' ? 3 : 8 };
+      const pos = input.position ?? { x: 0, y: bottom, w: chart.type === 'kpi' ? 3 : 6, h: chart.type === 'kpi' ? 4 : 8 };
       await repo.update(d.id, { layout: [...d.layout, { i: w.id, ...pos }] });
       w = await schedule(w, refresh, user.username);
       await audit(user.username, 'add_widget', { dashboardId: d.id, widgetId: w.id, savedId: s.id, chart: chart.type, refresh: refresh.mode });

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ChartKind } from '../../../charts/index.js';
 import { api } from '../api.js';
@@ -7,6 +8,7 @@ const NEW = '__new__';
 
 /** "Save as widget": saves the answer as a saved question and adds it to a dashboard (a new one or one of yours). */
 export function SaveAsWidget({ auditId, kind, title }: { auditId: string; kind: ChartKind; title: string }) {
+  const qc = useQueryClient();
   const [open, setOpen] = useState(false);
   const [boards, setBoards] = useState<DashboardSummary[]>([]);
   const [target, setTarget] = useState(NEW);
@@ -42,6 +44,8 @@ export function SaveAsWidget({ auditId, kind, title }: { auditId: string; kind: 
           const board = target === NEW ? await dashboardsApi.create(name.trim() || 'My dashboard') : { id: target, name: boards.find((b) => b.id === target)?.name ?? '' };
           const chart: WidgetChart = { type: kind === 'kpi' ? 'kpi' : kind };
           await dashboardsApi.addWidget(board.id, { savedId: s.id, chart });
+          await qc.invalidateQueries({ queryKey: ['dashboards'] });
+          await qc.invalidateQueries({ queryKey: ['dashboard', board.id] });
           setMessage(`Added to the dashboard "${board.name}".`);
           setState('saved');
         } catch (err) {

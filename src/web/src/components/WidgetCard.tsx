@@ -39,7 +39,7 @@ export function WidgetCard({ w, editable, onRefresh, onEdit, onRemove, onRegener
     <article className={`widget${w.error ? ' has-error' : ''}`} aria-label={w.title} data-widget-id={w.id}>
       <header className="widget-head">
         <div className="widget-title">
-          <h2>{w.title}</h2>
+          <h2 title={w.question ?? w.title}>{w.title}</h2>
           <p className="muted small" data-testid="as-of">
             {asOf(w.dataAsOf)} · {REFRESH_LABEL(w)}
           </p>
@@ -50,8 +50,8 @@ export function WidgetCard({ w, editable, onRefresh, onEdit, onRemove, onRegener
           </button>
           {editable && (
             <>
-              <button type="button" className="btn small" onClick={onEdit}>
-                Edit
+              <button type="button" className="btn small icon" title="Edit" aria-label={`Edit ${w.title}`} onClick={onEdit}>
+                ✎
               </button>
               <button type="button" className="btn small icon" title="Remove" aria-label={`Remove ${w.title}`} onClick={onRemove}>
                 ×
