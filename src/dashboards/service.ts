@@ -57,6 +57,8 @@ export interface DashboardServiceOptions {
   scheduler?: DashboardScheduler;
   /** Interval of the change probe of real-time widgets' tables (OTC_DASHBOARD_PROBE_INTERVAL_MS). */
   probeIntervalMs: number;
+  /** false in scheduler workers: only the API processes probe and push (default true). */
+  realtime?: boolean;
   onError?: (what: string, e: unknown) => void;
 }
 
@@ -97,7 +99,8 @@ export interface DashboardService {
   probeNow(): Promise<string[]>;
   /** A system refresh of one widget (scheduler, probe); published to its viewers. */
   refreshAs(widgetId: string, actor: string, reason: RefreshReason): Promise<Widget>;
-  stats(): ProbeStats & { clients: number; framesSent: number; realtimeWidgets: number };
+  /** Probe figures, live clients and frames, and widget re-runs (datasource queries of widgets) by reason since start. */
+  stats(): ProbeStats & { clients: number; framesSent: number; realtimeWidgets: number; refreshes: Record<string, number> };
   readonly repo: DashboardRepository;
   readonly hub: LiveHub;
   start(): Promise<void>;
@@ -179,12 +182,14 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
 
   // one refresh of a widget at a time; a refresh asked for meanwhile runs once after it
   const inflight = new Map<string, { run: Promise<Widget>; again?: Promise<Widget> }>();
+  const refreshes: Record<string, number> = {};
   function refreshAs(widgetId: string, actor: string, reason: RefreshReason): Promise<Widget> {
     const cur = inflight.get(widgetId);
     if (cur) {
       cur.again ??= cur.run.catch(() => undefined).then(() => refreshAs(widgetId, actor, reason));
       return cur.again;
     }
+    refreshes[reason] = (refreshes[reason] ?? 0) + 1;
     const run = refreshWidget(deps, widgetId, { actor, reason })
       .then(async (w) => {
         hub.publish(w.dashboardId, 'widget', await view(w));
@@ -381,7 +386,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
     probeNow: () => probe.tick(),
     refreshAs,
     stats() {
-      return { ...probe.stats(), clients: hub.clients(), framesSent: hub.framesSent(), realtimeWidgets: realtime.size };
+      return { ...probe.stats(), clients: hub.clients(), framesSent: hub.framesSent(), realtimeWidgets: realtime.size, refreshes: { ...refreshes } };
     },
     async start() {
       o.scheduler?.registerHandler(DASHBOARD_REFRESH_KIND, async (ctx) => {
@@ -396,6 +401,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
         const out = await refreshAs(w.id, `scheduler:${ctx.scheduleName}`, 'schedule');
         if (out.error && out.error.at >= ctx.scheduledAt.toISOString()) throw new Error(`${out.error.code}: ${out.error.message}`);
       });
+      if (o.realtime === false) return;
       await syncRealtime();
       probe.start();
     },
