@@ -22,6 +22,8 @@ export const AUDIT_KINDS = [
   'audit_export',
   'audit_prune',
   'legal_hold',
+  'dashboard_change',
+  'dashboard_refresh',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -25,6 +25,8 @@ import { metaRoutes } from './routes/meta.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedRoutes } from './routes/saved.js';
+import { dashboardRoutes } from './routes/dashboards.js';
+import { createDashboardService } from '../dashboards/index.js';
 import { trainingRoutes } from './routes/training/index.js';
 import { userRoutes } from './routes/users.js';
 import { scheduleRoutes } from './routes/schedules/index.js';
@@ -139,6 +141,26 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(feedbackRoutes);
   await app.register(savedRoutes);
   await app.register(reportRoutes);
+  // Dashboards: the service runs the change probe of real-time widgets and registers the
+  // scheduler's dashboard-refresh handler; it stops with the server.
+  const dashboards =
+    deps.dashboards ??
+    createDashboardService({
+      store: deps.store,
+      audit: deps.audit,
+      datasource: deps.datasource,
+      answering: async () => deps.answering.require(),
+      today: deps.today,
+      maxRows: settings.maxRows,
+      queryTimeoutMs: settings.queryTimeoutMs,
+      probeIntervalMs: settings.dashboardProbeIntervalMs ?? 15_000,
+      ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+      onError: (what, e) => app.log.warn({ err: e }, `dashboards: ${what} failed`),
+    });
+  app.decorate('dashboards', dashboards);
+  await app.register(dashboardRoutes, { service: dashboards });
+  await dashboards.start();
+  app.addHook('onClose', async () => dashboards.close());
   await app.register(auditRoutes);
   await app.register(userRoutes);
   // Training: every route needs manage_training (admins). Other roles see what answers through

@@ -21,6 +21,7 @@ import { registerReportHandler, reportSettingsFromConfig } from '../reports/inde
 import { createAnsweringHolder, type Answering } from './answering.js';
 import { prepareDataDir, restrictDataFiles } from './data-dir.js';
 import { buildServer } from './app.js';
+import { ensureDefaultDashboard } from '../dashboards/index.js';
 import { closeGracefully } from './shutdown.js';
 
 export interface StartOptions {
@@ -128,7 +129,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     registerReportHandler(opened.scheduler, { store: opened.store, audit: opened.audit, settings: reports, today, pipeline: async () => (await answering.require()).copilot });
     app = await buildServer({
       scheduler: opened.scheduler,
-      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, ...(hec ? { logStream: hecDestination(hec) } : {}), ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
+      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, dashboardProbeIntervalMs: cfg.dashboardProbeIntervalMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, ...(hec ? { logStream: hecDestination(hec) } : {}), ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
       store: opened.store,
       audit: opened.audit,
       datasource: opened.datasource,
@@ -140,6 +141,17 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       reports,
     });
     auditLogger = app.log;
+    // The demo's default ops dashboard, once, from the demo profile's example questions.
+    if (!cfg.datasourceUrl) {
+      const active = await answering.get();
+      if (active) {
+        const id = await ensureDefaultDashboard({ store: opened.store, service: app.dashboards, answering: active, owner: admin?.username ?? 'admin', today: today(), dialect: ds.dialect }).catch((e: unknown) => {
+          out(`Dashboards: the default dashboard could not be made (${e instanceof Error ? e.message : String(e)})`);
+          return null;
+        });
+        if (id) out('Dashboards: made the default "Operations overview" dashboard from the demo profile\'s questions');
+      }
+    }
     // Compile the SQL guard's parsers before the first question (about a second, once per process).
     await warmUpGuard([ds.dialect.name]);
     await app.listen({ host: cfg.host, port: opts.port ?? cfg.port });

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { AuditLog } from '../audit/index.js';
 import type { AuthService, AuthUser } from '../auth/index.js';
+import type { DashboardService } from '../dashboards/index.js';
 import type { ServerDeps } from './deps.js';
 
 declare module 'fastify' {
@@ -8,6 +9,7 @@ declare module 'fastify' {
     deps: ServerDeps;
     auth: AuthService;
     audit: AuditLog;
+    dashboards: DashboardService;
   }
   interface FastifyRequest {
     /** The signed-in user, resolved from the session cookie; null when signed out. */

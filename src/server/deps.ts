@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/index.js';
 import type { AuthService, OidcProvider } from '../auth/index.js';
+import type { DashboardService } from '../dashboards/index.js';
 import type { Datasource } from '../datasource/types.js';
 import type { ReportSettings } from '../reports/index.js';
 import type { Scheduler } from '../scheduler/index.js';
@@ -33,6 +34,8 @@ export interface ServerSettings {
   logStream?: { write(line: string): void };
   /** OTC_MASK_COLUMNS: masked in logs and downloaded exports (and by the audit log itself). */
   maskColumns?: string[];
+  /** OTC_DASHBOARD_PROBE_INTERVAL_MS: change probes of real-time widgets' tables (default 15 s). */
+  dashboardProbeIntervalMs?: number;
 }
 
 /** The opened modules the server shows over HTTP. Tests pass real ones. */
@@ -60,6 +63,8 @@ export interface ServerDeps {
    * sign in with a password. The auth service must then be made with the same `sso` option.
    */
   sso?: { provider: OidcProvider; emergencyAdmin?: string };
+  /** Dashboards (built from the other deps when not given; started and closed with the server). */
+  dashboards?: DashboardService;
   /** The Extract Manager's settings (report folder, channels and their secrets, governance); defaults when not given. */
   reports?: ReportSettings;
 }

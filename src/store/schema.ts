@@ -225,6 +225,46 @@ export interface ReportDeliveriesTable {
   finished_at: string | null;
 }
 
+/** 006: a dashboard: a grid of widgets, its filters and whom it is shared with. */
+export interface DashboardsTable {
+  id: string;
+  name: string;
+  owner: string;
+  /** [{ i: widget id, x, y, w, h }] in grid units. */
+  layout_json: string;
+  /** { from?, to?, counterparty?, desk?, currency? } */
+  filters_json: string;
+  shared_roles_json: string;
+  shared_users_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 006: a widget: a saved question drawn as a chart, its refresh policy and its cached last good result. */
+export interface DashboardWidgetsTable {
+  id: string;
+  dashboard_id: string;
+  saved_id: string;
+  title: string;
+  chart_json: string;
+  refresh_json: string;
+  /** The scheduler's schedule of an every-N-minutes or daily widget. */
+  schedule_id: string | null;
+  /** The last good result { columns, rows, rowCount, truncated, trend? }. */
+  result_json: string | null;
+  /** When the last good result was read from the datasource (ISO). */
+  data_as_of: string | null;
+  result_sql: string | null;
+  /** The training version that answered the last good result. */
+  result_version: string | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  last_error_at: string | null;
+  last_refresh_ms: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface StoreSchema {
   users: UsersTable;
   sessions: SessionsTable;
@@ -241,6 +281,8 @@ export interface StoreSchema {
   report_templates: ReportTemplatesTable;
   report_runs: ReportRunsTable;
   report_deliveries: ReportDeliveriesTable;
+  dashboards: DashboardsTable;
+  dashboard_widgets: DashboardWidgetsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { openAuditLog } from '../../audit/index.js';
 import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
+import { createDashboardService } from '../../dashboards/index.js';
+import { createCopilot, type QueryPipeline } from '../../nl2sql/index.js';
 import { activePipeline, registerReportHandler, reportSettingsFromConfig } from '../../reports/index.js';
+import { getActiveVersion, loadVersionModel, notTrained, type TrainedModel } from '../../training/index.js';
 import { BullmqBackend, createScheduler } from '../../scheduler/index.js';
 import { OtcError } from '../../shared/errors.js';
 import { openStore } from '../../store/index.js';
@@ -38,6 +41,31 @@ export const workerCommand = new Command('worker')
       // Report runs (handler 'report'): the active training version's pipeline, the datasource opened on the first run.
       const reportPipeline = activePipeline({ store, audit, openDatasource: () => openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs }), maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs, actor: 'scheduler' });
       registerReportHandler(scheduler, { store, audit, settings: reportSettingsFromConfig(cfg), today: () => todayOf(cfg), pipeline: reportPipeline.get });
+      // Dashboard refreshes (handler 'dashboard-refresh'): the active version's model and pipeline; no probes here (the API processes run those).
+      const datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
+      let held: { id: string; model: TrainedModel; copilot: QueryPipeline } | undefined;
+      const dashboards = createDashboardService({
+        store,
+        audit,
+        datasource,
+        realtime: false,
+        scheduler,
+        today: () => todayOf(cfg),
+        maxRows: cfg.maxRows,
+        queryTimeoutMs: cfg.queryTimeoutMs,
+        probeIntervalMs: cfg.dashboardProbeIntervalMs,
+        answering: async () => {
+          const ctx = { store, datasourceKey: datasource.description };
+          const active = await getActiveVersion(ctx);
+          if (!active) throw notTrained(datasource.description, 'activate a training version first');
+          if (held?.id !== active.id) {
+            const model = await loadVersionModel(ctx, active.id);
+            held = { id: active.id, model, copilot: createCopilot({ datasource, model, audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion: active.id, actor: 'scheduler' }) };
+          }
+          return held;
+        },
+      });
+      await dashboards.start();
       await scheduler.start();
       process.stdout.write(`Scheduler worker ${scheduler.engine.workerId} running (queue on ${new URL(cfg.redisUrl).host}, concurrency ${f.concurrency})\n`);
       const stop = (signal: string) => {
@@ -45,6 +73,8 @@ export const workerCommand = new Command('worker')
         void (async () => {
           await scheduler.close();
           await reportPipeline.close();
+          await dashboards.close();
+          await datasource.close();
           await store.close();
           await audit.close();
           process.exit(0);

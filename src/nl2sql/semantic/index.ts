@@ -19,7 +19,8 @@ import { rewriteRelativePronouns } from './relative.js';
 import { applyEachGroup, applyRank, applyWindow, reshapeEachGroup, reshapeQuestion, reshapeRank } from './reshape.js';
 import { buildSuggestionPool, suggest } from './suggest.js';
 
-export type { TypedQuery } from './query.js';
+export type { TypedQuery, Condition, LabelledCondition, ColumnRef } from './query.js';
+export { joinPaths, type JoinStep } from './model.js';
 
 export const ABSTAIN_MESSAGE = "I can't answer that from this data";
 

@@ -30,21 +30,7 @@ export function buildEngineModel(model: TrainedModel): EngineModel {
   const entities = new Map(Object.entries(p.entities).map(([name, e]) => [name, { ...e, name }]));
   const entityByTable = new Map([...entities.values()].map((e) => [e.table, e.name]));
   const paths = new Map<string, Map<string, JoinStep[]>>();
-  // preferred (profile) joins first, so among equally short paths they win
-  const edges = [...model.joins].sort((a, b) => (a.origin === b.origin ? 0 : a.origin === 'profile' ? -1 : 1));
-  for (const e of entities.values()) {
-    const reach = new Map<string, JoinStep[]>([[e.table, []]]);
-    const queue = [e.table];
-    while (queue.length) {
-      const t = queue.shift()!;
-      for (const j of edges) {
-        if (j.fromTable !== t || reach.has(j.toTable)) continue;
-        reach.set(j.toTable, [...reach.get(t)!, { fromTable: j.fromTable, fromColumn: j.fromColumn, toTable: j.toTable, toColumn: j.toColumn }]);
-        queue.push(j.toTable);
-      }
-    }
-    paths.set(e.name, reach);
-  }
+  for (const e of entities.values()) paths.set(e.name, joinPaths(model, e.table));
   return {
     model,
     lexicon: buildLexicon(model),
@@ -57,6 +43,27 @@ export function buildEngineModel(model: TrainedModel): EngineModel {
     writeVerbs: new Set(p.vocabulary.writeVerbs.map((w) => w.toLowerCase())),
     descriptions: new Map(model.values.map((vc) => [vc.dimension, new Map(vc.values.flatMap((v) => (v.description ? [[v.value, v.description] as const] : [])))])),
   };
+}
+
+/**
+ * Every table reachable from `table` by many-to-one joins, with the shortest path to it (the
+ * table itself: an empty path). Preferred (profile) joins first, so among equally short paths
+ * they win. What the compiler joins through, and what dashboard filters ask before they add a
+ * condition on a dimension's table.
+ */
+export function joinPaths(model: Pick<TrainedModel, 'joins'>, table: string): Map<string, JoinStep[]> {
+  const edges = [...model.joins].sort((a, b) => (a.origin === b.origin ? 0 : a.origin === 'profile' ? -1 : 1));
+  const reach = new Map<string, JoinStep[]>([[table, []]]);
+  const queue = [table];
+  while (queue.length) {
+    const t = queue.shift()!;
+    for (const j of edges) {
+      if (j.fromTable !== t || reach.has(j.toTable)) continue;
+      reach.set(j.toTable, [...reach.get(t)!, { fromTable: j.fromTable, fromColumn: j.fromColumn, toTable: j.toTable, toColumn: j.toColumn }]);
+      queue.push(j.toTable);
+    }
+  }
+  return reach;
 }
 
 /** A value as the explanation shows it: a code with what it means ("IRS (Interest Rate Swap)"), or the value itself. */

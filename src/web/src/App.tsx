@@ -9,6 +9,7 @@ import { TrainingPage } from './pages/Training.js';
 import { UsersPage } from './pages/Users.js';
 import { SchedulerPage } from './pages/Scheduler.js';
 import { ReportsPage } from './pages/Reports.js';
+import { DashboardsPage } from './pages/Dashboards.js';
 import { usePath } from './router.js';
 
 export function App() {
@@ -73,6 +74,7 @@ export function App() {
   if (path === '/audit') page = can('read_audit') ? <AuditPage /> : <NotAllowed what="the audit trail" />;
   else if (path === '/admin/users') page = can('manage_users') ? <UsersPage /> : <NotAllowed what="user administration" />;
   else if (path === '/reports') page = can('view') && can('ask') ? <ReportsPage isAdmin={m.user.role === 'admin'} me={m.user.username} /> : <NotAllowed what="reports" />;
+  else if (path === '/dashboards') page = can('view') ? <DashboardsPage canEdit={can('save_widgets')} /> : <NotAllowed what="dashboards" />;
   else if (path === '/admin/scheduler') page = can('manage_schedules') ? <SchedulerPage /> : <NotAllowed what="the scheduler" />;
   else if (path === '/training') page = can('manage_training') ? <TrainingPage /> : <NotAllowed what="training" />;
   else if (path === '/' || path === '/ask') page = can('ask') ? <AskPage canTrain={can('manage_training')} canSave={can('save_reports')} navigate={navigate} /> : <NotAllowed what="asking questions" />;

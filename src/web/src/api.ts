@@ -216,7 +216,7 @@ async function fetchCsrf(): Promise<string> {
   return csrfToken;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, retry = true): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, retry = true): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') {
     headers['x-csrf-token'] = csrfToken ?? (await fetchCsrf());

@@ -4,6 +4,7 @@ import { api, exportUrl, type AskAnswer } from '../api.js';
 import { Chart } from './Chart.js';
 import { ScheduleAsReport } from './ScheduleAsReport.js';
 import { ResultTable } from './ResultTable.js';
+import { SaveAsWidget } from './SaveAsWidget.js';
 import { Understood } from './Understood.js';
 
 const KIND_LABEL: Record<ChartKind, string> = { kpi: 'Number', bar: 'Bar', line: 'Line', pie: 'Pie', scatter: 'Scatter', table: 'Table' };
@@ -112,11 +113,7 @@ function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) 
             </a>
           </>
         )}
-        <span className="soon" title={SOON}>
-          <button type="button" className="btn small" disabled aria-describedby={`soon-${answer.auditId}`}>
-            Save as widget
-          </button>
-        </span>
+        {canSave && answer.auditId && <SaveAsWidget auditId={answer.auditId} kind={spec.kind} title={answer.question} />}
         {canSave && answer.auditId && <SaveQuestion auditId={answer.auditId} chart={spec} />}
         {canSave && answer.auditId && <ScheduleAsReport auditId={answer.auditId} chart={spec} />}
         <span id={`soon-${answer.auditId}`} className="sr-only">

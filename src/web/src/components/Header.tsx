@@ -14,6 +14,7 @@ export function Header({ me, path, navigate, onSignOut }: Props) {
   const can = (p: string) => me.permissions.includes(p);
   const links = [
     ...(can('ask') ? [{ to: '/', label: 'Ask' }] : []),
+    ...(can('view') ? [{ to: '/dashboards', label: 'Dashboards' }] : []),
     ...(can('save_reports') ? [{ to: '/reports', label: 'Reports' }] : []),
     ...(can('read_audit') ? [{ to: '/audit', label: 'Audit' }] : []),
     ...(can('manage_training') ? [{ to: '/training', label: 'Training' }] : []),

@@ -1,0 +1,198 @@
+/**
+ * Benchmark of dashboards (issue 13 item 7), against the real server on a demo database:
+ * 1. first full paint of a 12-widget dashboard in Chromium (navigation start -> every widget drawn
+ *    from its cached result), relative to the slowest of its 12 queries measured in the same run
+ *    through the query pipeline;
+ * 2. 10 real-time widgets and 200 Server-Sent-Events clients: probes per minute (expected: source
+ *    tables x probe rate, whatever the number of clients) and widget queries per client (the
+ *    widget re-runs with 200 clients minus those of an equal phase with none and the same data
+ *    changes, divided by 200). Rows are inserted into the datasource through the bench's own
+ *    writable connection during each phase.
+ *   npm run bench:dashboard [-- --trades 50000 --clients 200 --phase-seconds 30 --probe-ms 2000]
+ */
+import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { chromium } from 'playwright-core';
+import { chooseChart } from '../src/charts/index.js';
+import { loadConfig } from '../src/config/index.js';
+import { queryTables } from '../src/dashboards/index.js';
+import { saveQuestion } from '../src/reports/index.js';
+import { startServer } from '../src/server/index.js';
+import { buildWeb, CHROMIUM } from '../test/e2e/harness.js';
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : dflt;
+};
+const TRADES = Number(arg('trades', '50000'));
+const CLIENTS = Number(arg('clients', '200'));
+const PHASE_S = Number(arg('phase-seconds', '30'));
+const PROBE_MS = Number(arg('probe-ms', '2000'));
+const TODAY = '2026-11-20';
+const PASSWORD = 'bench-admin-password-1';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function signIn(base: string, username: string, password: string): Promise<string> {
+  const r0 = await fetch(`${base}/api/auth/csrf`);
+  const csrfCookie = r0.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+  const { csrfToken } = (await r0.json()) as { csrfToken: string };
+  const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { cookie: csrfCookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!r.ok) throw new Error(`sign-in of ${username}: ${r.status} ${await r.text()}`);
+  return [csrfCookie, ...r.headers.getSetCookie().map((c) => c.split(';')[0]!)].join('; ');
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'otc-bench-dash-'));
+  const out: string[] = [];
+  try {
+    console.log(`machine: ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}; demo ${TRADES.toLocaleString('en-US')} trades; probe every ${PROBE_MS} ms`);
+    await buildWeb(join(dir, 'web'));
+    const cfg = loadConfig({ env: {}, overrides: { dataDir: join(dir, 'data'), host: '127.0.0.1', demoTrades: TRADES, today: TODAY, adminPassword: PASSWORD, logLevel: 'silent', dashboardProbeIntervalMs: PROBE_MS } });
+    const server = await startServer(cfg, { port: 0, webRoot: join(dir, 'web'), out: (l) => out.push(l) });
+    try {
+      const app = server.app;
+      const svc = app.dashboards;
+      const admin = { username: 'admin', role: 'admin' };
+      const a = await app.deps.answering.require();
+      const ds = app.deps.datasource;
+
+      // 12 widgets from the profile's example questions the engine answers (10 of them real time)
+      const d = await svc.create({ name: 'Bench: 12 widgets', sharing: { roles: ['viewer'], users: [] } }, admin);
+      const queries = [];
+      for (const ex of a.model.profile.examples) {
+        if (queries.length === 12) break;
+        const u = a.copilot.semantic.understand(ex.question, TODAY);
+        if (u.status !== undefined) continue;
+        const ans = await a.copilot.ask({ question: ex.question, today: TODAY, actor: 'bench' });
+        if (ans.status !== 'answered') continue;
+        const c = a.copilot.semantic.compile(u.query, ds.dialect);
+        const s = await saveQuestion(app.deps.store, { owner: 'admin', question: ex.question, asOf: TODAY, sql: c.sql, query: u.query, engine: 'semantic', ...(a.copilot.trainingVersion ? { trainingVersion: a.copilot.trainingVersion } : {}) });
+        const kind = chooseChart({ columns: ans.columns ?? [], rows: ans.rows ?? [] }, ex.question).kind;
+        const n = queries.length;
+        await svc.addWidget(d.id, { savedId: s.id, chart: { type: kind }, refresh: n < 10 ? { mode: 'realtime' } : { mode: 'manual' }, position: { x: (n % 3) * 4, y: Math.floor(n / 3) * 6, w: 4, h: 6 } }, admin);
+        queries.push(u.query);
+      }
+      if (queries.length < 12) throw new Error(`only ${queries.length} example questions answered; the bench needs 12`);
+
+      // the slowest of the 12 queries, through the pipeline (best of 3 each, after the runs above warmed it)
+      const perQuery: number[] = [];
+      for (const q of queries) {
+        const times: number[] = [];
+        for (let i = 0; i < 3; i++) times.push((await a.copilot.rerun({ query: q, question: 'bench' }, { actor: 'bench' })).ms);
+        perQuery.push(Math.min(...times));
+      }
+      const slowest = Math.max(...perQuery);
+
+      // first full paint in Chromium: navigation start -> all 12 widgets drawn
+      const ctx = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'chromium-')), { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'], viewport: { width: 1400, height: 1000 } });
+      const paints: number[] = [];
+      try {
+        const page = await ctx.newPage();
+        await page.goto(`${server.url}/`);
+        await page.getByLabel('User name').fill('admin');
+        await page.getByLabel('Password').fill(PASSWORD);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+        for (let i = 0; i < 4; i++) {
+          await page.goto(`${server.url}/dashboards?id=${d.id}`);
+          await page.waitForFunction(
+            (n) => {
+              const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ querySelector(s: string): unknown }> } }).document;
+              const ws = Array.from(doc.querySelectorAll('.widget'));
+              return ws.length === n && ws.every((w) => w.querySelector('.widget-chart svg path, .kpi-value, table tbody tr'));
+            },
+            12,
+            { polling: 'raf', timeout: 60_000 },
+          );
+          const t = await page.evaluate(() => performance.now());
+          if (i > 0) paints.push(t); // the first load fills the browser's cache, as a user's second visit
+        }
+      } finally {
+        await ctx.close();
+      }
+      const paint = median(paints);
+      console.log(`slowest of 12 queries: ${slowest.toFixed(1)} ms (all: ${perQuery.map((x) => x.toFixed(0)).join(', ')} ms); first full paint (median of ${paints.length} loads): ${paint.toFixed(0)} ms (${paints.map((x) => x.toFixed(0)).join(', ')})`);
+
+      // real time: 10 widgets, probes and widget queries with 0 and then CLIENTS viewers
+      const tables = [...new Set(queries.slice(0, 10).flatMap((q) => queryTables(q)))];
+      const writer = new Database(join(cfg.dataDir, 'demo-ops.db'));
+      const pkOf = (t: string) => (writer.prepare(`PRAGMA table_info(${t})`).all() as { name: string; pk: number; type: string }[]).filter((c) => c.pk > 0);
+      // rows are copied with the next integer key; a table whose other columns are unique too is passed over
+      const candidates = tables.filter((t) => {
+        const pk = pkOf(t);
+        return pk.length === 1 && /int/i.test(pk[0]!.type);
+      });
+      const insertInto = (t: string) => {
+        const pk = pkOf(t)[0]!.name;
+        const row = writer.prepare(`SELECT * FROM ${t} ORDER BY ${pk} DESC LIMIT 1`).get() as Record<string, unknown>;
+        row[pk] = Number(row[pk]) + 1;
+        writer.prepare(`INSERT INTO ${t} (${Object.keys(row).join(',')}) VALUES (${Object.keys(row).map(() => '?').join(',')})`).run(...Object.values(row));
+      };
+      const target = candidates.find((t) => {
+        try {
+          writer.exec('SAVEPOINT probe_insert');
+          insertInto(t);
+          return true;
+        } catch {
+          return false;
+        } finally {
+          writer.exec('ROLLBACK TO probe_insert');
+          writer.exec('RELEASE probe_insert');
+        }
+      });
+      if (!target) throw new Error(`no table among ${tables.join(', ')} takes a copied row with the next integer key`);
+      const insert = () => insertInto(target);
+      const phase = async () => {
+        const s0 = svc.stats();
+        const t0 = performance.now();
+        for (let k = 1; k <= 3; k++) {
+          await sleep((PHASE_S * 1000) / 4);
+          insert();
+        }
+        await sleep((PHASE_S * 1000) / 4);
+        const s1 = svc.stats();
+        const minutes = (performance.now() - t0) / 60_000;
+        return { probes: s1.probes - s0.probes, minutes, queries: (s1.refreshes.realtime ?? 0) - (s0.refreshes.realtime ?? 0), frames: s1.framesSent - s0.framesSent, watched: s1.tables };
+      };
+      await svc.probeNow(); // the baseline of every table
+      const quiet = await phase();
+      const cookie = await signIn(server.url, 'admin', PASSWORD);
+      const port = new URL(server.url).port;
+      let received = 0;
+      const reqs = Array.from({ length: CLIENTS }, () => {
+        const r = request({ host: '127.0.0.1', port, path: `/api/dashboards/${d.id}/events`, headers: { cookie } }, (res) => {
+          res.on('data', (c: Buffer) => {
+            received += (c.toString().match(/event: widget/g) ?? []).length;
+          });
+        });
+        r.on('error', () => undefined);
+        r.end();
+        return r;
+      });
+      for (let i = 0; i < 100 && svc.stats().clients < CLIENTS; i++) await sleep(100);
+      const connected = svc.stats().clients;
+      const busy = await phase();
+      for (const r of reqs) r.destroy();
+      writer.close();
+      const probesPerMin = busy.probes / busy.minutes;
+      const expected = busy.watched * (60_000 / PROBE_MS);
+      const perClient = (busy.queries - quiet.queries) / CLIENTS;
+      console.log(`real time: ${busy.watched} source tables watched (${tables.join(', ')}), ${connected} SSE clients connected; inserts into ${target}`);
+      console.log(`  no clients: ${quiet.probes} probes, ${quiet.queries} widget queries; ${CLIENTS} clients: ${busy.probes} probes, ${busy.queries} widget queries, ${busy.frames} frames pushed (${received} received)`);
+      console.log(`dashboard widgets=12 first_paint_ratio=${(paint / slowest).toFixed(2)} clients=${connected} probes_per_min=${probesPerMin.toFixed(1)} expected_probes_per_min=${expected.toFixed(1)} queries_per_client=${perClient.toFixed(3)}`);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+/**
+ * The default ops dashboard, made once on first start from the training profile's own example
+ * questions (nothing about the data is written here): each example the semantic engine answers
+ * with a chart becomes a saved question and a widget, at most two per entity so the dashboard
+ * spans the profile's areas, single figures first as KPI tiles (refreshed in real time), the rest
+ * as the chart the result's shape calls for.
+ */
+import { chooseChart } from '../charts/index.js';
+import { saveQuestion } from '../reports/index.js';
+import type { SqlDialect } from '../datasource/dialect.js';
+import type { Store } from '../store/index.js';
+import type { ActiveAnswering } from './refresh.js';
+import type { DashboardService } from './service.js';
+import type { LayoutItem, WidgetChart } from './types.js';
+
+const META_KEY = 'dashboards.default_created';
+
+export interface DefaultDashboardOptions {
+  store: Store;
+  service: DashboardService;
+  answering: ActiveAnswering;
+  owner: string;
+  today: string;
+  dialect: SqlDialect;
+  /** Widgets at most (default 8). */
+  max?: number;
+}
+
+/** Creates the default dashboard unless it was made before (even if deleted since); returns its id, or null. */
+export async function ensureDefaultDashboard(o: DefaultDashboardOptions): Promise<string | null> {
+  const done = await o.store.db.selectFrom('app_meta').select('value').where('key', '=', META_KEY).executeTakeFirst();
+  if (done) return null;
+  const max = o.max ?? 8;
+  const perEntity = new Map<string, number>();
+  const picks: { question: string; chart: WidgetChart; entity: string }[] = [];
+  for (const ex of o.answering.model.profile.examples) {
+    if (picks.length >= max) break;
+    const u = o.answering.copilot.semantic.understand(ex.question, o.today);
+    if (u.status !== undefined) continue;
+    if ((perEntity.get(u.query.entity) ?? 0) >= 2) continue;
+    const a = await o.answering.copilot.ask({ question: ex.question, today: o.today, actor: 'system' });
+    if (a.status !== 'answered' || !a.rows?.length) continue;
+    const spec = chooseChart({ columns: a.columns ?? [], rows: a.rows }, ex.question);
+    if (spec.kind === 'table') continue;
+    const type: WidgetChart['type'] = spec.kind === 'kpi' ? 'kpi' : spec.kind;
+    picks.push({ question: ex.question, chart: { type }, entity: u.query.entity });
+    perEntity.set(u.query.entity, (perEntity.get(u.query.entity) ?? 0) + 1);
+  }
+  if (!picks.length) return null;
+  const admin = { username: o.owner, role: 'admin' };
+  const d = await o.service.create({ name: 'Operations overview', sharing: { roles: ['viewer', 'analyst', 'auditor'], users: [] } }, admin);
+  // KPI tiles in a row on top, charts two per row below
+  const kpis = picks.filter((p) => p.chart.type === 'kpi');
+  const charts = picks.filter((p) => p.chart.type !== 'kpi');
+  const layout: Omit<LayoutItem, 'i'>[] = [...kpis.map((_, i) => ({ x: (i % 4) * 3, y: Math.floor(i / 4) * 4, w: 3, h: 4 })), ...charts.map((_, i) => ({ x: (i % 2) * 6, y: Math.ceil(kpis.length / 4) * 4 + Math.floor(i / 2) * 8, w: 6, h: 8 }))];
+  for (const [i, p] of [...kpis, ...charts].entries()) {
+    const u = o.answering.copilot.semantic.understand(p.question, o.today);
+    if (u.status !== undefined) continue;
+    const c = o.answering.copilot.semantic.compile(u.query, o.dialect);
+    const s = await saveQuestion(o.store, { owner: o.owner, question: p.question, asOf: o.today, sql: c.sql, query: u.query, engine: 'semantic', explanation: c.explanation, ...(o.answering.copilot.trainingVersion ? { trainingVersion: o.answering.copilot.trainingVersion } : {}) });
+    await o.service.addWidget(d.id, { savedId: s.id, chart: p.chart, refresh: p.chart.type === 'kpi' ? { mode: 'realtime' } : { mode: 'manual' }, position: layout[i]! }, admin);
+  }
+  await o.store.db.insertInto('app_meta').values({ key: META_KEY, value: d.id }).execute();
+  return d.id;
+}

@@ -1,0 +1,100 @@
+import { useEffect, useRef } from 'react';
+import { echarts, formatNumber } from '../../../charts/index.js';
+import { widgetOption } from '../../../dashboards/chart.js';
+import type { WidgetView } from '../dashboards-api.js';
+import { ResultTable } from './ResultTable.js';
+
+/** A widget's chart drawn from the same spec as the server's export (dashboards/chart.ts). */
+function WidgetChartView({ w }: { w: WidgetView }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !w.result) return;
+    const chart = echarts.init(el, null, { renderer: 'svg' });
+    const option = widgetOption(w.chart, w.result);
+    if (option) chart.setOption(option as never);
+    const ro = new ResizeObserver(() => chart.resize());
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      chart.dispose();
+    };
+  }, [w.chart, w.result]);
+  return <div ref={ref} className="widget-chart" role="img" aria-label={`${w.chart.type} chart: ${w.title}`} data-chart-type={w.chart.type} />;
+}
+
+function asOf(iso: string | null): string {
+  if (!iso) return 'not run yet';
+  const d = new Date(iso);
+  return `data as of ${d.toLocaleString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', day: '2-digit', month: 'short' })}`;
+}
+
+const REFRESH_LABEL = (w: WidgetView) =>
+  w.refresh.mode === 'realtime' ? 'real time' : w.refresh.mode === 'every' ? `every ${w.refresh.minutes} min` : w.refresh.mode === 'daily' ? `daily ${w.refresh.at} ${w.refresh.timeZone}` : 'manual';
+
+export function WidgetCard({ w, editable, onRefresh, onEdit, onRemove, onRegenerate }: { w: WidgetView; editable: boolean; onRefresh: () => void; onEdit: () => void; onRemove: () => void; onRegenerate: () => void }) {
+  const k = w.kpi;
+  const outdated = w.savedStatus === 'changed' || w.savedStatus === 'uncompilable';
+  return (
+    <article className={`widget${w.error ? ' has-error' : ''}`} aria-label={w.title} data-widget-id={w.id}>
+      <header className="widget-head">
+        <div className="widget-title">
+          <h2 title={w.question ?? w.title}>{w.title}</h2>
+          <p className="muted small" data-testid="as-of">
+            {asOf(w.dataAsOf)} · {REFRESH_LABEL(w)}
+          </p>
+        </div>
+        <div className="widget-actions">
+          <button type="button" className="btn small icon" title="Refresh now" aria-label={`Refresh ${w.title}`} onClick={onRefresh}>
+            ↻
+          </button>
+          {editable && (
+            <>
+              <button type="button" className="btn small icon" title="Edit" aria-label={`Edit ${w.title}`} onClick={onEdit}>
+                ✎
+              </button>
+              <button type="button" className="btn small icon" title="Remove" aria-label={`Remove ${w.title}`} onClick={onRemove}>
+                ×
+              </button>
+            </>
+          )}
+        </div>
+      </header>
+      {w.error && (
+        <p className="widget-error" role="alert">
+          Refresh failed: {w.error.message}
+          {w.result ? ' (showing the last good result)' : ''}
+        </p>
+      )}
+      {outdated && (
+        <p className="widget-note">
+          Saved under another training version, which reads it differently now.{' '}
+          {editable && (
+            <button type="button" className="btn small" onClick={onRegenerate}>
+              Re-generate
+            </button>
+          )}
+        </p>
+      )}
+      <div className="widget-body">
+        {!w.result ? (
+          <p className="muted">No result yet.</p>
+        ) : w.chart.type === 'kpi' && k ? (
+          <div className={`kpi-tile ${k.status ?? 'none'}`} data-kpi-status={k.status ?? 'none'}>
+            <span className="kpi-value">{k.value === null ? '—' : formatNumber(k.value)}</span>
+            <span className="kpi-label">{k.label.replace(/_/g, ' ')}</span>
+            {k.change !== undefined && (
+              <span className="kpi-trend">
+                {k.change >= 0 ? '▲' : '▼'} {formatNumber(Math.abs(k.change))} vs previous period
+              </span>
+            )}
+          </div>
+        ) : w.chart.type === 'table' ? (
+          <ResultTable columns={w.result.columns} rows={w.result.rows} caption={w.title} />
+        ) : (
+          <WidgetChartView w={w} />
+        )}
+      </div>
+    </article>
+  );
+}
