@@ -4,7 +4,8 @@
  * rate limit is configured higher, as an operator would for a load test), a mix of questions
  * asked with autocannon over loopback at each concurrency for a bounded time; then the same
  * questions' SQL run through the datasource alone at the same concurrency for the same time;
- * finally the audit chain verified. Ends with one line per concurrency:
+ * finally the audit chain verified. The audit log is signed as the server's is (an Ed25519 key
+ * signs each transaction's head, one checkpoint line per transaction). Ends with one line per concurrency:
  *   load concurrency=N asks_per_s=N p50_ms=N p95_ms=N p99_ms=N errors=N raw_per_s=N chain=ok|broken
  *
  *   npm run bench:load                                  (10, 50, 200 concurrent, 15 s each, 20k trades)
@@ -57,7 +58,7 @@ const la = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0);
 
 console.log(`load benchmark: ${cpus().length} CPUs, load average ${la()}, node ${process.version}; ${trades} trades, ${userCount} users, ${duration} s per level`);
-const world = await createTestWorld({ askPerMinute: 1_000_000, logLevel: args['log-level'], maxRows: 1000, queryTimeoutMs: 10_000 }, { trades });
+const world = await createTestWorld({ askPerMinute: 1_000_000, logLevel: args['log-level'], maxRows: 1000, queryTimeoutMs: 10_000 }, { trades, signedAudit: true });
 const app = await buildServer(world.deps);
 try {
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -84,7 +84,12 @@ async function startThread(data: WriterWorkerData, onGone: (e: Error) => void): 
   return { worker, settle };
 }
 
-export async function startSqliteWriter(path: string, keys: AuditKeys | undefined): Promise<SqliteWriter> {
+/**
+ * The writer of the audit file at `path`. `eager`: the thread is started now (a failure to open
+ * for writing is reported at once); else on the first write (readers such as `audit verify`
+ * never start it).
+ */
+export async function startSqliteWriter(path: string, keys: AuditKeys | undefined, eager: boolean): Promise<SqliteWriter> {
   const data: WriterWorkerData = { path, ...(keys ? { keys } : {}) };
   let nextId = 1;
   let closed = false;
@@ -96,7 +101,7 @@ export async function startSqliteWriter(path: string, keys: AuditKeys | undefine
     current = undefined;
     throw e;
   }));
-  await thread();
+  if (eager) await thread();
 
   async function request<T>(make: (id: number) => WriterRequest): Promise<T> {
     if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });

@@ -134,7 +134,7 @@ export async function openSqliteBackend(path: string, create: boolean, keys: Aud
   // Appends and prunes go through the writer thread; this connection only reads.
   let writer: SqliteWriter;
   try {
-    writer = await startSqliteWriter(path, keys);
+    writer = await startSqliteWriter(path, keys, create);
   } catch (e) {
     db.close();
     throw new OtcError(AuditErrorCode.Unreachable, `cannot open the audit log ${path} for writing: ${(e as Error).message}`, { status: 503, cause: e });
