@@ -43,13 +43,13 @@ export interface TestWorld {
  */
 export async function createTestWorld(
   settings: Partial<ServerSettings> = {},
-  opts: { trades?: number; untrained?: boolean; /** Sign the audit log as the server does (a key and checkpoint file in the folder). */ signedAudit?: boolean } = {},
+  opts: { trades?: number; untrained?: boolean; /** Sign the audit log as the server does (a key and checkpoint file in the folder). */ signedAudit?: boolean; /** The audit log's URL (default a SQLite file in the folder), e.g. a PostgreSQL database. */ auditUrl?: string } = {},
 ): Promise<TestWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'otc-server-'));
   const dbPath = join(dir, 'demo-ops.db');
   await buildDemoDatabase({ out: dbPath, trades: opts.trades ?? 400, seed: 42, asOf: TEST_TODAY });
   const store = await openStore(`sqlite:${join(dir, 'app.db')}`);
-  const audit = await openAuditLog(`sqlite:${join(dir, 'audit.db')}`, {
+  const audit = await openAuditLog(opts.auditUrl ?? `sqlite:${join(dir, 'audit.db')}`, {
     ...(opts.signedAudit ? { integrity: { keys: loadSigningKey(join(dir, 'audit-signing.key'), { create: true }), checkpointFile: join(dir, 'audit-checkpoints.jsonl') } } : {}),
   });
   const datasource = await openDatasource(`sqlite:${dbPath}`);
