@@ -19,7 +19,7 @@ import {
 import { badAuditUrl, badQuery } from './errors.js';
 import { parsePruned, PRUNED_KEY, type AuditBackend, type AuditRow, type Head, type PrunedThrough, type RowFilter } from './backend.js';
 import { currentRequestId } from '../logging/request-context.js';
-import { applyPrivacy, type AuditPrivacy } from './privacy.js';
+import { applyPrivacy, maskSqlLiterals, type AuditPrivacy } from './privacy.js';
 import { appendCheckpointLine, checkpointSignatureOk, readCheckpointFile, type AuditKeys, type Checkpoint } from './signing.js';
 import { openSqliteBackend } from './sqlite.js';
 import { openPostgresBackend } from './postgres.js';
@@ -299,15 +299,20 @@ class DbAuditLog implements AuditLog {
     void flushed.then(() => result.outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.rows) : batch[i]!.reject(fromPlainError(o.error)))));
   }
 
+  /** The entries as kept under the privacy settings (SQL literals masked across the group). */
+  private kept(given: AuditEntry[]): AuditEntry[] {
+    const entries = given.map((e) => withRequestId(applyPrivacy(e, this.privacy)));
+    return this.privacy?.sqlLiterals === 'strings' ? maskSqlLiterals(entries) : entries;
+  }
+
   async append(given: AuditEntry): Promise<AuditRecord> {
-    const entry = withRequestId(applyPrivacy(given, this.privacy));
-    const [row] = await this.enqueue({ entries: [entry], ids: [randomUUID()] });
+    const [row] = await this.enqueue({ entries: this.kept([given]), ids: [randomUUID()] });
     return rowToRecord(row!);
   }
 
   async appendMany(given: AuditEntry[]): Promise<AuditRecord[]> {
     if (!given.length) return [];
-    const entries = given.map((e) => withRequestId(applyPrivacy(e, this.privacy)));
+    const entries = this.kept(given);
     const rows = await this.enqueue({ entries, ids: entries.map(() => randomUUID()) });
     return rows.map(rowToRecord);
   }

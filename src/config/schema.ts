@@ -66,6 +66,11 @@ export const settings = {
       .optional(),
     doc: 'Columns (e.g. counterparty_name,account_no) whose values are masked in the logs, the audit records and downloaded exports.',
   },
+  auditSqlLiterals: {
+    env: 'OTC_AUDIT_SQL_LITERALS',
+    schema: z.enum(['keep', 'strings']).default('keep'),
+    doc: "What the audit keeps of values written in SQL: everything (keep), or every string literal masked as '[masked]' together with the same values in the question text and details of the run's records (strings).",
+  },
   auditResults: { env: 'OTC_AUDIT_RESULTS', schema: z.enum(['count_hash', 'count', 'none']).default('count_hash'), doc: 'What the audit keeps of a result: row count and SHA-256 (default), the count only, or nothing. Rows are never kept.' },
   datasourceUrl: { env: 'OTC_DATASOURCE_URL', schema: optionalText, doc: "The bank's database: sqlite:PATH, postgres://…, mssql://user:pass@host:1433/db. Default: the demo database DATA_DIR/demo-ops.db, built on first start." },
   profileDir: { env: 'OTC_PROFILE_DIR', schema: z.string().min(1).default('profiles/otc-ops'), doc: 'Training profile folder imported on first start.' },

@@ -83,7 +83,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       onError: (e) => auditLogger?.error({ err: e }, 'an audit checkpoint could not be written'),
     });
     opened.audit = await openAuditLog(auditUrlOf(cfg), {
-      privacy: { results: cfg.auditResults, ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
+      privacy: { results: cfg.auditResults, sqlLiterals: cfg.auditSqlLiterals, ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
       integrity,
     });
     restrictDataFiles(cfg.dataDir);

@@ -37,7 +37,7 @@ export const workerCommand = new Command('worker')
       const store = await openStore(storeUrlOf(cfg));
       // the writer's key, as the server's: records appended here are signed and checkpointed too
       const integrity = auditIntegrityOf(cfg, { writer: true });
-      const audit = await openAuditLog(auditUrlOf(cfg), { privacy: { results: cfg.auditResults, ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) }, integrity });
+      const audit = await openAuditLog(auditUrlOf(cfg), { privacy: { results: cfg.auditResults, sqlLiterals: cfg.auditSqlLiterals, ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) }, integrity });
       const scheduler = createScheduler({ store, audit, backend: new BullmqBackend({ url: cfg.redisUrl, role: 'worker', concurrency: f.concurrency }) });
       // Report runs (handler 'report'): the active training version's pipeline, the datasource opened on the first run.
       const reportPipeline = activePipeline({ store, audit, openDatasource: () => openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs }), maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs, actor: 'scheduler' });

@@ -13,6 +13,8 @@ import type { TypedQuery } from '../semantic/index.js';
 /** Where records go: the audit log (which commits appends that arrive together in one transaction). */
 export interface AuditSink {
   append(entry: AuditEntry): Promise<unknown>;
+  /** Records appended as one group (the audit's privacy settings mask SQL values across it). */
+  appendMany?(entries: AuditEntry[]): Promise<unknown[]>;
 }
 
 export interface RunTrail {
@@ -21,9 +23,10 @@ export interface RunTrail {
   readonly recording: boolean;
   /**
    * The question record that opens a run (today: the as-of date; a re-run says what it re-runs).
-   * It need not be awaited: every later record of the trail resolves only once the records
-   * before it are committed too, so the question and the generated SQL go to disk together,
-   * and SQL is still on disk before it runs.
+   * It need not be awaited: it is held and appended with the trail's next record as one group
+   * (or by flush), and every later record resolves only once the records before it are
+   * committed too; so the question and the generated SQL go to disk together, and SQL is still
+   * on disk before it runs.
    */
   question(details: { today?: string; trainingVersion?: string; [k: string]: unknown }): Promise<void>;
   /** Resolves when every record written so far is committed (rejects if one was not). */
@@ -37,22 +40,42 @@ export interface RunTrail {
 }
 
 export function createRunTrail(sink: AuditSink | undefined, o: { actor: string; correlationId: string; question?: string }): RunTrail {
-  // Each record is handed to the sink at once (so records of many runs share a commit); what a
-  // write returns settles only when this record and all before it in the trail are committed.
+  // Each record is handed to the sink at once (so records of many runs share a commit), except
+  // the question record: held until the next record and appended with it as one group (the SQL's
+  // values can then be masked in the question too). What a write returns settles only when this
+  // record and all before it in the trail are committed.
   let committed: Promise<void> = Promise.resolve();
-  const write = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): Promise<void> => {
-    if (!sink) return Promise.resolve();
-    const appended = sink.append({ actor: o.actor, correlationId: o.correlationId, ...(o.question !== undefined ? { question: o.question } : {}), ...e });
-    const upTo = Promise.all([committed, appended]).then(() => undefined);
+  let held: { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void } | undefined;
+  const send = (entries: AuditEntry[]): Promise<unknown> =>
+    entries.length > 1 && sink!.appendMany ? sink!.appendMany(entries) : Promise.all(entries.map((x) => sink!.append(x)));
+  const track = (p: Promise<unknown>): Promise<void> => {
+    const upTo = Promise.all([committed, p]).then(() => undefined);
     committed = upTo;
     upTo.catch(() => undefined); // surfaced by the next awaited write or flush, never unhandled
     return upTo;
   };
+  const release = (next: AuditEntry[]): Promise<unknown> => {
+    const h = held;
+    held = undefined;
+    const appended = send(h ? [h.entry, ...next] : next);
+    h && appended.then(h.resolve, h.reject);
+    return appended;
+  };
+  const entryOf = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): AuditEntry => ({ actor: o.actor, correlationId: o.correlationId, ...(o.question !== undefined ? { question: o.question } : {}), ...e });
+  const write = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): Promise<void> => (sink ? track(release([entryOf(e)])) : Promise.resolve());
+  const hold = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): Promise<void> => {
+    if (!sink) return Promise.resolve();
+    if (held) void release([]);
+    return track(new Promise<void>((resolve, reject) => (held = { entry: entryOf(e), resolve, reject })));
+  };
   return {
     correlationId: o.correlationId,
     recording: !!sink,
-    flush: () => committed,
-    question: (details) => write({ kind: 'question', outcome: 'started', details }),
+    flush: () => {
+      if (held) void release([]);
+      return committed;
+    },
+    question: (details) => hold({ kind: 'question', outcome: 'started', details }),
     sqlGenerated: (engine, sql, durationMs, details) => write({ kind: 'sql_generated', outcome: 'ok', engine, sql, durationMs, details }),
     run: (engine, sql, res, details) =>
       write({ kind: 'query_run', outcome: 'completed', ...(engine ? { engine } : {}), sql, rowCount: res.rowCount, resultHash: hashRows(res.columns, res.rows), durationMs: res.ms, details: { ...details, truncated: res.truncated } }),
