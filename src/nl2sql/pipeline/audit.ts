@@ -24,7 +24,7 @@ export interface RunTrail {
   /**
    * The question record that opens a run (today: the as-of date; a re-run says what it re-runs).
    * It need not be awaited: it is held and appended with the trail's next record as one group
-   * (or by flush), and every later record resolves only once the records before it are
+   * when that comes in the same turn of the event loop (else alone, or at flush), and every later record resolves only once the records before it are
    * committed too; so the question and the generated SQL go to disk together, and SQL is still
    * on disk before it runs.
    */
@@ -66,7 +66,14 @@ export function createRunTrail(sink: AuditSink | undefined, o: { actor: string; 
   const hold = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): Promise<void> => {
     if (!sink) return Promise.resolve();
     if (held) void release([]);
-    return track(new Promise<void>((resolve, reject) => (held = { entry: entryOf(e), resolve, reject })));
+    const p = track(new Promise<void>((resolve, reject) => (held = { entry: entryOf(e), resolve, reject })));
+    // no record followed in this turn of the event loop (a caller awaiting the question itself):
+    // it goes alone, so awaiting it never waits for a record that is not coming
+    const mine = held;
+    setImmediate(() => {
+      if (held === mine) void release([]);
+    });
+    return p;
   };
   return {
     correlationId: o.correlationId,
