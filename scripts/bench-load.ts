@@ -4,14 +4,18 @@
  * rate limit is configured higher, as an operator would for a load test), a mix of questions
  * asked with autocannon over loopback at each concurrency for a bounded time; then the same
  * questions' SQL run through the datasource alone at the same concurrency for the same time;
- * finally the audit chain verified. Ends with one line per concurrency:
+ * finally the audit chain verified. The audit log is signed as the server's is (an Ed25519 key
+ * signs each transaction's head, one checkpoint line per transaction). Ends with one line per concurrency:
  *   load concurrency=N asks_per_s=N p50_ms=N p95_ms=N p99_ms=N errors=N raw_per_s=N chain=ok|broken
  *
  *   npm run bench:load                                  (10, 50, 200 concurrent, 15 s each, 20k trades)
  *   npm run bench:load -- --levels 50 --duration 5 --trades 5000 --log-level info
+ *   npm run bench:load -- --levels 50 --cpu-prof /tmp/asks.cpuprofile   (profile of the asking phases)
  * An ask counts as an error when the HTTP status is not 2xx, the connection fails or times out,
  * or the answer's status is not 'answered' (every question of the mix is answered at warm-up).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -25,6 +29,8 @@ const { values: args } = parseArgs({
     trades: { type: 'string', default: '20000' },
     users: { type: 'string', default: '8' },
     'log-level': { type: 'string', default: 'silent' },
+    /** Write a V8 CPU profile of the asking phases only (not the set-up, not the datasource-alone runs). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const levels = args.levels.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
@@ -52,7 +58,7 @@ const la = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0);
 
 console.log(`load benchmark: ${cpus().length} CPUs, load average ${la()}, node ${process.version}; ${trades} trades, ${userCount} users, ${duration} s per level`);
-const world = await createTestWorld({ askPerMinute: 1_000_000, logLevel: args['log-level'], maxRows: 1000, queryTimeoutMs: 10_000 }, { trades });
+const world = await createTestWorld({ askPerMinute: 1_000_000, logLevel: args['log-level'], maxRows: 1000, queryTimeoutMs: 10_000 }, { trades, signedAudit: true });
 const app = await buildServer(world.deps);
 try {
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -89,8 +95,14 @@ try {
     sqls.push(a.sql);
   }
 
+  const profiler = args['cpu-prof'] ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+  }
   const lines: string[] = [];
   for (const connections of levels) {
+    await profiler?.post('Profiler.start');
     let n = 0;
     let answerErrors = 0;
     const latencies: number[] = [];
@@ -119,6 +131,12 @@ try {
     }, (err, result) => (err ? failed(err) : finished(result)));
     inst.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
     const res = await done;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      const file = levels.length > 1 ? args['cpu-prof']!.replace(/(\.cpuprofile)?$/, `-${connections}.cpuprofile`) : args['cpu-prof']!;
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`CPU profile of the asks at concurrency ${connections}: ${file}`);
+    }
     latencies.sort((a, b) => a - b);
     const asks = latencies.length / duration;
     const errors = res.errors + res.timeouts + res.non2xx + answerErrors;

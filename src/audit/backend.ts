@@ -1,5 +1,6 @@
 /** What the audit log needs of a database. Two implementations: sqlite.ts and postgres.ts. */
 import { EXPORT_COLUMNS, type AuditRecordJson } from './chain.js';
+import type { AppendResult, AppendUnit } from './append.js';
 import { asCheckpoint, type Checkpoint } from './signing.js';
 
 /**
@@ -91,10 +92,12 @@ export interface Snapshot {
 
 export interface AuditBackend {
   kind: 'sqlite' | 'postgres';
-  /** Runs `build` with the current head under an exclusive lock, stores its row, moves the head. */
-  append(build: (head: Head) => AuditRow, sign?: (row: AuditRow) => Checkpoint | undefined): Promise<AuditRow>;
-  /** Appends several records in one transaction (the head moves one record at a time; only the last head is signed). */
-  appendBatch(build: (head: Head) => AuditRow[], sign?: (row: AuditRow) => Checkpoint | undefined): Promise<AuditRow[]>;
+  /**
+   * Builds the rows of `units` on the current head (append.ts, buildUnits) under an exclusive
+   * lock and stores them in one transaction; the head moves one record at a time and only the
+   * last head is signed (with the key the backend was opened with).
+   */
+  appendUnits(units: AppendUnit[]): Promise<AppendResult>;
   /**
    * Deletes the records up to `through.seq` after setting the pruned-through marker, in one
    * transaction (the delete trigger lets only records at or below the marker go).

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { auditFilesOf, type Config } from '../config/index.js';
 import type { AuditIntegrity } from './log.js';
-import { loadPublicKey, loadSigningKey } from './signing.js';
+import { loadPublicKey, loadSigningKey, type AuditKeys } from './signing.js';
 
 /**
  * The audit key and checkpoint file from configuration.
@@ -27,4 +27,13 @@ export function auditIntegrityOf(
   if (existsSync(f.signingKeyFile)) return { keys: loadSigningKey(f.signingKeyFile), ...base };
   if (existsSync(f.publicKeyFile)) return { keys: loadPublicKey(f.publicKeyFile), ...base };
   return undefined;
+}
+
+/**
+ * The scheduled prune from configuration: with a retention period and a cron other than `off`,
+ * the handler's settings (the writer's key) and the schedule; else undefined (`audit prune` only).
+ */
+export function auditPruneOf(cfg: Config, integrity: AuditIntegrity | undefined): { retentionDays: number; archiveDir: string; keys: AuditKeys; schedule: { cron: string; timeZone: string } } | undefined {
+  if (!cfg.auditRetentionDays || cfg.auditPruneCron === 'off' || !integrity?.keys.privateKey) return undefined;
+  return { retentionDays: cfg.auditRetentionDays, archiveDir: auditFilesOf(cfg).archiveDir, keys: integrity.keys, schedule: { cron: cfg.auditPruneCron, timeZone: cfg.auditPruneTimeZone } };
 }

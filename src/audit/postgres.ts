@@ -5,7 +5,8 @@ import { scrubSecrets } from '../store/index.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
 import { HEAD_KEY, headJson, parseHead, PRUNED_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
-import type { Checkpoint } from './signing.js';
+import { buildUnits, signLast } from './append.js';
+import type { AuditKeys } from './signing.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_records (
@@ -103,6 +104,7 @@ function fromPg(r: Record<string, unknown>): AuditRow {
 export async function openPostgresBackend(
   target: { connectionString: string; display: string; schema?: string },
   create: boolean,
+  keys: AuditKeys | undefined,
 ): Promise<AuditBackend> {
   const pool = openPgPool(target, 5);
   let client: pg.PoolClient;
@@ -164,7 +166,6 @@ export async function openPostgresBackend(
     }
   };
 
-  type Sign = ((row: AuditRow) => Checkpoint | undefined) | undefined;
   /** Runs `fn` in a transaction holding the head row FOR UPDATE (the append lock). */
   const underHeadLock = async <T>(fn: (c: pg.PoolClient, head: Head) => Promise<T>): Promise<T> => {
     if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
@@ -186,28 +187,18 @@ export async function openPostgresBackend(
       c.release();
     }
   };
-  const insertRows = async (c: pg.PoolClient, rows: AuditRow[], sign: Sign) => {
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      await c.query(insertSql, ROW_COLUMNS.map((k) => row[k]));
-      await c.query(`UPDATE audit_meta SET value = $1 WHERE key = $2`, [headJson(row, i === rows.length - 1 ? sign?.(row) : undefined), HEAD_KEY]);
-    }
-  };
-
   return {
     kind: 'postgres',
-    append(build, sign) {
+    appendUnits(units) {
       return underHeadLock(async (c, head) => {
-        const row = build(head);
-        await insertRows(c, [row], sign);
-        return row;
-      });
-    },
-    appendBatch(build, sign) {
-      return underHeadLock(async (c, head) => {
-        const rows = build(head);
-        await insertRows(c, rows, sign);
-        return rows;
+        const { outcomes, rows } = buildUnits(units, head, new Date().toISOString());
+        const checkpoint = signLast(rows, keys);
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i]!;
+          await c.query(insertSql, ROW_COLUMNS.map((k) => row[k]));
+          await c.query(`UPDATE audit_meta SET value = $1 WHERE key = $2`, [headJson(row, i === rows.length - 1 ? checkpoint : undefined), HEAD_KEY]);
+        }
+        return { outcomes, ...(checkpoint ? { checkpoint } : {}) };
       });
     },
     prune(p) {

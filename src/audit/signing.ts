@@ -3,7 +3,8 @@
  * checkpoints (seq, id, hash, ts of a record: the hash covers the whole chain up to it) and
  * export manifests. Verifiers need only the public key.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { dirname } from 'node:path';
 import { OtcError } from '../shared/errors.js';
@@ -129,15 +130,15 @@ export function manifestSignatureOk(keys: AuditKeys, manifest: Record<string, un
   return typeof sig === 'string' && verifyWith(keys, MANIFEST_DOMAIN, canonicalize(body), sig);
 }
 
-/** Appends one checkpoint line to the file kept outside the store (0600, fsync'ed). */
-export function appendCheckpointLine(file: string, c: Checkpoint): void {
-  mkdirSync(dirname(file), { recursive: true });
-  appendFileSync(file, JSON.stringify(c) + '\n', { mode: 0o600 });
-  const fd = openSync(file, 'r');
+/** Appends one checkpoint line to the file kept outside the store (0600, fsync'ed), off the event loop. */
+export async function appendCheckpointLine(file: string, c: Checkpoint): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const fh = await open(file, 'a', 0o600);
   try {
-    fsyncSync(fd);
+    await fh.appendFile(JSON.stringify(c) + '\n');
+    await fh.sync();
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 

@@ -5,8 +5,9 @@ import { OtcError } from '../shared/errors.js';
 import { someTableNames, sqliteTableNames } from '../shared/sqlite-file.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
-import { HEAD_KEY, headJson, parseHead, PRUNED_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type PrunedThrough, type RowFilter, type Snapshot } from './backend.js';
-import type { Checkpoint } from './signing.js';
+import { HEAD_KEY, parseHead, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type RowFilter, type Snapshot } from './backend.js';
+import type { AuditKeys } from './signing.js';
+import { startSqliteWriter, type SqliteWriter } from './sqlite-writer.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,7 +100,7 @@ function checkIsAuditFile(path: string, create: boolean): void {
   }
 }
 
-export function openSqliteBackend(path: string, create: boolean): AuditBackend {
+export async function openSqliteBackend(path: string, create: boolean, keys: AuditKeys | undefined): Promise<AuditBackend> {
   if (path === ':memory:') {
     throw new OtcError(AuditErrorCode.BadUrl, 'the audit log must be a file, not an in-memory database', { status: 500 });
   }
@@ -129,35 +130,15 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
   }
 
   const getHead = db.prepare<[string], { value: string }>(`SELECT value FROM audit_meta WHERE key = ?`);
-  const insert = db.prepare(`INSERT INTO audit_records (${SELECT_COLS}) VALUES (${ROW_COLUMNS.map((c) => '@' + c).join(', ')})`);
-  const setHead = db.prepare(`UPDATE audit_meta SET value = ? WHERE key = ?`);
   let closed = false;
-
-  type Sign = ((row: AuditRow) => Checkpoint | undefined) | undefined;
-  const currentHead = (): Head => {
-    const head = parseHead(getHead.get(HEAD_KEY)?.value);
-    if (!head) throw new OtcError(AuditErrorCode.Corrupt, 'the audit log has lost its head anchor (audit_meta); run `otc-copilot audit verify`', { status: 500 });
-    return head;
-  };
-  const appendTx = db.transaction((build: (head: Head) => AuditRow, sign: Sign): AuditRow => {
-    const row = build(currentHead());
-    insert.run(row);
-    setHead.run(headJson(row, sign?.(row)), HEAD_KEY);
-    return row;
-  });
-  const batchTx = db.transaction((build: (head: Head) => AuditRow[], sign: Sign): AuditRow[] => {
-    const rows = build(currentHead());
-    rows.forEach((row, i) => {
-      insert.run(row);
-      setHead.run(headJson(row, i === rows.length - 1 ? sign?.(row) : undefined), HEAD_KEY);
-    });
-    return rows;
-  });
-  const setPruned = db.prepare(`INSERT INTO audit_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
-  const pruneTx = db.transaction((p: PrunedThrough): number => {
-    setPruned.run(PRUNED_KEY, JSON.stringify(p));
-    return db.prepare(`DELETE FROM audit_records WHERE seq <= ?`).run(p.seq).changes;
-  });
+  // Appends and prunes go through the writer thread; this connection only reads.
+  let writer: SqliteWriter;
+  try {
+    writer = await startSqliteWriter(path, keys, create);
+  } catch (e) {
+    db.close();
+    throw new OtcError(AuditErrorCode.Unreachable, `cannot open the audit log ${path} for writing: ${(e as Error).message}`, { status: 503, cause: e });
+  }
   const getMeta = (key: string) => getHead.get(key)?.value;
   const seqFromTs = db.prepare<[string], { seq: number }>(`SELECT seq FROM audit_records WHERE ts >= ? ORDER BY ts LIMIT 1`);
   const seqBeforeTs = db.prepare<[string], { seq: number }>(`SELECT seq FROM audit_records WHERE ts < ? ORDER BY ts DESC LIMIT 1`);
@@ -179,17 +160,13 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
 
   return {
     kind: 'sqlite',
-    async append(build, sign) {
+    async appendUnits(units) {
       if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
-      return appendTx.immediate(build, sign); // BEGIN IMMEDIATE: one writer at a time, across processes too
-    },
-    async appendBatch(build, sign) {
-      if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
-      return batchTx.immediate(build, sign);
+      return writer.appendUnits(units);
     },
     async prune(p) {
       if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
-      return pruneTx.immediate(p);
+      return writer.prune(p);
     },
     async meta(key) {
       return getMeta(key);
@@ -234,6 +211,7 @@ export function openSqliteBackend(path: string, create: boolean): AuditBackend {
     async close() {
       if (closed) return;
       closed = true;
+      await writer.close();
       db.close();
     },
   };

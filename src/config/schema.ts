@@ -45,6 +45,12 @@ export const settings = {
   auditCheckpointFile: { env: 'OTC_AUDIT_CHECKPOINT_FILE', schema: optionalText, doc: 'Append-only file of signed audit checkpoints, outside the audit store. Default DATA_DIR/audit-checkpoints.jsonl.' },
   auditCheckpointEvery: { env: 'OTC_AUDIT_CHECKPOINT_EVERY', schema: intFrom(1, 1_000_000).default(1), doc: 'Write a signed checkpoint every N audit records (the head anchor is signed at every record).' },
   auditRetentionDays: { env: 'OTC_AUDIT_RETENTION_DAYS', schema: intFrom(1, 36_500).optional(), doc: 'Audit records older than this are archived to signed export files and pruned by `otc-copilot audit prune` (unset: kept for ever).' },
+  auditPruneCron: {
+    env: 'OTC_AUDIT_PRUNE_CRON',
+    schema: z.string().trim().min(1).max(200).default('30 2 * * *'),
+    doc: 'When the server archives and prunes expired audit records (with OTC_AUDIT_RETENTION_DAYS set): a cron expression, default 02:30 every day; `off` for `otc-copilot audit prune` only.',
+  },
+  auditPruneTimeZone: { env: 'OTC_AUDIT_PRUNE_TIMEZONE', schema: z.string().trim().min(1).default('UTC'), doc: 'IANA time zone of OTC_AUDIT_PRUNE_CRON.' },
   auditArchiveDir: { env: 'OTC_AUDIT_ARCHIVE_DIR', schema: optionalText, doc: 'Folder of the signed archives written before pruning. Default DATA_DIR/audit-archive.' },
   splunkHecUrl: { env: 'OTC_SPLUNK_HEC_URL', schema: z.url().optional(), doc: 'Splunk HTTP Event Collector base URL (e.g. https://splunk:8088): the JSON logs are also sent there, batched and retried, never blocking a request.' },
   splunkHecToken: { env: 'OTC_SPLUNK_HEC_TOKEN', schema: optionalText, doc: 'HEC token (never logged).' },
@@ -59,6 +65,11 @@ export const settings = {
       .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'column names, comma-separated')).min(1))
       .optional(),
     doc: 'Columns (e.g. counterparty_name,account_no) whose values are masked in the logs, the audit records and downloaded exports.',
+  },
+  auditSqlLiterals: {
+    env: 'OTC_AUDIT_SQL_LITERALS',
+    schema: z.enum(['keep', 'strings']).default('keep'),
+    doc: "What the audit keeps of values written in SQL: everything (keep), or every string literal masked as '[masked]' together with the same values in the question text and details of the run's records (strings).",
   },
   auditResults: { env: 'OTC_AUDIT_RESULTS', schema: z.enum(['count_hash', 'count', 'none']).default('count_hash'), doc: 'What the audit keeps of a result: row count and SHA-256 (default), the count only, or nothing. Rows are never kept.' },
   datasourceUrl: { env: 'OTC_DATASOURCE_URL', schema: optionalText, doc: "The bank's database: sqlite:PATH, postgres://…, mssql://user:pass@host:1433/db. Default: the demo database DATA_DIR/demo-ops.db, built on first start." },

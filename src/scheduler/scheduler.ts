@@ -15,41 +15,11 @@ import { duplicateName, fenced, invalidSchedule, scheduleNotFound, slotNotFound 
 import { idempotencyKey, type RunHandler } from './handlers.js';
 import { nextFireAfter, nextFireTimes } from './next-fire.js';
 import { ScheduleRepository, type ScheduleRow, type SlotRow } from './repository.js';
-import { describeSpec, parseScheduleInput, parseScheduleSpec, type CatchUpPolicy, type ScheduleInput, type ScheduleSpec } from './spec.js';
+import { describeSpec, parseScheduleInput, parseScheduleSpec, type ScheduleInput, type ScheduleSpec } from './spec.js';
+import type { RunView, ScheduleViewOf } from './views.js';
 
-export interface ScheduleView {
-  id: string;
-  name: string;
-  handler: string;
-  payload: Record<string, unknown>;
-  spec: ScheduleSpec;
-  /** "every business day at 07:00 Europe/London (UK-EW)". */
-  description: string;
-  catchUp: CatchUpPolicy;
-  timeoutMs: number;
-  maxAttempts: number;
-  state: 'active' | 'paused';
-  nextFireAt: string | null;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface RunView {
-  id: string;
-  scheduleId: string;
-  scheduledAt: string;
-  reason: 'schedule' | 'catch_up' | 'manual';
-  state: 'pending' | 'running' | 'succeeded' | 'failed';
-  attempts: number;
-  maxAttempts: number;
-  fence: number;
-  worker: string | null;
-  claimedAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-  idempotencyKey: string;
-}
+export type ScheduleView = ScheduleViewOf<ScheduleSpec>;
+export type { RunView };
 
 /** A slot held by a claim: the holder runs it and finishes it with its fencing token. */
 export interface ClaimedRun extends RunView {

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { openAuditLog, type AuditLog } from '../audit/index.js';
 import { createAuthService, createOidcProvider, oidcSettingsOf } from '../auth/index.js';
-import { auditIntegrityOf } from '../audit/integrity-config.js';
+import { auditIntegrityOf, auditPruneOf } from '../audit/integrity-config.js';
+import { ensureAuditPruneSchedule, registerAuditPruneHandler } from '../audit/scheduled-prune.js';
 import { HecSink, hecDestination, setActiveHecSink } from '../logging/hec.js';
 import { auditUrlOf, datasourceUrlOf, demoDatabasePath, storeUrlOf, todayOf, type Config } from '../config/index.js';
 import { openDatasource, type Datasource } from '../datasource/index.js';
@@ -77,13 +78,14 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   try {
     opened.store = await openStore(storeUrlOf(cfg));
     // The audit key and checkpoint file, outside the audit store; checkpoints also go to the log.
+    const integrity = auditIntegrityOf(cfg, {
+      writer: true,
+      onCheckpoint: (cp) => auditLogger?.info({ audit_checkpoint: cp }, 'audit checkpoint'),
+      onError: (e) => auditLogger?.error({ err: e }, 'an audit checkpoint could not be written'),
+    });
     opened.audit = await openAuditLog(auditUrlOf(cfg), {
-      privacy: { results: cfg.auditResults, ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
-      integrity: auditIntegrityOf(cfg, {
-        writer: true,
-        onCheckpoint: (cp) => auditLogger?.info({ audit_checkpoint: cp }, 'audit checkpoint'),
-        onError: (e) => auditLogger?.error({ err: e }, 'an audit checkpoint could not be written'),
-      }),
+      privacy: { results: cfg.auditResults, sqlLiterals: cfg.auditSqlLiterals, ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
+      integrity,
     });
     restrictDataFiles(cfg.dataDir);
     // The demo is built only once the store and the audit log are known to open (a wrong
@@ -127,6 +129,10 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     opened.scheduler = createScheduler({ store: opened.store, audit: opened.audit, backend: backendFromConfig(cfg, 'producer'), logger: pino({ level: cfg.logLevel }) });
     const reports = reportSettingsFromConfig(cfg);
     registerReportHandler(opened.scheduler, { store: opened.store, audit: opened.audit, settings: reports, today, pipeline: async () => (await answering.require()).copilot });
+    // Retention on a schedule (OTC_AUDIT_RETENTION_DAYS, OTC_AUDIT_PRUNE_CRON): the schedule follows configuration.
+    const prune = auditPruneOf(cfg, integrity);
+    if (prune) registerAuditPruneHandler(opened.scheduler, { log: opened.audit, ...prune });
+    await ensureAuditPruneSchedule(opened.scheduler, prune?.schedule, 'system');
     app = await buildServer({
       scheduler: opened.scheduler,
       settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, dashboardProbeIntervalMs: cfg.dashboardProbeIntervalMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, ...(hec ? { logStream: hecDestination(hec) } : {}), ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openAuditLog, type AuditLog } from '../audit/index.js';
+import { loadSigningKey } from '../audit/signing.js';
 import { createAuthService, type AuthService, type Role } from '../auth/index.js';
 import { openDatasource, type Datasource } from '../datasource/index.js';
 import { buildDemoDatabase } from '../demo/index.js';
@@ -40,12 +41,17 @@ export interface TestWorld {
  * TEST_PASSWORD. The demo profile is imported, validated (as of EXAMPLES_AS_OF) and active as
  * version 1, unless `untrained`: then no version exists and asking is refused (OTC_ERR_NOT_TRAINED).
  */
-export async function createTestWorld(settings: Partial<ServerSettings> = {}, opts: { trades?: number; untrained?: boolean } = {}): Promise<TestWorld> {
+export async function createTestWorld(
+  settings: Partial<ServerSettings> = {},
+  opts: { trades?: number; untrained?: boolean; /** Sign the audit log as the server does (a key and checkpoint file in the folder). */ signedAudit?: boolean; /** The audit log's URL (default a SQLite file in the folder), e.g. a PostgreSQL database. */ auditUrl?: string } = {},
+): Promise<TestWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'otc-server-'));
   const dbPath = join(dir, 'demo-ops.db');
   await buildDemoDatabase({ out: dbPath, trades: opts.trades ?? 400, seed: 42, asOf: TEST_TODAY });
   const store = await openStore(`sqlite:${join(dir, 'app.db')}`);
-  const audit = await openAuditLog(`sqlite:${join(dir, 'audit.db')}`);
+  const audit = await openAuditLog(opts.auditUrl ?? `sqlite:${join(dir, 'audit.db')}`, {
+    ...(opts.signedAudit ? { integrity: { keys: loadSigningKey(join(dir, 'audit-signing.key'), { create: true }), checkpointFile: join(dir, 'audit-checkpoints.jsonl') } } : {}),
+  });
   const datasource = await openDatasource(`sqlite:${dbPath}`);
   const datasourceKey = datasource.description;
   const full: ServerSettings = { maxRows: 1000, queryTimeoutMs: 10_000, logLevel: 'silent', ...settings };

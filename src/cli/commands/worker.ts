@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { openAuditLog } from '../../audit/index.js';
+import { auditIntegrityOf, auditPruneOf } from '../../audit/integrity-config.js';
+import { registerAuditPruneHandler } from '../../audit/scheduled-prune.js';
 import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
 import { createDashboardService } from '../../dashboards/index.js';
@@ -36,7 +38,9 @@ export const workerCommand = new Command('worker')
         });
       }
       const store = await openStore(storeUrlOf(cfg));
-      const audit = await openAuditLog(auditUrlOf(cfg));
+      // the writer's key, as the server's: records appended here are signed and checkpointed too
+      const integrity = auditIntegrityOf(cfg, { writer: true });
+      const audit = await openAuditLog(auditUrlOf(cfg), { privacy: { results: cfg.auditResults, sqlLiterals: cfg.auditSqlLiterals, ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) }, integrity });
       const scheduler = createScheduler({ store, audit, backend: new BullmqBackend({ url: cfg.redisUrl, role: 'worker', concurrency: f.concurrency }) });
       // Report runs (handler 'report'): the active training version's pipeline, the datasource opened on the first run.
       const reportPipeline = activePipeline({ store, audit, openDatasource: () => openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs }), maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs, actor: 'scheduler' });
@@ -66,6 +70,9 @@ export const workerCommand = new Command('worker')
         },
       });
       await dashboards.start();
+      // Scheduled retention runs wherever the slot lands (the server keeps the schedule in step with configuration).
+      const prune = auditPruneOf(cfg, integrity);
+      if (prune) registerAuditPruneHandler(scheduler, { log: audit, ...prune });
       await scheduler.start();
       process.stdout.write(`Scheduler worker ${scheduler.engine.workerId} running (queue on ${new URL(cfg.redisUrl).host}, concurrency ${f.concurrency})\n`);
       const stop = (signal: string) => {

@@ -10,65 +10,27 @@ import type { QueryResult } from '../../datasource/types.js';
 import type { EngineName } from '../types.js';
 import type { TypedQuery } from '../semantic/index.js';
 
+/** Where records go: the audit log (which commits appends that arrive together in one transaction). */
 export interface AuditSink {
   append(entry: AuditEntry): Promise<unknown>;
-  /** Several records in one transaction (one flush to disk), when the audit log offers it. */
+  /** Records appended as one group (the audit's privacy settings mask SQL values across it). */
   appendMany?(entries: AuditEntry[]): Promise<unknown[]>;
-}
-
-/** Records written in one transaction at most. */
-const MAX_BATCH = 256;
-
-/**
- * Group commit: appends that arrive while a write is on its way to disk go together in the next
- * transaction (`appendMany`), so the audit log flushes once per batch instead of once per
- * record (each flush is a few milliseconds of fsync: three records per question made the audit
- * log the bound of the server's throughput, issue 14 item 7). Each append still resolves only
- * when its own record is committed, in the order appends were called, so an answer is never
- * given before its records are durable. A batch that fails is retried record by record, so
- * one bad record fails alone. Without `appendMany` the sink is returned as it is.
- */
-export function groupCommit(sink: AuditSink): AuditSink {
-  if (!sink.appendMany) return sink;
-  const appendMany = sink.appendMany.bind(sink);
-  let queue: { entry: AuditEntry; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
-  let writing = false;
-  async function drain(): Promise<void> {
-    writing = true;
-    try {
-      while (queue.length) {
-        // let the requests whose input is ready reach their append first: they join this batch
-        await new Promise((r) => setImmediate(r));
-        const batch = queue.slice(0, MAX_BATCH);
-        queue = queue.slice(batch.length);
-        try {
-          const records = await appendMany(batch.map((b) => b.entry));
-          batch.forEach((b, i) => b.resolve(records[i]));
-        } catch (e) {
-          if (batch.length === 1) batch[0]!.reject(e);
-          else for (const b of batch) await sink.append(b.entry).then(b.resolve, b.reject);
-        }
-      }
-    } finally {
-      writing = false;
-    }
-  }
-  return {
-    append: (entry) =>
-      new Promise((resolve, reject) => {
-        queue.push({ entry, resolve, reject });
-        if (!writing) void drain();
-      }),
-    appendMany,
-  };
 }
 
 export interface RunTrail {
   readonly correlationId: string;
   /** Whether records are written (an audit log is configured). */
   readonly recording: boolean;
-  /** The question record that opens a run (today: the as-of date; a re-run says what it re-runs). */
+  /**
+   * The question record that opens a run (today: the as-of date; a re-run says what it re-runs).
+   * It need not be awaited: it is held and appended with the trail's next record as one group
+   * when that comes in the same turn of the event loop (else alone, or at flush), and every later record resolves only once the records before it are
+   * committed too; so the question and the generated SQL go to disk together, and SQL is still
+   * on disk before it runs.
+   */
   question(details: { today?: string; trainingVersion?: string; [k: string]: unknown }): Promise<void>;
+  /** Resolves when every record written so far is committed (rejects if one was not). */
+  flush(): Promise<void>;
   sqlGenerated(engine: EngineName, sql: string, durationMs: number, details: { explanation: string; query?: TypedQuery }): Promise<void>;
   /** engine undefined: SQL that no engine produced now (a stored SQL run again, e.g. an export). */
   run(engine: EngineName | undefined, sql: string, result: QueryResult, details?: Record<string, unknown>): Promise<void>;
@@ -89,13 +51,49 @@ export interface StreamedRun {
 }
 
 export function createRunTrail(sink: AuditSink | undefined, o: { actor: string; correlationId: string; question?: string }): RunTrail {
-  const write = async (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>) => {
-    if (sink) await sink.append({ actor: o.actor, correlationId: o.correlationId, ...(o.question !== undefined ? { question: o.question } : {}), ...e });
+  // Each record is handed to the sink at once (so records of many runs share a commit), except
+  // the question record: held until the next record and appended with it as one group (the SQL's
+  // values can then be masked in the question too). What a write returns settles only when this
+  // record and all before it in the trail are committed.
+  let committed: Promise<void> = Promise.resolve();
+  let held: { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void } | undefined;
+  const send = (entries: AuditEntry[]): Promise<unknown> =>
+    entries.length > 1 && sink!.appendMany ? sink!.appendMany(entries) : Promise.all(entries.map((x) => sink!.append(x)));
+  const track = (p: Promise<unknown>): Promise<void> => {
+    const upTo = Promise.all([committed, p]).then(() => undefined);
+    committed = upTo;
+    upTo.catch(() => undefined); // surfaced by the next awaited write or flush, never unhandled
+    return upTo;
+  };
+  const release = (next: AuditEntry[]): Promise<unknown> => {
+    const h = held;
+    held = undefined;
+    const appended = send(h ? [h.entry, ...next] : next);
+    h && appended.then(h.resolve, h.reject);
+    return appended;
+  };
+  const entryOf = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): AuditEntry => ({ actor: o.actor, correlationId: o.correlationId, ...(o.question !== undefined ? { question: o.question } : {}), ...e });
+  const write = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): Promise<void> => (sink ? track(release([entryOf(e)])) : Promise.resolve());
+  const hold = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): Promise<void> => {
+    if (!sink) return Promise.resolve();
+    if (held) void release([]);
+    const p = track(new Promise<void>((resolve, reject) => (held = { entry: entryOf(e), resolve, reject })));
+    // no record followed in this turn of the event loop (a caller awaiting the question itself):
+    // it goes alone, so awaiting it never waits for a record that is not coming
+    const mine = held;
+    setImmediate(() => {
+      if (held === mine) void release([]);
+    });
+    return p;
   };
   return {
     correlationId: o.correlationId,
     recording: !!sink,
-    question: (details) => write({ kind: 'question', outcome: 'started', details }),
+    flush: () => {
+      if (held) void release([]);
+      return committed;
+    },
+    question: (details) => hold({ kind: 'question', outcome: 'started', details }),
     sqlGenerated: (engine, sql, durationMs, details) => write({ kind: 'sql_generated', outcome: 'ok', engine, sql, durationMs, details }),
     run: (engine, sql, res, details) =>
       write({ kind: 'query_run', outcome: 'completed', ...(engine ? { engine } : {}), sql, rowCount: res.rowCount, resultHash: hashRows(res.columns, res.rows), durationMs: res.ms, details: { ...details, truncated: res.truncated } }),

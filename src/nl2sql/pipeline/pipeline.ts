@@ -26,7 +26,7 @@ import type { TrainedModel } from '../../training/index.js';
 import type { FallbackEngine, GuardFn } from '../engine.js';
 import { createSemanticEngine, type SemanticEngine, type TypedQuery } from '../semantic/index.js';
 import type { AskAnswer, AskRequest, EngineName } from '../types.js';
-import { createRunTrail, groupCommit, type AuditSink, type RunTrail } from './audit.js';
+import { createRunTrail, type AuditSink, type RunTrail } from './audit.js';
 import { rowCap, type RowCap } from './cap.js';
 import { createCompileStage } from './compile.js';
 import { createExecuteStage, createExecuteStreamStage } from './execute.js';
@@ -130,7 +130,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
   const guard = createGuardStage({ dialect: ds.dialect.name, snapshot: opts.model.snapshot });
   const execute = createExecuteStage(ds);
   const configured = { maxRows: opts.maxRows, timeoutMs: opts.timeoutMs };
-  const audit = opts.audit ? groupCommit(opts.audit) : undefined;
+  const audit = opts.audit;
   const rerunStream = createRerunStream({ understand, compile, guard, stream: createExecuteStreamStage(ds), dialect: ds.dialect, audit, configured, trainingVersion: opts.trainingVersion, actor: opts.actor });
 
   /** guard -> execute -> audit of one SQL text; the shared tail of every path. */
@@ -140,6 +140,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
       await trail.refusal(engine, { guard: v.reason }, sqlText);
       return v;
     }
+    await trail.flush(); // the run's records so far are on disk before its SQL runs
     const result = await execute(v.sql, cap, undefined, engine === 'llm' ? 'model' : 'compiled');
     await trail.run(engine, v.sql, result, details);
     return { ok: true, sql: v.sql, result };
@@ -157,7 +158,8 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
     const actor = req.actor ?? opts.actor ?? 'system';
     const trail = createRunTrail(audit, { actor, correlationId: randomUUID(), question: req.question });
     const done = finish(req.question, t0, trail);
-    await trail.question({ today: req.today, trainingVersion: opts.trainingVersion });
+    // not awaited: committed together with the next record (the SQL generated, a refusal...)
+    void trail.question({ today: req.today, trainingVersion: opts.trainingVersion });
     let compileMs: number | undefined;
     let query: TypedQuery | undefined;
     try {
@@ -172,6 +174,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
       if (u.status === 'abstained') {
         compileMs = performance.now() - tc;
         if (opts.fallback) {
+          await trail.flush();
           const guardFn: GuardFn = (s) => guard(s, cap);
           const fb = await opts.fallback.answer({
             question: req.question,
@@ -225,7 +228,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
     const trail = createRunTrail(audit, { actor, correlationId: ro.correlationId ?? randomUUID(), question });
     const done = finish(question ?? '', t0, trail);
     if (!ro.correlationId) {
-      await trail.question({ ...(saved.query ? { today: saved.query.today } : {}), trainingVersion: opts.trainingVersion, rerun: saved.query ? 'query' : 'sql', savedVersion: saved.trainingVersion });
+      void trail.question({ ...(saved.query ? { today: saved.query.today } : {}), trainingVersion: opts.trainingVersion, rerun: saved.query ? 'query' : 'sql', savedVersion: saved.trainingVersion });
     }
     if (saved.query !== undefined) {
       const query = saved.query;

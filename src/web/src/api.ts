@@ -1,5 +1,6 @@
 import type { AskAnswer } from '../../nl2sql/types.js';
 import type { ExampleCheck, SchemaDrift, SectionDiff, ValidationIssue, ValidationReport, VersionDiff } from '../../training/lifecycle/report-types.js';
+import type { RunView, ScheduleOverviewOf, ScheduleViewOf } from '../../scheduler/views.js';
 
 export type { AskAnswer, ExampleCheck, SchemaDrift, SectionDiff, ValidationIssue, ValidationReport, VersionDiff };
 export type Role = 'viewer' | 'analyst' | 'admin' | 'auditor';
@@ -108,42 +109,11 @@ export interface FeedbackCandidate {
   status: string;
 }
 
-export interface ScheduleView {
-  id: string;
-  name: string;
-  handler: string;
-  payload: Record<string, unknown>;
-  spec: { kind: string; timeZone: string } & Record<string, unknown>;
-  description: string;
-  catchUp: 'skip' | 'latest' | 'all';
-  timeoutMs: number;
-  maxAttempts: number;
-  state: 'active' | 'paused';
-  nextFireAt: string | null;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface RunView {
-  id: string;
-  scheduleId: string;
-  scheduledAt: string;
-  reason: 'schedule' | 'catch_up' | 'manual';
-  state: 'pending' | 'running' | 'succeeded' | 'failed';
-  attempts: number;
-  maxAttempts: number;
-  fence: number;
-  worker: string | null;
-  claimedAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-  idempotencyKey: string;
-}
-export interface ScheduleOverview {
-  schedule: ScheduleView;
-  nextFires: string[];
-  lastRun: RunView | null;
-}
+/** The schedule API's types are the server's (src/scheduler/views.ts); the spec seen loosely. */
+type SpecView = { kind: string; timeZone: string } & Record<string, unknown>;
+export type ScheduleView = ScheduleViewOf<SpecView>;
+export type ScheduleOverview = ScheduleOverviewOf<SpecView>;
+export type { RunView };
 
 /** An API error with its stable code, as the server sends it. */
 export interface SavedQuestion {
