@@ -164,7 +164,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
     try {
       const cap = rowCap(configured, req.maxRows);
       const tc = performance.now();
-      const u = understand(req.question, req.today, { previous: req.previous?.understood, choice: req.choice });
+      const u = understand(req.question, req.today, { previous: req.previous?.understood, inThread: !!req.previous, choice: req.choice });
       if (u.status === 'choose') {
         compileMs = performance.now() - tc;
         await trail.abstention('semantic', `which one: ${u.reason}`);

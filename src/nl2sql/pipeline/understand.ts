@@ -16,7 +16,7 @@ export function createUnderstandStage(engine: Pick<SemanticEngine, 'understand'>
   const known = new BoundedCache<string, Understood>(max);
   return (question, today, ctx) => {
     // a follow-up or a picked option depends on its thread: not cached
-    if (ctx && (ctx.previous || ctx.choice)) return engine.understand(question, today, ctx);
+    if (ctx && (ctx.previous || ctx.choice || ctx.inThread)) return engine.understand(question, today, ctx);
     const key = `${today}\u0000${question}`;
     const hit = known.get(key);
     if (hit) return hit;

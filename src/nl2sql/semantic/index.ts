@@ -39,6 +39,8 @@ export type Understood =
 /** The thread a question is asked in: the previous answer's query, and a "which one?" option picked. */
 export interface UnderstandContext {
   previous?: TypedQuery;
+  /** The question follows another one in its thread (whose query may be unknown: it was declined, or the language model answered). */
+  inThread?: boolean;
   choice?: ChoicePick;
 }
 
@@ -110,7 +112,8 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
       return { query: r.query };
     }
     if (r.status === 'refuse') return { status: 'refused', message: `Refused: ${r.reason}.`, reason: r.reason };
-    const amb = (r.tie ? rowsAmbiguity(m, question, r.tie) : undefined) ?? nameAmbiguity(m, question, today) ?? measureAmbiguity(m, question, undefined);
+    const named = parser.namedEntities(question, today);
+    const amb = (r.tie ? rowsAmbiguity(m, question, r.tie) : undefined) ?? nameAmbiguity(m, question, today) ?? (named.length === 1 ? measureAmbiguity(m, question, named[0]) : undefined);
     if (amb) return { status: 'choose', message: `Which one do you mean by "${amb.phrase}"?`, reason: `"${amb.phrase}" could mean ${amb.options.map((o) => o.label).join(' or ')}`, phrase: amb.phrase, options: amb.options };
     return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: r.reason, suggestions: suggest(pool, question) };
   };
@@ -120,7 +123,11 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
       if (!picked) return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: 'the option picked does not fit the question', suggestions: [] };
       question = picked;
     }
-    if (!ctx.previous) return alone(question, today);
+    if (!ctx.previous) {
+      // "only the ones sent last week" after a question that was not answered: nothing to refine
+      if (ctx.inThread && followUps.refersBack(question)) return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: 'the question refines the previous answer, which has no query to refine; ask it in full', suggestions: [] };
+      return alone(question, today);
+    }
     const f = followUps.read(ctx.previous, question, today);
     if (f.status === 'refuse') return { status: 'refused', message: `Refused: ${f.reason}.`, reason: f.reason };
     // a question that names its own rows and reads on its own is a new question, unless it refers back

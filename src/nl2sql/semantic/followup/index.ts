@@ -27,6 +27,8 @@ export interface FollowUpReader {
    * ("and", "only", "those", "instead"...), so it is not read as a new question.
    */
   read(previous: TypedQuery, question: string, today: string): FollowUpOutcome & { anaphoric: boolean };
+  /** Do the question's words refer back to a previous answer ("and by currency?", "only those")? */
+  refersBack(question: string): boolean;
 }
 
 export function createFollowUpReader(m: EngineModel, parser: QuestionParser, ops: FollowUpOps = createFollowUpOps(m)): FollowUpReader {
@@ -36,6 +38,7 @@ export function createFollowUpReader(m: EngineModel, parser: QuestionParser, ops
       const r = apply(m, parser, ops, previous, cues, today);
       return { ...r, anaphoric: cues.anaphoric };
     },
+    refersBack: (question) => readCues(question).anaphoric,
   };
 }
 
