@@ -25,6 +25,7 @@ import { metaRoutes } from './routes/meta.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedRoutes } from './routes/saved.js';
+import { threadRoutes } from './routes/threads.js';
 import { trainingRoutes } from './routes/training/index.js';
 import { userRoutes } from './routes/users.js';
 import { scheduleRoutes } from './routes/schedules/index.js';
@@ -135,6 +136,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(oidcRoutes, { oidc: deps.sso?.provider, emergencyAdmin: deps.sso?.emergencyAdmin });
   await app.register(metaRoutes);
   await app.register(askRoutes);
+  await app.register(threadRoutes);
   await app.register(exportRoutes);
   await app.register(feedbackRoutes);
   await app.register(savedRoutes);
