@@ -6,6 +6,7 @@
  * listed and searched per owner, opened, and re-run on today's data (each turn again, in order).
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { AskAnswer, ChoicePick, PreviousTurn, QueryPipeline, TypedQuery } from '../nl2sql/index.js';
 import { OtcError } from '../shared/errors.js';
 import type { Store } from '../store/index.js';
@@ -65,12 +66,8 @@ export async function listThreads(store: Store, o: { owner: string; search?: str
   const s = o.search?.trim().toLowerCase();
   if (s) {
     const like = `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) =>
-      eb.or([
-        eb(eb.fn('lower', ['title']), 'like', like),
-        eb.exists(eb.selectFrom('thread_turns').select('seq').whereRef('thread_turns.thread_id', '=', 'threads.id').where((e2) => e2(e2.fn('lower', ['question']), 'like', like))),
-      ]),
-    );
+    // LIKE with an explicit escape character, so "%" and "_" typed in the search match themselves (both dialects)
+    q = q.where(sql<boolean>`(lower(title) like ${like} escape '\\' or exists (select 1 from thread_turns tt where tt.thread_id = threads.id and lower(tt.question) like ${like} escape '\\'))`);
   }
   const rows = await q.orderBy('updated_at', 'desc').orderBy('id').limit(o.limit ?? 50).offset(o.offset ?? 0).execute();
   return rows.map(summary);
