@@ -15,9 +15,9 @@ export function History({ current, onOpen, onNew }: { current?: string; onOpen: 
         </button>
       </div>
       <label htmlFor="history-search" className="sr-only">
-        Search your questions
+        Search history
       </label>
-      <input id="history-search" type="search" placeholder="Search your questions" value={search} onChange={(e) => setSearch(e.target.value)} maxLength={200} />
+      <input id="history-search" type="search" placeholder="Search history" value={search} onChange={(e) => setSearch(e.target.value)} maxLength={200} />
       {list.isError && <p className="muted">History cannot be loaded.</p>}
       <ul className="threads">
         {(list.data ?? []).map((t) => (
