@@ -113,7 +113,7 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     }
     if (r.status === 'refuse') return { status: 'refused', message: `Refused: ${r.reason}.`, reason: r.reason };
     const named = parser.namedEntities(question, today);
-    const amb = (r.tie ? rowsAmbiguity(m, question, r.tie) : undefined) ?? nameAmbiguity(m, question, today) ?? (named.length === 1 ? measureAmbiguity(m, question, named[0]) : undefined);
+    const amb = (r.tie ? rowsAmbiguity(m, question, r.tie) : undefined) ?? nameAmbiguity(m, question, today) ?? (named.length <= 1 ? measureAmbiguity(m, question, named[0]) : undefined);
     if (amb) return { status: 'choose', message: `Which one do you mean by "${amb.phrase}"?`, reason: `"${amb.phrase}" could mean ${amb.options.map((o) => o.label).join(' or ')}`, phrase: amb.phrase, options: amb.options };
     return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: r.reason, suggestions: suggest(pool, question) };
   };
