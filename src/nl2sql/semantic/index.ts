@@ -145,7 +145,8 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
   const compile = (query: TypedQuery, dialect: SqlDialect) => ({ sql: compileQuery(query, m, dialect), explanation: explain(query) });
   const generate = (question: string, ctx: EngineContext): EngineResult => {
     const u = understand(question, ctx.today);
-    if (u.status === 'choose') return { status: 'abstained', message: u.message, reason: u.reason };
+    // without a thread to answer "which one?" in, the choice is the reason it cannot answer
+    if (u.status === 'choose') return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: `which one? ${u.reason}`, suggestions: suggest(pool, question) };
     return u.status ? u : { status: 'sql', ...compile(u.query, ctx.dialect) };
   };
   return {
