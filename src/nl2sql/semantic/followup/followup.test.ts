@@ -59,7 +59,7 @@ describe('follow-ups', () => {
   it('replaces a breakdown ("now by", "instead"), keeps the filters', async () => {
     const u = follow('Open exceptions by severity', 'by exception type instead');
     if (u.status) throw new Error(u.status);
-    expect(u.changes[0]).toMatch(/instead of severity/);
+    expect(u.changes?.[0]).toMatch(/instead of severity/);
     expect(u.query.groupBy.map((g) => g.label)).toEqual(['exception type']);
     expect(sorted(await rows(u))).toEqual(sorted(await gold("SELECT exception_type, COUNT(*) FROM exceptions WHERE status IN ('Open','In Progress','Escalated') GROUP BY exception_type")));
   });
@@ -69,7 +69,7 @@ describe('follow-ups', () => {
     expect(await rows(narrowed)).toEqual(await gold("SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND currency = 'USD' AND value_date BETWEEN '2026-06-01' AND '2026-06-17'"));
     const swapped = follow('Live notional of cleared trades', 'what about bilateral?');
     if (swapped.status) throw new Error(swapped.status);
-    expect(swapped.changes[0]).toMatch(/instead of cleared/);
+    expect(swapped.changes?.[0]).toMatch(/instead of cleared/);
     expect(await rows(swapped)).toEqual(await gold("SELECT SUM(notional_usd) FROM trades WHERE status = 'Live' AND is_cleared = 0"));
   });
 
