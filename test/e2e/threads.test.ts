@@ -69,8 +69,8 @@ describe.skipIf(!hasChromium)('Ask threads end to end', () => {
     expect(await next.locator('.explanation').first().textContent()).toMatch(/by desk.*Follow-up: broken down by desk instead of sector/);
     const third = await ask('top 3 of those');
     expect(await third.locator('.explanation').first().textContent()).toMatch(/Follow-up: the largest 3/);
-    await next.scrollIntoViewIfNeeded();
-    await page.waitForTimeout(700);
+    await page.waitForTimeout(700); // let the thread's smooth scroll finish
+    await next.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: shots + 'ask-follow-up.png', fullPage: false });
   });
 

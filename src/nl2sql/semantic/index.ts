@@ -130,9 +130,15 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     }
     const f = followUps.read(ctx.previous, question, today);
     if (f.status === 'refuse') return { status: 'refused', message: `Refused: ${f.reason}.`, reason: f.reason };
-    // a question that names its own rows and reads on its own is a new question, unless it refers back
-    const own = !f.anaphoric && parser.namedEntities(question, today).length > 0 ? alone(question, today) : undefined;
-    if (own && own.status !== 'abstained' && !(f.status === 'query' && f.query.shape === 'list' && ctx.previous.shape !== 'list')) return own;
+    // a question that reads on its own and names its rows, other rows or its own period is a new
+    // question, unless its words refer back ("and", "only", "those", "instead"...)
+    const own = f.anaphoric ? undefined : alone(question, today);
+    if (own) {
+      const named = parser.namedEntities(question, today).length > 0;
+      const complete = own.status === undefined ? named || own.query.timeLabel !== undefined : own.status !== 'abstained' && named;
+      const rowsBehind = f.status === 'query' && f.query.shape === 'list' && ctx.previous.shape !== 'list';
+      if (complete && !rowsBehind) return own;
+    }
     if (f.status === 'query') return { query: f.query, changes: f.changes };
     if (f.anaphoric) {
       // "only Juniper": the follow-up's own words may be the ambiguous ones

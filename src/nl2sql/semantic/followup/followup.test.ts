@@ -103,6 +103,10 @@ describe('follow-ups', () => {
     if (fresh.status) throw new Error(fresh.status);
     expect(fresh.query.entity).toBe('margin_calls');
     expect(fresh.changes).toBeUndefined();
+    // a question with its own period is new too, even when it names its rows only through a measure
+    const own = follow('Live notional by desk', 'Number of trades booked per month this year');
+    if (own.status) throw new Error(own.status);
+    expect(own.query.groupBy.map((g) => g.kind)).toEqual(['bucket']);
     // refers back to an answer that has no query: nothing to refine
     expect(engine.understand('only the EUR ones', TODAY, { inThread: true }).status).toBe('abstained');
   });
