@@ -45,7 +45,7 @@ export function createFollowUpReader(m: EngineModel, parser: QuestionParser, ops
 function apply(m: EngineModel, parser: QuestionParser, ops: FollowUpOps, prev: TypedQuery, cues: ReturnType<typeof readCues>, today: string): FollowUpOutcome {
   if (!m.entities.has(prev.entity)) return { status: 'abstain', reason: 'the previous answer is not about rows this model knows' };
   const d = readDelta(m, parser, cues.rest, prev.entity, today);
-  if ('status' in d) return d;
+  if (!('delta' in d)) return d;
   const delta = d.delta;
   let q: TypedQuery = { ...prev, today };
   const changes: string[] = [];
