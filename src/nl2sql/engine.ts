@@ -1,6 +1,7 @@
 /** The seams between the copilot and its engines: the semantic engine, and a fallback (LLM) engine. */
 import type { SqlDialect } from '../datasource/dialect.js';
 import type { QueryResult } from '../datasource/types.js';
+import type { PreviousTurn } from './types.js';
 
 export interface EngineContext {
   today: string;
@@ -35,6 +36,8 @@ export interface FallbackRequest {
   correlationId: string;
   /** Why the semantic engine abstained (e.g. the words it did not understand). */
   semanticReason: string;
+  /** The previous question of the thread (a follow-up): its SQL and explanation go into the prompt. */
+  previous?: PreviousTurn;
 }
 
 export type FallbackResult =

@@ -1,7 +1,7 @@
 /** The contract between the copilot's engines and everything that shows an answer (CLI, API, web, reports). */
 import type { TypedQuery } from './semantic/query.js';
 
-export type AnswerStatus = 'answered' | 'abstained' | 'refused' | 'error';
+export type AnswerStatus = 'answered' | 'abstained' | 'refused' | 'error' | 'choose';
 export type EngineName = 'semantic' | 'llm';
 
 export interface AskRequest {
@@ -12,6 +12,37 @@ export interface AskRequest {
   actor?: string;
   /** Overrides the configured row cap for this question. */
   maxRows?: number;
+  /** The previous question of the thread: a follow-up ("and by currency?") refines its query. */
+  previous?: PreviousTurn;
+  /** A choice the user picked from a "which one?" answer: the phrase is read as that option. */
+  choice?: ChoicePick;
+}
+
+/** What a follow-up question knows of the answer before it. */
+export interface PreviousTurn {
+  question: string;
+  /** The typed query the semantic engine answered it with (absent when the language model answered). */
+  understood?: TypedQuery;
+  sql?: string;
+  explanation?: string;
+  /** Audit correlation id of the previous question, recorded with the follow-up. */
+  auditId?: string;
+}
+
+/** One reading of an ambiguous phrase, as offered in a "which one?" answer and sent back when picked. */
+export interface ChoicePick {
+  /** The words of the question the choice is about (normal form). */
+  phrase: string;
+  /** What the phrase is read as. */
+  sense: { kind: 'value'; dimension: string; value: string } | { kind: 'measure'; measure: string } | { kind: 'filter'; filter: string };
+}
+
+export interface ChoiceOption {
+  /** What the user sees on the button ("Juniper Partners", "notional"). */
+  label: string;
+  /** What the option resolves to ("counterparty Juniper Partners"). */
+  means: string;
+  pick: ChoicePick;
 }
 
 export interface AskAnswer {
@@ -32,6 +63,10 @@ export interface AskAnswer {
   rows?: unknown[][];
   rowCount?: number;
   truncated?: boolean;
+  /** For status 'choose': the readings of the ambiguous phrase to pick from (re-ask with `choice`). */
+  choices?: ChoiceOption[];
+  /** For a follow-up: the question it refined (its audit id when recorded). */
+  follows?: { question: string; auditId?: string };
   /** For abstentions: up to three close questions the copilot can answer. */
   suggestions?: string[];
   /** Stable error code when status is 'error' or 'refused'. */

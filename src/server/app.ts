@@ -27,6 +27,7 @@ import { reportRoutes } from './routes/reports.js';
 import { savedRoutes } from './routes/saved.js';
 import { dashboardRoutes } from './routes/dashboards.js';
 import { createDashboardService } from '../dashboards/index.js';
+import { threadRoutes } from './routes/threads.js';
 import { trainingRoutes } from './routes/training/index.js';
 import { userRoutes } from './routes/users.js';
 import { scheduleRoutes } from './routes/schedules/index.js';
@@ -137,6 +138,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(oidcRoutes, { oidc: deps.sso?.provider, emergencyAdmin: deps.sso?.emergencyAdmin });
   await app.register(metaRoutes);
   await app.register(askRoutes);
+  await app.register(threadRoutes);
   await app.register(exportRoutes);
   await app.register(feedbackRoutes);
   await app.register(savedRoutes);

@@ -36,7 +36,7 @@ export const askAnswerSchema = {
   type: 'object',
   required: ['status', 'question', 'explanation', 'engine', 'ms'],
   properties: {
-    status: { type: 'string', enum: ['answered', 'abstained', 'refused', 'error'] },
+    status: { type: 'string', enum: ['answered', 'abstained', 'refused', 'error', 'choose'] },
     question: { type: 'string' },
     explanation: { type: 'string' },
     engine: { type: 'string' },
@@ -53,6 +53,26 @@ export const askAnswerSchema = {
     compileMs: { type: 'number' },
     ms: { type: 'number' },
     auditId: { type: 'string' },
+    choices: { type: 'array', items: { type: 'object', required: ['label', 'means', 'pick'], properties: { label: { type: 'string' }, means: { type: 'string' }, pick: { type: 'object', additionalProperties: true } }, additionalProperties: false } },
+    follows: { type: 'object', required: ['question'], properties: { question: { type: 'string' }, auditId: { type: 'string' } }, additionalProperties: false },
+    threadId: { type: 'string' },
+  },
+  additionalProperties: false,
+} as const;
+
+/** A "which one?" option picked, sent back with the question (what ChoiceOption.pick holds). */
+export const choicePickSchema = {
+  type: 'object',
+  required: ['phrase', 'sense'],
+  properties: {
+    phrase: { type: 'string', minLength: 1, maxLength: 200 },
+    sense: {
+      oneOf: [
+        { type: 'object', required: ['kind', 'dimension', 'value'], properties: { kind: { const: 'value' }, dimension: { type: 'string', minLength: 1, maxLength: 100 }, value: { type: 'string', minLength: 1, maxLength: 300 } }, additionalProperties: false },
+        { type: 'object', required: ['kind', 'measure'], properties: { kind: { const: 'measure' }, measure: { type: 'string', minLength: 1, maxLength: 100 } }, additionalProperties: false },
+        { type: 'object', required: ['kind', 'filter'], properties: { kind: { const: 'filter' }, filter: { type: 'string', minLength: 1, maxLength: 100 } }, additionalProperties: false },
+      ],
+    },
   },
   additionalProperties: false,
 } as const;

@@ -265,6 +265,34 @@ export interface DashboardWidgetsTable {
   updated_at: string;
 }
 
+/** 005: a conversation on the Ask page, owned by a user. */
+export interface ThreadsTable {
+  id: string;
+  owner: string;
+  title: string;
+  turns: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 005: one question of a thread, in order, with what answered it and the audit ids that link it. */
+export interface ThreadTurnsTable {
+  thread_id: string;
+  seq: number;
+  question: string;
+  as_of: string;
+  status: string;
+  engine: string | null;
+  explanation: string | null;
+  sql: string | null;
+  query_json: string | null;
+  choice_json: string | null;
+  row_count: number | null;
+  audit_id: string | null;
+  follows_audit_id: string | null;
+  created_at: string;
+}
+
 export interface StoreSchema {
   users: UsersTable;
   sessions: SessionsTable;
@@ -283,6 +311,8 @@ export interface StoreSchema {
   report_deliveries: ReportDeliveriesTable;
   dashboards: DashboardsTable;
   dashboard_widgets: DashboardWidgetsTable;
+  threads: ThreadsTable;
+  thread_turns: ThreadTurnsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -63,6 +63,8 @@ export function render(a: AskAnswer, format: 'table' | 'json' | 'csv'): string {
   if (a.status !== 'answered') {
     lines.push(`${a.status.toUpperCase()}: ${a.explanation}`);
     if (a.suggestions?.length) lines.push('', 'You could ask:', ...a.suggestions.map((s) => `  - ${s}`));
+    // "which one?": ask again naming the one meant
+    if (a.choices?.length) lines.push('', 'Ask again naming one of:', ...a.choices.map((c) => `  - ${c.label} (${c.means})`));
     return lines.join('\n') + '\n';
   }
   lines.push(a.explanation, '', a.sql ?? '', '');

@@ -8,7 +8,7 @@ import { classifyDbError, describeDbErrorForModel } from './db-error.js';
 import { parseModelReply } from './extract.js';
 import { modelSaysCannotAnswer, plainModelText } from './model-text.js';
 import { limitContextData, type PromptDataLevel } from './prompt-data.js';
-import { buildPrompt, repairMessage, type RepairReason } from './prompt.js';
+import { buildPrompt, repairMessage, type PromptInput, type RepairReason } from './prompt.js';
 
 /** The SQL guard as the engine sees it (src/guard guardSql bound to a dialect and policy). */
 export type SqlGuardFn = (sql: string) => Promise<{ ok: true; sql: string } | { ok: false; reason: string }>;
@@ -49,6 +49,8 @@ export interface LlmGenerateRequest {
   /** Links the audit entries of this question. */
   correlationId?: string;
   signal?: AbortSignal;
+  /** The previous question of the thread, with its SQL and explanation: the new one may refine it. */
+  previous?: PromptInput['previous'];
 }
 
 export type LlmRoundOutcome = 'answered' | 'guard_refused' | 'db_error' | 'unparseable' | 'cannot_answer' | 'llm_error';
@@ -118,7 +120,7 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
       const actor = req.actor ?? options.actor ?? 'system';
       const rounds: LlmRound[] = [];
       const context = limitContextData(req.context, options.promptData ?? 'samples');
-      const messages: ChatMessage[] = buildPrompt({ question: req.question, today: req.today, dialect: req.dialect, context, maxContextTokens });
+      const messages: ChatMessage[] = buildPrompt({ question: req.question, today: req.today, dialect: req.dialect, context, maxContextTokens, ...(req.previous ? { previous: req.previous } : {}) });
       let lastProblem = '';
 
       const audit = async (round: LlmRound, prompt: ChatMessage[], reply: string | undefined) => {

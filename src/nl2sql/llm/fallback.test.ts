@@ -167,6 +167,26 @@ describe('from config and through the copilot', () => {
     expect(createFallbackFromConfig(loadConfig({ env: { OTC_DATA_DIR: dir } }), model)).toBeUndefined();
   });
 
+  it('a follow-up the semantic engine cannot apply goes to the model with the previous question, SQL and explanation', async () => {
+    const { fb } = await fallbackWith([reply(BOTH_SQL, 'x')]);
+    const copilot = createCopilot({ datasource: ds, model, maxRows: 100, timeoutMs: 10_000, fallback: fb, actor: 'bob' });
+    const first = await copilot.ask({ question: 'How many live trades with Northbridge Capital?', today: TODAY });
+    expect(first.status).toBe('answered');
+    const a = await copilot.ask({
+      question: 'and which of those counterparties show up both among settlement fails and among margin disputes?',
+      today: TODAY,
+      previous: { question: first.question, understood: first.understood, sql: first.sql, explanation: first.explanation },
+    });
+    expect(a.status).toBe('answered');
+    expect(a.engine).toBe('llm');
+    expect(a.follows).toEqual({ question: 'How many live trades with Northbridge Capital?' });
+    const body = JSON.parse(server!.requests[0]!.body) as { messages: { content: string }[] };
+    const user = body.messages[1]!.content;
+    expect(user).toContain('<previous_question>\nHow many live trades with Northbridge Capital?\n</previous_question>');
+    expect(user).toContain(first.sql!.slice(0, 40));
+    expect(user).toContain(first.explanation);
+  });
+
   it('end to end: the semantic engine abstains, the loopback model answers, the audit trail verifies', async () => {
     const semantic = createSemanticEngine(model);
     const pre = await semantic.generate(BOTH_QUESTION, { today: TODAY, dialect: ds.dialect });

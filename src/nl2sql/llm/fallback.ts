@@ -65,7 +65,8 @@ export function createLlmFallback(opts: LlmFallbackOptions): LlmFallback {
     async answer(req: FallbackRequest): Promise<FallbackResult> {
       let ctx: RetrievedContext;
       try {
-        ctx = await context(req.question);
+        // a follow-up's own words may not name the tables: retrieve for the previous question too
+        ctx = await context(req.previous ? `${req.previous.question}\n${req.question}` : req.question);
       } catch (e) {
         return { status: 'abstained', reason: `The context for the language model could not be prepared: ${e instanceof Error ? e.message : String(e)}` };
       }
@@ -88,6 +89,7 @@ export function createLlmFallback(opts: LlmFallbackOptions): LlmFallback {
           execute: req.execute,
           actor: req.actor,
           correlationId: req.correlationId,
+          ...(req.previous ? { previous: { question: req.previous.question, sql: req.previous.sql, explanation: req.previous.explanation } } : {}),
         });
         if (r.status === 'answered') {
           // The user reads what was computed, never the model's free text (model-text.ts).

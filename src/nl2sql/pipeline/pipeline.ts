@@ -157,15 +157,28 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
     const t0 = performance.now();
     const actor = req.actor ?? opts.actor ?? 'system';
     const trail = createRunTrail(audit, { actor, correlationId: randomUUID(), question: req.question });
-    const done = finish(req.question, t0, trail);
+    const follows = req.previous ? { question: req.previous.question, ...(req.previous.auditId ? { auditId: req.previous.auditId } : {}) } : undefined;
+    const done0 = finish(req.question, t0, trail);
+    const done = (a: AnswerBody): AskAnswer => done0(follows ? { ...a, follows } : a);
     // not awaited: committed together with the next record (the SQL generated, a refusal...)
-    void trail.question({ today: req.today, trainingVersion: opts.trainingVersion });
+    void trail.question({
+      today: req.today,
+      trainingVersion: opts.trainingVersion,
+      // a follow-up is recorded with the question it refines (its audit correlation id)
+      ...(follows ? { follows: follows.auditId ?? null, previousQuestion: follows.question } : {}),
+      ...(req.choice ? { choice: req.choice } : {}),
+    });
     let compileMs: number | undefined;
     let query: TypedQuery | undefined;
     try {
       const cap = rowCap(configured, req.maxRows);
       const tc = performance.now();
-      const u = understand(req.question, req.today);
+      const u = understand(req.question, req.today, { previous: req.previous?.understood, inThread: !!req.previous, choice: req.choice });
+      if (u.status === 'choose') {
+        compileMs = performance.now() - tc;
+        await trail.abstention('semantic', `which one: ${u.reason}`);
+        return done({ status: 'choose', engine: 'semantic', explanation: `${u.message} ${u.reason}.`, message: u.message, choices: u.options, code: 'OTC_ERR_WHICH_ONE', compileMs });
+      }
       if (u.status === 'refused') {
         compileMs = performance.now() - tc;
         await trail.refusal('semantic', { reason: u.reason });
@@ -185,6 +198,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
             actor,
             correlationId: trail.correlationId,
             semanticReason: u.reason,
+            ...(req.previous ? { previous: req.previous } : {}),
           });
           if (fb.status === 'answered') {
             await trail.run('llm', fb.sql, fb.result);
@@ -195,7 +209,9 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
         return done({ status: 'abstained', engine: 'semantic', explanation: `${u.message}: ${u.reason}.`, message: u.message, suggestions: u.suggestions, code: 'OTC_ERR_CANNOT_ANSWER', compileMs });
       }
       query = u.query;
-      const c = compile(query);
+      const c0 = compile(query);
+      // a follow-up says what it changed in the previous answer
+      const c = u.changes?.length ? { ...c0, explanation: `${c0.explanation} (Follow-up: ${u.changes.join('; ')}.)` } : c0;
       compileMs = performance.now() - tc;
       return done(await fromCompiled(trail, query, c, cap, compileMs));
     } catch (e) {

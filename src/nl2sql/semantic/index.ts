@@ -6,11 +6,14 @@
 import type { SqlDialect } from '../../datasource/dialect.js';
 import type { TrainedModel } from '../../training/index.js';
 import type { EngineContext, EngineResult, NlEngine } from '../engine.js';
+import type { ChoiceOption, ChoicePick } from '../types.js';
 import { readAsked } from './asked.js';
 import { readBanded } from './bands.js';
 import { compileQuery } from './compile.js';
 import { ensureCoverage } from './coverage.js';
+import { applyPick, measureAmbiguity, nameAmbiguity, rowsAmbiguity } from './choose/index.js';
 import { readExists } from './exists.js';
+import { createFollowUpReader } from './followup/index.js';
 import { explain } from './explain.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
@@ -21,14 +24,26 @@ import { buildSuggestionPool, suggest } from './suggest.js';
 
 export type { TypedQuery, Condition, LabelledCondition, ColumnRef } from './query.js';
 export { joinPaths, type JoinStep } from './model.js';
+export type { FollowUpOps } from './followup/index.js';
 
 export const ABSTAIN_MESSAGE = "I can't answer that from this data";
 
 /** What the engine understood of a question: the typed query, or a refusal or an abstention. */
 export type Understood =
-  | { query: TypedQuery; status?: undefined }
+  /** changes: for a follow-up, what it changed in the previous query */
+  | { query: TypedQuery; status?: undefined; changes?: string[] }
   | { status: 'refused'; message: string; reason: string }
-  | { status: 'abstained'; message: string; reason: string; suggestions: string[] };
+  | { status: 'abstained'; message: string; reason: string; suggestions: string[] }
+  /** "which one?": a phrase that reads several ways; re-ask with one of the options' `pick` */
+  | { status: 'choose'; message: string; reason: string; phrase: string; options: ChoiceOption[] };
+
+/** The thread a question is asked in: the previous answer's query, and a "which one?" option picked. */
+export interface UnderstandContext {
+  previous?: TypedQuery;
+  /** The question follows another one in its thread (whose query may be unknown: it was declined, or the language model answered). */
+  inThread?: boolean;
+  choice?: ChoicePick;
+}
 
 export interface SemanticEngine extends NlEngine {
   /** Synchronous: the semantic engine never waits on anything. */
@@ -37,7 +52,7 @@ export interface SemanticEngine extends NlEngine {
    * The typed query for a question, or why there is none: a refusal (a request to change data)
    * or an abstention with up to three close questions the engine can answer.
    */
-  understand(question: string, today: string): Understood;
+  understand(question: string, today: string, ctx?: UnderstandContext): Understood;
   /** A typed query -> the dialect's SQL and its one-sentence explanation (deterministic). */
   compile(query: TypedQuery, dialect: SqlDialect): { sql: string; explanation: string };
   /** Runs the profile's example questions once so the first real question is as fast as the rest. */
@@ -88,15 +103,57 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     const q = inner?.status === 'query' ? applyWindow(inner.query, rs!.window) : undefined;
     return q ? { status: 'query', query: q } : r;
   };
-  const understand = (question: string, today: string): Understood => {
+  const followUps = createFollowUpReader(m, parser);
+  const alone = (question: string, today: string): Understood => {
     const r = read(question, today);
-    if (r.status === 'query') return { query: r.query };
+    if (r.status === 'query') {
+      // "Biggest counterparties by volume": a word of several measures' phrases is asked about, not ignored
+      const am = measureAmbiguity(m, question, r.query.entity);
+      if (am) return { status: 'choose', message: `Which one do you mean by "${am.phrase}"?`, reason: `"${am.phrase}" could mean ${am.options.map((o) => o.label).join(' or ')}`, phrase: am.phrase, options: am.options };
+      return { query: r.query };
+    }
     if (r.status === 'refuse') return { status: 'refused', message: `Refused: ${r.reason}.`, reason: r.reason };
+    const named = parser.namedEntities(question, today);
+    const amb = (r.tie ? rowsAmbiguity(m, question, r.tie) : undefined) ?? nameAmbiguity(m, question, today) ?? (named.length <= 1 ? measureAmbiguity(m, question, named[0]) : undefined);
+    if (amb) return { status: 'choose', message: `Which one do you mean by "${amb.phrase}"?`, reason: `"${amb.phrase}" could mean ${amb.options.map((o) => o.label).join(' or ')}`, phrase: amb.phrase, options: amb.options };
     return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: r.reason, suggestions: suggest(pool, question) };
+  };
+  const understand = (question: string, today: string, ctx: UnderstandContext = {}): Understood => {
+    if (ctx.choice) {
+      const picked = applyPick(m, question, ctx.choice);
+      if (!picked) return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: 'the option picked does not fit the question', suggestions: [] };
+      question = picked;
+    }
+    if (!ctx.previous) {
+      // "only the ones sent last week" after a question that was not answered: nothing to refine
+      if (ctx.inThread && followUps.refersBack(question)) return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: 'the question refines the previous answer, which has no query to refine; ask it in full', suggestions: [] };
+      return alone(question, today);
+    }
+    const f = followUps.read(ctx.previous, question, today);
+    if (f.status === 'refuse') return { status: 'refused', message: `Refused: ${f.reason}.`, reason: f.reason };
+    // a question that reads on its own and names its rows, other rows or its own period is a new
+    // question, unless its words refer back ("and", "only", "those", "instead"...)
+    const own = f.anaphoric ? undefined : alone(question, today);
+    if (own) {
+      const named = parser.namedEntities(question, today).length > 0;
+      const complete = own.status === undefined ? named || own.query.timeLabel !== undefined : own.status !== 'abstained' && named;
+      const rowsBehind = f.status === 'query' && f.query.shape === 'list' && ctx.previous.shape !== 'list';
+      if (complete && !rowsBehind) return own;
+    }
+    if (f.status === 'query') return { query: f.query, changes: f.changes };
+    if (f.anaphoric) {
+      // "only Juniper": the follow-up's own words may be the ambiguous ones
+      const amb = nameAmbiguity(m, question, today);
+      if (amb) return { status: 'choose', message: `Which one do you mean by "${amb.phrase}"?`, reason: `"${amb.phrase}" could mean ${amb.options.map((o) => o.label).join(' or ')}`, phrase: amb.phrase, options: amb.options };
+      return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: `as a follow-up of the previous answer: ${f.reason}`, suggestions: [] };
+    }
+    return own ?? alone(question, today);
   };
   const compile = (query: TypedQuery, dialect: SqlDialect) => ({ sql: compileQuery(query, m, dialect), explanation: explain(query) });
   const generate = (question: string, ctx: EngineContext): EngineResult => {
     const u = understand(question, ctx.today);
+    // without a thread to answer "which one?" in, the choice is the reason it cannot answer
+    if (u.status === 'choose') return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: `which one? ${u.reason}`, suggestions: suggest(pool, question) };
     return u.status ? u : { status: 'sql', ...compile(u.query, ctx.dialect) };
   };
   return {

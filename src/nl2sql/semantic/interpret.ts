@@ -95,6 +95,12 @@ export class Interpreter {
   }
 
   run(): { query: TypedQuery } | { fail: string } {
+    const f = this.scan();
+    return f ?? build(this);
+  }
+
+  /** Reads the items in order and records what the question asks (no defaults applied yet). */
+  scan(): { fail: string } | undefined {
     const items = this.items;
     for (let k = 0; k < items.length; k++) {
       const it = items[k]!;
@@ -340,7 +346,7 @@ export class Interpreter {
     }
     if (this.pendingNegate) return this.fail('"not" / "excluding" must come before what it excludes');
     if (this.groupOpen) return this.fail('"by" / "per" is not followed by something to group by');
-    return build(this);
+    return undefined;
   }
 
   number(k: number): number | 'fail' {

@@ -16,7 +16,7 @@ import { Interpreter, type Item } from './interpret.js';
 
 export type ParseOutcome =
   | { status: 'query'; query: TypedQuery }
-  | { status: 'abstain'; reason: string; unknown: string[] }
+  | { status: 'abstain'; reason: string; unknown: string[]; tie?: string[] }
   | { status: 'refuse'; reason: string };
 
 const KIND_ORDER: Record<string, number> = { unsupported: -1, measure: 0, filter: 1, value: 2, entity: 3, dimension: 4, date: 5, reporting: 6 };
@@ -97,7 +97,7 @@ export class QuestionParser {
       } else if (r.score === best.score) tie = r.query;
     }
     if (best && tie && best.score >= 100)
-      return { status: 'abstain', reason: `the question could be about ${best.q.entityLabel} or ${tie.entityLabel}; please say which`, unknown: [] };
+      return { status: 'abstain', reason: `the question could be about ${best.q.entityLabel} or ${tie.entityLabel}; please say which`, unknown: [], tie: [best.q.entity, tie.entity] };
     // a reading whose rows nobody named, while the question names other rows, is a guess
     if (best && best.score < 50 && [...namedByWord].some((e) => e !== best!.q.entity))
       return { status: 'abstain', reason: `the question names ${[...namedByWord].join(', ')} but reads only as a question about ${best.q.entityLabel}`, unknown: [] };
@@ -106,6 +106,42 @@ export class QuestionParser {
     if (best) return { status: 'query', query: best.q };
     if (unsupported) return unsupported;
     return { status: 'abstain', reason: bestFail?.reason ?? 'the question does not name anything in this data', unknown: bestFail?.unknown ?? [] };
+  }
+
+  /**
+   * A follow-up's words read against a given base entity (the previous answer's rows): the grammar's
+   * findings (not yet resolved into a query), or the words not understood, or a refusal.
+   */
+  readFragment(question: string, today: string, entity: string):
+    | { status: 'read'; ip: Interpreter; named: string[] }
+    | { status: 'abstain'; reason: string; unknown: string[] }
+    | { status: 'refuse'; reason: string } {
+    const text = question.replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
+    const tokens = tokenize(text);
+    if (!tokens.length) return { status: 'abstain', reason: 'the question is empty', unknown: [] };
+    const verb = detectWrite(tokens, this.m.writeVerbs, () => false);
+    if (verb) return { status: 'refuse', reason: `"${verb}" would change data; the copilot only reads data and never changes it` };
+    const times = parseTimeExpressions(text, today);
+    const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
+    const mentioned = this.mentionedEntities(tokens, timeOf);
+    const cache = new LookupCache(this.m, tokens, timeOf, text);
+    const { items, unknown } = this.lexItems(entity, tokens, timeOf, times, mentioned, cache);
+    const unsupported = items.find((it) => it.senses[0]?.kind === 'unsupported');
+    if (unsupported) return { status: 'abstain', reason: `this data holds no ${(unsupported.senses[0] as { what: string }).what} ("${unsupported.text}")`, unknown: [unsupported.text] };
+    if (unknown.length) return { status: 'abstain', reason: `words not understood: ${unknown.join(', ')}`, unknown };
+    const ip = new Interpreter(this.m, entity, items, tokens, today);
+    const f = ip.scan();
+    if (f) return { status: 'abstain', reason: f.fail, unknown: [] };
+    return { status: 'read', ip, named: [...mentioned.keys()] };
+  }
+
+  /** The entities a question names by a word of their own or an implied filter ("trades", "fails"). */
+  namedEntities(question: string, today: string): string[] {
+    const text = question.replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
+    const tokens = tokenize(text);
+    const times = parseTimeExpressions(text, today);
+    const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
+    return [...this.mentionedEntities(tokens, timeOf).keys()];
   }
 
   /** Entities the question names (longest phrases first, so "trade capture errors" names no trades). */

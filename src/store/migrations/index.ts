@@ -3,6 +3,7 @@ import { m001_initial } from './001_initial.js';
 import { m002_training_lifecycle } from './002_training_lifecycle.js';
 import { m003_scheduler } from './003_scheduler.js';
 import { m004_reports } from './004_reports.js';
+import { m005_threads } from './005_threads.js';
 import { m006_dashboards } from './006_dashboards.js';
 import { m008_report_owner_notice } from './008_report_owner_notice.js';
 
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '002_training_lifecycle': m002_training_lifecycle,
   '003_scheduler': m003_scheduler,
   '004_reports': m004_reports,
+  '005_threads': m005_threads,
   '006_dashboards': m006_dashboards,
   '008_report_owner_notice': m008_report_owner_notice,
 };

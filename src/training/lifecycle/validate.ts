@@ -185,7 +185,8 @@ async function checkExamples(model: TrainedModel, ds: Datasource, live: SchemaSn
         ...(same ? {} : { message: `the engine's answer differs from the example SQL (${a.rowCount} row(s) instead of ${gold.rowCount}; engine SQL: ${a.sql})` }),
       });
     } else {
-      const engineStatus = a.status === 'abstained' ? 'abstained' : a.status === 'refused' ? 'refused' : 'error';
+      // a "which one?" is a question the engine does not answer on its own: like an abstention, a gap
+      const engineStatus = a.status === 'abstained' || a.status === 'choose' ? 'abstained' : a.status === 'refused' ? 'refused' : 'error';
       out.push({
         ...base,
         sqlStatus: 'ok',

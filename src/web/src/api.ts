@@ -1,8 +1,34 @@
-import type { AskAnswer } from '../../nl2sql/types.js';
+import type { AskAnswer, ChoiceOption, ChoicePick } from '../../nl2sql/types.js';
 import type { ExampleCheck, SchemaDrift, SectionDiff, ValidationIssue, ValidationReport, VersionDiff } from '../../training/lifecycle/report-types.js';
 import type { RunView, ScheduleOverviewOf, ScheduleViewOf } from '../../scheduler/views.js';
 
 export type { AskAnswer, ExampleCheck, SchemaDrift, SectionDiff, ValidationIssue, ValidationReport, VersionDiff };
+export type { ChoiceOption, ChoicePick };
+/** An answer of /api/ask: the thread it was kept in. */
+export type ThreadAnswer = AskAnswer & { threadId?: string };
+export interface ThreadSummary {
+  id: string;
+  title: string;
+  turns: number;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface ThreadTurnView {
+  seq: number;
+  question: string;
+  asOf: string;
+  status: string;
+  engine: string | null;
+  explanation: string | null;
+  sql: string | null;
+  rowCount: number | null;
+  auditId: string | null;
+  followsAuditId: string | null;
+  createdAt: string;
+}
+export interface ThreadView extends ThreadSummary {
+  items: ThreadTurnView[];
+}
 export type Role = 'viewer' | 'analyst' | 'admin' | 'auditor';
 
 export interface User {
@@ -222,7 +248,13 @@ export const api = {
   /** Ends the session of a single sign-on user; the identity provider's sign-out URL to go to next. */
   ssoLogout: () => request<{ endSessionUrl: string | null }>('POST', '/api/auth/oidc/logout'),
   meta: () => request<Meta>('GET', '/api/meta'),
-  ask: (question: string) => request<AskAnswer>('POST', '/api/ask', { question }),
+  /** A question; in a thread it is a follow-up of the thread's last answer; `choice` answers a "which one?". */
+  ask: (question: string, o: { threadId?: string; choice?: ChoicePick } = {}) => request<ThreadAnswer>('POST', '/api/ask', { question, ...(o.threadId ? { threadId: o.threadId } : {}), ...(o.choice ? { choice: o.choice } : {}) }),
+  threads: {
+    list: (q = '') => request<ThreadSummary[]>('GET', `/api/threads${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ''}`),
+    get: (id: string) => request<ThreadView>('GET', `/api/threads/${encodeURIComponent(id)}`),
+    rerun: (id: string) => request<AskAnswer[]>('POST', `/api/threads/${encodeURIComponent(id)}/rerun`),
+  },
   feedback: (auditId: string, verdict: 'up' | 'down', correctedSql?: string) =>
     request<{ id: string }>('POST', '/api/feedback', { auditId, verdict, ...(correctedSql ? { correctedSql } : {}) }),
   audit: (q: AuditQuery) => {

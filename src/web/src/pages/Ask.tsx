@@ -1,15 +1,56 @@
-import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, type AskAnswer } from '../api.js';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, type AskAnswer, type ChoicePick, type ThreadTurnView } from '../api.js';
 import { Answer } from '../components/Answer.js';
+import { Choices } from '../components/Choices.js';
+import { History } from '../components/History.js';
 
 interface Turn {
   id: number;
   question: string;
   answer?: AskAnswer;
+  /** A turn of a thread opened from the history: what was answered then (no rows kept). */
+  past?: ThreadTurnView;
   error?: string;
   /** The error was OTC_ERR_NOT_TRAINED. */
   notTrained?: boolean;
+}
+
+/** The open thread survives navigation and reload (the thread itself is kept on the server). */
+const THREAD_KEY = 'otc.ask.thread';
+const storedThread = (): string | undefined => {
+  try {
+    return sessionStorage.getItem(THREAD_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+};
+const storeThread = (id: string | undefined) => {
+  try {
+    if (id) sessionStorage.setItem(THREAD_KEY, id);
+    else sessionStorage.removeItem(THREAD_KEY);
+  } catch {
+    /* private mode: the thread is still in the history list */
+  }
+};
+
+/** A question of a thread opened from the history: what was understood and run then. */
+function PastTurn({ turn }: { turn: ThreadTurnView }) {
+  return (
+    <div className={`answer past ${turn.status}`}>
+      <p className="explanation">{turn.explanation}</p>
+      <p className="muted small">
+        Asked on data as of {turn.asOf}
+        {turn.rowCount !== null ? ` · ${turn.rowCount} row${turn.rowCount === 1 ? '' : 's'}` : ''}. Re-run the thread to see today's figures.
+      </p>
+      {turn.sql && (
+        <details>
+          <summary>SQL</summary>
+          <pre className="sql">{turn.sql}</pre>
+        </details>
+      )}
+    </div>
+  );
 }
 
 const NOT_TRAINED = 'OTC_ERR_NOT_TRAINED';
@@ -45,6 +86,8 @@ export function AskPage({ canTrain = false, canSave = false, navigate = () => un
   const [turns, setTurns] = useState<Turn[]>([]);
   const [question, setQuestion] = useState('');
   const [busy, setBusy] = useState(false);
+  const [threadId, setThreadId] = useState<string | undefined>(storedThread);
+  const queryClient = useQueryClient();
   const nextId = useRef(1);
   const endRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -53,16 +96,61 @@ export function AskPage({ canTrain = false, canSave = false, navigate = () => un
     endRef.current?.scrollIntoView({ behavior: 'smooth', block: 'end' });
   }, [turns]);
 
-  const ask = async (q: string) => {
-    const text = q.trim();
-    if (!text || busy) return;
-    const id = nextId.current++;
-    setTurns((t) => [...t, { id, question: text }]);
-    setQuestion('');
+  const openThread = useCallback(async (id: string) => {
+    try {
+      const t = await api.threads.get(id);
+      setTurns(t.items.map((it) => ({ id: nextId.current++, question: it.question, past: it })));
+      setThreadId(t.id);
+      storeThread(t.id);
+    } catch {
+      // gone (or another user's): start afresh
+      setTurns([]);
+      setThreadId(undefined);
+      storeThread(undefined);
+    }
+  }, []);
+  // a thread open before a reload or a visit to another page is opened again
+  useEffect(() => {
+    const id = storedThread();
+    if (id) void openThread(id);
+  }, []);
+  const newThread = () => {
+    setTurns([]);
+    setThreadId(undefined);
+    storeThread(undefined);
+    inputRef.current?.focus();
+  };
+  const rerun = async () => {
+    if (!threadId || busy) return;
     setBusy(true);
     try {
-      const answer = await api.ask(text);
+      const answers = await api.threads.rerun(threadId);
+      setTurns(answers.map((a) => ({ id: nextId.current++, question: a.question, answer: a })));
+    } catch (e) {
+      const error = e instanceof ApiError ? `${e.message} (${e.code})` : 'The server cannot be reached.';
+      setTurns((t) => [...t, { id: nextId.current++, question: 'Re-run on today\'s data', error }]);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** Asks in the open thread; `choice` answers the "which one?" of the turn `replace`. */
+  const ask = async (q: string, choice?: ChoicePick, replace?: number) => {
+    const text = q.trim();
+    if (!text || busy) return;
+    const id = replace ?? nextId.current++;
+    if (replace === undefined) setTurns((t) => [...t, { id, question: text }]);
+    else setTurns((t) => t.map((x) => (x.id === id ? { id, question: text } : x)));
+    if (!choice) setQuestion('');
+    setBusy(true);
+    try {
+      const answer = await api.ask(text, { threadId, choice });
+      if (answer.threadId) {
+        setThreadId(answer.threadId);
+        storeThread(answer.threadId);
+      }
       setTurns((t) => t.map((x) => (x.id === id ? { ...x, answer } : x)));
+      void queryClient.invalidateQueries({ queryKey: ['threads'] });
     } catch (e) {
       const notTrained = e instanceof ApiError && e.code === NOT_TRAINED;
       const error = e instanceof ApiError ? (notTrained ? e.message : `${e.message} (${e.code})`) : 'The server cannot be reached.';
@@ -80,8 +168,20 @@ export function AskPage({ canTrain = false, canSave = false, navigate = () => un
   const examples = meta.data?.examples ?? [];
 
   return (
+    <div className="ask-layout">
     <div className="ask">
       <h1 className="sr-only">Ask</h1>
+      {threadId && turns.length > 0 && (
+        <div className="thread-bar">
+          <span className="muted small">Follow-up questions refine the last answer ("and by currency?", "only EUR", "same for last week").</span>
+          <button type="button" className="btn" onClick={() => void rerun()} disabled={busy}>
+            Re-run on today's data
+          </button>
+          <button type="button" className="btn" onClick={newThread} disabled={busy}>
+            New thread
+          </button>
+        </div>
+      )}
       <section className="thread" aria-label="Questions and answers" aria-live="polite">
         {meta.data && !meta.data.trained && (
           <div className="panel notrained" role="alert">
@@ -117,8 +217,17 @@ export function AskPage({ canTrain = false, canSave = false, navigate = () => un
               <span className="sr-only">You asked: </span>
               {t.question}
             </p>
-            {t.answer ? (
+            {t.answer?.follows && (
+              <p className="follows muted">
+                Follow-up of “{t.answer.follows.question}”
+              </p>
+            )}
+            {t.answer?.status === 'choose' ? (
+              <Choices message={t.answer.message ?? t.answer.explanation} options={t.answer.choices ?? []} disabled={busy} onPick={(pick) => void ask(t.question, pick, t.id)} />
+            ) : t.answer ? (
               <Answer answer={t.answer} onAsk={(q) => void ask(q)} canSave={canSave} />
+            ) : t.past ? (
+              <PastTurn turn={t.past} />
             ) : t.error ? (
               <div className="answer error" role="alert">
                 {t.notTrained ? <NotTrained message={t.error} canTrain={canTrain} navigate={navigate} /> : <p>{t.error}</p>}
@@ -156,6 +265,8 @@ export function AskPage({ canTrain = false, canSave = false, navigate = () => un
           {busy ? 'Asking…' : 'Ask'}
         </button>
       </form>
+    </div>
+    <History current={threadId} onOpen={(id) => void openThread(id)} onNew={newThread} />
     </div>
   );
 }

@@ -1,0 +1,162 @@
+/**
+ * Follow-ups and "which one?" over a demo database of its own seed (not the follow-up case set):
+ * each follow-up changes the previous typed query as said, and what it answers equals SQL written
+ * here; a follow-up that cannot apply abstains; shared names and measure words offer choices.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemoDatabase } from '../../../demo/index.js';
+import { openDatasource, type Datasource } from '../../../datasource/index.js';
+import { loadProfile, trainModel, type TrainedModel } from '../../../training/index.js';
+import { createSemanticEngine, type SemanticEngine, type TypedQuery, type Understood } from '../index.js';
+import { buildEngineModel } from '../model.js';
+import { createFollowUpOps } from './ops.js';
+import { readCues } from './cues.js';
+
+const TODAY = '2026-06-17'; // a Wednesday: this week 06-15..17, last week 06-08..14
+let dir: string;
+let ds: Datasource;
+let model: TrainedModel;
+let engine: SemanticEngine;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'otc-followup-'));
+  const out = join(dir, 'demo.db');
+  await buildDemoDatabase({ out, trades: 2500, seed: 23, asOf: TODAY });
+  ds = await openDatasource(`sqlite:${out}`);
+  model = await trainModel(loadProfile('profiles/otc-ops'), ds);
+  engine = createSemanticEngine(model);
+}, 120_000);
+afterAll(async () => {
+  await ds?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const first = (q: string): TypedQuery => {
+  const u = engine.understand(q, TODAY);
+  if (u.status) throw new Error(`${q}: ${u.status} ${'reason' in u ? u.reason : ''}`);
+  return u.query;
+};
+const follow = (prev: string, q: string): Understood => engine.understand(q, TODAY, { previous: first(prev) });
+const rows = async (u: Understood) => {
+  if (u.status) throw new Error(`not a query: ${u.status} ${'reason' in u ? u.reason : ''}`);
+  const r = await ds.query(engine.compile(u.query, ds.dialect).sql, { maxRows: 100000 });
+  return r.rows.map((x) => x.map((v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v)));
+};
+const gold = async (sql: string) => (await ds.query(sql, { maxRows: 100000 })).rows.map((x) => x.map((v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v)));
+const sorted = (r: unknown[][]) => r.map((x) => JSON.stringify(x)).sort();
+
+describe('follow-ups', () => {
+  it('adds a breakdown and says so', async () => {
+    const u = follow('How many live trades?', 'and by desk?');
+    expect(u.status).toBeUndefined();
+    if (!u.status) expect(u.changes).toEqual(['broken down by desk']);
+    expect(sorted(await rows(u))).toEqual(sorted(await gold("SELECT b.desk, COUNT(*) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.status = 'Live' GROUP BY b.desk")));
+  });
+
+  it('replaces a breakdown ("now by", "instead"), keeps the filters', async () => {
+    const u = follow('Open exceptions by severity', 'by exception type instead');
+    if (u.status) throw new Error(u.status);
+    expect(u.changes?.[0]).toMatch(/instead of severity/);
+    expect(u.query.groupBy.map((g) => g.label)).toEqual(['exception type']);
+    expect(sorted(await rows(u))).toEqual(sorted(await gold("SELECT exception_type, COUNT(*) FROM exceptions WHERE status IN ('Open','In Progress','Escalated') GROUP BY exception_type")));
+  });
+
+  it('narrows with a value, and swaps a value that contradicts the previous one', async () => {
+    const narrowed = follow('How many failed settlements this month?', 'only USD');
+    expect(await rows(narrowed)).toEqual(await gold("SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND currency = 'USD' AND value_date BETWEEN '2026-06-01' AND '2026-06-17'"));
+    const swapped = follow('Live notional of cleared trades', 'what about bilateral?');
+    if (swapped.status) throw new Error(swapped.status);
+    expect(swapped.changes?.[0]).toMatch(/instead of cleared/);
+    expect(await rows(swapped)).toEqual(await gold("SELECT SUM(notional_usd) FROM trades WHERE status = 'Live' AND is_cleared = 0"));
+  });
+
+  it('replaces the period on the same date', async () => {
+    const u = follow('How many trades were booked this week?', 'same for last week');
+    expect(await rows(u)).toEqual(await gold("SELECT COUNT(*) FROM trades WHERE status <> 'Cancelled' AND trade_date BETWEEN '2026-06-08' AND '2026-06-14'"));
+  });
+
+  it('ranks the groups ("top 3 of those"), turns a count into its rate, lists the rows behind a count', async () => {
+    const top = follow('Live notional by desk', 'top 3 of those');
+    expect(await rows(top)).toEqual(await gold("SELECT b.desk, SUM(t.notional_usd) AS n FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.status = 'Live' GROUP BY b.desk ORDER BY n DESC LIMIT 3"));
+    const rate = follow('Failed settlements by currency last month', 'as a percentage');
+    expect(sorted(await rows(rate))).toEqual(sorted(await gold("SELECT currency, 100.0 * SUM(CASE WHEN status = 'Failed' THEN 1 ELSE 0 END) / COUNT(*) FROM settlements WHERE status IN ('Settled','Failed') AND value_date BETWEEN '2026-05-01' AND '2026-05-31' GROUP BY currency")));
+    const list = follow('How many failed settlements this month?', 'show me them');
+    if (list.status) throw new Error(list.status);
+    expect(list.query.shape).toBe('list');
+    expect((await rows(list)).length).toBe(Number((await gold("SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND value_date BETWEEN '2026-06-01' AND '2026-06-17'"))[0]![0]));
+  });
+
+  it('changes the measure and keeps the rows ("what is the total amount?"), in a named currency', async () => {
+    const u = follow('How many settlements are due next week?', 'what is the total amount in EUR?');
+    expect(await rows(u)).toEqual(await gold("SELECT SUM(amount) FROM settlements WHERE status <> 'Cancelled' AND currency = 'EUR' AND value_date BETWEEN '2026-06-22' AND '2026-06-28'"));
+  });
+
+  it('abstains when the follow-up cannot be applied, refuses a write, and answers a new question as new', () => {
+    expect(follow('Live notional by desk', 'and the weather?').status).toBe('abstained');
+    expect(follow('Live notional by desk', 'top 3 of those').status).toBeUndefined();
+    expect(follow('How many live trades?', 'top 3 of those').status).toBe('abstained'); // nothing to rank
+    expect(follow('Open exceptions by severity', 'delete the Low ones').status).toBe('refused');
+    const fresh = follow('Live notional by desk', 'How many margin calls were issued this month?');
+    if (fresh.status) throw new Error(fresh.status);
+    expect(fresh.query.entity).toBe('margin_calls');
+    expect(fresh.changes).toBeUndefined();
+    // a question with its own period is new too, even when it names its rows only through a measure
+    const own = follow('Live notional by desk', 'Number of trades booked per month this year');
+    if (own.status) throw new Error(own.status);
+    expect(own.query.groupBy.map((g) => g.kind)).toEqual(['bucket']);
+    // refers back to an answer that has no query: nothing to refine
+    expect(engine.understand('only the EUR ones', TODAY, { inThread: true }).status).toBe('abstained');
+  });
+
+  it('reads the follow-up words', () => {
+    expect(readCues('and by currency?')).toMatchObject({ rest: 'by currency', anaphoric: true, add: true });
+    expect(readCues('by owner team instead')).toMatchObject({ rest: 'by owner team', replace: true });
+    expect(readCues('How many trades were booked today?').anaphoric).toBe(false);
+  });
+});
+
+describe('follow-up operations on a typed query', () => {
+  it('a condition on the same column narrows when both can hold, and replaces when they cannot', () => {
+    const m = buildEngineModel(model);
+    const ops = createFollowUpOps(m);
+    const col = { table: 'trades', column: 'product_type' };
+    const q = first('How many live trades?');
+    const a = ops.filter({ ...q, where: [...q.where, { cond: { kind: 'in', col, values: ['IRS', 'OIS', 'CDS'] }, label: 'three' }] }, { cond: { kind: 'cmp', col, op: '=', value: 'OIS' }, label: 'OIS' });
+    expect('query' in a && a.query.where.filter((w) => w.cond.kind !== 'cmp' || w.cond.col.column === 'product_type').length).toBe(2);
+    const b = ops.filter({ ...q, where: [...q.where, { cond: { kind: 'cmp', col, op: '=', value: 'IRS' }, label: 'IRS' }] }, { cond: { kind: 'cmp', col, op: '=', value: 'OIS' }, label: 'OIS' });
+    expect('query' in b && b.query.where.map((w) => w.label)).toEqual([...q.where.map((w) => w.label), 'OIS']);
+    expect('query' in b && b.change).toBe('OIS instead of IRS');
+    expect(ops.top(q, { dir: 'desc', n: 5 })).toEqual({ fail: '"top" needs a breakdown to rank' });
+  });
+});
+
+describe('which one?', () => {
+  it('offers the names that share the word asked about, and the pick answers with that one', async () => {
+    const names = (await gold('SELECT short_name FROM counterparties')).map((r) => String(r[0]));
+    const counts = new Map<string, string[]>();
+    for (const n of names) for (const w of n.split(' ').slice(1)) if (w.length >= 5) counts.set(w, [...(counts.get(w) ?? []), n]);
+    const [word, owners] = [...counts].find(([, o]) => o.length >= 2 && o.length <= 6)!;
+    const u = engine.understand(`How many live trades with ${word}?`, TODAY);
+    if (u.status !== 'choose') throw new Error(`expected a choice, got ${u.status}`);
+    expect(u.options.map((o) => o.label).sort()).toEqual(expect.arrayContaining([...owners].sort()));
+    const pick = u.options.find((o) => o.label === owners[0])!;
+    const a = engine.understand(`How many live trades with ${word}?`, TODAY, { choice: pick.pick });
+    expect(await rows(a)).toEqual(await gold(`SELECT COUNT(*) FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE t.status = 'Live' AND c.short_name = '${owners[0]!.replace(/'/g, "''")}'`));
+  });
+
+  it('asks which rows a word means when it names two kinds, and which measure a partial phrase means', () => {
+    const rowsTie = engine.understand('Breaks by counterparty this month', TODAY);
+    expect(rowsTie.status).toBe('choose');
+    if (rowsTie.status === 'choose') expect(rowsTie.options.length).toBe(2);
+    const measure = engine.understand('Volume by desk this year', TODAY);
+    expect(measure.status).toBe('choose');
+    if (measure.status === 'choose') expect(new Set(measure.options.map((o) => o.pick.sense.kind))).toEqual(new Set(['measure']));
+  });
+
+  it('a pick that does not fit the question abstains', () => {
+    expect(engine.understand('Live trades', TODAY, { choice: { phrase: 'nowhere', sense: { kind: 'value', dimension: 'counterparty', value: 'X' } } }).status).toBe('abstained');
+  });
+});
