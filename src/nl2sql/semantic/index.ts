@@ -12,14 +12,21 @@ import { compileQuery } from './compile.js';
 import { ensureCoverage } from './coverage.js';
 import { readExists } from './exists.js';
 import { explain } from './explain.js';
+import { buildFieldCatalog, type Field } from './fields.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
 import type { TypedQuery } from './query.js';
 import { rewriteRelativePronouns } from './relative.js';
+import { liftTypedQuery } from './semantic-lift.js';
+import { semanticQuerySchema, type SemanticQuery } from './semantic-query.js';
+import { resolveSemanticQuery, SemanticQueryError } from './semantic-resolve.js';
 import { applyEachGroup, applyRank, applyWindow, reshapeEachGroup, reshapeQuestion, reshapeRank } from './reshape.js';
 import { buildSuggestionPool, suggest } from './suggest.js';
 
 export type { TypedQuery } from './query.js';
+export type { Field } from './fields.js';
+export { SemanticQueryError } from './semantic-resolve.js';
+export { semanticQuerySchema, semanticQueryJsonSchema, type SemanticQuery, type SemanticQueryInput } from './semantic-query.js';
 
 export const ABSTAIN_MESSAGE = "I can't answer that from this data";
 
@@ -39,6 +46,18 @@ export interface SemanticEngine extends NlEngine {
   understand(question: string, today: string): Understood;
   /** A typed query -> the dialect's SQL and its one-sentence explanation (deterministic). */
   compile(query: TypedQuery, dialect: SqlDialect): { sql: string; explanation: string };
+  /**
+   * The semantic query of a typed query (the profile's names; semantic-lift.ts): what the answer
+   * shows as understood. Resolving it gives the same typed query, SQL and explanation.
+   */
+  describe(query: TypedQuery): SemanticQuery;
+  /**
+   * A semantic query (untrusted JSON, e.g. a language model's) -> the typed query, validated by the
+   * zod schema and resolved with the profile's defaults; throws SemanticQueryError with the reason.
+   */
+  resolve(input: unknown, today: string): TypedQuery;
+  /** The profile's field names a semantic query may use. */
+  fields(): Field[];
   /** Runs the profile's example questions once so the first real question is as fast as the rest. */
   warmUp(dialect: SqlDialect): void;
 }
@@ -47,6 +66,7 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
   const m = buildEngineModel(model);
   const parser = new QuestionParser(m);
   const pool = buildSuggestionPool(m);
+  const fieldCatalog = buildFieldCatalog(m);
   // understand: parse, then hold the query against every output the question asks for (coverage.ts)
   const covered = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
     const r = parser.parse(question, today);
@@ -103,6 +123,13 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     understand,
     compile,
     generate,
+    describe: (query) => liftTypedQuery(query, m, fieldCatalog),
+    resolve(input, today) {
+      const p = semanticQuerySchema.safeParse(input);
+      if (!p.success) throw new SemanticQueryError(`the semantic query does not match its schema: ${p.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+      return resolveSemanticQuery(p.data, { m, fields: fieldCatalog, today });
+    },
+    fields: () => [...fieldCatalog.byName.values()],
     warmUp(dialect) {
       for (const ex of model.profile.examples.slice(0, 30)) generate(ex.question, { today: '2026-01-15', dialect });
     },

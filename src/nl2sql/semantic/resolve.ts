@@ -9,26 +9,14 @@ import type { Sense } from './lexicon.js';
 import { columnLabel, valueLabel } from './model.js';
 import type { ColumnRef, Condition, Expr, GroupSpec, LabelledCondition, MeasureSpec, TypedQuery } from './query.js';
 import type { Interpreter } from './interpret.js';
-import { addDaysIso, colsOf, dedupe, fmtNum, joinOr, negate, opWord, rangeWords } from './query-parts.js';
+import { addDaysIso, colsOf, columnRefOf, conditionFromDef, dedupe, exprFromDef, fmtNum, joinOr, negate, opWord, rangeWords } from './query-parts.js';
 
 export function columnOf(ip: Interpreter, c: string, table = ip.e.table): ColumnRef {
-  return c.includes('.') ? { table: c.split('.')[0]!, column: c.split('.')[1]! } : { table, column: c };
+  return columnRefOf(c, table);
 }
 
 export function conditionOf(ip: Interpreter, c: ConditionDef, table: string): Condition {
-  if ('olderThanDays' in c) return { kind: 'date', col: columnOf(ip, c.column, table), to: addDaysIso(ip.today, -c.olderThanDays - 1) };
-  const col = columnOf(ip, c.column, table);
-  switch (c.op) {
-    case 'in':
-    case 'not in':
-      return { kind: 'in', col, values: c.values!, negate: c.op === 'not in' };
-    case 'is null':
-    case 'is not null':
-      return { kind: 'null', col, negate: c.op === 'is not null' };
-    default:
-      if (c.otherColumn) return { kind: 'colcmp', col, op: c.op, other: columnOf(ip, c.otherColumn, table) };
-      return { kind: 'cmp', col, op: c.op, value: c.value! };
-  }
+  return conditionFromDef(c, table, ip.today);
 }
 
 function filterConds(ip: Interpreter, name: string): Condition[] {
@@ -37,14 +25,8 @@ function filterConds(ip: Interpreter, name: string): Condition[] {
   return f.where.map((c) => conditionOf(ip, c, table));
 }
 
-function exprOf(ip: Interpreter, x: NonNullable<MeasureDef['expr']>, table: string): Expr {
-  if ('column' in x) return { kind: 'col', col: columnOf(ip, x.column, table) };
-  if ('minus' in x) return { kind: 'minus', a: columnOf(ip, x.minus[0], table), b: columnOf(ip, x.minus[1], table) };
-  if ('daysBetween' in x) {
-    const [a, b] = x.daysBetween;
-    return { kind: 'days', from: a === 'today' ? 'today' : columnOf(ip, a, table), to: b === 'today' ? 'today' : columnOf(ip, b, table) };
-  }
-  return { kind: 'days', from: columnOf(ip, x.ageDays, table), to: 'today' };
+function exprOf(_ip: Interpreter, x: NonNullable<MeasureDef['expr']>, table: string): Expr {
+  return exprFromDef(x, table);
 }
 
 /** The resolver: the interpreter's findings + the profile's defaults -> one typed query, or why not. */
