@@ -15,6 +15,13 @@ export {
   type RerunAnswer,
 } from './pipeline/index.js';
 export { createSemanticEngine, ABSTAIN_MESSAGE, type SemanticEngine, type TypedQuery, type Understood } from './semantic/index.js';
+export {
+  semanticQuerySchema,
+  semanticQueryJsonSchema,
+  SemanticQueryError,
+  type SemanticQuery,
+  type SemanticQueryInput,
+} from './semantic/index.js';
 export type { NlEngine, EngineContext, EngineResult, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, ExecuteFn } from './engine.js';
 export type { AskAnswer, AskRequest, AnswerStatus, EngineName } from './types.js';
 export { runEvaluation, readQuestions, percentile, type EvalQuestion, type EvalPrediction, type EvalSummary } from './evaluate.js';
