@@ -1,6 +1,8 @@
 /** The seams between the copilot and its engines: the semantic engine, and a fallback (LLM) engine. */
 import type { SqlDialect } from '../datasource/dialect.js';
 import type { QueryResult } from '../datasource/types.js';
+import type { TypedQuery } from './semantic/query.js';
+import type { SemanticQuery } from './semantic/semantic-query.js';
 
 export interface EngineContext {
   today: string;
@@ -38,7 +40,15 @@ export interface FallbackRequest {
 }
 
 export type FallbackResult =
-  | { status: 'answered'; sql: string; explanation: string; result: QueryResult }
+  | {
+      status: 'answered';
+      sql: string;
+      explanation: string;
+      result: QueryResult;
+      /** When the model answered with a semantic query: that query and the typed query it resolved to. */
+      semantic?: SemanticQuery;
+      understood?: TypedQuery;
+    }
   | { status: 'abstained'; reason: string };
 
 /**

@@ -177,8 +177,8 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
             semanticReason: u.reason,
           });
           if (fb.status === 'answered') {
-            await trail.run('llm', fb.sql, fb.result);
-            return done(answered('llm', fb.sql, fb.explanation, fb.result, compileMs));
+            await trail.run('llm', fb.sql, fb.result, fb.semantic ? { semantic: fb.semantic } : undefined);
+            return done({ ...answered('llm', fb.sql, fb.explanation, fb.result, compileMs), ...(fb.understood ? { understood: fb.understood } : {}), ...(fb.semantic ? { semantic: fb.semantic } : {}) });
           }
         }
         await trail.abstention('semantic', u.reason);

@@ -12,7 +12,7 @@ import { compileQuery } from './compile.js';
 import { ensureCoverage } from './coverage.js';
 import { readExists } from './exists.js';
 import { explain } from './explain.js';
-import { buildFieldCatalog, type Field } from './fields.js';
+import { buildFieldCatalog } from './fields.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
 import type { TypedQuery } from './query.js';
@@ -24,7 +24,14 @@ import { applyEachGroup, applyRank, applyWindow, reshapeEachGroup, reshapeQuesti
 import { buildSuggestionPool, suggest } from './suggest.js';
 
 export type { TypedQuery } from './query.js';
-export type { Field } from './fields.js';
+
+/** The names of a profile a semantic query is written in (for a language model's prompt). */
+export interface SemanticNames {
+  entities: { name: string; label: string; defaultDate?: string; defaultFilters: string[] }[];
+  measures: { name: string; entity: string; label: string; agg: string }[];
+  filters: { name: string; entity: string; label: string }[];
+  fields: { name: string; label: string; kind: string; entity?: string }[];
+}
 export { SemanticQueryError } from './semantic-resolve.js';
 export { semanticQuerySchema, semanticQueryJsonSchema, type SemanticQuery, type SemanticQueryInput } from './semantic-query.js';
 
@@ -56,8 +63,8 @@ export interface SemanticEngine extends NlEngine {
    * zod schema and resolved with the profile's defaults; throws SemanticQueryError with the reason.
    */
   resolve(input: unknown, today: string): TypedQuery;
-  /** The profile's field names a semantic query may use. */
-  fields(): Field[];
+  /** The profile's names a semantic query may use: entities, measures, named filters, fields. */
+  names(): SemanticNames;
   /** Runs the profile's example questions once so the first real question is as fast as the rest. */
   warmUp(dialect: SqlDialect): void;
 }
@@ -129,7 +136,12 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
       if (!p.success) throw new SemanticQueryError(`the semantic query does not match its schema: ${p.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
       return resolveSemanticQuery(p.data, { m, fields: fieldCatalog, today });
     },
-    fields: () => [...fieldCatalog.byName.values()],
+    names: () => ({
+      entities: [...m.entities.values()].map((e) => ({ name: e.name, label: e.label, ...(e.defaultDate ? { defaultDate: fieldCatalog.byColumn.get(`${e.table}.${e.defaultDate}`) } : {}), defaultFilters: e.defaultFilters })),
+      measures: [...m.measures.values()].map((x) => ({ name: x.name, entity: x.entity, label: x.label, agg: x.agg })),
+      filters: [...m.filters.values()].map((f) => ({ name: f.name, entity: f.entity, label: f.label })),
+      fields: [...fieldCatalog.byName.values()].map((f) => ({ name: f.name, label: f.label, kind: f.kind, entity: m.entityByTable.get(f.col.table) })),
+    }),
     warmUp(dialect) {
       for (const ex of model.profile.examples.slice(0, 30)) generate(ex.question, { today: '2026-01-15', dialect });
     },
