@@ -16,6 +16,7 @@ import { buildFieldCatalog } from './fields.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
 import type { TypedQuery } from './query.js';
+import { readQuestion } from './reading.js';
 import { rewriteRelativePronouns } from './relative.js';
 import { liftTypedQuery } from './semantic-lift.js';
 import { semanticQuerySchema, type SemanticQuery } from './semantic-query.js';
@@ -76,9 +77,11 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
   const fieldCatalog = buildFieldCatalog(m);
   // understand: parse, then hold the query against every output the question asks for (coverage.ts)
   const covered = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
-    const r = parser.parse(question, today);
+    // tokens and time phrases read once, for the parser and for what is asked
+    const reading = readQuestion(question, today);
+    const r = parser.parse(question, today, reading);
     if (r.status !== 'query') return r;
-    const c = ensureCoverage(r.query, readAsked(m, question, today), m);
+    const c = ensureCoverage(r.query, readAsked(m, question, today, reading), m);
     return 'abstain' in c ? { status: 'abstain', reason: c.abstain, unknown: [] } : { status: 'query', query: c.query };
   };
   const read = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
