@@ -265,7 +265,8 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
   let having: TypedQuery['having'];
   // "counterparties with fewer than 50 live trades": the parent named first is what is counted per
   // ("counterparties with notional over 1bn": the parent's total of the amount named, likewise)
-  if (!ip.groups.length && !ip.listDims.length && ip.looseParents.length && ip.cmps.some((c) => c.countNoun || (c.money && c.measure?.agg === 'sum' && !c.afterRows))) {
+  // ("counterparties with a match rate below 99%": the parent's rate, likewise)
+  if (!ip.groups.length && !ip.listDims.length && ip.looseParents.length && ip.cmps.some((c) => c.countNoun || (c.money && c.measure?.agg === 'sum' && !c.afterRows) || (c.measure?.agg === 'ratio' && !c.money) || (!c.measure && !c.money && !c.countNoun && specs.some((x) => x.agg === 'ratio')))) {
     const pe = ip.m.entities.get(ip.looseParents[0]!)!;
     const disp = pe.display[0]!;
     const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table: pe.table, column: disp };
@@ -291,7 +292,9 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
   for (const c of ip.cmps) {
     if (c.value === undefined) return { fail: 'a comparison without a number' };
     if (groupsExist && (c.countNoun || (!c.money && !c.measure))) {
-      having = { measure: 0, op: c.op, value: c.value };
+      // a bare number (a percentage) against the rate the question names: that rate per group
+      const rate = !c.countNoun ? specs.findIndex((x) => x.agg === 'ratio') : -1;
+      having = { measure: Math.max(0, rate), op: c.op, value: c.value };
       continue;
     }
     if (groupsExist && c.measure && c.measure.agg !== 'count' && !c.afterRows) {
@@ -300,6 +303,13 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
       // "sectors with live notional above 10bn": the measure is named only in the comparison, so the
       // groups' total of it is what is compared (and shown, in place of a count nobody asked for)
       const md = c.measure;
+      // "counterparties with a match rate below 99%": the groups' rate, compared (and shown)
+      if (idx < 0 && md.agg === 'ratio' && md.ratio && !c.money && !specs.some((s) => s.agg === 'ratio')) {
+        const spec: MeasureSpec = { alias: md.name + '_pct', label: md.label + ' (%)', agg: 'ratio', numerator: filterConds(ip, md.ratio.numerator), denominator: md.ratio.denominator.flatMap((f) => filterConds(ip, f)) };
+        if (!ip.countAsked && specs.length === 1 && specs[0]!.alias === 'count') specs[0] = spec;
+        else specs.push(spec);
+        idx = specs.indexOf(spec);
+      }
       if (idx < 0 && md.agg === 'sum' && md.expr && !specs.some((s) => s.agg === 'ratio')) {
         const x = native && md.native ? md.native : md.expr;
         const spec: MeasureSpec = { alias: `total_${md.name}${native && md.native ? '' : md.unit === 'USD' ? '_usd' : ''}`, label: `total ${md.label}`, agg: 'sum', expr: exprOf(ip, x, ip.m.entities.get(md.entity)!.table) };
