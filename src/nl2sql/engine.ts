@@ -2,6 +2,8 @@
 import type { SqlDialect } from '../datasource/dialect.js';
 import type { QueryResult } from '../datasource/types.js';
 import type { PreviousTurn } from './types.js';
+import type { TypedQuery } from './semantic/query.js';
+import type { SemanticQuery } from './semantic/semantic-query.js';
 
 export interface EngineContext {
   today: string;
@@ -41,7 +43,15 @@ export interface FallbackRequest {
 }
 
 export type FallbackResult =
-  | { status: 'answered'; sql: string; explanation: string; result: QueryResult }
+  | {
+      status: 'answered';
+      sql: string;
+      explanation: string;
+      result: QueryResult;
+      /** When the model answered with a semantic query: that query and the typed query it resolved to. */
+      semantic?: SemanticQuery;
+      understood?: TypedQuery;
+    }
   | { status: 'abstained'; reason: string };
 
 /**

@@ -17,6 +17,13 @@ export {
   type StreamedAnswer,
 } from './pipeline/index.js';
 export { createSemanticEngine, joinPaths, ABSTAIN_MESSAGE, type SemanticEngine, type TypedQuery, type Understood, type Condition, type LabelledCondition, type ColumnRef, type JoinStep } from './semantic/index.js';
+export {
+  semanticQuerySchema,
+  semanticQueryJsonSchema,
+  SemanticQueryError,
+  type SemanticQuery,
+  type SemanticQueryInput,
+} from './semantic/index.js';
 export type { NlEngine, EngineContext, EngineResult, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, ExecuteFn } from './engine.js';
 export type { AskAnswer, AskRequest, AnswerStatus, EngineName, PreviousTurn, ChoicePick, ChoiceOption } from './types.js';
 export { runEvaluation, readQuestions, percentile, type EvalQuestion, type EvalPrediction, type EvalSummary } from './evaluate.js';

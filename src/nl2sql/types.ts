@@ -1,5 +1,6 @@
 /** The contract between the copilot's engines and everything that shows an answer (CLI, API, web, reports). */
 import type { TypedQuery } from './semantic/query.js';
+import type { SemanticQuery } from './semantic/semantic-query.js';
 
 export type AnswerStatus = 'answered' | 'abstained' | 'refused' | 'error' | 'choose';
 export type EngineName = 'semantic' | 'llm';
@@ -59,6 +60,12 @@ export interface AskAnswer {
    * check it; absent when nothing was understood (abstention, refusal) or the language model answered.
    */
   understood?: TypedQuery;
+  /**
+   * The same, as the semantic query in the training profile's own names (entity, measures,
+   * dimensions, named filters and dates; src/nl2sql/semantic/semantic-query.ts): the contract both
+   * engines answer with. Present when `understood` is, and for a language model's semantic query.
+   */
+  semantic?: SemanticQuery;
   columns?: string[];
   rows?: unknown[][];
   rowCount?: number;

@@ -4,6 +4,7 @@
  * the answer's recorded SQL through the pipeline's guard, row cap, execution and audit.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { dialectFor } from '../datasource/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from './app.js';
 import { createTestWorld, TEST_PASSWORD, TEST_TODAY, type TestWorld } from './testing.js';
@@ -47,6 +48,9 @@ describe('what was understood, in the API answer', () => {
       }
       seen++;
       expect(a.understood, ex.question).toEqual(JSON.parse(JSON.stringify(u.query)));
+      // and the semantic query, in the profile's names, whole (it resolves back to the same SQL)
+      expect(a.semantic, ex.question).toEqual(JSON.parse(JSON.stringify(copilot.semantic.describe(u.query))));
+      expect(copilot.semantic.compile(copilot.semantic.resolve(a.semantic, TEST_TODAY), dialectFor('sqlite')).sql).toBe(copilot.semantic.compile(u.query, dialectFor('sqlite')).sql);
     }
     expect(seen).toBeGreaterThan(10);
   });

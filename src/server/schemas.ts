@@ -42,6 +42,11 @@ export const askAnswerSchema = {
     engine: { type: 'string' },
     sql: { type: 'string' },
     understood: understoodQuerySchema,
+    semantic: {
+      type: 'object',
+      description: "What was understood, in the training profile's names (entity, measures, dimensions, named filters and dates): the semantic query, whose zod schema is src/nl2sql/semantic/semantic-query.ts",
+      additionalProperties: true,
+    },
     columns: { type: 'array', items: { type: 'string' } },
     rows: { type: 'array', items: { type: 'array', items: {} } },
     rowCount: { type: 'integer' },

@@ -9,6 +9,8 @@ import { parseModelReply } from './extract.js';
 import { modelSaysCannotAnswer, plainModelText } from './model-text.js';
 import { limitContextData, type PromptDataLevel } from './prompt-data.js';
 import { buildPrompt, repairMessage, type PromptInput, type RepairReason } from './prompt.js';
+import type { SemanticTarget } from './semantic-target.js';
+import type { SemanticQuery, TypedQuery } from '../semantic/index.js';
 
 /** The SQL guard as the engine sees it (src/guard guardSql bound to a dialect and policy). */
 export type SqlGuardFn = (sql: string) => Promise<{ ok: true; sql: string } | { ok: false; reason: string }>;
@@ -51,17 +53,24 @@ export interface LlmGenerateRequest {
   signal?: AbortSignal;
   /** The previous question of the thread, with its SQL and explanation: the new one may refine it. */
   previous?: PromptInput['previous'];
+  /**
+   * The semantic query as the first target (semantic-target.ts): the model answers in the profile's
+   * names, the semantic engine's resolver and compiler write the SQL; raw SQL only as the fallback.
+   */
+  semantic?: SemanticTarget;
 }
 
-export type LlmRoundOutcome = 'answered' | 'guard_refused' | 'db_error' | 'unparseable' | 'cannot_answer' | 'llm_error';
+export type LlmRoundOutcome = 'answered' | 'guard_refused' | 'db_error' | 'unparseable' | 'query_invalid' | 'cannot_answer' | 'llm_error';
 
 /** One round: a model call and what became of its reply. */
 export interface LlmRound {
   /** 1 = first call, 2.. = retries with the error sent back. */
   round: number;
   outcome: LlmRoundOutcome;
-  /** The SQL the model proposed (untrusted). */
+  /** The SQL the model proposed (untrusted), or the SQL compiled from its semantic query. */
   modelSql?: string;
+  /** True when the model answered with a semantic query (valid or not). */
+  semanticQuery?: boolean;
   /** The SQL the guard admitted and that ran. */
   guardedSql?: string;
   /** Guard reason, database error, parse problem, model's reason, or LLM error. */
@@ -80,6 +89,11 @@ export type LlmEngineResult =
       modelSql: string;
       /** The model's own explanation: untrusted, for the audit trail only, never shown as ours (model-text.ts). */
       explanation: string;
+      /**
+       * When the model answered with a semantic query: that query (validated), the typed query it
+       * resolved to, and the explanation generated from it by the semantic engine (ours, trusted).
+       */
+      semantic?: { query: SemanticQuery; understood: TypedQuery; explanation: string };
       result: QueryResult;
       attempts: LlmRound[];
     }
@@ -98,6 +112,7 @@ const auditOutcome: Record<LlmRoundOutcome, AuditEntry['outcome']> = {
   cannot_answer: 'abstained',
   db_error: 'error',
   unparseable: 'error',
+  query_invalid: 'error',
   llm_error: 'error',
 };
 const MAX_ASSISTANT_ECHO = 4000;
@@ -120,7 +135,7 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
       const actor = req.actor ?? options.actor ?? 'system';
       const rounds: LlmRound[] = [];
       const context = limitContextData(req.context, options.promptData ?? 'samples');
-      const messages: ChatMessage[] = buildPrompt({ question: req.question, today: req.today, dialect: req.dialect, context, maxContextTokens, ...(req.previous ? { previous: req.previous } : {}) });
+      const messages: ChatMessage[] = buildPrompt({ question: req.question, today: req.today, dialect: req.dialect, context, maxContextTokens, ...(req.previous ? { previous: req.previous } : {}), semantic: req.semantic?.prompt() });
       let lastProblem = '';
 
       const audit = async (round: LlmRound, prompt: ChatMessage[], reply: string | undefined) => {
@@ -140,6 +155,7 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
           promptSha256: sha256(promptText),
           ...(reply !== undefined ? { responseSha256: sha256(reply) } : {}),
           ...(auditPrompts === 'full' ? { prompt, ...(reply !== undefined ? { response: reply } : {}) } : {}),
+          ...(round.semanticQuery ? { semanticQuery: true } : {}),
           ...(round.message ? { message: round.message } : {}),
           ...(round.errorCode ? { errorCode: round.errorCode } : {}),
         };
@@ -178,18 +194,34 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
           return { status: 'abstained', code: e.code, reason: `The language model could not be used (${e.code}: ${plainModelText(e.message)}).`, attempts: rounds };
         }
 
-        const parsed = parseModelReply(reply);
-        let repair: RepairReason;
+        let parsed = parseModelReply(reply, !!req.semantic);
+        let repair: RepairReason | undefined;
+        let fromQuery: { query: SemanticQuery; understood: TypedQuery; explanation: string } | undefined;
+        if (parsed.kind === 'query') {
+          // the model's semantic query: validated and compiled by the semantic engine, then the same guard
+          round.semanticQuery = true;
+          try {
+            const c = req.semantic!.compile(parsed.query, req.today);
+            fromQuery = { query: c.semantic, understood: c.understood, explanation: c.explanation };
+            parsed = { kind: 'sql', sql: c.sql, explanation: parsed.explanation };
+          } catch (e) {
+            round.outcome = 'query_invalid';
+            round.message = bounded(e instanceof Error ? e.message : String(e));
+            repair = { kind: 'query', message: round.message };
+          }
+        }
         if (parsed.kind === 'cannot_answer') {
           round.outcome = 'cannot_answer';
           round.message = parsed.reason;
           await audit(round, prompt, reply);
           return { status: 'abstained', code: 'OTC_ERR_LLM_CANNOT_ANSWER', reason: modelSaysCannotAnswer(parsed.reason), attempts: rounds };
+        } else if (repair) {
+          /* the semantic query was not usable: sent back below */
         } else if (parsed.kind === 'unparseable') {
           round.outcome = 'unparseable';
           round.message = parsed.reason;
           repair = { kind: 'unparseable', message: parsed.reason };
-        } else {
+        } else if (parsed.kind === 'sql') {
           round.modelSql = parsed.sql;
           const verdict = await runGuard(req.guard, parsed.sql);
           if (!verdict.ok) {
@@ -202,7 +234,7 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
               const result = await req.execute(verdict.sql);
               round.outcome = 'answered';
               await audit(round, prompt, reply);
-              return { status: 'answered', sql: verdict.sql, modelSql: parsed.sql, explanation: parsed.explanation, result, attempts: rounds };
+              return { status: 'answered', sql: verdict.sql, modelSql: parsed.sql, explanation: parsed.explanation, result, attempts: rounds, ...(fromQuery ? { semantic: fromQuery } : {}) };
             } catch (e) {
               // Never the database's text: it can quote rows (see db-error.ts). The audit
               // record, the model and the user all get the same sanitised description.
@@ -216,7 +248,8 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
         }
         await audit(round, prompt, reply);
         lastProblem = describeProblem(round);
-        messages.push({ role: 'assistant', content: reply.slice(0, MAX_ASSISTANT_ECHO) }, repairMessage({ ...repair, message: bounded(repair.message) }));
+        if (!repair) repair = { kind: 'unparseable', message: 'the reply was not usable' };
+        messages.push({ role: 'assistant', content: reply.slice(0, MAX_ASSISTANT_ECHO) }, repairMessage({ ...repair, message: bounded(repair.message) }, !!req.semantic));
         if (req.signal?.aborted) break;
       }
       return {
@@ -246,6 +279,8 @@ function describeProblem(r: LlmRound): string {
       return `refused by the SQL guard: ${r.message}`;
     case 'db_error':
       return `database error: ${r.message}`;
+    case 'query_invalid':
+      return `semantic query not usable: ${r.message}`;
     default:
       return r.message ?? r.outcome;
   }

@@ -4,18 +4,21 @@
  */
 
 export type ModelReply =
+  /** a semantic query (untrusted JSON; validated and resolved by the semantic target) */
+  | { kind: 'query'; query: unknown; explanation: string }
   | { kind: 'sql'; sql: string; explanation: string }
   | { kind: 'cannot_answer'; reason: string }
   | { kind: 'unparseable'; reason: string };
 
 const MAX_TEXT = 500;
 
-export function parseModelReply(text: string): ModelReply {
+export function parseModelReply(text: string, acceptQuery = false): ModelReply {
   const obj = findJsonObject(text);
   if (obj) {
     const cannot = obj.cannot_answer === true || obj.cannot_answer === 'true';
     const sql = typeof obj.sql === 'string' ? obj.sql.trim() : '';
     if (cannot) return { kind: 'cannot_answer', reason: plain(obj.reason) || 'the model said the question cannot be answered from this data' };
+    if (acceptQuery && obj.query !== undefined && obj.query !== null) return { kind: 'query', query: obj.query, explanation: plain(obj.explanation) };
     if (sql) return { kind: 'sql', sql, explanation: plain(obj.explanation) };
     return { kind: 'unparseable', reason: 'the JSON object has no "sql" text and does not set "cannot_answer"' };
   }

@@ -14,6 +14,8 @@ import type { TrainedModel } from '../../training/index.js';
 import type { EngineContext, ExecuteFn, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, NlEngine } from '../engine.js';
 import { embedderFromClient, openRetriever, type Retriever, type RetrievedContext } from '../retrieval/index.js';
 import { createLlmEngine, type LlmEngineOptions } from './engine.js';
+import { semanticTarget, type SemanticTarget } from './semantic-target.js';
+import { createSemanticEngine, type SemanticEngine } from '../semantic/index.js';
 import { explainModelAnswer } from './model-text.js';
 import { limitContextData } from './prompt-data.js';
 import { guardSql, type GuardDialect } from '../../guard/index.js';
@@ -25,6 +27,11 @@ export interface LlmFallbackOptions extends Omit<LlmEngineOptions, 'onAudit'> {
   audit?: { append(entry: AuditEntry): Promise<unknown> };
   /** Token budget of the retrieved context (default 1800). */
   contextTokens?: number;
+  /**
+   * The semantic engine of the same training version: when given, the model is asked for a
+   * semantic query first (compiled by this engine), raw SQL only as its fallback.
+   */
+  semantic?: Pick<SemanticEngine, 'resolve' | 'compile' | 'describe' | 'names'> | (() => Pick<SemanticEngine, 'resolve' | 'compile' | 'describe' | 'names'>);
 }
 
 export interface LlmFallback extends FallbackEngine {
@@ -33,7 +40,16 @@ export interface LlmFallback extends FallbackEngine {
 }
 
 export function createLlmFallback(opts: LlmFallbackOptions): LlmFallback {
-  const { retriever: source, audit, contextTokens, ...engineOpts } = opts;
+  const { retriever: source, audit, contextTokens, semantic, ...engineOpts } = opts;
+  const targets = new Map<string, SemanticTarget>();
+  let semanticEngine: Pick<SemanticEngine, 'resolve' | 'compile' | 'describe' | 'names'> | undefined;
+  const targetFor = (dialect: FallbackRequest['dialect']): SemanticTarget | undefined => {
+    if (!semantic) return undefined;
+    semanticEngine ??= typeof semantic === 'function' ? semantic() : semantic;
+    let t = targets.get(dialect.name);
+    if (!t) targets.set(dialect.name, (t = semanticTarget(semanticEngine, dialect)));
+    return t;
+  };
   let opened: Promise<Pick<Retriever, 'retrieve'>> | undefined;
   const retriever = () => {
     if (typeof source !== 'function') return Promise.resolve(source);
@@ -90,7 +106,12 @@ export function createLlmFallback(opts: LlmFallbackOptions): LlmFallback {
           actor: req.actor,
           correlationId: req.correlationId,
           ...(req.previous ? { previous: { question: req.previous.question, sql: req.previous.sql, explanation: req.previous.explanation } } : {}),
+          semantic: targetFor(req.dialect),
         });
+        if (r.status === 'answered' && r.semantic) {
+          // a semantic query: the explanation is the semantic engine's, generated from what ran
+          return { status: 'answered', sql: r.sql, explanation: r.semantic.explanation, result: r.result, semantic: r.semantic.query, understood: r.semantic.understood };
+        }
         if (r.status === 'answered') {
           // The user reads what was computed, never the model's free text (model-text.ts).
           return { status: 'answered', sql: r.sql, explanation: explainModelAnswer(await tablesOf(r.sql, req.dialect.name), r.result), result: r.result };
@@ -120,6 +141,8 @@ export interface FallbackFromConfigOptions {
   clientOverrides?: Partial<LlmClientOptions>;
   contextTokens?: number;
   maxRepairs?: number;
+  /** The semantic engine of the same model (default: one built from the model on first use). */
+  semantic?: Pick<SemanticEngine, 'resolve' | 'compile' | 'describe' | 'names'>;
 }
 
 type FallbackSettings = Pick<
@@ -145,6 +168,7 @@ export function createFallbackFromConfig(cfg: FallbackSettings, model: TrainedMo
     contextTokens: opts.contextTokens,
     maxRepairs: opts.maxRepairs,
     retriever: () => openRetriever(model, { cacheDir, embedder }),
+    semantic: opts.semantic ?? (() => createSemanticEngine(model)),
   });
 }
 

@@ -13,6 +13,11 @@ export interface PromptInput {
   maxContextTokens?: number;
   /** A follow-up: the previous question of the conversation, the SQL that answered it and its explanation. */
   previous?: { question: string; sql?: string; explanation?: string };
+  /**
+   * The profile's names and the semantic query's JSON Schema (semantic-target.ts): when given, the
+   * model answers with a semantic query first and writes SQL only when that cannot express the question.
+   */
+  semantic?: string;
 }
 
 const strip = (s: string, tag: string) => s.replace(new RegExp(`</?${tag}>`, 'gi'), '');
@@ -20,9 +25,21 @@ const strip = (s: string, tag: string) => s.replace(new RegExp(`</?${tag}>`, 'gi
 /** The JSON shape the model must answer with. */
 export const ANSWER_SHAPE = '{"sql": "<one SELECT statement>", "explanation": "<one plain-English sentence>", "cannot_answer": false, "reason": ""}';
 
+/** The JSON shape the model must answer with when it is asked for a semantic query first. */
+export const SEMANTIC_ANSWER_SHAPE = '{"query": {<semantic query>} or null, "sql": "<only when query is null: one SELECT statement>", "cannot_answer": false, "reason": ""}';
+
 /** System + user messages of the first round. */
 export function buildPrompt(input: PromptInput): ChatMessage[] {
   const d = dialectPrompt(input.dialect.name);
+  const semantic = input.semantic
+    ? [
+        '',
+        'First choice, a semantic query: describe what the question asks in "query", a JSON object that the JSON Schema below validates, written only in the names listed below (entities, measures, named filters, fields). The copilot writes the SQL from it and applies the business rules (default filters, default dates, currencies, rate denominators); prefer a named measure or filter to spelling it out. A period may be given in words ("period": "last week") or as from/to dates.',
+        'Only when a semantic query cannot express the question, set "query": null and write the SQL in "sql" under the rules above.',
+        '',
+        input.semantic,
+      ]
+    : [];
   const system = [
     `You write SQL for OTC Ops Copilot, which answers questions from a bank's OTC derivatives operations team over its ${d.label} database.`,
     '',
@@ -37,9 +54,10 @@ export function buildPrompt(input: PromptInput): ChatMessage[] {
     '',
     `${d.label} specifics:`,
     ...d.rules(input.today).map((r) => `- ${r}`),
+    ...semantic,
     '',
     'Answer with one JSON object and nothing else:',
-    ANSWER_SHAPE,
+    input.semantic ? SEMANTIC_ANSWER_SHAPE : ANSWER_SHAPE,
   ].join('\n');
   const user = [
     `Context (${d.label} database):`,
@@ -71,10 +89,15 @@ export function buildPrompt(input: PromptInput): ChatMessage[] {
  * Why a round failed, as sent back to the model. `database` is the sanitised description of
  * db-error.ts (class, code, position, a name written in the SQL), never the database's message.
  */
-export type RepairReason = { kind: 'guard'; message: string } | { kind: 'database'; message: string } | { kind: 'unparseable'; message: string };
+export type RepairReason = { kind: 'guard'; message: string } | { kind: 'database'; message: string } | { kind: 'unparseable'; message: string } | { kind: 'query'; message: string };
 
 /** The user message that sends a failure back to the model for another try. */
-export function repairMessage(r: RepairReason): ChatMessage {
+export function repairMessage(r: RepairReason, semantic = false): ChatMessage {
+  if (semantic)
+    return {
+      role: 'user',
+      content: `${r.kind === 'query' ? `The semantic query could not be used: ${r.message}` : r.kind === 'guard' ? `The SQL guard refused that SQL: ${r.message}` : r.kind === 'database' ? `The database rejected that SQL (${r.message}). Its own message is not passed on, as it can quote stored data.` : `Your reply could not be used: ${r.message}`}\nCorrect the semantic query (only the listed names), or when it cannot express the question write one read-only SELECT in "sql", or set "cannot_answer": true. Answer with the same JSON object: ${SEMANTIC_ANSWER_SHAPE}`,
+    };
   const what =
     r.kind === 'guard'
       ? `The SQL guard refused that SQL: ${r.message}`

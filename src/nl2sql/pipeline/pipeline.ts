@@ -201,8 +201,8 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
             ...(req.previous ? { previous: req.previous } : {}),
           });
           if (fb.status === 'answered') {
-            await trail.run('llm', fb.sql, fb.result);
-            return done(answered('llm', fb.sql, fb.explanation, fb.result, compileMs));
+            await trail.run('llm', fb.sql, fb.result, fb.semantic ? { semantic: fb.semantic } : undefined);
+            return done({ ...answered('llm', fb.sql, fb.explanation, fb.result, compileMs), ...(fb.understood ? { understood: fb.understood } : {}), ...(fb.semantic ? { semantic: fb.semantic } : {}) });
           }
         }
         await trail.abstention('semantic', u.reason);
@@ -215,7 +215,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
       compileMs = performance.now() - tc;
       return done(await fromCompiled(trail, query, c, cap, compileMs));
     } catch (e) {
-      return done({ ...(await failed(trail, 'semantic', e)), compileMs, ...(query ? { understood: query } : {}) });
+      return done({ ...(await failed(trail, 'semantic', e)), compileMs, ...(query ? shown(query) : {}) });
     }
   }
 
@@ -223,8 +223,8 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
   async function fromCompiled(trail: RunTrail, query: TypedQuery, c: { sql: string; explanation: string }, cap: RowCap, compileMs: number): Promise<AnswerBody> {
     await trail.sqlGenerated('semantic', c.sql, compileMs, { explanation: c.explanation, query });
     const r = await guardAndRun(trail, 'semantic', c.sql, cap);
-    if (!r.ok) return { status: 'error', engine: 'semantic', explanation: c.explanation, sql: c.sql, understood: query, code: SQL_GUARD_REJECTED, message: r.reason, compileMs };
-    return answered('semantic', r.sql, c.explanation, r.result, compileMs, query);
+    if (!r.ok) return { status: 'error', engine: 'semantic', explanation: c.explanation, sql: c.sql, ...shown(query), code: SQL_GUARD_REJECTED, message: r.reason, compileMs };
+    return { ...answered('semantic', r.sql, c.explanation, r.result, compileMs), ...shown(query) };
   }
 
   async function rerun(saved: SavedQuestion, ro: RerunOptions = {}): Promise<RerunAnswer> {
@@ -258,7 +258,7 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
         // the saved SQL is the answer's (admitted by the guard, row cap written in) or the compiled text
         if (saved.sql !== undefined) sqlChanged = saved.sql !== c.sql && saved.sql !== a.sql;
       } catch (e) {
-        a = { ...(await failed(trail, 'semantic', e)), understood: query };
+        a = { ...(await failed(trail, 'semantic', e)), ...shown(query) };
       }
       return raiseIfAsked({ ...done(a), rerun: info('query', sqlChanged) }, ro);
     }
@@ -277,6 +277,15 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
     return raiseIfAsked({ ...done(a), rerun: info('sql') }, ro);
   }
 
+  /** What was understood, as the typed query and as the semantic query in the profile's names (when it has one). */
+  function shown(query: TypedQuery): Pick<AskAnswer, 'understood' | 'semantic'> {
+    try {
+      return { understood: query, semantic: semantic.describe(query) };
+    } catch {
+      return { understood: query };
+    }
+  }
+
   function finish(question: string, t0: number, trail: RunTrail) {
     return (a: AnswerBody): AskAnswer => ({ question, trainingVersion: opts.trainingVersion, ...a, ms: performance.now() - t0, auditId: trail.recording ? trail.correlationId : undefined });
   }
@@ -291,8 +300,8 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
   };
 }
 
-function answered(engine: EngineName, sqlText: string, explanation: string, res: QueryResult, compileMs?: number, understood?: TypedQuery): AnswerBody {
-  return { status: 'answered', engine, explanation, sql: sqlText, columns: res.columns, rows: res.rows, rowCount: res.rowCount, truncated: res.truncated, compileMs, ...(understood ? { understood } : {}) };
+function answered(engine: EngineName, sqlText: string, explanation: string, res: QueryResult, compileMs?: number): AnswerBody {
+  return { status: 'answered', engine, explanation, sql: sqlText, columns: res.columns, rows: res.rows, rowCount: res.rowCount, truncated: res.truncated, compileMs };
 }
 
 /** RerunOptions.raise: an answer that is an error becomes the typed error it stands for. */

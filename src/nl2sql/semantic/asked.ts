@@ -5,10 +5,11 @@
  * phrase qualifies, and "top N in each group". The coverage stage (coverage.ts) holds the typed
  * query against this, so an answer carries every requested output or the engine abstains.
  */
-import { tokenize, type Token } from '../../training/index.js';
+import type { Token } from '../../training/index.js';
+import { readingOf, type Reading } from './reading.js';
 import type { Sense } from './lexicon.js';
 import type { EngineModel } from './model.js';
-import { parseTimeExpressions, type TimeMatch } from './time/index.js';
+import type { TimeMatch } from './time/index.js';
 
 export interface AskedItem {
   start: number; // token index
@@ -66,10 +67,10 @@ const SEP = /[,:;\-–—/&]|\band\b|\bplus\b/i;
 /** Words that may stand between rows and the time phrase that qualifies them ("trades we booked last week"). */
 const BRIDGE = new Set(['we', 'that', 'which', 'were', 'was', 'are', 'is', 'have', 'has', 'had', 'been', 'they', 'the', 'did', 'got', 'get', 'done', 'made', 'from', 'of', 'in', 'on', 'since']);
 
-export function readAsked(m: EngineModel, question: string, today: string): Asked {
-  const text = question.replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
-  const tokens = tokenize(text);
-  const times = parseTimeExpressions(text, today);
+export function readAsked(m: EngineModel, question: string, today: string, reading?: Reading): Asked {
+  const rd = readingOf(question, today, reading);
+  const { text, times } = rd;
+  const tokens = rd.tokens as Token[];
   const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
   const lex = m.lexicon;
   const items: AskedItem[] = [];

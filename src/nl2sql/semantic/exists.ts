@@ -26,7 +26,11 @@ export function readExists(question: string, today: string, m: EngineModel, unde
   let rest = mc[2]!.trim();
   const both = /^(both|either)\s+/i.test(rest);
   rest = rest.replace(/^(both|either)\s+/i, '');
-  const parts = rest.split(/\s+(?:but also|but|and also|and)\s+/i).map((p) => p.trim()).filter(Boolean);
+  // "live trades cleared at both LCH and CME": one clause per value, the words around them shared
+  const inner = both ? undefined : /^(.+?)\s+(?:at|with|in|on|through|via)?\s*both\s+(\S+)\s+and\s+(\S+)(\s.*)?$/i.exec(rest);
+  const parts = inner
+    ? [inner[2]!, inner[3]!].map((v) => `${rest.slice(0, inner.index + inner[0].indexOf('both')).trim()} ${v}${inner[4] ?? ''}`.trim())
+    : rest.split(/\s+(?:but also|but|and also|and)\s+/i).map((p) => p.trim()).filter(Boolean);
   if (!parts.length || parts.length > 3) return undefined;
   // "both a break and a late payment in the last 10 days": the period closing the list holds for each
   const tail = (p: string) => {

@@ -15,16 +15,31 @@ import { applyPick, measureAmbiguity, nameAmbiguity, rowsAmbiguity } from './cho
 import { readExists } from './exists.js';
 import { createFollowUpReader } from './followup/index.js';
 import { explain } from './explain.js';
+import { buildFieldCatalog } from './fields.js';
 import { buildEngineModel } from './model.js';
 import { QuestionParser } from './parse.js';
 import type { TypedQuery } from './query.js';
+import { readQuestion } from './reading.js';
 import { rewriteRelativePronouns } from './relative.js';
+import { liftTypedQuery } from './semantic-lift.js';
+import { semanticQuerySchema, type SemanticQuery } from './semantic-query.js';
+import { resolveSemanticQuery, SemanticQueryError } from './semantic-resolve.js';
 import { applyEachGroup, applyRank, applyWindow, reshapeEachGroup, reshapeQuestion, reshapeRank } from './reshape.js';
 import { buildSuggestionPool, suggest } from './suggest.js';
 
 export type { TypedQuery, Condition, LabelledCondition, ColumnRef } from './query.js';
 export { joinPaths, type JoinStep } from './model.js';
 export type { FollowUpOps } from './followup/index.js';
+
+/** The names of a profile a semantic query is written in (for a language model's prompt). */
+export interface SemanticNames {
+  entities: { name: string; label: string; defaultDate?: string; defaultFilters: string[] }[];
+  measures: { name: string; entity: string; label: string; agg: string }[];
+  filters: { name: string; entity: string; label: string }[];
+  fields: { name: string; label: string; kind: string; entity?: string }[];
+}
+export { SemanticQueryError } from './semantic-resolve.js';
+export { semanticQuerySchema, semanticQueryJsonSchema, type SemanticQuery, type SemanticQueryInput } from './semantic-query.js';
 
 export const ABSTAIN_MESSAGE = "I can't answer that from this data";
 
@@ -55,6 +70,18 @@ export interface SemanticEngine extends NlEngine {
   understand(question: string, today: string, ctx?: UnderstandContext): Understood;
   /** A typed query -> the dialect's SQL and its one-sentence explanation (deterministic). */
   compile(query: TypedQuery, dialect: SqlDialect): { sql: string; explanation: string };
+  /**
+   * The semantic query of a typed query (the profile's names; semantic-lift.ts): what the answer
+   * shows as understood. Resolving it gives the same typed query, SQL and explanation.
+   */
+  describe(query: TypedQuery): SemanticQuery;
+  /**
+   * A semantic query (untrusted JSON, e.g. a language model's) -> the typed query, validated by the
+   * zod schema and resolved with the profile's defaults; throws SemanticQueryError with the reason.
+   */
+  resolve(input: unknown, today: string): TypedQuery;
+  /** The profile's names a semantic query may use: entities, measures, named filters, fields. */
+  names(): SemanticNames;
   /** Runs the profile's example questions once so the first real question is as fast as the rest. */
   warmUp(dialect: SqlDialect): void;
 }
@@ -63,11 +90,14 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
   const m = buildEngineModel(model);
   const parser = new QuestionParser(m);
   const pool = buildSuggestionPool(m);
+  const fieldCatalog = buildFieldCatalog(m);
   // understand: parse, then hold the query against every output the question asks for (coverage.ts)
   const covered = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
-    const r = parser.parse(question, today);
+    // tokens and time phrases read once, for the parser and for what is asked
+    const reading = readQuestion(question, today);
+    const r = parser.parse(question, today, reading);
     if (r.status !== 'query') return r;
-    const c = ensureCoverage(r.query, readAsked(m, question, today), m);
+    const c = ensureCoverage(r.query, readAsked(m, question, today, reading), m);
     return 'abstain' in c ? { status: 'abstain', reason: c.abstain, unknown: [] } : { status: 'query', query: c.query };
   };
   const read = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
@@ -161,6 +191,18 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     understand,
     compile,
     generate,
+    describe: (query) => liftTypedQuery(query, m, fieldCatalog),
+    resolve(input, today) {
+      const p = semanticQuerySchema.safeParse(input);
+      if (!p.success) throw new SemanticQueryError(`the semantic query does not match its schema: ${p.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+      return resolveSemanticQuery(p.data, { m, fields: fieldCatalog, today });
+    },
+    names: () => ({
+      entities: [...m.entities.values()].map((e) => ({ name: e.name, label: e.label, ...(e.defaultDate ? { defaultDate: fieldCatalog.byColumn.get(`${e.table}.${e.defaultDate}`) } : {}), defaultFilters: e.defaultFilters })),
+      measures: [...m.measures.values()].map((x) => ({ name: x.name, entity: x.entity, label: x.label, agg: x.agg })),
+      filters: [...m.filters.values()].map((f) => ({ name: f.name, entity: f.entity, label: f.label })),
+      fields: [...fieldCatalog.byName.values()].map((f) => ({ name: f.name, label: f.label, kind: f.kind, entity: m.entityByTable.get(f.col.table) })),
+    }),
     warmUp(dialect) {
       for (const ex of model.profile.examples.slice(0, 30)) generate(ex.question, { today: '2026-01-15', dialect });
     },

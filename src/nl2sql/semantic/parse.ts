@@ -6,12 +6,13 @@
  * (entity, measure, filter, dimension, learned value, time phrase, grammar or stop word);
  * otherwise the engine abstains. The reading that consumes everything and names its entity wins.
  */
-import { normPhrase, tokenize, type Token } from '../../training/index.js';
+import { normPhrase, type Token } from '../../training/index.js';
+import { readingOf, type Reading } from './reading.js';
 import { AUXILIARIES, POLITE_PREFIX, STRONG_WRITE_VERBS } from './grammar.js';
 import { fuzzyLookup, type DomainSense, type Sense } from './lexicon.js';
 import { distance, type EngineModel } from './model.js';
 import type { TypedQuery } from './query.js';
-import { parseTimeExpressions, type TimeMatch } from './time/index.js';
+import type { TimeMatch } from './time/index.js';
 import { Interpreter, type Item } from './interpret.js';
 
 export type ParseOutcome =
@@ -57,8 +58,10 @@ const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, mm: 1e6, mn: 1e6, bn: 1
 export class QuestionParser {
   constructor(private readonly m: EngineModel) {}
 
-  parse(question: string, today: string): ParseOutcome {
-    const tokens = tokenize(question.replace(/(\d),(?=\d{3}(?!\d))/g, '$1'));
+  parse(question: string, today: string, reading?: Reading): ParseOutcome {
+    const rd = readingOf(question, today, reading);
+    // the parser rewrites some tokens' normal form (verbs after an auxiliary): its own copies
+    const tokens = rd.tokens.map((t) => ({ ...t }));
     if (!tokens.length) return { status: 'abstain', reason: 'the question is empty', unknown: [] };
     const verb = detectWrite(tokens, this.m.writeVerbs, (i) => {
       for (let len = 2; len <= this.m.lexicon.maxLen && i + len <= tokens.length; len++)
@@ -73,7 +76,7 @@ export class QuestionParser {
       const det = ['each', 'every', 'the', 'a', 'per', 'by', 'which', 'what', 'this', 'that', 'one', 'any', 'same'].includes(tokens[i - 1]?.raw.toLowerCase() ?? '');
       if (v && !det && tokens.slice(Math.max(0, i - 3), i).some((x) => AUXILIARIES.includes(x.raw.toLowerCase()))) t.norm = normPhrase(v);
     });
-    const times = parseTimeExpressions(question.replace(/(\d),(?=\d{3}(?!\d))/g, '$1'), today);
+    const times = rd.times;
     const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
     const mentioned = this.mentionedEntities(tokens, timeOf);
     const namedByWord = new Set([...mentioned.entries()].filter(([e, spans]) => spans.some(([a, b]) => (this.m.lexicon.phrases.get(tokens.slice(a, b).map((t) => t.norm).join(' ')) ?? []).some((x) => x.kind === 'entity' && x.entity === e))).map(([e]) => e));

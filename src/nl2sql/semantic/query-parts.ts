@@ -1,6 +1,7 @@
 /** Small pure helpers over conditions and the words of the explanation, shared by the parser's stages. */
 import type { CmpOp } from './grammar.js';
-import type { Condition, LabelledCondition } from './query.js';
+import type { ConditionDef, ExprDef } from '../../training/index.js';
+import type { ColumnRef, Condition, Expr, LabelledCondition } from './query.js';
 
 
 export function colsOf(c: Condition): string[] {
@@ -62,3 +63,36 @@ export function fmtNum(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+
+/** "column" of `table`, or "table.column" of a table reached through foreign keys. */
+export function columnRefOf(c: string, table: string): ColumnRef {
+  return c.includes('.') ? { table: c.split('.')[0]!, column: c.split('.')[1]! } : { table, column: c };
+}
+
+/** A profile condition (a named filter's) on `table` -> a typed condition; ages are counted from `today`. */
+export function conditionFromDef(c: ConditionDef, table: string, today: string): Condition {
+  if ('olderThanDays' in c) return { kind: 'date', col: columnRefOf(c.column, table), to: addDaysIso(today, -c.olderThanDays - 1) };
+  const col = columnRefOf(c.column, table);
+  switch (c.op) {
+    case 'in':
+    case 'not in':
+      return { kind: 'in', col, values: c.values!, negate: c.op === 'not in' };
+    case 'is null':
+    case 'is not null':
+      return { kind: 'null', col, negate: c.op === 'is not null' };
+    default:
+      if (c.otherColumn) return { kind: 'colcmp', col, op: c.op, other: columnRefOf(c.otherColumn, table) };
+      return { kind: 'cmp', col, op: c.op, value: c.value! };
+  }
+}
+
+/** A profile measure's expression on `table` -> a typed per-row value. */
+export function exprFromDef(x: ExprDef, table: string): Expr {
+  if ('column' in x) return { kind: 'col', col: columnRefOf(x.column, table) };
+  if ('minus' in x) return { kind: 'minus', a: columnRefOf(x.minus[0], table), b: columnRefOf(x.minus[1], table) };
+  if ('daysBetween' in x) {
+    const [a, b] = x.daysBetween;
+    return { kind: 'days', from: a === 'today' ? 'today' : columnRefOf(a, table), to: b === 'today' ? 'today' : columnRefOf(b, table) };
+  }
+  return { kind: 'days', from: columnRefOf(x.ageDays, table), to: 'today' };
+}

@@ -9,26 +9,14 @@ import type { Sense } from './lexicon.js';
 import { columnLabel, valueLabel } from './model.js';
 import type { ColumnRef, Condition, Expr, GroupSpec, LabelledCondition, MeasureSpec, TypedQuery } from './query.js';
 import type { Interpreter } from './interpret.js';
-import { addDaysIso, colsOf, dedupe, fmtNum, joinOr, negate, opWord, rangeWords } from './query-parts.js';
+import { addDaysIso, colsOf, columnRefOf, conditionFromDef, dedupe, exprFromDef, fmtNum, joinOr, negate, opWord, rangeWords } from './query-parts.js';
 
 export function columnOf(ip: Interpreter, c: string, table = ip.e.table): ColumnRef {
-  return c.includes('.') ? { table: c.split('.')[0]!, column: c.split('.')[1]! } : { table, column: c };
+  return columnRefOf(c, table);
 }
 
 export function conditionOf(ip: Interpreter, c: ConditionDef, table: string): Condition {
-  if ('olderThanDays' in c) return { kind: 'date', col: columnOf(ip, c.column, table), to: addDaysIso(ip.today, -c.olderThanDays - 1) };
-  const col = columnOf(ip, c.column, table);
-  switch (c.op) {
-    case 'in':
-    case 'not in':
-      return { kind: 'in', col, values: c.values!, negate: c.op === 'not in' };
-    case 'is null':
-    case 'is not null':
-      return { kind: 'null', col, negate: c.op === 'is not null' };
-    default:
-      if (c.otherColumn) return { kind: 'colcmp', col, op: c.op, other: columnOf(ip, c.otherColumn, table) };
-      return { kind: 'cmp', col, op: c.op, value: c.value! };
-  }
+  return conditionFromDef(c, table, ip.today);
 }
 
 function filterConds(ip: Interpreter, name: string): Condition[] {
@@ -37,14 +25,8 @@ function filterConds(ip: Interpreter, name: string): Condition[] {
   return f.where.map((c) => conditionOf(ip, c, table));
 }
 
-function exprOf(ip: Interpreter, x: NonNullable<MeasureDef['expr']>, table: string): Expr {
-  if ('column' in x) return { kind: 'col', col: columnOf(ip, x.column, table) };
-  if ('minus' in x) return { kind: 'minus', a: columnOf(ip, x.minus[0], table), b: columnOf(ip, x.minus[1], table) };
-  if ('daysBetween' in x) {
-    const [a, b] = x.daysBetween;
-    return { kind: 'days', from: a === 'today' ? 'today' : columnOf(ip, a, table), to: b === 'today' ? 'today' : columnOf(ip, b, table) };
-  }
-  return { kind: 'days', from: columnOf(ip, x.ageDays, table), to: 'today' };
+function exprOf(_ip: Interpreter, x: NonNullable<MeasureDef['expr']>, table: string): Expr {
+  return exprFromDef(x, table);
 }
 
 /** The resolver: the interpreter's findings + the profile's defaults -> one typed query, or why not. */
@@ -283,7 +265,8 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
   let having: TypedQuery['having'];
   // "counterparties with fewer than 50 live trades": the parent named first is what is counted per
   // ("counterparties with notional over 1bn": the parent's total of the amount named, likewise)
-  if (!ip.groups.length && !ip.listDims.length && ip.looseParents.length && ip.cmps.some((c) => c.countNoun || (c.money && c.measure?.agg === 'sum' && !c.afterRows))) {
+  // ("counterparties with a match rate below 99%": the parent's rate, likewise)
+  if (!ip.groups.length && !ip.listDims.length && ip.looseParents.length && ip.cmps.some((c) => c.countNoun || (c.money && c.measure?.agg === 'sum' && !c.afterRows) || (c.measure?.agg === 'ratio' && !c.money) || (!c.measure && !c.money && !c.countNoun && specs.some((x) => x.agg === 'ratio')))) {
     const pe = ip.m.entities.get(ip.looseParents[0]!)!;
     const disp = pe.display[0]!;
     const col = disp.includes('.') ? { table: disp.split('.')[0]!, column: disp.split('.')[1]! } : { table: pe.table, column: disp };
@@ -309,7 +292,9 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
   for (const c of ip.cmps) {
     if (c.value === undefined) return { fail: 'a comparison without a number' };
     if (groupsExist && (c.countNoun || (!c.money && !c.measure))) {
-      having = { measure: 0, op: c.op, value: c.value };
+      // a bare number (a percentage) against the rate the question names: that rate per group
+      const rate = !c.countNoun ? specs.findIndex((x) => x.agg === 'ratio') : -1;
+      having = { measure: Math.max(0, rate), op: c.op, value: c.value };
       continue;
     }
     if (groupsExist && c.measure && c.measure.agg !== 'count' && !c.afterRows) {
@@ -318,6 +303,13 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
       // "sectors with live notional above 10bn": the measure is named only in the comparison, so the
       // groups' total of it is what is compared (and shown, in place of a count nobody asked for)
       const md = c.measure;
+      // "counterparties with a match rate below 99%": the groups' rate, compared (and shown)
+      if (idx < 0 && md.agg === 'ratio' && md.ratio && !c.money && !specs.some((s) => s.agg === 'ratio')) {
+        const spec: MeasureSpec = { alias: md.name + '_pct', label: md.label + ' (%)', agg: 'ratio', numerator: filterConds(ip, md.ratio.numerator), denominator: md.ratio.denominator.flatMap((f) => filterConds(ip, f)) };
+        if (!ip.countAsked && specs.length === 1 && specs[0]!.alias === 'count') specs[0] = spec;
+        else specs.push(spec);
+        idx = specs.indexOf(spec);
+      }
       if (idx < 0 && md.agg === 'sum' && md.expr && !specs.some((s) => s.agg === 'ratio')) {
         const x = native && md.native ? md.native : md.expr;
         const spec: MeasureSpec = { alias: `total_${md.name}${native && md.native ? '' : md.unit === 'USD' ? '_usd' : ''}`, label: `total ${md.label}`, agg: 'sum', expr: exprOf(ip, x, ip.m.entities.get(md.entity)!.table) };

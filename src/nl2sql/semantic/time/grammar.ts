@@ -932,11 +932,20 @@ const RULES: Rule[] = [
   ),
   rule(
     'before-after',
-    `(on\\s+or\\s+before|on\\s+or\\s+after|by|before|prior\\s+to|earlier\\s+than|after|later\\s+than|until|till|up\\s+to(?:\\s+and\\s+including)?|through|no\\s+later\\s+than|not\\s+after|no\\s+earlier\\s+than|not\\s+before)\\s+(?<a>${ATOM_SRC})`,
+    `(on\\s+or\\s+before|on\\s+or\\s+after|by|before|prior\\s+to|earlier\\s+than|after|later\\s+than|until|till|up\\s+to(?:\\s+and\\s+including)?|through|no\\s+later\\s+than|not\\s+after|no\\s+earlier\\s+than|not\\s+before)\\s+(?:(?:the\\s+)?(?<edge>end|close|start|beginning)\\s+of\\s+)?(?<a>${ATOM_SRC})`,
     (m, today) => {
       const kw = m[1].toLowerCase().replace(/\s+/g, ' ');
       const a = resolveAtom(m.groups!.a, { today });
       if (!a) return null;
+      // "after the end of 2026" = after 2026; "before the start of Q3" = before Q3; other pairs are not read
+      const edge = m.groups!.edge?.toLowerCase();
+      if (edge) {
+        const end = edge === 'end' || edge === 'close';
+        if (end && (kw === 'after' || kw === 'later than')) return { range: { from: addDays(a.range.to, 1) } };
+        if (!end && (kw === 'before' || kw === 'prior to' || kw === 'earlier than')) return { range: { to: addDays(a.range.from, -1) } };
+        if (end && ['by', 'until', 'till', 'through', 'up to', 'up to and including', 'no later than', 'on or before'].includes(kw)) return { range: { to: a.range.to } };
+        return null;
+      }
       // "by" is a deadline only before a date ("by Friday", "by the end of the month"), not "booked by June".
       if (kw === 'by' && (a.bareMonth || a.needsContext)) return null;
       if (kw === 'before' || kw === 'prior to' || kw === 'earlier than') return { range: { to: addDays(a.range.from, -1) } };
