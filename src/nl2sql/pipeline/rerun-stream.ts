@@ -85,8 +85,9 @@ export function createRerunStream(d: RerunStreamDeps): (saved: SavedQuestion, ro
           await trail.refusal('semantic', { reason: u.reason });
           throw new OtcError('OTC_ERR_WRITE_REFUSED', u.message, { status: 422 });
         }
-        if (u.status === 'abstained') {
-          await trail.abstention('semantic', u.reason);
+        if (u.status === 'abstained' || u.status === 'choose') {
+          // a saved question that now reads two ways ("which one?") cannot be re-run unattended
+          await trail.abstention('semantic', u.status === 'choose' ? `which one: ${u.reason}` : u.reason);
           throw new OtcError('OTC_ERR_CANNOT_ANSWER', `${u.message}: ${u.reason}.`, { status: 422, hint: 'open the saved question and ask it again' });
         }
         understood = u.query;

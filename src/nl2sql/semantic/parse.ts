@@ -7,7 +7,7 @@
  * otherwise the engine abstains. The reading that consumes everything and names its entity wins.
  */
 import { normPhrase, type Token } from '../../training/index.js';
-import { readingOf, type Reading } from './reading.js';
+import { readingOf, readQuestion, type Reading } from './reading.js';
 import { AUXILIARIES, POLITE_PREFIX, STRONG_WRITE_VERBS } from './grammar.js';
 import { fuzzyLookup, type DomainSense, type Sense } from './lexicon.js';
 import { distance, type EngineModel } from './model.js';
@@ -119,12 +119,13 @@ export class QuestionParser {
     | { status: 'read'; ip: Interpreter; named: string[] }
     | { status: 'abstain'; reason: string; unknown: string[] }
     | { status: 'refuse'; reason: string } {
-    const text = question.replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
-    const tokens = tokenize(text);
+    const rd = readQuestion(question, today);
+    const text = rd.text;
+    const tokens = rd.tokens.map((t) => ({ ...t }));
     if (!tokens.length) return { status: 'abstain', reason: 'the question is empty', unknown: [] };
     const verb = detectWrite(tokens, this.m.writeVerbs, () => false);
     if (verb) return { status: 'refuse', reason: `"${verb}" would change data; the copilot only reads data and never changes it` };
-    const times = parseTimeExpressions(text, today);
+    const times = rd.times;
     const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
     const mentioned = this.mentionedEntities(tokens, timeOf);
     const cache = new LookupCache(this.m, tokens, timeOf, text);
@@ -140,11 +141,9 @@ export class QuestionParser {
 
   /** The entities a question names by a word of their own or an implied filter ("trades", "fails"). */
   namedEntities(question: string, today: string): string[] {
-    const text = question.replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
-    const tokens = tokenize(text);
-    const times = parseTimeExpressions(text, today);
+    const { tokens, times } = readQuestion(question, today);
     const timeOf = tokens.map((t) => times.findIndex((tm) => t.start >= tm.start && t.end <= tm.end));
-    return [...this.mentionedEntities(tokens, timeOf).keys()];
+    return [...this.mentionedEntities([...tokens], timeOf).keys()];
   }
 
   /** Entities the question names (longest phrases first, so "trade capture errors" names no trades). */
