@@ -18,3 +18,4 @@ export { createSemanticEngine, ABSTAIN_MESSAGE, type SemanticEngine, type TypedQ
 export type { NlEngine, EngineContext, EngineResult, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, ExecuteFn } from './engine.js';
 export type { AskAnswer, AskRequest, AnswerStatus, EngineName } from './types.js';
 export { runEvaluation, readQuestions, percentile, type EvalQuestion, type EvalPrediction, type EvalSummary } from './evaluate.js';
+export { describeColumns } from './columns.js';

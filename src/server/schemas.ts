@@ -32,6 +32,22 @@ export const meSchema = {
   additionalProperties: false,
 } as const;
 
+/** How a result column is shown (src/charts/types.ts ColumnFormat). */
+export const columnFormatSchema = {
+  type: 'object',
+  required: ['name', 'label'],
+  properties: {
+    name: { type: 'string' },
+    label: { type: 'string', description: 'Header with the unit, e.g. "Notional (USD)"' },
+    role: { type: 'string', enum: ['measure', 'dimension', 'time', 'detail'] },
+    type: { type: 'string', enum: ['number', 'percent', 'date', 'text'] },
+    decimals: { type: 'integer' },
+    unit: { type: 'string' },
+    values: { type: 'object', additionalProperties: { type: 'string' }, description: "Codes and flags -> the profile's words for them" },
+  },
+  additionalProperties: false,
+} as const;
+
 export const askAnswerSchema = {
   type: 'object',
   required: ['status', 'question', 'explanation', 'engine', 'ms'],
@@ -43,6 +59,7 @@ export const askAnswerSchema = {
     sql: { type: 'string' },
     understood: understoodQuerySchema,
     columns: { type: 'array', items: { type: 'string' } },
+    columnFormats: { type: 'array', items: columnFormatSchema },
     rows: { type: 'array', items: { type: 'array', items: {} } },
     rowCount: { type: 'integer' },
     truncated: { type: 'boolean' },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { describeColumns } from '../../nl2sql/index.js';
 import { askAnswerSchema, errors } from '../schemas.js';
 import { requirePermission } from '../session.js';
 
@@ -31,8 +32,9 @@ export const askRoutes: FastifyPluginAsync = async (app) => {
     async (req) => {
       const { question } = req.body as { question: string };
       // The mandatory gate: only an active training version answers (OTC_ERR_NOT_TRAINED otherwise).
-      const { copilot } = await app.deps.answering.require();
-      return copilot.ask({ question: question.trim(), today: app.deps.today(), actor: req.user!.username });
+      const { copilot, model } = await app.deps.answering.require();
+      const a = await copilot.ask({ question: question.trim(), today: app.deps.today(), actor: req.user!.username });
+      return a.columns ? { ...a, columnFormats: describeColumns(a.columns, a.understood, model) } : a;
     },
   );
 };
