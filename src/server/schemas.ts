@@ -17,6 +17,7 @@ export const userSchema = {
     disabled: { type: 'boolean' },
     createdAt: { type: 'string' },
     lastLoginAt: { type: ['string', 'null'] },
+    mustChangePassword: { type: 'boolean', description: 'An administrator set the password: the user chooses their own at the next sign-in' },
   },
   additionalProperties: false,
 } as const;

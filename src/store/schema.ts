@@ -22,6 +22,8 @@ export interface UsersTable {
   disabled: Generated<number>; // 0 | 1
   created_at: string;
   last_login_at: string | null;
+  /** 1: an administrator set the password; the user must choose their own at the next sign-in (migration 007). */
+  must_change_password: Generated<number>;
 }
 
 export interface SessionsTable {

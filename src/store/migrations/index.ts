@@ -3,6 +3,7 @@ import { m001_initial } from './001_initial.js';
 import { m002_training_lifecycle } from './002_training_lifecycle.js';
 import { m003_scheduler } from './003_scheduler.js';
 import { m004_reports } from './004_reports.js';
+import { m007_users_admin } from './007_users_admin.js';
 
 /**
  * Every migration of the application store, in order. Migrations are TypeScript objects (no
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '002_training_lifecycle': m002_training_lifecycle,
   '003_scheduler': m003_scheduler,
   '004_reports': m004_reports,
+  '007_users_admin': m007_users_admin,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,6 +13,8 @@ export interface User {
   disabled: boolean;
   createdAt: string;
   lastLoginAt: string | null;
+  /** An administrator set the password: choose your own first. */
+  mustChangePassword?: boolean;
 }
 export interface Me {
   user: User;
@@ -293,6 +295,11 @@ export const api = {
     },
   },
   createUser: (u: { username: string; password: string; role: Role; displayName?: string }) => request<User>('POST', '/api/users', u),
+  updateUser: (id: string, changes: { role?: Role; displayName?: string | null; disabled?: boolean }) => request<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, changes),
+  resetPassword: (id: string, body: { password?: string; mustChange?: boolean } = {}) =>
+    request<{ user: User; generated: boolean; password?: string }>('POST', `/api/users/${encodeURIComponent(id)}/password`, body),
+  deleteUser: (id: string) => request<void>('DELETE', `/api/users/${encodeURIComponent(id)}`),
+  changePassword: (currentPassword: string, newPassword: string) => request<Me>('POST', '/api/auth/password', { currentPassword, newPassword }),
   schedules: {
     list: () => request<{ schedules: ScheduleOverview[]; health: { backend: string; ok: boolean; error?: string; since?: string }; calendars: string[] }>('GET', '/api/schedules'),
     create: (body: { name: string; handler: string; spec: Record<string, unknown>; catchUp: string }) => request<ScheduleOverview>('POST', '/api/schedules', body),
