@@ -89,7 +89,10 @@ function plainColumnFormat(name: string, label: string, col: ColumnRef, model: T
     const unit = unitWord(md.unit);
     return { name, label: withUnit(label, unit), role, type: unit === '%' ? 'percent' : 'number', decimals: unit === '%' ? 2 : 2, ...(unit && unit !== '%' ? { unit } : {}) };
   }
-  return { name, label: capital(label), role, type: words ? 'text' : info && (info.kind === 'integer' || info.kind === 'decimal') && role === 'detail' ? 'number' : 'text', ...(words ? { values: words } : {}) };
+  // identifiers and references are written as they are (no thousands separators), figures as numbers
+  const identifier = /(^id$|_id$|_ref$|_no$|_number$|_code$)/i.test(col.column);
+  const numeric = !words && !identifier && info && (info.kind === 'integer' || info.kind === 'decimal') && role === 'detail';
+  return { name, label: capital(label), role, type: numeric ? 'number' : 'text', ...(words ? { values: words } : {}) };
 }
 
 function groupFormat(g: GroupSpec, model: TrainedModel): ColumnFormat {
