@@ -76,7 +76,7 @@ export function abbreviate(n: number): string {
 export function formatCompact(v: unknown, format?: ColumnFormat): string {
   const n = toNumber(v);
   if (n === undefined) return v === null || v === undefined ? '—' : String(v);
-  const a = Math.abs(n) >= 1e4 ? abbreviate(n) : format?.decimals !== undefined ? fixed(n, Math.min(format.decimals, Math.abs(n) >= 100 ? 0 : format.decimals)) : formatNumber(n);
+  const a = Math.abs(n) >= 1e4 ? abbreviate(n) : n === 0 ? '0' : format?.decimals !== undefined ? fixed(n, Math.min(format.decimals, Math.abs(n) >= 100 ? 0 : format.decimals)) : formatNumber(n);
   return format?.type === 'percent' ? `${a}%` : a;
 }
 

@@ -78,6 +78,8 @@ export interface FeedbackTable {
   training_version_id: string | null;
   status: Generated<FeedbackStatus>;
   created_at: string;
+  /** The day the question was asked (its relative dates belong to it; migration 007). */
+  as_of: string | null;
 }
 
 /** 002: retrieval chunks of a training version's documents. */

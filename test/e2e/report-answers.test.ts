@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)('answers formatted like a report, downloads to for
   });
 
   it('writes dates as dates, and says "Refused:" once', async () => {
-    const list = await ask('List the live trades booked this month');
+    const list = await ask('List the failed settlements this month');
     const headers = (await list.locator('table.result thead th').allTextContents()).map((h) => h.replace(/[▲▼↕]/g, '').trim());
     const dateCol = headers.findIndex((h) => /date/i.test(h));
     expect(dateCol).toBeGreaterThanOrEqual(0);

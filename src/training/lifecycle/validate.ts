@@ -186,7 +186,8 @@ async function checkExamples(model: TrainedModel, ds: Datasource, live: SchemaSn
       out.push({ ...base, sqlStatus: 'failed', engineStatus: 'skipped', pass: false, message: `its SQL does not run on the database: ${(e as Error).message}` });
       continue;
     }
-    const a = await copilot.ask({ question: ex.question, today });
+    // an example carries the day it was asked: its relative dates belong to that day
+    const a = await copilot.ask({ question: ex.question, today: ex.asOf ?? today });
     if (a.status === 'answered') {
       const got: QueryResult = { columns: a.columns ?? [], rows: a.rows ?? [], rowCount: a.rowCount ?? 0, truncated: !!a.truncated, ms: 0 };
       const same = sameResult(gold, got) || sameResult(gold, tiesAsCut(got, gold, a.understood));

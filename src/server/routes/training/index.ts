@@ -11,7 +11,9 @@ import type { Datasource } from '../../../datasource/types.js';
 import type { Store } from '../../../store/index.js';
 import {
   activateVersion,
+  deleteDraft,
   diffVersions,
+  dismissCandidate,
   driftReport,
   formatDiff,
   getVersion,
@@ -287,6 +289,39 @@ export const trainingRoutes: FastifyPluginAsync<TrainingRoutesOptions> = async (
       schema: { tags, summary: 'Feedback waiting to become examples', response: { 200: { type: 'object', required: ['candidates'], properties: { candidates: { type: 'array', items: anyObject } }, additionalProperties: false }, ...errors } },
     },
     async () => ({ candidates: await listCandidates(opts.store, ctx.datasourceKey) }),
+  );
+
+  app.post(
+    '/feedback/candidates/:id/dismiss',
+    {
+      ...guard('manage_training'),
+      schema: {
+        tags,
+        summary: 'Dismiss a feedback candidate: it will not become an example (kept in the store, recorded in the audit trail)',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, additionalProperties: false },
+        body: { type: ['object', 'null'], properties: { reason: reasonText }, additionalProperties: false },
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const body = (req.body ?? {}) as { reason?: string };
+      await dismissCandidate(ctx, (req.params as { id: string }).id, { actor: actorOf(req), reason: body.reason });
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    '/versions/:id',
+    {
+      ...guard('manage_training'),
+      schema: {
+        tags,
+        summary: 'Delete a draft version (not validated, never active, no version made from it), e.g. one whose validation failed',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, additionalProperties: false },
+        response: { 200: { type: 'object', required: ['deleted'], properties: { deleted: { type: 'integer' } }, additionalProperties: false }, ...errors },
+      },
+    },
+    async (req) => ({ deleted: (await deleteDraft(ctx, (req.params as { id: string }).id, { actor: actorOf(req) })).version }),
   );
 
   app.post(

@@ -102,7 +102,10 @@ function UserRow({ user: u, onChanged }: { user: User; onChanged: () => void }) 
         <select
           aria-label={`Role of ${u.username}`}
           value={u.role}
-          onChange={(e) => void act(() => api.updateUser(u.id, { role: e.target.value as Role }), () => ({ text: `Role is now ${e.target.value}.` }))}
+          onChange={(e) => {
+            const role = e.target.value as Role;
+            void act(() => api.updateUser(u.id, { role }), () => ({ text: `Role is now ${role}.` }));
+          }}
         >
           {ROLES.map((r) => (
             <option key={r} value={r}>
