@@ -108,6 +108,8 @@ export interface FeedbackCandidate {
   trainingVersionId: string | null;
   createdAt: string;
   status: string;
+  /** The day the question was asked: the example validates as of that day. */
+  asOf?: string | null;
 }
 
 export interface ScheduleView {
@@ -274,6 +276,8 @@ export const api = {
     diff: (from: string, to: string) => request<{ diff: VersionDiff; text: string }>('GET', `/api/training/diff?${new URLSearchParams({ from, to })}`),
     drift: () => request<{ version: TrainingVersionSummary; drift: SchemaDrift }>('GET', '/api/training/drift'),
     candidates: () => request<{ candidates: FeedbackCandidate[] }>('GET', '/api/training/feedback/candidates'),
+    dismiss: (id: string, reason?: string) => request<void>('POST', `/api/training/feedback/candidates/${encodeURIComponent(id)}/dismiss`, reason ? { reason } : {}),
+    deleteVersion: (id: string) => request<{ deleted: number }>('DELETE', `/api/training/versions/${encodeURIComponent(id)}`),
     promote: (ids: string[], reason?: string) =>
       request<{ created: boolean; promoted: number; version: TrainingVersionSummary }>('POST', '/api/training/feedback/promote', { ids, ...(reason ? { reason } : {}) }),
   },
