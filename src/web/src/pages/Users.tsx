@@ -119,7 +119,8 @@ function UserRow({ user: u, onChanged }: { user: User; onChanged: () => void }) 
         {u.mustChangePassword ? <span className="muted small"> · must choose a new password</span> : null}
       </td>
       <td>{u.lastLoginAt?.replace('T', ' ').slice(0, 16) ?? 'never'}</td>
-      <td className="row-actions">
+      <td className="user-actions">
+        <div className="row-actions">
         <button type="button" className="btn small" onClick={() => void act(() => api.updateUser(u.id, { disabled: !u.disabled }), () => ({ text: u.disabled ? 'Enabled.' : 'Disabled: their sessions ended.' }))}>
           {u.disabled ? 'Enable' : 'Disable'}
         </button>
@@ -146,6 +147,7 @@ function UserRow({ user: u, onChanged }: { user: User; onChanged: () => void }) 
         >
           Delete
         </button>
+        </div>
         {message && (
           <p className={message.error ? 'error small' : 'muted small'} role={message.error ? 'alert' : 'status'}>
             {message.text} {message.secret && <code className="secret">{message.secret}</code>}
