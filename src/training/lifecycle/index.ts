@@ -52,3 +52,4 @@ export { importProfile, validateVersion, driftReport, reingest, refreshValues, d
 export { requireActiveTraining, bootstrapTraining, type ActiveTraining, type BootstrapOptions, type BootstrapResult } from './gate.js';
 export { recordFeedback, listCandidates, promoteCandidates, type FeedbackInput, type FeedbackCandidate } from './feedback.js';
 export { deleteDraft, dismissCandidate } from './discard.js';
+export { editContent, contentEditSchema, type ContentEdit } from './edit.js';

@@ -98,6 +98,16 @@ export interface TrainingVersionSummary {
 export interface TrainingVersionFull extends Omit<TrainingVersionSummary, 'validation'> {
   validation: ValidationReport | null;
 }
+export interface TrainingExample {
+  question: string;
+  sql: string;
+  /** The day the question was asked (its dates belong to that day). */
+  asOf?: string;
+}
+export interface TrainingDocument {
+  name: string;
+  text: string;
+}
 export interface FeedbackCandidate {
   id: string;
   question: string;
@@ -278,6 +288,12 @@ export const api = {
     candidates: () => request<{ candidates: FeedbackCandidate[] }>('GET', '/api/training/feedback/candidates'),
     dismiss: (id: string, reason?: string) => request<void>('POST', `/api/training/feedback/candidates/${encodeURIComponent(id)}/dismiss`, reason ? { reason } : {}),
     deleteVersion: (id: string) => request<{ deleted: number }>('DELETE', `/api/training/versions/${encodeURIComponent(id)}`),
+    content: async (id: string) => {
+      const b = await request<{ profile: { examples: TrainingExample[]; documents: TrainingDocument[] } }>('GET', `/api/training/versions/${encodeURIComponent(id)}/export`);
+      return { examples: b.profile.examples ?? [], documents: b.profile.documents ?? [] };
+    },
+    editContent: (id: string, edit: { examples?: TrainingExample[]; documents?: TrainingDocument[]; reason?: string }) =>
+      request<{ created: boolean; version: TrainingVersionSummary }>('POST', `/api/training/versions/${encodeURIComponent(id)}/content`, edit),
     promote: (ids: string[], reason?: string) =>
       request<{ created: boolean; promoted: number; version: TrainingVersionSummary }>('POST', '/api/training/feedback/promote', { ids, ...(reason ? { reason } : {}) }),
   },

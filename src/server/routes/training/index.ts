@@ -14,6 +14,7 @@ import {
   deleteDraft,
   diffVersions,
   dismissCandidate,
+  editContent,
   driftReport,
   formatDiff,
   getVersion,
@@ -307,6 +308,46 @@ export const trainingRoutes: FastifyPluginAsync<TrainingRoutesOptions> = async (
       const body = (req.body ?? {}) as { reason?: string };
       await dismissCandidate(ctx, (req.params as { id: string }).id, { actor: actorOf(req), reason: body.reason });
       return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/versions/:id/content',
+    {
+      ...guard('manage_training'),
+      schema: {
+        tags,
+        summary: "A new draft version: this one with its examples and/or documents (glossary terms are CSV documents) replaced",
+        params: idParams,
+        body: {
+          type: 'object',
+          properties: {
+            examples: {
+              type: 'array',
+              maxItems: 5000,
+              items: {
+                type: 'object',
+                required: ['question', 'sql'],
+                properties: { question: { type: 'string', minLength: 3, maxLength: 1000 }, sql: { type: 'string', minLength: 6, maxLength: 20000 }, asOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+                additionalProperties: false,
+              },
+            },
+            documents: {
+              type: 'array',
+              maxItems: 500,
+              items: { type: 'object', required: ['name', 'text'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, text: { type: 'string', maxLength: 1000000 } }, additionalProperties: false },
+            },
+            reason: reasonText,
+          },
+          additionalProperties: false,
+        },
+        response: { 201: { type: 'object', required: ['created', 'version'], properties: { created: { type: 'boolean' }, version: versionSummary }, additionalProperties: false }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { reason, ...edit } = req.body as { examples?: { question: string; sql: string; asOf?: string }[]; documents?: { name: string; text: string }[]; reason?: string };
+      const r = await editContent(ctx, (req.params as { id: string }).id, edit, { actor: actorOf(req), reason });
+      return reply.status(201).send({ created: r.created, version: summary(r.version) });
     },
   );
 

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { ContentPanel } from './TrainingContent.js';
 import { api, ApiError, type SectionDiff, type TrainingVersionSummary, type ValidationReport, type VersionDiff } from '../api.js';
 import { ReasonDialog } from '../components/ReasonDialog.js';
 
@@ -193,6 +194,15 @@ export function TrainingPage() {
       </section>
 
       {shown && <ValidationPanel id={shown} />}
+      {list.find((v) => v.id === shown) && (
+        <ContentPanel
+          version={list.find((v) => v.id === shown)!}
+          onSaved={(text) => {
+            setNotice({ text });
+            setSelected(undefined);
+          }}
+        />
+      )}
       {list.length > 0 && <DiffPanel versions={list} />}
       {active && <DriftPanel />}
       <CandidatesPanel onPromote={(ids) => open({ kind: 'promote', ids })} onDismiss={(id, question) => open({ kind: 'dismiss', id, question })} />
