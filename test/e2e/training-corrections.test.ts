@@ -101,4 +101,27 @@ describe.skipIf(!hasChromium)('training corrections', () => {
     await page.getByRole('button', { name: 'Activate version 2' }).waitFor();
     await page.screenshot({ path: shots + 'training-corrections.png', fullPage: false });
   });
+
+  it('adds a glossary and edits an example in the web app: each save is a new draft version', async () => {
+    await page.getByRole('button', { name: 'Show the validation report of version 2' }).click();
+    const panel = page.getByRole('region', { name: 'Examples and documents of version 2' });
+    await panel.getByText(/^Example questions \(\d+\)$/).click();
+    const q1 = panel.getByLabel('Question 1', { exact: true });
+    const before = (await q1.inputValue()).trim();
+    await q1.fill(`${before} (checked)`);
+    await panel.getByText(/^Documents \(\d+\)$/).click();
+    await panel.getByRole('button', { name: 'Add a document or glossary' }).click();
+    // the new document is the last text box of the panel (its label: "Text of glossary.csv")
+    await panel.locator('textarea').last().fill('term,definition\nfail,a settlement that did not settle on its value date\n');
+    await panel.getByRole('button', { name: 'Save as a new draft version' }).click();
+    await page.getByRole('status').filter({ hasText: 'Your changes are draft version 3' }).waitFor();
+    await page.getByRole('button', { name: 'Validate version 3' }).waitFor();
+    const bundle = await page.evaluate(async () => (await (await fetch('/api/training/versions/3/export')).json()) as { profile: { examples: { question: string }[]; documents: { name: string; text: string }[] } });
+    expect(bundle.profile.examples[0]!.question).toMatch(/\(checked\)$/);
+    expect(bundle.profile.documents.some((d) => d.name === 'glossary.csv' && d.text.includes('did not settle'))).toBe(true);
+    await page.getByRole('button', { name: 'Show the validation report of version 3' }).click();
+    await page.getByRole('region', { name: 'Examples and documents of version 3' }).getByText(/^Documents \(\d+\)$/).click();
+    await page.getByRole('region', { name: 'Examples and documents of version 3' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: shots + 'training-content.png', fullPage: false });
+  });
 });
