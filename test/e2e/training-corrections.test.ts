@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium)('training corrections', () => {
     await page.getByRole('button', { name: 'Dismiss “Number of live trades by desk”' }).click();
     await page.getByRole('dialog', { name: 'Dismiss this candidate' }).getByRole('button', { name: 'Dismiss' }).click();
     await page.getByRole('status').filter({ hasText: 'is dismissed' }).waitFor();
-    expect(await page.getByRole('checkbox', { name: 'Pick “Number of live trades by desk”' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Pick “Number of live trades by desk”' }).count()).toBe(0);
 
     await promote('How many live trades are there?');
     await validate(2);
@@ -91,7 +91,7 @@ describe.skipIf(!hasChromium)('training corrections', () => {
     await page.getByRole('button', { name: 'Delete draft version 2' }).click();
     await page.getByRole('dialog', { name: 'Delete draft version 2' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('status').filter({ hasText: 'Draft version 2 is deleted' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Validate version 2' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Validate version 2' }).count()).toBe(0);
 
     // the dated correction (it carries the day it was asked) validates
     await promote('How many trades were booked yesterday?');
