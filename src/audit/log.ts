@@ -93,6 +93,16 @@ export interface ExportRange {
   /** Inclusive seq bounds (archiving). */
   fromSeq?: number;
   toSeq?: number;
+  /**
+   * The search filters an auditor applied (the Audit page exports what it shows). A filtered
+   * export is a selection: its records are not consecutive, so it proves each record's own hash
+   * and link, not the chain's completeness (export the whole range for that).
+   */
+  kind?: string;
+  actor?: string;
+  outcome?: string;
+  engine?: string;
+  text?: string;
 }
 
 export interface AuditLog {
@@ -524,7 +534,8 @@ class DbAuditLog implements AuditLog {
     let afterSeq = Math.max(0, (q.fromSeq ?? 1) - 1);
     if (format === 'csv') await write(out, EXPORT_COLUMNS.join(',') + '\r\n');
     for (;;) {
-      const rows = await this.backend.select({ ...range, afterSeq, ...(q.toSeq !== undefined ? { toSeq: q.toSeq } : {}) }, 'asc', PAGE, 0);
+      const filters = { ...(q.kind ? { kind: q.kind } : {}), ...(q.actor ? { actor: q.actor } : {}), ...(q.outcome ? { outcome: q.outcome } : {}), ...(q.engine ? { engine: q.engine } : {}), ...(q.text ? { text: q.text } : {}) };
+      const rows = await this.backend.select({ ...range, ...filters, afterSeq, ...(q.toSeq !== undefined ? { toSeq: q.toSeq } : {}) }, 'asc', PAGE, 0);
       if (!rows.length) break;
       let chunk = '';
       for (const row of rows) {

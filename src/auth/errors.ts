@@ -9,6 +9,10 @@ export const AuthErrorCode = {
   SsoRefused: 'OTC_ERR_SSO_REFUSED',
   SsoUnavailable: 'OTC_ERR_SSO_UNAVAILABLE',
   SsoNotConfigured: 'OTC_ERR_SSO_NOT_CONFIGURED',
+  UserNotFound: 'OTC_ERR_USER_NOT_FOUND',
+  UserInAudit: 'OTC_ERR_USER_IN_AUDIT',
+  LastAdmin: 'OTC_ERR_LAST_ADMIN',
+  PasswordChangeRequired: 'OTC_ERR_PASSWORD_CHANGE_REQUIRED',
 } as const;
 
 export const badCredentials = () => new OtcError(AuthErrorCode.BadCredentials, 'The user name or password is not right.', { status: 401 });
@@ -30,3 +34,9 @@ export const ssoRefused = (reason: string) =>
 export const ssoUnavailable = (reason: string) =>
   new OtcError(AuthErrorCode.SsoUnavailable, `The identity provider cannot be reached: ${reason}`, { status: 502, hint: 'check OTC_OIDC_ISSUER and that the identity provider answers from this server' });
 export const ssoNotConfigured = () => new OtcError(AuthErrorCode.SsoNotConfigured, 'Single sign-on is not configured on this server.', { status: 404, hint: 'set OTC_OIDC_ISSUER, OTC_OIDC_CLIENT_ID and OTC_OIDC_CLIENT_SECRET' });
+export const userNotFound = () => new OtcError(AuthErrorCode.UserNotFound, 'No such user.', { status: 404 });
+export const userInAudit = (username: string, records: number) =>
+  new OtcError(AuthErrorCode.UserInAudit, `"${username}" appears in the audit trail (${records === 1 ? 'a record' : 'records'} of what they did), so the account cannot be deleted: disable it instead.`, { status: 409 });
+export const lastAdmin = () => new OtcError(AuthErrorCode.LastAdmin, 'This is the last enabled administrator: make another user an administrator first.', { status: 409 });
+export const passwordChangeRequired = () =>
+  new OtcError(AuthErrorCode.PasswordChangeRequired, 'An administrator set your password: choose your own before going on.', { status: 403 });

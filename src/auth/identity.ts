@@ -11,6 +11,8 @@ export interface AuthUser {
   disabled: boolean;
   createdAt: string;
   lastLoginAt: string | null;
+  /** An administrator set the password: the user must choose their own before anything else. */
+  mustChangePassword: boolean;
 }
 
 /**

@@ -157,7 +157,7 @@ export function createOidcProvider(settings: OidcSettings, opts: OidcProviderOpt
       return { user: toAuthUser(again), details };
     }
     await audit({ kind: 'user_change', actor: username, outcome: 'ok', details: { action: 'create', via: 'oidc', username, role, ...details } });
-    return { user: toAuthUser({ ...row, auth_provider: id }), details: { ...details, created: true } };
+    return { user: toAuthUser({ ...row, auth_provider: id, must_change_password: 0 }), details: { ...details, created: true } };
   }
 
   return {

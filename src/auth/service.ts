@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditEntry } from '../audit/index.js';
 import type { StoreSchema, UserRow } from '../store/index.js';
-import { badCredentials, badUser, ssoRefused, userExists } from './errors.js';
+import { badCredentials, badUser, lastAdmin, ssoRefused, userExists, userInAudit, userNotFound } from './errors.js';
 import type { Authenticated, AuthUser, Credentials, IdentityProvider } from './identity.js';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { isRole, type Role } from './roles.js';
@@ -52,6 +52,29 @@ export interface AuthService {
   ensureFirstAdmin(password?: string): Promise<{ username: string; password: string; generated: boolean } | undefined>;
   /** Removes expired sessions; returns how many. */
   purgeExpiredSessions(): Promise<number>;
+  /**
+   * An administrator changes a user: role, display name, disabled. The last enabled administrator
+   * cannot be demoted or disabled. A disabled user's sessions end at once. Audited.
+   */
+  updateUser(id: string, changes: UserChanges, actor: string): Promise<AuthUser>;
+  /**
+   * An administrator sets a new password (generated when none is given, and returned once): the
+   * user's sessions end, and with `mustChange` (the default) they choose their own at the next sign-in.
+   */
+  resetPassword(id: string, input: { password?: string; mustChange?: boolean }, actor: string): Promise<{ user: AuthUser; password: string; generated: boolean }>;
+  /** A user changes their own password (the current one checked); clears the forced change. */
+  changeOwnPassword(id: string, current: string, next: string): Promise<AuthUser>;
+  /**
+   * Deletes a user who never appears in the audit trail (`auditRecords` counts the records where
+   * they are the actor; the caller asks the audit log): otherwise refused, disable them instead.
+   */
+  deleteUser(id: string, actor: string, auditRecords: (username: string) => Promise<number>): Promise<void>;
+}
+
+export interface UserChanges {
+  role?: Role;
+  displayName?: string | null;
+  disabled?: boolean;
 }
 
 export const USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
@@ -66,6 +89,7 @@ export function toAuthUser(row: UserRow): AuthUser {
     disabled: row.disabled === 1,
     createdAt: row.created_at,
     lastLoginAt: row.last_login_at,
+    mustChangePassword: row.must_change_password === 1,
   };
 }
 
@@ -77,6 +101,11 @@ export function createAuthService(opts: AuthOptions): AuthService {
   const ttl = opts.sessionTtlMs ?? 12 * 3600_000;
   const audit = async (e: AuditEntry) => {
     if (opts.audit) await opts.audit.append(e);
+  };
+  /** Refuses when no enabled administrator other than `id` would be left. */
+  const ensureAnotherAdmin = async (id: string) => {
+    const other = await db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).where('id', '<>', id).limit(1).executeTakeFirst();
+    if (!other) throw lastAdmin();
   };
   // A fixed hash to verify against when the user does not exist, so timing does not tell.
   let dummyHash: Promise<string> | undefined;
@@ -164,6 +193,7 @@ export function createAuthService(opts: AuthOptions): AuthService {
         disabled: 0,
         created_at: now().toISOString(),
         last_login_at: null,
+        must_change_password: 0,
       };
       try {
         await db.insertInto('users').values(row).execute();
@@ -182,6 +212,60 @@ export function createAuthService(opts: AuthOptions): AuthService {
       const pw = password ?? generatePassword();
       await this.createUser({ username: 'admin', password: pw, role: 'admin', displayName: 'Administrator' }, 'system');
       return { username: 'admin', password: pw, generated };
+    },
+
+    async updateUser(id, changes, actor) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw userNotFound();
+      if (changes.role !== undefined && !isRole(changes.role)) throw badUser(`Unknown role "${String(changes.role)}" (viewer, analyst, admin or auditor).`);
+      const role = changes.role ?? row.role;
+      const disabled = changes.disabled === undefined ? row.disabled : changes.disabled ? 1 : 0;
+      if (row.role === 'admin' && row.disabled === 0 && (role !== 'admin' || disabled === 1)) await ensureAnotherAdmin(id);
+      const display_name = changes.displayName === undefined ? row.display_name : changes.displayName?.trim() || null;
+      await db.updateTable('users').set({ role, disabled, display_name }).where('id', '=', id).execute();
+      if (disabled === 1 && row.disabled === 0) await db.deleteFrom('sessions').where('user_id', '=', id).execute();
+      const changed = {
+        ...(role !== row.role ? { role: { from: row.role, to: role } } : {}),
+        ...(disabled !== row.disabled ? { disabled: disabled === 1 } : {}),
+        ...(display_name !== row.display_name ? { displayName: display_name } : {}),
+      };
+      await audit({ kind: 'user_change', actor, outcome: 'ok', details: { action: 'update', username: row.username, ...changed } });
+      return toAuthUser({ ...row, role, disabled, display_name });
+    },
+
+    async resetPassword(id, input, actor) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw userNotFound();
+      if (row.auth_provider !== 'local') throw badUser(`"${row.username}" signs in through the identity provider; passwords are set there.`);
+      if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) throw badUser(`A password has at least ${MIN_PASSWORD_LENGTH} characters.`);
+      const generated = input.password === undefined;
+      const password = input.password ?? generatePassword();
+      const must = input.mustChange === false ? 0 : 1;
+      await db.updateTable('users').set({ password_hash: await hashPassword(password), must_change_password: must }).where('id', '=', id).execute();
+      await db.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await audit({ kind: 'user_change', actor, outcome: 'ok', details: { action: 'password_reset', username: row.username, mustChange: must === 1 } });
+      return { user: toAuthUser({ ...row, must_change_password: must }), password, generated };
+    },
+
+    async changeOwnPassword(id, current, next) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row || !row.password_hash) throw userNotFound();
+      if (!(await verifyPassword(row.password_hash, current))) throw badCredentials();
+      if (next.length < MIN_PASSWORD_LENGTH) throw badUser(`A password has at least ${MIN_PASSWORD_LENGTH} characters.`);
+      if (next === current) throw badUser('Choose a password other than the one an administrator gave you.');
+      await db.updateTable('users').set({ password_hash: await hashPassword(next), must_change_password: 0 }).where('id', '=', id).execute();
+      await audit({ kind: 'user_change', actor: row.username, outcome: 'ok', details: { action: 'password_change', username: row.username } });
+      return toAuthUser({ ...row, must_change_password: 0 });
+    },
+
+    async deleteUser(id, actor, auditRecords) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw userNotFound();
+      const n = await auditRecords(row.username);
+      if (n > 0) throw userInAudit(row.username, n);
+      if (row.role === 'admin' && row.disabled === 0) await ensureAnotherAdmin(id);
+      await db.deleteFrom('users').where('id', '=', id).execute();
+      await audit({ kind: 'user_change', actor, outcome: 'ok', details: { action: 'delete', username: row.username } });
     },
 
     async purgeExpiredSessions() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildChartOption, chooseChart, renderChartSvg, switchChart } from './index.js';
+import { buildChartOption, chooseChart, formatCompact, formatValue, headerOf, renderChartSvg, switchChart } from './index.js';
 
 describe('chooseChart', () => {
   it('shows one number as a KPI', () => {
@@ -28,7 +28,8 @@ describe('chooseChart', () => {
     const s = chooseChart({ columns: ['counterparty', 'exposure'], rows: [['A', 10], ['B', 20], ['C', 5]] }, 'exposure by counterparty');
     expect(s.kind).toBe('bar');
     expect(s.category).toBe(0);
-    expect(s.options).toEqual(expect.arrayContaining(['bar', 'pie', 'line', 'table']));
+    // a line joins points in time: never offered over categories
+    expect(s.options).toEqual(['bar', 'pie', 'table']);
   });
 
   it('draws shares as a pie only when asked and the slices are few and positive', () => {
@@ -62,10 +63,38 @@ describe('chooseChart', () => {
     const data = { columns: ['desk', 'trades'], rows: [['A', 1], ['B', 2]] };
     const bar = chooseChart(data);
     expect(switchChart(bar, 'pie', data)?.kind).toBe('pie');
-    expect(switchChart(bar, 'line', data)?.kind).toBe('line');
+    expect(switchChart(bar, 'line', data)).toBeUndefined();
     expect(switchChart(bar, 'kpi', data)).toBeUndefined();
+    const series = { columns: ['month', 'trades'], rows: [['2026-10', 1], ['2026-11', 2]] };
+    expect(switchChart(chooseChart(series), 'bar', series)?.kind).toBe('bar');
     const kpi = chooseChart({ columns: ['n'], rows: [[3]] });
     expect(kpi.options).toEqual(['kpi', 'table']);
+  });
+});
+
+describe('with the profile\'s column formats', () => {
+  it('takes a dimension of numbers for a category (a bar, no scatter), a time column for a line', () => {
+    const data = { columns: ['book_id', 'trades'], rows: [[101, 4], [102, 9]], formats: [{ name: 'book_id', label: 'Book', role: 'dimension' as const, type: 'text' as const }, { name: 'trades', label: 'Trades', role: 'measure' as const, type: 'number' as const, decimals: 0 }] };
+    const s = chooseChart(data);
+    expect(s.kind).toBe('bar');
+    expect(s.options).not.toContain('scatter');
+    expect(s.options).not.toContain('line');
+    const weeks = { columns: ['week', 'fails'], rows: [['2026-W46', 3], ['2026-W47', 5]], formats: [{ name: 'week', label: 'Week', role: 'time' as const, type: 'text' as const }, { name: 'fails', label: 'Fails', role: 'measure' as const }] };
+    expect(chooseChart(weeks).kind).toBe('line');
+  });
+
+  it('writes figures exact in tables and abbreviated on axes, percentages with a % sign, dates as dates, flags in words', () => {
+    const usd = { name: 'total_notional_usd', label: 'Total notional (USD)', role: 'measure' as const, type: 'number' as const, decimals: 2, unit: 'USD' };
+    expect(formatValue(84123456789.5, usd)).toBe('84,123,456,789.50');
+    expect(formatCompact(84123456789.5, usd)).toBe('84.1bn');
+    const rate = { name: 'fail_rate_pct', label: 'Fail rate (%)', role: 'measure' as const, type: 'percent' as const, decimals: 1 };
+    expect(formatValue('12.3456', rate)).toBe('12.3%');
+    expect(formatValue(4, rate)).toBe('4.0%');
+    expect(formatValue('2026-11-20T00:00:00.000Z', { name: 'd', label: 'Trade date', type: 'date' as const })).toBe('2026-11-20');
+    const flag = { name: 'is_cleared', label: 'Cleared', type: 'text' as const, values: { '1': 'Cleared', '0': 'Bilateral' } };
+    expect(formatValue(0, flag)).toBe('Bilateral');
+    expect(headerOf('is_cleared', flag)).toBe('Cleared');
+    expect(headerOf('failed_count')).toBe('Failed count');
   });
 });
 

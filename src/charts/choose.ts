@@ -17,6 +17,28 @@ function measureIndexes(data: ChartData, kinds: ColumnKind[]): number[] {
   return kinds.flatMap((k, i) => (k === 'number' && !looksLikeIdentifier(data.columns[i] ?? '') ? [i] : []));
 }
 
+/**
+ * What each column holds, its format first: a dimension of numbers (a book id, a rating band) is a
+ * category, never a figure to draw; a time column is a period; a measure is a number.
+ */
+function columnKinds(data: ChartData): ColumnKind[] {
+  return data.columns.map((_, i) => {
+    const k = classifyColumn(data.rows, i);
+    const f = data.formats?.[i];
+    if (!f || k === 'empty') return k;
+    if (f.role === 'time') return k === 'month' ? 'month' : k === 'number' || k === 'text' ? 'month' : k;
+    if (f.role === 'dimension' || f.role === 'detail') return k === 'date' || k === 'month' ? k : 'text';
+    return k;
+  });
+}
+
+/** True when the spec's category column is a date or period (a line joins points in time only). */
+function overTime(current: ChartSpec, data: ChartData): boolean {
+  if (current.category === undefined) return false;
+  const k = columnKinds(data)[current.category];
+  return k === 'date' || k === 'month' || data.formats?.[current.category]?.role === 'time';
+}
+
 function spec(kind: ChartKind, measures: number[], reason: string, category: number | undefined, _hint: ChartKind[]): ChartSpec {
   return { kind, measures, reason, options: [kind], ...(category === undefined ? {} : { category }) };
 }
@@ -45,7 +67,7 @@ export function chooseChart(data: ChartData, question?: string): ChartSpec {
 function chooseKind(data: ChartData, question?: string): ChartSpec {
   const { columns, rows } = data;
   if (rows.length === 0 || columns.length === 0) return spec('table', [], 'no rows to draw', undefined, []);
-  const kinds = columns.map((_, i) => classifyColumn(rows, i));
+  const kinds = columnKinds(data);
 
   if (rows.length === 1 && columns.length === 1 && kinds[0] === 'number') {
     return spec('kpi', [0], 'a single value', undefined, []);
@@ -96,6 +118,7 @@ export function switchChart(current: ChartSpec, kind: ChartKind, data: ChartData
     const ok = data.rows.length <= MAX_PIE_SLICES && data.rows.every((r) => (toNumber(r[first]) ?? 0) > 0);
     return ok ? { ...current, kind, measures: [first] } : undefined;
   }
-  if (kind === 'bar' || kind === 'line') return { ...current, kind };
+  if (kind === 'line') return overTime(current, data) ? { ...current, kind } : undefined;
+  if (kind === 'bar') return { ...current, kind };
   return undefined;
 }

@@ -1,37 +1,21 @@
 import { layoutCategoryLabels } from './axis-labels.js';
 import { toNumber } from './classify.js';
-import type { ChartData, ChartSpec } from './types.js';
+import { abbreviate, formatCategory, formatCompact, formatValue, headerOf } from './format.js';
+import type { ChartData, ChartSpec, ColumnFormat } from './types.js';
 
 /** A plain ECharts option object (kept structural so this module does not need echarts' types at build time). */
 export type ChartOption = Record<string, unknown>;
 
 export const PALETTE = ['#2563eb', '#0d9488', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#65a30d', '#db2777'];
 
-/** Human-readable column name: "failed_count" -> "Failed count". */
-export function labelOf(column: string): string {
-  const s = column.replace(/_/g, ' ').trim();
-  return s.charAt(0).toUpperCase() + s.slice(1);
+/** A cell for display: the column's format when given (exact figures, % sign, dates, codes named). */
+export function formatCell(v: unknown, format?: ColumnFormat): string {
+  return formatValue(v, format);
 }
 
-/** A number the way people read it: thousands separators, at most two decimals. */
-export function formatNumber(n: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: Math.abs(n) < 1 && n !== 0 ? 4 : 2 });
-}
-
-/** A cell for display: numbers formatted, null as an em dash, dates as they are. */
-export function formatCell(v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'number' || typeof v === 'bigint') return formatNumber(Number(v));
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return String(v);
-}
-
-const cat = (data: ChartData, spec: ChartSpec) => data.rows.map((r) => formatCategory(r[spec.category!]));
-function formatCategory(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '(none)';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return String(v);
-}
+const fmt = (data: ChartData, i: number | undefined) => (i === undefined ? undefined : data.formats?.[i]);
+const header = (data: ChartData, i: number) => headerOf(data.columns[i] ?? '', fmt(data, i));
+const cat = (data: ChartData, spec: ChartSpec) => data.rows.map((r) => formatCategory(r[spec.category!], fmt(data, spec.category)));
 const values = (data: ChartData, i: number) => data.rows.map((r) => toNumber(r[i]) ?? null);
 
 /**
@@ -52,7 +36,11 @@ export function buildChartOption(spec: ChartSpec, data: ChartData, opts: { title
   };
   const top = opts.title ? 40 : 16;
   const legend = spec.measures.length > 1 ? { legend: { top: opts.title ? 24 : 0 } } : {};
-  const valueAxis = { type: 'value', axisLabel: { formatter: (v: number) => compact(v) }, splitLine: { lineStyle: { color: '#e5e7eb' } } };
+  const first = fmt(data, spec.measures[0]);
+  const axisOf = (f: ColumnFormat | undefined) => ({ type: 'value', axisLabel: { formatter: (v: number) => formatCompact(v, f) }, splitLine: { lineStyle: { color: '#e5e7eb' } } });
+  const valueAxis = axisOf(first);
+  // a tooltip's figure: abbreviated like the axis, with its series' unit
+  const tip = (seriesIndex: number) => (v: unknown) => (typeof v === 'number' ? formatCompact(v, fmt(data, spec.measures[seriesIndex])) : String(v ?? '—'));
   switch (spec.kind) {
     case 'bar':
     case 'line': {
@@ -68,13 +56,17 @@ export function buildChartOption(spec: ChartSpec, data: ChartData, opts: { title
       return {
         ...base,
         ...legend,
-        tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v ?? '—')) },
+        tooltip: {
+          trigger: 'axis',
+          formatter: (items: { axisValueLabel?: string; marker?: string; seriesName?: string; seriesIndex?: number; value?: unknown }[]) =>
+            [items[0]?.axisValueLabel ?? '', ...items.map((it) => `${it.marker ?? ''}${it.seriesName ?? ''}: <b>${tip(it.seriesIndex ?? 0)(it.value)}</b>`)].join('<br/>'),
+        },
         grid: { left: 16, right: 24, top: top + (spec.measures.length > 1 ? 24 : 0), bottom: 16 },
-        xAxis: { type: 'category', data: categories, axisLabel, name: labelOf(data.columns[spec.category!] ?? ''), nameLocation: 'middle', nameGap: fixed ? fixed.nameGap : many ? 56 : 28 },
+        xAxis: { type: 'category', data: categories, axisLabel, name: header(data, spec.category!), nameLocation: 'middle', nameGap: fixed ? fixed.nameGap : many ? 56 : 28 },
         yAxis: valueAxis,
         series: spec.measures.map((m) => ({
           type: spec.kind,
-          name: labelOf(data.columns[m] ?? ''),
+          name: header(data, m),
           data: values(data, m),
           ...(spec.kind === 'line' ? { smooth: false, showSymbol: data.rows.length <= 40 } : { barMaxWidth: 48 }),
         })),
@@ -83,16 +75,16 @@ export function buildChartOption(spec: ChartSpec, data: ChartData, opts: { title
     case 'pie':
       return {
         ...base,
-        tooltip: { trigger: 'item', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v ?? '—')) },
+        tooltip: { trigger: 'item', valueFormatter: tip(0) },
         legend: { orient: 'vertical', left: 0, top: 'middle' },
         series: [
           {
             type: 'pie',
-            name: labelOf(data.columns[spec.measures[0]!] ?? ''),
+            name: header(data, spec.measures[0]!),
             radius: ['35%', '70%'],
             center: ['60%', '55%'],
             label: { formatter: '{b}: {d}%' },
-            data: data.rows.map((r) => ({ name: formatCategory(r[spec.category!]), value: toNumber(r[spec.measures[0]!]) ?? 0 })),
+            data: data.rows.map((r) => ({ name: formatCategory(r[spec.category!], fmt(data, spec.category)), value: toNumber(r[spec.measures[0]!]) ?? 0 })),
           },
         ],
       };
@@ -102,8 +94,8 @@ export function buildChartOption(spec: ChartSpec, data: ChartData, opts: { title
         ...base,
         tooltip: { trigger: 'item' },
         grid: { left: 16, right: 24, top, bottom: 16 },
-        xAxis: { ...valueAxis, name: labelOf(data.columns[x] ?? ''), nameLocation: 'middle', nameGap: 28 },
-        yAxis: { ...valueAxis, name: labelOf(data.columns[y] ?? '') },
+        xAxis: { ...axisOf(fmt(data, x)), name: header(data, x), nameLocation: 'middle', nameGap: 28 },
+        yAxis: { ...axisOf(fmt(data, y)), name: header(data, y) },
         series: [{ type: 'scatter', data: data.rows.map((r) => [toNumber(r[x]) ?? null, toNumber(r[y]) ?? null]) }],
       };
     }
@@ -112,11 +104,7 @@ export function buildChartOption(spec: ChartSpec, data: ChartData, opts: { title
   }
 }
 
-/** 1234567 -> "1.2M": for axis labels. */
+/** 1234567 -> "1.2m": for axis labels. */
 export function compact(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1e9) return `${+(v / 1e9).toFixed(1)}B`;
-  if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
-  if (a >= 1e4) return `${+(v / 1e3).toFixed(1)}K`;
-  return formatNumber(v);
+  return abbreviate(v);
 }

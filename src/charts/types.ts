@@ -8,6 +8,8 @@ export type ColumnKind = 'number' | 'date' | 'month' | 'text' | 'empty';
 export interface ChartData {
   columns: string[];
   rows: unknown[][];
+  /** How each column is shown (labels, units, decimals, codes), when the profile describes them. */
+  formats?: (ColumnFormat | undefined)[];
 }
 
 /**
@@ -24,4 +26,25 @@ export interface ChartSpec {
   options: ChartKind[];
   /** Why this kind was chosen, in plain English (for tooltips and logs). */
   reason: string;
+}
+
+/**
+ * How one result column is shown, from the training profile (the server describes the columns of
+ * an answer): its header with the unit, how its values are written, and what codes mean.
+ */
+export interface ColumnFormat {
+  /** The result column this describes. */
+  name: string;
+  /** The header people read: the profile's label with its unit, e.g. "Notional (USD)", "Fail rate (%)". */
+  label: string;
+  /** measure: a figure; dimension: a category; time: a date or period; detail: a listed value. */
+  role?: 'measure' | 'dimension' | 'time' | 'detail';
+  /** number (with `decimals`), percent (a % sign), date (YYYY-MM-DD), text. */
+  type?: 'number' | 'percent' | 'date' | 'text';
+  /** Decimals every value of the column is written with (numbers and percents). */
+  decimals?: number;
+  /** The unit of a figure (USD, days), also in `label`. */
+  unit?: string;
+  /** Codes and flags -> the profile's words for them (1 -> "Cleared", 0 -> "Bilateral"). */
+  values?: Record<string, string>;
 }

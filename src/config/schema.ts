@@ -80,6 +80,11 @@ export const settings = {
   demoTrades: { env: 'OTC_DEMO_TRADES', schema: intFrom(100, 5_000_000).default(50_000), doc: 'Trades in the demo database built on first start.' },
   adminPassword: { env: 'OTC_ADMIN_PASSWORD', schema: z.string().min(12, 'at least 12 characters').optional(), doc: 'Password of the first admin (otherwise one is generated and printed once).' },
   logLevel: { env: 'OTC_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level of the JSON logs on stdout.' },
+  logRequests: {
+    env: 'OTC_LOG_REQUESTS',
+    schema: z.enum(['auto', 'on', 'off']).default('auto'),
+    doc: 'One JSON log line per HTTP request and response: auto = off when stdout is a terminal (so the start messages, such as the first admin password, stay in view), on otherwise (services, containers, log shippers); on or off forces it. Warnings and errors are logged either way.',
+  },
   llmProvider: { env: 'OTC_LLM_PROVIDER', schema: z.enum(['openai', 'groq', 'azure', 'vllm', 'ollama', 'gateway']).optional(), doc: 'Preset for the language model endpoint; unset = semantic engine only.' },
   llmBaseUrl: { env: 'OTC_LLM_BASE_URL', schema: z.url().optional(), doc: 'OpenAI-compatible base URL (e.g. https://gateway.bank.internal/v1).' },
   llmApiKey: { env: 'OTC_LLM_API_KEY', schema: optionalText, doc: 'API key for the model endpoint (never logged).' },

@@ -1,4 +1,5 @@
 /** The contract between the copilot's engines and everything that shows an answer (CLI, API, web, reports). */
+import type { ColumnFormat } from '../charts/types.js';
 import type { TypedQuery } from './semantic/query.js';
 import type { SemanticQuery } from './semantic/semantic-query.js';
 
@@ -67,6 +68,8 @@ export interface AskAnswer {
    */
   semantic?: SemanticQuery;
   columns?: string[];
+  /** How each column is shown (header with unit, decimals, dates, codes' words), from the profile. */
+  columnFormats?: ColumnFormat[];
   rows?: unknown[][];
   rowCount?: number;
   truncated?: boolean;

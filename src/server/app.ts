@@ -7,7 +7,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { ecsFormat } from '@elastic/ecs-pino-format';
 import { redactPathsFor } from '../audit/privacy.js';
 import { requestIdOf, runWithRequestId } from '../logging/request-context.js';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { createAuthService } from '../auth/index.js';
 import { contextPlugin } from './context.js';
 import type { ServerDeps } from './deps.js';
@@ -36,6 +36,17 @@ import { cookieOptions, CSRF_HMAC_KEY, csrfUserInfo, requirePermission, sessionP
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * No line per request or response (OTC_LOG_REQUESTS=off, or auto on a terminal): the rest of
+ * Fastify's log lines stay, a request that fails among them.
+ */
+class QuietRequests extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(...args: Parameters<LogController['requestCompleted']>): void {
+    if (args[0]) super.requestCompleted(...args);
+  }
+}
+
+/**
  * The HTTP server: one Fastify instance serving the API under /api (OpenAPI at /api/docs) and
  * the web app. Plugins are registered in a fixed order: context decorators, error handler,
  * security headers, cookies, CSRF, rate limits, sessions, OpenAPI, routes, static web app.
@@ -48,6 +59,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Only the configured proxies' X-Forwarded-For is believed (OTC_TRUSTED_PROXIES), never anyone's.
     trustProxy: settings.trustedProxies?.length ? settings.trustedProxies : false,
     genReqId: requestIdOf,
+    ...(settings.logRequests === false ? { logController: new QuietRequests() } : {}),
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });

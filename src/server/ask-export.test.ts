@@ -87,3 +87,40 @@ describe('export through the pipeline', () => {
     expect((await world.datasource.query('SELECT count(*) FROM trades')).rows[0]![0]).toBe(before);
   });
 });
+
+describe('downloads an analyst can forward', () => {
+  it('CSV and XLSX headed by the profile labels with units; the workbook typed, frozen, filtered, with a cover sheet', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const a = await ask('Total notional of live trades by desk');
+    expect(a.status).toBe('answered');
+    expect(a.columnFormats.map((f: { label: string }) => f.label)).toEqual(['Desk', 'Notional (USD)']);
+    const csv = await get(`/api/ask/${a.auditId}/export.csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('Desk,Notional (USD)');
+
+    const x = await get(`/api/ask/${a.auditId}/export.xlsx`);
+    expect(x.statusCode).toBe(200);
+    expect(x.headers['content-disposition']).toMatch(/filename="total-notional-of-live-trades-by-desk\.xlsx"/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
+    const [cover, sheet] = wb.worksheets;
+    const coverText = cover!.getSheetValues().flat().map(String).join('\n');
+    for (const want of ['Total notional of live trades by desk', a.explanation, a.sql, 'Downloaded by', 'analyst', 'Training version', 'Data as of']) expect(coverText).toContain(want);
+    expect(sheet!.getRow(1).values).toEqual([undefined, 'Desk', 'Notional (USD)']);
+    expect(sheet!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet!.autoFilter).toBeTruthy();
+    const cell = sheet!.getRow(2).getCell(2);
+    expect(typeof cell.value).toBe('number');
+    expect(cell.numFmt).toBe('#,##0.00');
+  });
+
+  it('grouped answers come largest first; a top N keeps the ties at the edge and says so', async () => {
+    const a = await ask('Number of live trades by counterparty');
+    const counts = a.rows.map((r: unknown[]) => Number(r[1]));
+    expect(counts).toEqual([...counts].sort((x, y) => y - x));
+    const top = await ask('Top 3 counterparties by number of live trades');
+    expect(top.explanation).toMatch(/top 3 \(any tied with the last place are kept\)/);
+    const third = Number(counts[2]);
+    expect(top.rows.length).toBe(counts.filter((n: number) => n >= third).length);
+  });
+});

@@ -135,7 +135,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     await ensureAuditPruneSchedule(opened.scheduler, prune?.schedule, 'system');
     app = await buildServer({
       scheduler: opened.scheduler,
-      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, dashboardProbeIntervalMs: cfg.dashboardProbeIntervalMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, ...(hec ? { logStream: hecDestination(hec) } : {}), ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
+      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, dashboardProbeIntervalMs: cfg.dashboardProbeIntervalMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, logRequests: requestLogging(cfg.logRequests, process.stdout.isTTY === true), ...(hec ? { logStream: hecDestination(hec) } : {}), ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
       store: opened.store,
       audit: opened.audit,
       datasource: opened.datasource,
@@ -187,6 +187,15 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     await closeOpened();
     throw e;
   }
+}
+
+/**
+ * Whether each request gets its log lines: on a terminal a person reads the start messages (the
+ * first admin's one-time password among them), which a line per request would push out of view;
+ * a service's stdout goes to a log shipper, which wants them. OTC_LOG_REQUESTS=on|off decides.
+ */
+export function requestLogging(setting: 'auto' | 'on' | 'off', stdoutIsTerminal: boolean): boolean {
+  return setting === 'on' || (setting === 'auto' && !stdoutIsTerminal);
 }
 
 /**

@@ -30,6 +30,8 @@ export interface ServerSettings {
   webRoot?: string;
   /** Pino log level (default 'info'); 'silent' in tests. */
   logLevel?: string;
+  /** One JSON log line per request and response (default true); the bootstrap turns it off on a terminal (OTC_LOG_REQUESTS=auto). */
+  logRequests?: boolean;
   /** Where JSON log lines go besides stdout (the Splunk HEC sink: src/logging/hec.ts). */
   logStream?: { write(line: string): void };
   /** OTC_MASK_COLUMNS: masked in logs and downloaded exports (and by the audit log itself). */

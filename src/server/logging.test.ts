@@ -44,3 +44,28 @@ describe('request logs and correlation', () => {
     expect(other.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('request logs on a terminal (OTC_LOG_REQUESTS)', () => {
+  it('auto: off on a terminal, on otherwise; on and off force it', async () => {
+    const { requestLogging } = await import('./bootstrap.js');
+    expect(requestLogging('auto', true)).toBe(false);
+    expect(requestLogging('auto', false)).toBe(true);
+    expect(requestLogging('on', true)).toBe(true);
+    expect(requestLogging('off', false)).toBe(false);
+  });
+
+  it('off: no line per request or response, other log lines still written', async () => {
+    const quiet: Record<string, unknown>[] = [];
+    const w = await createTestWorld({ logLevel: 'info', logRequests: false, logStream: { write: (l: string) => void quiet.push(JSON.parse(l) as Record<string, unknown>) } });
+    const a = await buildServer(w.deps);
+    try {
+      for (let i = 0; i < 3; i++) expect((await a.inject({ method: 'GET', url: '/api/auth/csrf' })).statusCode).toBe(200);
+      a.log.warn('still here');
+      expect(quiet.filter((l) => /incoming request|request completed/.test(String(l.message)))).toEqual([]);
+      expect(quiet.some((l) => l.message === 'still here')).toBe(true);
+    } finally {
+      await a.close();
+      await w.close();
+    }
+  }, 60_000);
+});

@@ -17,6 +17,7 @@ export const userSchema = {
     disabled: { type: 'boolean' },
     createdAt: { type: 'string' },
     lastLoginAt: { type: ['string', 'null'] },
+    mustChangePassword: { type: 'boolean', description: 'An administrator set the password: the user chooses their own at the next sign-in' },
   },
   additionalProperties: false,
 } as const;
@@ -28,6 +29,22 @@ export const meSchema = {
     user: userSchema,
     permissions: { type: 'array', items: { type: 'string' } },
     csrfToken: { type: 'string' },
+  },
+  additionalProperties: false,
+} as const;
+
+/** How a result column is shown (src/charts/types.ts ColumnFormat). */
+export const columnFormatSchema = {
+  type: 'object',
+  required: ['name', 'label'],
+  properties: {
+    name: { type: 'string' },
+    label: { type: 'string', description: 'Header with the unit, e.g. "Notional (USD)"' },
+    role: { type: 'string', enum: ['measure', 'dimension', 'time', 'detail'] },
+    type: { type: 'string', enum: ['number', 'percent', 'date', 'text'] },
+    decimals: { type: 'integer' },
+    unit: { type: 'string' },
+    values: { type: 'object', additionalProperties: { type: 'string' }, description: "Codes and flags -> the profile's words for them" },
   },
   additionalProperties: false,
 } as const;
@@ -48,6 +65,7 @@ export const askAnswerSchema = {
       additionalProperties: true,
     },
     columns: { type: 'array', items: { type: 'string' } },
+    columnFormats: { type: 'array', items: columnFormatSchema },
     rows: { type: 'array', items: { type: 'array', items: {} } },
     rowCount: { type: 'integer' },
     truncated: { type: 'boolean' },

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { can, forbidden, sessionIdOf, unauthenticated, type Permission } from '../auth/index.js';
+import { can, forbidden, passwordChangeRequired, sessionIdOf, unauthenticated, type Permission } from '../auth/index.js';
 
 
 export const SESSION_COOKIE = 'otc_session';
@@ -66,10 +66,14 @@ const WHAT: Record<Permission, string> = {
   manage_schedules: 'managing schedules',
 };
 
-/** preHandler: 401 without a session, 403 when the user's role lacks the permission. */
+/**
+ * preHandler: 401 without a session, 403 when the user's role lacks the permission, 403
+ * OTC_ERR_PASSWORD_CHANGE_REQUIRED while an administrator's password has not been replaced.
+ */
 export function requirePermission(permission: Permission): preHandlerAsyncHookHandler {
   return async (req) => {
     if (!req.user) throw unauthenticated();
+    if (req.user.mustChangePassword) throw passwordChangeRequired();
     if (!can(req.user.role, permission)) throw forbidden(WHAT[permission]);
   };
 }

@@ -22,6 +22,8 @@ export interface UsersTable {
   disabled: Generated<number>; // 0 | 1
   created_at: string;
   last_login_at: string | null;
+  /** 1: an administrator set the password; the user must choose their own at the next sign-in (migration 007). */
+  must_change_password: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -76,6 +78,8 @@ export interface FeedbackTable {
   training_version_id: string | null;
   status: Generated<FeedbackStatus>;
   created_at: string;
+  /** The day the question was asked (its relative dates belong to it; migration 007). */
+  as_of: string | null;
 }
 
 /** 002: retrieval chunks of a training version's documents. */

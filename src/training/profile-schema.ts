@@ -144,6 +144,12 @@ export const vocabularySchema = z.object({
 export const exampleSchema = z.object({
   question: z.string().min(3),
   sql: z.string().min(6),
+  /**
+   * The day the question was asked (YYYY-MM-DD): its relative dates ("yesterday", "last week")
+   * and the dates in its SQL belong to that day, so validation asks it as of then. Without it,
+   * the question is asked as of the validation's date.
+   */
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').optional(),
 });
 
 export const joinSchema = z.object({

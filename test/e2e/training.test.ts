@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)('training in the web app', () => {
     const validate = page.getByRole('dialog', { name: 'Validate version 2' });
     await validate.getByLabel(/As-of date/).fill(EXAMPLES_AS_OF);
     await validate.getByRole('button', { name: 'Validate' }).click();
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 60_000 }).toContain('Version 2 validated: passed');
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 60_000 }).toContain('Version 2 passed validation');
     await page.getByRole('heading', { name: 'Validation report of version 2' }).waitFor();
 
     await v2.getByRole('button', { name: 'Activate version 2' }).click();

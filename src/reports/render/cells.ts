@@ -1,3 +1,5 @@
+import type { ColumnFormat } from '../../charts/index.js';
+
 /**
  * Cell values for files opened in spreadsheets. A text starting with = + - @ tab or CR would be
  * read as a formula by Excel or LibreOffice (CSV injection): it gets a leading apostrophe. A text
@@ -40,4 +42,25 @@ export function xlsxCell(v: unknown): string | number | boolean | Date | null {
     return neutraliseFormula(v);
   }
   return neutraliseFormula(String(v));
+}
+
+/** A column's header in a file: the profile's label with its unit, or the column's name. */
+export function headerCell(column: string, format?: ColumnFormat): string {
+  return neutraliseFormula(format?.label ?? column);
+}
+
+/** A code or flag in the profile's words, when the column has them; the value otherwise. */
+export function namedValue(v: unknown, format?: ColumnFormat): unknown {
+  if (!format?.values || v === null || v === undefined) return v;
+  return format.values[typeof v === 'boolean' ? (v ? '1' : '0') : String(v)] ?? v;
+}
+
+/** The Excel number format of a column: its decimals, a literal % for percentages (values are 0-100). */
+export function xlsxNumFmt(format?: ColumnFormat): string | undefined {
+  if (!format || format.values) return undefined;
+  if (format.type === 'date') return undefined;
+  if (format.type !== 'number' && format.type !== 'percent') return undefined;
+  const d = format.decimals ?? 2;
+  const base = d > 0 ? `#,##0.${'0'.repeat(d)}` : '#,##0';
+  return format.type === 'percent' ? `${base}"%"` : base;
 }

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import { csvCell } from './cells.js';
+import { csvCell, headerCell, namedValue } from './cells.js';
 import { hashingFile } from './file-sink.js';
 import type { RenderSection } from './types.js';
 
 /**
- * One question's rows as CSV (RFC 4180 through csv-stringify, UTF-8 with a BOM so Excel reads the
+ * One question's rows as CSV, headed by the columns' labels (with units) when known (RFC 4180 through csv-stringify, UTF-8 with a BOM so Excel reads the
  * accents, CRLF), streamed from the row source to the file with backpressure.
  */
 export async function renderCsv(section: RenderSection, path: string): Promise<{ rows: number; bytes: number; sha256: string }> {
@@ -14,11 +14,11 @@ export async function renderCsv(section: RenderSection, path: string): Promise<{
   async function* cells() {
     for await (const row of section.rows()) {
       rows++;
-      yield row.map(csvCell);
+      yield row.map((v, i) => csvCell(namedValue(v, section.formats?.[i])));
     }
   }
   const sink = hashingFile(path);
-  const csv = stringify({ header: true, columns: section.columns.map((c) => csvCell(c) as string), bom: true, record_delimiter: 'windows' });
+  const csv = stringify({ header: true, columns: section.columns.map((c, i) => headerCell(c, section.formats?.[i])), bom: true, record_delimiter: 'windows' });
   await pipeline(Readable.from(cells()), csv, sink.stream);
   const { bytes, sha256 } = await sink.done;
   return { rows, bytes, sha256 };

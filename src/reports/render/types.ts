@@ -1,4 +1,4 @@
-import type { ChartKind } from '../../charts/index.js';
+import type { ChartKind, ColumnFormat } from '../../charts/index.js';
 
 /** One question of a report, as the renderers see it: what it says, its SQL, and a source of rows. */
 export interface RenderSection {
@@ -7,6 +7,11 @@ export interface RenderSection {
   explanation: string;
   sql: string;
   columns: string[];
+  /**
+   * How each column is shown (the profile's label with its unit as the header, decimals, dates,
+   * codes in words), when known: headers and cell formats of every file come from it.
+   */
+  formats?: ColumnFormat[];
   /**
    * The rows, pulled one at a time (backpressure): a renderer never holds them all, so memory
    * does not grow with the rows (the PDF keeps at most its table's row limit).
@@ -21,6 +26,8 @@ export interface RenderInput {
   intro?: string;
   /** "Data as of" stamp printed in every format. */
   asOf: string;
+  /** More lines of the cover sheet (label, value), e.g. who downloaded it and the training version. */
+  details?: [string, string][];
   sections: RenderSection[];
 }
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { xlsxCell } from './cells.js';
+import { headerCell, namedValue, xlsxCell, xlsxNumFmt } from './cells.js';
 import { hashingFile } from './file-sink.js';
 import type { RenderInput } from './types.js';
 
@@ -49,6 +49,7 @@ export async function renderXlsx(input: RenderInput, path: string): Promise<{ ro
   cover.addRow([input.title]).font = { bold: true, size: 14 };
   if (input.intro) cover.addRow([input.intro]);
   cover.addRow(['Data as of', input.asOf]);
+  for (const [label, value] of input.details ?? []) cover.addRow([label, value]);
   cover.addRow([]);
   const names = input.sections.map((s) => sheetName(s.title, taken));
   input.sections.forEach((s, i) => {
@@ -66,14 +67,18 @@ export async function renderXlsx(input: RenderInput, path: string): Promise<{ ro
   let total = 0;
   for (const [i, s] of input.sections.entries()) {
     const ws = wb.addWorksheet(names[i], { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = s.columns.map((c) => ({ header: c, key: c, width: Math.min(40, Math.max(10, c.length + 2)) }));
+    const headers = s.columns.map((c, j) => headerCell(c, s.formats?.[j]));
+    const numFmts = s.columns.map((_, j) => xlsxNumFmt(s.formats?.[j]));
+    ws.columns = s.columns.map((c, j) => ({ header: headers[j], key: c, width: Math.min(40, Math.max(12, headers[j]!.length + 2)) }));
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
     let n = 0;
     for await (const row of s.rows()) {
-      const r = ws.addRow(row.map(xlsxCell));
-      r.eachCell((cell) => {
+      // a figure a driver returned as text (PostgreSQL numeric) is written as the number it is
+      const r = ws.addRow(row.map((v, j) => xlsxCell(numFmts[j] && typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : namedValue(v, s.formats?.[j]))));
+      r.eachCell((cell, col) => {
         if (cell.value instanceof Date) cell.numFmt = cell.value.getUTCHours() || cell.value.getUTCMinutes() || cell.value.getUTCSeconds() ? dateTimeFormat : dateFormat;
+        else if (typeof cell.value === 'number' && numFmts[col - 1]) cell.numFmt = numFmts[col - 1]!;
       });
       r.commit();
       if (++n % 500 === 0) await zipCaughtUp(ws);

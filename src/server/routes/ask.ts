@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ChoicePick } from '../../nl2sql/index.js';
+import { describeColumns, type ChoicePick } from '../../nl2sql/index.js';
 import { askInThread } from '../../threads/index.js';
 import { askAnswerSchema, choicePickSchema, errors } from '../schemas.js';
 import { requirePermission } from '../session.js';
@@ -39,9 +39,10 @@ export const askRoutes: FastifyPluginAsync = async (app) => {
     async (req) => {
       const { question, threadId, choice } = req.body as { question: string; threadId?: string; choice?: ChoicePick };
       // The mandatory gate: only an active training version answers (OTC_ERR_NOT_TRAINED otherwise).
-      const { copilot } = await app.deps.answering.require();
+      const { copilot, model } = await app.deps.answering.require();
       // each question is kept in the asker's thread (history), with the thread's last answer as its context
-      return askInThread(app.deps.store, copilot, { owner: req.user!.username, threadId, question: question.trim(), today: app.deps.today(), choice });
+      const a = await askInThread(app.deps.store, copilot, { owner: req.user!.username, threadId, question: question.trim(), today: app.deps.today(), choice });
+      return a.columns ? { ...a, columnFormats: describeColumns(a.columns, a.understood, model) } : a;
     },
   );
 };

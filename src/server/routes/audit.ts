@@ -168,19 +168,36 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
       preHandler: requirePermission('export_audit'),
       schema: {
         tags: ['audit'],
-        summary: 'Export the audit records of a date range (with their hashes) as CSV or JSON lines',
+        summary: 'Export the audit records of a date range (with their hashes) as CSV or JSON lines, with the same filters as the search',
         querystring: {
           type: 'object',
-          properties: { format: { type: 'string', enum: ['csv', 'jsonl'], default: 'csv' }, from: day, to: day },
+          properties: {
+            format: { type: 'string', enum: ['csv', 'jsonl'], default: 'csv' },
+            from: day,
+            to: day,
+            kind: { type: 'string', enum: KINDS },
+            actor: { type: 'string', maxLength: 100 },
+            outcome: { type: 'string', enum: OUTCOMES },
+            datasource: { type: 'string', maxLength: 200, description: 'the engine / datasource that answered (exact)' },
+            text: { type: 'string', maxLength: 200, description: 'substring of the question, the SQL or the details; or an exact record or correlation id' },
+          },
           additionalProperties: false,
         },
         response: { 200: { type: 'string', description: 'text/csv or application/x-ndjson' }, ...errors },
       },
     },
     async (req, reply) => {
-      const q = req.query as { format: 'csv' | 'jsonl'; from?: string; to?: string };
+      const q = req.query as { format: 'csv' | 'jsonl'; from?: string; to?: string; kind?: string; actor?: string; outcome?: string; datasource?: string; text?: string };
       const out = new PassThrough();
-      const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
+      const range = {
+        ...(q.from ? { from: q.from } : {}),
+        ...(q.to ? { to: q.to } : {}),
+        ...(q.kind ? { kind: q.kind } : {}),
+        ...(q.actor ? { actor: q.actor } : {}),
+        ...(q.outcome ? { outcome: q.outcome } : {}),
+        ...(q.datasource ? { engine: q.datasource } : {}),
+        ...(q.text ? { text: q.text } : {}),
+      };
       const actor = req.user?.username ?? 'unknown';
       // An export is an audit record itself (appended once the file is written).
       app.audit.exportWithSummary(range, q.format, out).then(

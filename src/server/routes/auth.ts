@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { ROLE_PERMISSIONS, unauthenticated } from '../../auth/index.js';
+import { MIN_PASSWORD_LENGTH, ROLE_PERMISSIONS, unauthenticated } from '../../auth/index.js';
 import { errors, meSchema } from '../schemas.js';
 import { createLoginLimiter } from '../login-limiter.js';
 import { cookieOptions, csrfUserInfo, csrfUserInfoOfToken, requireUser, SESSION_COOKIE } from '../session.js';
@@ -68,6 +68,30 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
       if (req.sessionToken) await app.auth.signOut(req.sessionToken, req.user?.username);
       void reply.clearCookie(SESSION_COOKIE, cookieOptions(settings.publicUrl));
       return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/auth/password',
+    {
+      preHandler: requireUser,
+      config: { rateLimit: { max: settings.loginPerMinute ?? 10, timeWindow: 60_000 } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password (required after an administrator set it)',
+        body: {
+          type: 'object',
+          required: ['currentPassword', 'newPassword'],
+          properties: { currentPassword: { type: 'string', minLength: 1, maxLength: 256 }, newPassword: { type: 'string', minLength: MIN_PASSWORD_LENGTH, maxLength: 256 } },
+          additionalProperties: false,
+        },
+        response: { 200: meSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { currentPassword, newPassword } = req.body as { currentPassword: string; newPassword: string };
+      const user = await app.auth.changeOwnPassword(req.user!.id, currentPassword, newPassword);
+      return { user, permissions: [...ROLE_PERMISSIONS[user.role]], csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(req) }) };
     },
   );
 

@@ -46,7 +46,7 @@ export const feedbackRoutes: FastifyPluginAsync = async (app) => {
         const known = version ? await app.deps.store.db.selectFrom('training_versions').select('id').where('id', '=', version).executeTakeFirst() : undefined;
         const c = await recordFeedback(
           app.deps.store,
-          { question: asked.question, verdict, sql, correctedSql: corrected, userId: user.id, actor: user.username, auditId, trainingVersionId: known?.id },
+          { question: asked.question, verdict, sql, correctedSql: corrected, userId: user.id, actor: user.username, auditId, trainingVersionId: known?.id, ...(typeof asked.details?.today === 'string' ? { asOf: asked.details.today } : {}) },
           app.audit,
         );
         return reply.status(201).send({ id: c.id, status: 'candidate' });

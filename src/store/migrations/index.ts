@@ -5,6 +5,7 @@ import { m003_scheduler } from './003_scheduler.js';
 import { m004_reports } from './004_reports.js';
 import { m005_threads } from './005_threads.js';
 import { m006_dashboards } from './006_dashboards.js';
+import { m007_users_admin } from './007_users_admin.js';
 import { m008_report_owner_notice } from './008_report_owner_notice.js';
 
 /**
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '004_reports': m004_reports,
   '005_threads': m005_threads,
   '006_dashboards': m006_dashboards,
+  '007_users_admin': m007_users_admin,
   '008_report_owner_notice': m008_report_owner_notice,
 };
 

@@ -23,6 +23,8 @@ export interface FeedbackInput {
   actor?: string;
   auditId?: string;
   trainingVersionId?: string;
+  /** The day the question was asked (YYYY-MM-DD): the example validates as of that day. */
+  asOf?: string;
 }
 
 export interface FeedbackCandidate {
@@ -37,6 +39,8 @@ export interface FeedbackCandidate {
   userId: string | null;
   createdAt: string;
   status: string;
+  /** The day the question was asked: the example validates as of that day. */
+  asOf: string | null;
 }
 
 /** Stores feedback as a candidate example. */
@@ -58,6 +62,7 @@ export async function recordFeedback(store: Store, input: FeedbackInput, audit?:
     training_version_id: input.trainingVersionId ?? null,
     status: 'candidate' as const,
     created_at: new Date().toISOString(),
+    as_of: input.asOf && /^\d{4}-\d{2}-\d{2}$/.test(input.asOf) ? input.asOf : null,
   };
   await store.db.insertInto('feedback').values(row).execute();
   if (audit)
@@ -65,7 +70,7 @@ export async function recordFeedback(store: Store, input: FeedbackInput, audit?:
   return toCandidate(row);
 }
 
-function toCandidate(r: { id: string; question: string; verdict: FeedbackVerdict; sql: string | null; corrected_sql: string | null; training_version_id: string | null; user_id: string | null; created_at: string; status: string }): FeedbackCandidate {
+function toCandidate(r: { id: string; question: string; verdict: FeedbackVerdict; sql: string | null; corrected_sql: string | null; training_version_id: string | null; user_id: string | null; created_at: string; status: string; as_of?: string | null }): FeedbackCandidate {
   return {
     id: r.id,
     question: r.question,
@@ -77,6 +82,7 @@ function toCandidate(r: { id: string; question: string; verdict: FeedbackVerdict
     userId: r.user_id,
     createdAt: r.created_at,
     status: r.status,
+    asOf: r.as_of ?? null,
   };
 }
 
@@ -107,8 +113,9 @@ export async function promoteCandidates(ctx: TrainingContext, ids: string[], by:
   for (const r of [...rows].sort((a, b) => a.created_at.localeCompare(b.created_at))) {
     const c = toCandidate(r);
     const at = examples.findIndex((e) => e.question.trim().toLowerCase() === c.question.toLowerCase());
-    if (at >= 0) examples[at] = { question: examples[at]!.question, sql: c.exampleSql };
-    else examples.push({ question: c.question, sql: c.exampleSql });
+    const asOf = c.asOf ? { asOf: c.asOf } : {};
+    if (at >= 0) examples[at] = { question: examples[at]!.question, sql: c.exampleSql, ...asOf };
+    else examples.push({ question: c.question, sql: c.exampleSql, ...asOf });
   }
   const created = await createVersion(ctx, {
     model: { ...model, profile: { ...model.profile, examples } },

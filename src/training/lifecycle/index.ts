@@ -51,3 +51,5 @@ export { diffSnapshots, formatDrift, type SchemaDrift } from './drift.js';
 export { importProfile, validateVersion, driftReport, reingest, refreshValues, diffVersions, trainForVersion, type ImportResult, type RetrainResult } from './operations.js';
 export { requireActiveTraining, bootstrapTraining, type ActiveTraining, type BootstrapOptions, type BootstrapResult } from './gate.js';
 export { recordFeedback, listCandidates, promoteCandidates, type FeedbackInput, type FeedbackCandidate } from './feedback.js';
+export { deleteDraft, dismissCandidate } from './discard.js';
+export { editContent, contentEditSchema, type ContentEdit } from './edit.js';

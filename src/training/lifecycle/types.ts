@@ -21,7 +21,7 @@ export interface ChangeBy {
   reason?: string;
 }
 
-export type TrainingAction = 'import' | 'ingest' | 'refresh' | 'promote' | 'validate' | 'activate' | 'rollback';
+export type TrainingAction = 'import' | 'ingest' | 'refresh' | 'promote' | 'validate' | 'activate' | 'rollback' | 'delete' | 'edit';
 
 /** One training version as the API and the CLI show it. */
 export interface TrainingVersion {

@@ -4,6 +4,7 @@ import { api, ApiError, setCsrfToken, SIGNED_OUT_EVENT, type Me } from './api.js
 import { Header } from './components/Header.js';
 import { AskPage } from './pages/Ask.js';
 import { AuditPage } from './pages/Audit.js';
+import { ChangePasswordPage } from './pages/ChangePassword.js';
 import { SignInPage } from './pages/SignIn.js';
 import { TrainingPage } from './pages/Training.js';
 import { UsersPage } from './pages/Users.js';
@@ -69,7 +70,20 @@ export function App() {
     qc.setQueryData(['me'], null);
     navigate('/');
   };
-  const home = can('ask') ? '/' : '/audit';
+  if (m.user.mustChangePassword) {
+    return (
+      <ChangePasswordPage
+        me={m}
+        onSignOut={() => void signOut()}
+        onChanged={(next) => {
+          setCsrfToken(next.csrfToken);
+          qc.setQueryData(['me'], next);
+          navigate(homeOf(can));
+        }}
+      />
+    );
+  }
+  const home = homeOf(can);
   let page;
   if (path === '/audit') page = can('read_audit') ? <AuditPage /> : <NotAllowed what="the audit trail" />;
   else if (path === '/admin/users') page = can('manage_users') ? <UsersPage /> : <NotAllowed what="user administration" />;
@@ -77,6 +91,7 @@ export function App() {
   else if (path === '/dashboards') page = can('view') ? <DashboardsPage canEdit={can('save_widgets')} /> : <NotAllowed what="dashboards" />;
   else if (path === '/admin/scheduler') page = can('manage_schedules') ? <SchedulerPage /> : <NotAllowed what="the scheduler" />;
   else if (path === '/training') page = can('manage_training') ? <TrainingPage /> : <NotAllowed what="training" />;
+  else if ((path === '/' || path === '/ask' || path === '/signin') && home !== '/') page = <Redirect to={home} navigate={navigate} />;
   else if (path === '/' || path === '/ask') page = can('ask') ? <AskPage canTrain={can('manage_training')} canSave={can('save_reports')} navigate={navigate} /> : <NotAllowed what="asking questions" />;
   else page = <NotFound onHome={() => navigate(home)} />;
 
@@ -89,6 +104,23 @@ export function App() {
       </main>
     </div>
   );
+}
+
+/** The page each role lands on: one it may use (an auditor cannot ask: the audit trail). */
+export function homeOf(can: (p: string) => boolean): string {
+  if (can('ask')) return '/';
+  if (can('read_audit')) return '/audit';
+  if (can('manage_users')) return '/admin/users';
+  return '/';
+}
+
+/** Replaces the current address with the role's start page. */
+function Redirect({ to, navigate }: { to: string; navigate: (to: string) => void }) {
+  useEffect(() => {
+    window.history.replaceState(null, '', to);
+    navigate(to);
+  }, [to, navigate]);
+  return null;
 }
 
 function NotAllowed({ what }: { what: string }) {

@@ -40,6 +40,8 @@ export interface User {
   disabled: boolean;
   createdAt: string;
   lastLoginAt: string | null;
+  /** An administrator set the password: choose your own first. */
+  mustChangePassword?: boolean;
 }
 export interface Me {
   user: User;
@@ -123,6 +125,16 @@ export interface TrainingVersionSummary {
 export interface TrainingVersionFull extends Omit<TrainingVersionSummary, 'validation'> {
   validation: ValidationReport | null;
 }
+export interface TrainingExample {
+  question: string;
+  sql: string;
+  /** The day the question was asked (its dates belong to that day). */
+  asOf?: string;
+}
+export interface TrainingDocument {
+  name: string;
+  text: string;
+}
 export interface FeedbackCandidate {
   id: string;
   question: string;
@@ -133,6 +145,8 @@ export interface FeedbackCandidate {
   trainingVersionId: string | null;
   createdAt: string;
   status: string;
+  /** The day the question was asked: the example validates as of that day. */
+  asOf?: string | null;
 }
 
 /** The schedule API's types are the server's (src/scheduler/views.ts); the spec seen loosely. */
@@ -275,6 +289,14 @@ export const api = {
     diff: (from: string, to: string) => request<{ diff: VersionDiff; text: string }>('GET', `/api/training/diff?${new URLSearchParams({ from, to })}`),
     drift: () => request<{ version: TrainingVersionSummary; drift: SchemaDrift }>('GET', '/api/training/drift'),
     candidates: () => request<{ candidates: FeedbackCandidate[] }>('GET', '/api/training/feedback/candidates'),
+    dismiss: (id: string, reason?: string) => request<void>('POST', `/api/training/feedback/candidates/${encodeURIComponent(id)}/dismiss`, reason ? { reason } : {}),
+    deleteVersion: (id: string) => request<{ deleted: number }>('DELETE', `/api/training/versions/${encodeURIComponent(id)}`),
+    content: async (id: string) => {
+      const b = await request<{ profile: { examples: TrainingExample[]; documents: TrainingDocument[] } }>('GET', `/api/training/versions/${encodeURIComponent(id)}/export`);
+      return { examples: b.profile.examples ?? [], documents: b.profile.documents ?? [] };
+    },
+    editContent: (id: string, edit: { examples?: TrainingExample[]; documents?: TrainingDocument[]; reason?: string }) =>
+      request<{ created: boolean; version: TrainingVersionSummary }>('POST', `/api/training/versions/${encodeURIComponent(id)}/content`, edit),
     promote: (ids: string[], reason?: string) =>
       request<{ created: boolean; promoted: number; version: TrainingVersionSummary }>('POST', '/api/training/feedback/promote', { ids, ...(reason ? { reason } : {}) }),
   },
@@ -296,6 +318,11 @@ export const api = {
     },
   },
   createUser: (u: { username: string; password: string; role: Role; displayName?: string }) => request<User>('POST', '/api/users', u),
+  updateUser: (id: string, changes: { role?: Role; displayName?: string | null; disabled?: boolean }) => request<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, changes),
+  resetPassword: (id: string, body: { password?: string; mustChange?: boolean } = {}) =>
+    request<{ user: User; generated: boolean; password?: string }>('POST', `/api/users/${encodeURIComponent(id)}/password`, body),
+  deleteUser: (id: string) => request<void>('DELETE', `/api/users/${encodeURIComponent(id)}`),
+  changePassword: (currentPassword: string, newPassword: string) => request<Me>('POST', '/api/auth/password', { currentPassword, newPassword }),
   schedules: {
     list: () => request<{ schedules: ScheduleOverview[]; health: { backend: string; ok: boolean; error?: string; since?: string }; calendars: string[] }>('GET', '/api/schedules'),
     create: (body: { name: string; handler: string; spec: Record<string, unknown>; catchUp: string; payload?: Record<string, unknown> }) => request<ScheduleOverview>('POST', '/api/schedules', body),

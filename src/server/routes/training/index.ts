@@ -11,7 +11,10 @@ import type { Datasource } from '../../../datasource/types.js';
 import type { Store } from '../../../store/index.js';
 import {
   activateVersion,
+  deleteDraft,
   diffVersions,
+  dismissCandidate,
+  editContent,
   driftReport,
   formatDiff,
   getVersion,
@@ -287,6 +290,79 @@ export const trainingRoutes: FastifyPluginAsync<TrainingRoutesOptions> = async (
       schema: { tags, summary: 'Feedback waiting to become examples', response: { 200: { type: 'object', required: ['candidates'], properties: { candidates: { type: 'array', items: anyObject } }, additionalProperties: false }, ...errors } },
     },
     async () => ({ candidates: await listCandidates(opts.store, ctx.datasourceKey) }),
+  );
+
+  app.post(
+    '/feedback/candidates/:id/dismiss',
+    {
+      ...guard('manage_training'),
+      schema: {
+        tags,
+        summary: 'Dismiss a feedback candidate: it will not become an example (kept in the store, recorded in the audit trail)',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, additionalProperties: false },
+        body: { type: ['object', 'null'], properties: { reason: reasonText }, additionalProperties: false },
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const body = (req.body ?? {}) as { reason?: string };
+      await dismissCandidate(ctx, (req.params as { id: string }).id, { actor: actorOf(req), reason: body.reason });
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/versions/:id/content',
+    {
+      ...guard('manage_training'),
+      schema: {
+        tags,
+        summary: "A new draft version: this one with its examples and/or documents (glossary terms are CSV documents) replaced",
+        params: idParams,
+        body: {
+          type: 'object',
+          properties: {
+            examples: {
+              type: 'array',
+              maxItems: 5000,
+              items: {
+                type: 'object',
+                required: ['question', 'sql'],
+                properties: { question: { type: 'string', minLength: 3, maxLength: 1000 }, sql: { type: 'string', minLength: 6, maxLength: 20000 }, asOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+                additionalProperties: false,
+              },
+            },
+            documents: {
+              type: 'array',
+              maxItems: 500,
+              items: { type: 'object', required: ['name', 'text'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, text: { type: 'string', maxLength: 1000000 } }, additionalProperties: false },
+            },
+            reason: reasonText,
+          },
+          additionalProperties: false,
+        },
+        response: { 201: { type: 'object', required: ['created', 'version'], properties: { created: { type: 'boolean' }, version: versionSummary }, additionalProperties: false }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { reason, ...edit } = req.body as { examples?: { question: string; sql: string; asOf?: string }[]; documents?: { name: string; text: string }[]; reason?: string };
+      const r = await editContent(ctx, (req.params as { id: string }).id, edit, { actor: actorOf(req), reason });
+      return reply.status(201).send({ created: r.created, version: summary(r.version) });
+    },
+  );
+
+  app.delete(
+    '/versions/:id',
+    {
+      ...guard('manage_training'),
+      schema: {
+        tags,
+        summary: 'Delete a draft version (not validated, never active, no version made from it), e.g. one whose validation failed',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, additionalProperties: false },
+        response: { 200: { type: 'object', required: ['deleted'], properties: { deleted: { type: 'integer' } }, additionalProperties: false }, ...errors },
+      },
+    },
+    async (req) => ({ deleted: (await deleteDraft(ctx, (req.params as { id: string }).id, { actor: actorOf(req) })).version }),
   );
 
   app.post(

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { chooseChart, formatNumber, labelOf, switchChart, toNumber, type ChartKind, type ChartSpec } from '../../../charts/index.js';
+import { chooseChart, formatValue, headerOf, switchChart, type ChartKind, type ChartSpec, type ColumnFormat } from '../../../charts/index.js';
 import { api, exportUrl, type AskAnswer } from '../api.js';
 import { Chart } from './Chart.js';
 import { ScheduleAsReport } from './ScheduleAsReport.js';
@@ -36,7 +36,7 @@ export function Answer({ answer, onAsk, canSave = false }: { answer: AskAnswer; 
   if (answer.status !== 'answered') {
     return (
       <div className={`answer ${answer.status}`} role="alert">
-        <p className="explanation">{answer.status === 'refused' ? 'Refused: ' : 'Could not answer: '}{answer.message ?? answer.explanation}</p>
+        <p className="explanation">{notAnsweredText(answer)}</p>
         {answer.code && <p className="muted small">Code {answer.code}</p>}
         {answer.sql && <SqlBlock sql={answer.sql} />}
         {answer.understood && <Understood query={answer.understood} />}
@@ -46,8 +46,23 @@ export function Answer({ answer, onAsk, canSave = false }: { answer: AskAnswer; 
   return <Answered answer={answer} canSave={canSave} />;
 }
 
+/** "Refused: …" or "Could not answer: …", said once even when the message already starts with it. */
+export function notAnsweredText(answer: Pick<AskAnswer, 'status' | 'message' | 'explanation'>): string {
+  const lead = answer.status === 'refused' ? 'Refused' : 'Could not answer';
+  const text = (answer.message ?? answer.explanation ?? '').trim();
+  const rest = text.replace(/^(refused|could not answer)\s*[:.-]\s*/i, '');
+  return `${lead}: ${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
+}
+
+/** When a top N kept the groups tied with the last place, how many rows that made. */
+function tiesNote(answer: AskAnswer, rowCount: number): string | undefined {
+  const q = answer.understood;
+  if (!q || q.limit === undefined || q.perGroup || q.orderBy?.expr !== 'measure' || !q.groupBy.length || rowCount <= q.limit) return undefined;
+  return `${rowCount} rows for a top ${q.limit}: those tied at the last place are all kept.`;
+}
+
 function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) {
-  const data = useMemo(() => ({ columns: answer.columns ?? [], rows: answer.rows ?? [] }), [answer]);
+  const data = useMemo(() => ({ columns: answer.columns ?? [], rows: answer.rows ?? [], formats: answer.columnFormats }), [answer]);
   const auto = useMemo(() => chooseChart(data, answer.question), [data, answer.question]);
   const [spec, setSpec] = useState<ChartSpec>(auto);
   const rowCount = answer.rowCount ?? data.rows.length;
@@ -55,6 +70,7 @@ function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) 
   return (
     <div className="answer answered">
       <p className="explanation">{answer.explanation}</p>
+      {tiesNote(answer, rowCount) && <p className="muted small ties-note">{tiesNote(answer, rowCount)}</p>}
       <p className="muted small meta-line">
         {rowCount.toLocaleString('en-US')} row{rowCount === 1 ? '' : 's'}
         {answer.truncated ? ' (cut at the row cap)' : ''} · {Math.round(answer.ms)} ms · {answer.engine === 'llm' ? 'language model' : 'semantic engine'}
@@ -91,12 +107,12 @@ function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) 
         </div>
       )}
       {spec.kind === 'kpi' ? (
-        <Kpi spec={spec} columns={data.columns} row={data.rows[0] ?? []} />
+        <Kpi spec={spec} columns={data.columns} row={data.rows[0] ?? []} formats={data.formats} />
       ) : spec.kind !== 'table' ? (
         <Chart spec={spec} data={data} label={`${KIND_LABEL[spec.kind]} chart: ${answer.explanation}`} />
       ) : null}
       {data.rows.length > 0 && (spec.kind !== 'kpi' || data.columns.length > 1) ? (
-        <ResultTable columns={data.columns} rows={data.rows} caption={`Result of: ${answer.question}`} />
+        <ResultTable columns={data.columns} rows={data.rows} formats={data.formats} caption={`Result of: ${answer.question}`} />
       ) : data.rows.length === 0 ? (
         <p className="muted">No rows match.</p>
       ) : null}
@@ -126,15 +142,14 @@ function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) 
   );
 }
 
-function Kpi({ spec, columns, row }: { spec: ChartSpec; columns: string[]; row: unknown[] }) {
+function Kpi({ spec, columns, row, formats }: { spec: ChartSpec; columns: string[]; row: unknown[]; formats?: ColumnFormat[] }) {
   const i = spec.measures[0] ?? 0;
-  const n = toNumber(row[i]);
   return (
     <div className="kpi" data-chart-kind="kpi">
-      <div className="kpi-value">{n === undefined ? String(row[i] ?? '—') : formatNumber(n)}</div>
+      <div className="kpi-value">{formatValue(row[i], formats?.[i])}</div>
       <div className="kpi-label">
-        {labelOf(columns[i] ?? '')}
-        {spec.category !== undefined ? ` · ${String(row[spec.category] ?? '')}` : ''}
+        {headerOf(columns[i] ?? '', formats?.[i])}
+        {spec.category !== undefined ? ` · ${formatValue(row[spec.category], formats?.[spec.category])}` : ''}
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 import { createColumnHelper, createPaginatedRowModel, createSortedRowModel, rowPaginationFeature, rowSortingFeature, sortFn_alphanumeric, sortFn_basic, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo } from 'react';
-import { formatCell, labelOf, toNumber } from '../../../charts/index.js';
+import { formatValue, headerOf, toNumber, type ColumnFormat } from '../../../charts/index.js';
 
 type Row = unknown[];
 const features = tableFeatures({
@@ -13,23 +13,30 @@ const features = tableFeatures({
 const helper = createColumnHelper<typeof features, Row>();
 const PAGE_SIZES = [10, 25, 50, 100];
 
-/** The result as a sortable, paginated table (numbers right-aligned and formatted). */
-export function ResultTable({ columns, rows, caption }: { columns: string[]; rows: Row[]; caption: string }) {
-  const numeric = useMemo(() => columns.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || r[i] === undefined || toNumber(r[i]) !== undefined)), [columns, rows]);
+/**
+ * The result as a sortable, paginated table: headers from the profile's labels with units, figures
+ * exact and right-aligned with the column's decimals (a % sign for percentages), dates as dates,
+ * codes and flags in the profile's words. Rows come in the answer's order (largest first).
+ */
+export function ResultTable({ columns, rows, caption, formats }: { columns: string[]; rows: Row[]; caption: string; formats?: ColumnFormat[] }) {
+  const numeric = useMemo(
+    () => columns.map((_, i) => !formats?.[i]?.values && formats?.[i]?.type !== 'text' && formats?.[i]?.type !== 'date' && rows.length > 0 && rows.every((r) => r[i] === null || r[i] === undefined || toNumber(r[i]) !== undefined)),
+    [columns, rows, formats],
+  );
   const defs = useMemo(
     () =>
       helper.columns(
         columns.map((c, i) =>
           helper.accessor((r: Row): string | number | null => (numeric[i] ? (toNumber(r[i]) ?? null) : r[i] === null || r[i] === undefined ? null : String(r[i])), {
             id: `c${i}`,
-            header: labelOf(c),
+            header: headerOf(c, formats?.[i]),
             sortFn: numeric[i] ? 'basic' : 'alphanumeric',
             sortUndefined: 'last',
-            cell: (ctx) => formatCell(rows[ctx.row.index]?.[i]),
+            cell: (ctx) => formatValue(rows[ctx.row.index]?.[i], formats?.[i]),
           }),
         ),
       ),
-    [columns, rows, numeric],
+    [columns, rows, numeric, formats],
   );
   const table = useTable({ features, columns: defs, data: rows, initialState: { pagination: { pageIndex: 0, pageSize: 10 } } });
   const { pageIndex, pageSize } = table.state.pagination;

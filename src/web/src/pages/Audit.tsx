@@ -210,7 +210,8 @@ function RecordPanel({ seq, onClose, onOpen }: { seq: number; onClose: () => voi
   );
 }
 
-function exportHref(format: 'csv' | 'jsonl', f: { from: string; to: string }): string {
-  const p = new URLSearchParams({ format, ...(f.from ? { from: f.from } : {}), ...(f.to ? { to: f.to } : {}) });
+/** The export of what the page shows: every filter applied to the search goes into the file's query. */
+function exportHref(format: 'csv' | 'jsonl', f: typeof EMPTY): string {
+  const p = new URLSearchParams({ format, ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== '')) });
   return `/api/audit/export?${p}`;
 }

@@ -1,9 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { ContentPanel } from './TrainingContent.js';
 import { api, ApiError, type SectionDiff, type TrainingVersionSummary, type ValidationReport, type VersionDiff } from '../api.js';
 import { ReasonDialog } from '../components/ReasonDialog.js';
 
-type Action = { kind: 'validate' | 'activate' | 'rollback'; version: TrainingVersionSummary } | { kind: 'promote'; ids: string[] };
+type Action =
+  | { kind: 'validate' | 'activate' | 'rollback' | 'delete'; version: TrainingVersionSummary }
+  | { kind: 'promote'; ids: string[] }
+  | { kind: 'dismiss'; id: string; question: string };
 
 const errorText = (e: unknown) => (e instanceof ApiError ? `${e.message} (${e.code})` : e instanceof Error ? e.message : String(e));
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 16);
@@ -23,7 +27,7 @@ export function TrainingPage() {
   const [selected, setSelected] = useState<string | undefined>();
   const shown = selected ?? active?.id ?? list[0]?.id;
   const [action, setAction] = useState<Action | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; failed?: boolean } | null>(null);
 
   const refresh = async () => {
     await qc.invalidateQueries({ queryKey: ['training'] });
@@ -36,21 +40,35 @@ export function TrainingPage() {
       switch (a.kind) {
         case 'validate': {
           const r = await api.training.validate(a.version.id, { ...(reason ? { reason } : {}), ...(today ? { today } : {}) });
-          return `Version ${a.version.version} validated: ${r.report.ok ? 'passed' : 'failed'}. ${r.report.summary}`;
+          if (r.report.ok) return { text: `Version ${a.version.version} passed validation. ${r.report.summary.replace(/^PASSED:\s*/i, '')}` };
+          // a failed validation is a failure, with what failed
+          const what = r.report.errors.slice(0, 3).map((e) => e.message);
+          const more = r.report.errors.length > 3 ? ` (and ${r.report.errors.length - 3} more in the report below)` : '';
+          return { failed: true, text: `Version ${a.version.version} failed validation: ${what.join('; ')}${more}. It stays a draft: correct it, or delete it.` };
+        }
+        case 'delete': {
+          await api.training.deleteVersion(a.version.id);
+          return { text: `Draft version ${a.version.version} is deleted.` };
+        }
+        case 'dismiss': {
+          await api.training.dismiss(a.id, reason || undefined);
+          return { text: `“${a.question}” is dismissed: it will not become an example.` };
         }
         case 'activate': {
           const v = await api.training.activate(a.version.id, reason);
-          return `Version ${v.version} is now active; questions are answered with it.`;
+          return { text: `Version ${v.version} is now active; questions are answered with it.` };
         }
         case 'rollback': {
           const v = await api.training.rollback(a.version.id, reason);
-          return `Rolled back: version ${v.version} is active again; questions are answered with it.`;
+          return { text: `Rolled back: version ${v.version} is active again; questions are answered with it.` };
         }
         case 'promote': {
           const r = await api.training.promote(a.ids, reason || undefined);
-          return r.created
-            ? `${r.promoted} candidate(s) promoted into a new draft version ${r.version.version}: validate it, then activate it.`
-            : `Version ${r.version.version} already holds these examples.`;
+          return {
+            text: r.created
+              ? `${r.promoted} candidate(s) promoted into a new draft version ${r.version.version}: validate it, then activate it.`
+              : `Version ${r.version.version} already holds these examples.`,
+          };
         }
       }
     },
@@ -58,6 +76,7 @@ export function TrainingPage() {
       setNotice(message);
       setAction(null);
       if (a.kind === 'validate') setSelected(a.version.id);
+      if (a.kind === 'delete') setSelected(undefined);
       await refresh();
     },
   });
@@ -87,8 +106,8 @@ export function TrainingPage() {
         </div>
       )}
       {notice && (
-        <p className="notice" role="status">
-          {notice}{' '}
+        <p className={notice.failed ? 'notice error' : 'notice'} role={notice.failed ? 'alert' : 'status'}>
+          {notice.text}{' '}
           <button type="button" className="btn ghost small" onClick={() => setNotice(null)} aria-label="Dismiss the message">
             ✕
           </button>
@@ -154,6 +173,11 @@ export function TrainingPage() {
                           Activate
                         </button>
                       )}
+                      {v.status === 'draft' && (
+                        <button type="button" className="btn small ghost" onClick={() => open({ kind: 'delete', version: v })} aria-label={`Delete draft version ${v.version}`}>
+                          Delete
+                        </button>
+                      )}
                       {v.status === 'retired' && (
                         <button type="button" className="btn small" onClick={() => open({ kind: 'rollback', version: v })} aria-label={`Roll back to version ${v.version}`}>
                           Roll back to this version
@@ -170,9 +194,18 @@ export function TrainingPage() {
       </section>
 
       {shown && <ValidationPanel id={shown} />}
+      {list.find((v) => v.id === shown) && (
+        <ContentPanel
+          version={list.find((v) => v.id === shown)!}
+          onSaved={(text) => {
+            setNotice({ text });
+            setSelected(undefined);
+          }}
+        />
+      )}
       {list.length > 0 && <DiffPanel versions={list} />}
       {active && <DriftPanel />}
-      <CandidatesPanel onPromote={(ids) => open({ kind: 'promote', ids })} />
+      <CandidatesPanel onPromote={(ids) => open({ kind: 'promote', ids })} onDismiss={(id, question) => open({ kind: 'dismiss', id, question })} />
 
       {action && (
         <ReasonDialog
@@ -210,6 +243,20 @@ function dialogText(a: Action) {
         description: 'This earlier version becomes the active one again; the current one is retired.',
         confirmLabel: 'Roll back',
         reasonRequired: true,
+      };
+    case 'delete':
+      return {
+        title: `Delete draft version ${a.version.version}`,
+        description: 'A draft that was never validated nor active is removed; the history keeps that it existed.',
+        confirmLabel: 'Delete',
+        reasonRequired: false,
+      };
+    case 'dismiss':
+      return {
+        title: 'Dismiss this candidate',
+        description: `“${a.question}” will not become an example. It stays in the audit trail.`,
+        confirmLabel: 'Dismiss',
+        reasonRequired: false,
       };
     case 'promote':
       return {
@@ -530,7 +577,7 @@ function DriftPanel() {
   );
 }
 
-function CandidatesPanel({ onPromote }: { onPromote: (ids: string[]) => void }) {
+function CandidatesPanel({ onPromote, onDismiss }: { onPromote: (ids: string[]) => void; onDismiss: (id: string, question: string) => void }) {
   const c = useQuery({ queryKey: ['training', 'candidates'], queryFn: api.training.candidates, staleTime: 0 });
   const [chosen, setPicked] = useState<Set<string>>(new Set());
   const list = c.data?.candidates ?? [];
@@ -563,6 +610,7 @@ function CandidatesPanel({ onPromote }: { onPromote: (ids: string[]) => void }) 
                   <th scope="col">Feedback</th>
                   <th scope="col">SQL the example would carry</th>
                   <th scope="col">Given</th>
+                  <th scope="col"><span className="sr-only">Actions</span></th>
                 </tr>
               </thead>
               <tbody>
@@ -576,7 +624,15 @@ function CandidatesPanel({ onPromote }: { onPromote: (ids: string[]) => void }) 
                     <td className="wrap">
                       <code className="block">{x.exampleSql}</code>
                     </td>
-                    <td>{when(x.createdAt)}</td>
+                    <td>
+                      {when(x.createdAt)}
+                      {x.asOf && <span className="block muted small">asked as of {x.asOf}</span>}
+                    </td>
+                    <td>
+                      <button type="button" className="btn small ghost" onClick={() => onDismiss(x.id, x.question)} aria-label={`Dismiss “${x.question}”`}>
+                        Dismiss
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
