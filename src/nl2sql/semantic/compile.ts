@@ -169,21 +169,6 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     return outer.orderBy(sql.ref('ranked.rank_in_group')).compile().sql as string;
   }
 
-  if (q.shape === 'aggregate' && q.groupBy.length && q.orderBy?.expr === 'measure' && q.limit !== undefined) {
-    // top N groups with ties at the edge kept: ranked in a derived table (RANK, every dialect), so a
-    // group level with the Nth is not dropped by where the database happened to cut
-    const om = measure(q.measures[q.orderBy.measure]!, soleRatio);
-    let inner = qb
-      .select([...q.groupBy.map((g) => bucketExpr(g).as(g.alias)), ...q.measures.map((ms) => measure(ms, soleRatio).as(ms.alias))])
-      .select(sql`rank() over (order by ${om} ${sql.raw(q.orderBy.dir)})`.as('rank_in_result'));
-    for (const g of q.groupBy) inner = inner.groupBy(bucketExpr(g));
-    if (q.having) inner = inner.having(sql`${measure(q.measures[q.having.measure]!, soleRatio)} ${sql.raw(q.having.op)} ${q.having.value}`);
-    let outer = db.selectFrom(inner.as('ranked')).select([...q.groupBy.map((g) => sql.ref(`ranked.${g.alias}`).as(g.alias)), ...q.measures.map((ms) => sql.ref(`ranked.${ms.alias}`).as(ms.alias))]) as any;
-    outer = outer.where(sql.ref('ranked.rank_in_result'), '<=', q.limit).orderBy(sql.ref('ranked.rank_in_result'));
-    for (const g of q.groupBy) outer = outer.orderBy(sql.ref(`ranked.${g.alias}`));
-    return outer.compile().sql as string;
-  }
-
   if (q.shape === 'list') {
     qb = qb.select(q.listColumns.map((l) => sql`${ref(l.col)}`.as(l.alias)));
     if (q.distinct) qb = qb.distinct();

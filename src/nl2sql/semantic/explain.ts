@@ -36,13 +36,8 @@ export function explain(q: TypedQuery): string {
   if (q.having) tail += `, keeping those where the ${q.measures[q.having.measure]?.agg === 'count' ? 'count' : q.measures[q.having.measure]?.label} is ${{ '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most', '=': 'exactly' }[q.having.op]} ${q.having.value}`;
   const byDate = q.orderBy?.expr === 'column' && q.orderBy.byDate === true;
   if (q.limit !== undefined && q.perGroup) tail += `, the ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit} in each ${(q.perGroup.columns ?? q.perGroup.partition.map((i) => q.groupBy[i]!)).map((g) => g?.label).join(' and ')}`;
-  else if (q.limit !== undefined) tail += byDate ? `, the ${q.orderBy?.dir === 'asc' ? 'oldest' : 'latest'} ${q.limit}` : `, ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}${tiesKept(q) ? ' (any tied with the last place are kept)' : ''}`;
+  else if (q.limit !== undefined) tail += byDate ? `, the ${q.orderBy?.dir === 'asc' ? 'oldest' : 'latest'} ${q.limit}` : `, ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}`;
   return `${head}${ccy}${withPart}${byPart}${tail}.`;
-}
-
-/** A top N of groups keeps the groups tied at the edge (compile.ts ranks them). */
-function tiesKept(q: TypedQuery): boolean {
-  return q.shape === 'aggregate' && q.groupBy.length > 0 && q.orderBy?.expr === 'measure' && !q.perGroup;
 }
 
 function joinAnd(xs: string[]): string {

@@ -6,7 +6,7 @@
  */
 import type { Datasource, QueryResult, SchemaSnapshot } from '../../datasource/types.js';
 import { guardSql, policyFromSnapshot } from '../../guard/index.js';
-import { createCopilot, type TypedQuery } from '../../nl2sql/index.js';
+import { createCopilot } from '../../nl2sql/index.js';
 import { isOtcError } from '../../shared/errors.js';
 import type { Profile } from '../profile-schema.js';
 import { editDistance, normPhrase } from '../text.js';
@@ -151,22 +151,6 @@ export function sameResult(expected: QueryResult, got: QueryResult): boolean {
   return a.every((x, i) => x === b[i]);
 }
 
-/**
- * The engine keeps every group tied with the Nth of a top N; an example written with LIMIT/TOP
- * cut among those ties wherever its database stopped. The engine's rows are read as the example's
- * when the rows it keeps beyond those ranked above the edge are the tied ones the example kept.
- */
-function tiesAsCut(got: QueryResult, gold: QueryResult, q: TypedQuery | undefined): QueryResult {
-  if (!q || q.perGroup || q.limit === undefined || q.orderBy?.expr !== 'measure' || got.rows.length <= q.limit || gold.rows.length !== q.limit) return got;
-  const m = got.columns.indexOf(q.measures[q.orderBy.measure]?.alias ?? '');
-  if (m < 0) return got;
-  const edge = cellKey(got.rows[q.limit - 1]![m]);
-  const goldRows = gold.rows.map((r) => new Set(r.map(cellKey)));
-  const groupCols = q.groupBy.map((g) => got.columns.indexOf(g.alias)).filter((i) => i >= 0);
-  const inGold = (row: unknown[]) => goldRows.some((g) => groupCols.every((i) => g.has(cellKey(row[i]))));
-  return { ...got, rows: got.rows.filter((row, i) => i < q.limit! && cellKey(row[m]) !== edge ? true : cellKey(row[m]) === edge && inGold(row)), rowCount: q.limit };
-}
-
 async function checkExamples(model: TrainedModel, ds: Datasource, live: SchemaSnapshot, today: string, maxRows: number, timeoutMs: number): Promise<ExampleCheck[]> {
   const out: ExampleCheck[] = [];
   if (!model.profile.examples.length) return out;
@@ -190,7 +174,7 @@ async function checkExamples(model: TrainedModel, ds: Datasource, live: SchemaSn
     const a = await copilot.ask({ question: ex.question, today: ex.asOf ?? today });
     if (a.status === 'answered') {
       const got: QueryResult = { columns: a.columns ?? [], rows: a.rows ?? [], rowCount: a.rowCount ?? 0, truncated: !!a.truncated, ms: 0 };
-      const same = sameResult(gold, got) || sameResult(gold, tiesAsCut(got, gold, a.understood));
+      const same = sameResult(gold, got);
       out.push({
         ...base,
         sqlStatus: 'ok',
