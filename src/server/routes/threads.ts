@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { describeColumns } from '../../nl2sql/index.js';
 import { getThread, listThreads, rerunThread } from '../../threads/index.js';
 import { askAnswerSchema, choicePickSchema, errors } from '../schemas.js';
 import { understoodQuerySchema } from '../../nl2sql/index.js';
@@ -75,8 +76,10 @@ export const threadRoutes: FastifyPluginAsync = async (app) => {
       schema: { tags: ['ask'], summary: "Every question of one of your threads asked again on today's data, in order", params: idParams, response: { 200: { type: 'array', items: askAnswerSchema }, ...errors } },
     },
     async (req) => {
-      const { copilot } = await app.deps.answering.require();
-      return rerunThread(store, copilot, { owner: req.user!.username, threadId: (req.params as { id: string }).id, today: app.deps.today() });
+      const { copilot, model } = await app.deps.answering.require();
+      const answers = await rerunThread(store, copilot, { owner: req.user!.username, threadId: (req.params as { id: string }).id, today: app.deps.today() });
+      // formatted like any answer (labels with units, decimals, codes in words)
+      return answers.map((a) => (a.columns ? { ...a, columnFormats: describeColumns(a.columns, a.understood, model) } : a));
     },
   );
 };
