@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/index.js';
 import type { AuthService, OidcProvider } from '../auth/index.js';
 import type { Datasource } from '../datasource/types.js';
+import type { EventBus } from '../events/index.js';
 import type { ReportSettings } from '../reports/index.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
@@ -21,6 +22,11 @@ export interface ServerSettings {
    * is believed. Unset: none, and the client address is the connection's.
    */
   trustedProxies?: string[];
+  /**
+   * Rate limits shared by every API process (OTC_REDIS_URL): the counters live in Redis under
+   * `<prefix>:rl:`, so N processes allow what one allows. Unset: counted in this process.
+   */
+  rateLimitRedis?: { url: string; prefix: string };
   /** Questions per user per minute (default 60). */
   askPerMinute?: number;
   /** Session lifetime in milliseconds (default 12 hours). */
@@ -60,6 +66,11 @@ export interface ServerDeps {
    * sign in with a password. The auth service must then be made with the same `sso` option.
    */
   sso?: { provider: OidcProvider; emergencyAdmin?: string };
+  /**
+   * The deployment's event bus (Redis pub/sub with several processes): what happens in any process
+   * reaches the server-sent events (GET /api/events) of every one. Absent: nothing is pushed.
+   */
+  events?: EventBus;
   /** The Extract Manager's settings (report folder, channels and their secrets, governance); defaults when not given. */
   reports?: ReportSettings;
 }

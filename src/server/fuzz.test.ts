@@ -145,9 +145,10 @@ async function csrfFor(cookie: string): Promise<{ secret: string; token: string 
 
 /** Row counts of every table of the application store. */
 async function storeCounts(): Promise<Record<string, number>> {
-  const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`.execute(world.store.db);
+  // Kysely's introspection: the same on a SQLite and a PostgreSQL store (OTC_TEST_STORE).
+  const tables = (await world.store.db.introspection.getTables()).map((t) => t.name).sort();
   const out: Record<string, number> = {};
-  for (const { name } of tables.rows) {
+  for (const name of tables) {
     const r = await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(name)}`.execute(world.store.db);
     out[name] = Number(r.rows[0]!.n);
   }

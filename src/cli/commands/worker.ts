@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { openAuditLog } from '../../audit/index.js';
 import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
+import { openRedisEventBus } from '../../events/index.js';
 import { activePipeline, registerReportHandler, reportSettingsFromConfig } from '../../reports/index.js';
-import { BullmqBackend, createScheduler } from '../../scheduler/index.js';
+import { backendFromConfig, createScheduler } from '../../scheduler/index.js';
 import { OtcError } from '../../shared/errors.js';
 import { openStore } from '../../store/index.js';
 import { action } from '../handle-error.js';
@@ -34,7 +35,15 @@ export const workerCommand = new Command('worker')
       }
       const store = await openStore(storeUrlOf(cfg));
       const audit = await openAuditLog(auditUrlOf(cfg));
-      const scheduler = createScheduler({ store, audit, backend: new BullmqBackend({ url: cfg.redisUrl, role: 'worker', concurrency: f.concurrency }) });
+      const warn = (what: string) => (e: unknown) => process.stderr.write(`${what}: ${(e as Error).message}\n`);
+      // Each finished run is pushed to the browsers of every API process (their server-sent events).
+      const events = await openRedisEventBus({ url: cfg.redisUrl, prefix: cfg.redisPrefix, onError: warn('event bus') });
+      const scheduler = createScheduler({
+        store,
+        audit,
+        backend: backendFromConfig(cfg, 'worker', { concurrency: f.concurrency }),
+        onRunFinished: (run) => void events.publish({ type: 'schedule_run', ...run }).catch(warn('schedule run not published')),
+      });
       // Report runs (handler 'report'): the active training version's pipeline, the datasource opened on the first run.
       const reportPipeline = activePipeline({ store, audit, openDatasource: () => openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs }), maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs, actor: 'scheduler' });
       registerReportHandler(scheduler, { store, audit, settings: reportSettingsFromConfig(cfg), today: () => todayOf(cfg), pipeline: reportPipeline.get });
@@ -44,6 +53,7 @@ export const workerCommand = new Command('worker')
         process.stdout.write(`${signal}: finishing the runs in progress…\n`);
         void (async () => {
           await scheduler.close();
+          await events.close();
           await reportPipeline.close();
           await store.close();
           await audit.close();
