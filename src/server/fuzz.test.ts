@@ -146,7 +146,12 @@ async function csrfFor(cookie: string): Promise<{ secret: string; token: string 
 /** Row counts of every table of the application store. */
 async function storeCounts(): Promise<Record<string, number>> {
   // Kysely's introspection: the same on a SQLite and a PostgreSQL store (OTC_TEST_STORE).
-  const tables = (await world.store.db.introspection.getTables()).map((t) => t.name).sort();
+  // PostgreSQL lists every schema's tables: keep the world's own (its URL's ?schema=).
+  const schema = world.urls.kind === 'postgres' ? new URL(world.urls.store).searchParams.get('schema') : null;
+  const tables = (await world.store.db.introspection.getTables())
+    .filter((t) => !schema || t.schema === schema)
+    .map((t) => t.name)
+    .sort();
   const out: Record<string, number> = {};
   for (const name of tables) {
     const r = await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(name)}`.execute(world.store.db);

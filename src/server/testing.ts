@@ -79,6 +79,8 @@ export interface TestWorld {
   datasource: Datasource;
   /** The datasource's key in the training store. */
   datasourceKey: string;
+  /** Where the app store and the audit log are (TEST_STORE_KIND). */
+  urls: TestStoreUrls;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function createTestWorld(settings: Partial<ServerSettings> = {}, op
     audit,
     datasource,
     datasourceKey,
+    urls,
     async close() {
       await datasource.close();
       await store.close();

@@ -92,7 +92,7 @@ afterAll(async () => {
 }, 120_000);
 
 describe('two API processes and a worker on one PostgreSQL and Redis', () => {
-  it('started together: one first admin, one active training version', async (ctx) => {
+  it('started together: one first admin, one active training version that both API processes answer with', async (ctx) => {
     if (!up) return ctx.skip();
     const printed = api1.output() + api2.output();
     expect(printed.match(/First admin created/g)?.length).toBe(1);
@@ -100,8 +100,14 @@ describe('two API processes and a worker on one PostgreSQL and Redis', () => {
     expect((await admin.signIn('admin', ADMIN_PASSWORD)).status).toBe(200);
     const versions = await admin.call('GET', '/api/training/versions');
     expect(versions.status).toBe(200);
-    const list = (versions.json.versions ?? versions.json) as Array<{ status?: string; active?: boolean }>;
-    expect(list).toHaveLength(1);
+    const list = (versions.json.versions ?? versions.json) as Array<{ id: string; status: string }>;
+    const active = list.filter((v) => v.status === 'active');
+    expect(active).toHaveLength(1);
+    // Both API processes answer with it.
+    for (const base of [api1.url, api2.url]) {
+      const meta = await admin.on(base).call('GET', '/api/meta');
+      expect(meta.json.trainingVersionId).toBe(active[0]!.id);
+    }
   });
 
   it('a session made on one API process is signed in on the other, with the same CSRF token; signing out on one ends it on both', async (ctx) => {

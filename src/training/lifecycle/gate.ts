@@ -69,6 +69,7 @@ export async function bootstrapTraining(o: BootstrapOptions): Promise<BootstrapR
       // Processes starting together (API replicas, a worker): another one may have won the race
       // and still be validating its import. Wait for its activation a while; after that this
       // process starts untrained and follows the store's active version on its next question.
+      if ((e as { code?: string }).code === 'OTC_ERR_TRAINING_NOT_VALIDATED') throw e; // this process's own import does not validate
       const deadline = Date.now() + (o.waitForOtherMs ?? 60_000);
       for (;;) {
         const won = await getActiveVersion(ctx);
