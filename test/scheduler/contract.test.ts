@@ -183,7 +183,8 @@ for (const kind of ['in-process', 'bullmq'] as const) {
         const sch = await h.api.register({ name: 'hangs', handler: 'record', payload: { mode: 'hang' }, spec: { kind: 'daily', at: '07:00', timeZone: 'UTC' }, timeoutMs: 300, maxAttempts: 1 }, 'admin');
         const run = await h.api.runNow(sch.id, 'admin');
         const done = await until('the timeout', async () => (await h.api.runs(sch.id)).find((r) => r.id === run.id && r.state === 'failed'));
-        expect(done.error).toMatch(/OTC_ERR_RUN_TIMEOUT/);
+        // The engine's own timer (OTC_ERR_RUN_TIMEOUT) or, on a slow machine, the reaper of runs past their timeout.
+        expect(done.error).toMatch(/OTC_ERR_RUN_TIMEOUT|passed its timeout/);
       } finally {
         await h.close();
       }

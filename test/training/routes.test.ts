@@ -150,7 +150,7 @@ describe('training API plugin', () => {
 
     expect((await app.inject({ method: 'GET', url: '/api/training/versions/99', headers: admin })).json().code).toBe('OTC_ERR_TRAINING_VERSION_NOT_FOUND');
     expect((await audit.verify()).ok).toBe(true);
-  });
+  }, 180_000); // validates the whole profile against the benchmark database, on either store kind
 
   it('lists feedback candidates and promotes them into a draft version', async () => {
     const active = (await requireActiveTraining(store, 'ops-demo')).version;
