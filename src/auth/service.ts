@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditEntry } from '../audit/index.js';
 import type { StoreSchema, UserRow } from '../store/index.js';
-import { badCredentials, badUser, lastAdmin, ssoRefused, userExists, userInAudit, userNotFound } from './errors.js';
+import { AuthErrorCode, badCredentials, badUser, lastAdmin, ssoRefused, userExists, userInAudit, userNotFound } from './errors.js';
 import type { Authenticated, AuthUser, Credentials, IdentityProvider } from './identity.js';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { isRole, type Role } from './roles.js';
@@ -210,7 +210,13 @@ export function createAuthService(opts: AuthOptions): AuthService {
       if (any) return undefined;
       const generated = password === undefined;
       const pw = password ?? generatePassword();
-      await this.createUser({ username: 'admin', password: pw, role: 'admin', displayName: 'Administrator' }, 'system');
+      try {
+        await this.createUser({ username: 'admin', password: pw, role: 'admin', displayName: 'Administrator' }, 'system');
+      } catch (e) {
+        // Several API processes starting together on one store: one of them makes the first admin.
+        if ((e as { code?: string }).code === AuthErrorCode.UserExists) return undefined;
+        throw e;
+      }
       return { username: 'admin', password: pw, generated };
     },
 

@@ -19,6 +19,19 @@ export interface SchedulerLogger {
   error(obj: object, msg: string): void;
 }
 
+/** A run that finished in this process, as told to `onRunFinished` (e.g. to push it to browsers). */
+export interface RunFinished {
+  scheduleId: string;
+  name: string | null;
+  slotId: string;
+  scheduledAt: string;
+  reason: string;
+  /** retrying: failed, another attempt follows; lost: the claim was lost, its result not recorded. */
+  state: 'succeeded' | 'failed' | 'retrying' | 'lost';
+  worker: string;
+  error?: string;
+}
+
 export interface EngineOptions {
   repo: ScheduleRepository;
   calendars: CalendarRegistry;
@@ -39,6 +52,8 @@ export interface EngineOptions {
    * history, and the handler that did the work audits what it did (e.g. report_run).
    */
   auditRuns?: 'failures' | 'all';
+  /** Called after each run's result is recorded (or found fenced); a throw is logged, never fails the run. */
+  onRunFinished?: (run: RunFinished) => void;
 }
 
 export interface RunOutcome {
@@ -74,6 +89,7 @@ export class SchedulerEngine {
   private readonly graceMs: number;
   private readonly concurrency: number;
   private readonly auditRuns: 'failures' | 'all';
+  private readonly onRunFinished?: (run: RunFinished) => void;
   private readonly specs = new Map<string, ScheduleSpec>();
   private readonly inflight = new Set<AbortController>();
   private running = 0;
@@ -94,6 +110,7 @@ export class SchedulerEngine {
     this.graceMs = o.misfireGraceMs ?? 60_000;
     this.concurrency = o.concurrency ?? 50;
     this.auditRuns = o.auditRuns ?? 'failures';
+    this.onRunFinished = o.onRunFinished;
   }
 
   specOf(row: ScheduleRow): ScheduleSpec {
@@ -290,6 +307,14 @@ export class SchedulerEngine {
     if (!recorded) this.logger.warn(details, 'scheduler: a run finished after its claim was lost (timed out or taken over); its result was not recorded');
     else if (!ok) this.logger.warn(details, `scheduler: run failed${retry && slot.attempts < slot.max_attempts ? ' (will be retried)' : ''}`);
     if (this.auditRuns === 'all' || !ok || !recorded) this.record({ kind: 'schedule_run', actor: `scheduler:${this.workerId}`, outcome: ok && recorded ? 'completed' : 'error', correlationId: key, durationMs, details });
+    if (this.onRunFinished) {
+      const retrying = !ok && retry && slot.attempts < slot.max_attempts;
+      try {
+        this.onRunFinished({ scheduleId: slot.schedule_id, name: schedule?.name ?? null, slotId: slot.id, scheduledAt: slot.scheduled_at, reason: slot.reason, state: !recorded ? 'lost' : ok ? 'succeeded' : retrying ? 'retrying' : 'failed', worker: this.workerId, ...(error ? { error: code ? `${code}: ${error}` : error } : {}) });
+      } catch (e) {
+        this.logger.error({ err: (e as Error).message, slotId: slot.id }, 'scheduler: onRunFinished failed');
+      }
+    }
     return { slotId: slot.id, scheduleId: slot.schedule_id, ok, recorded, error, lateMs: started - scheduledMs };
   }
 

@@ -13,13 +13,13 @@ export { CalendarRegistry, BUILT_IN_CALENDARS, easterSunday, type HolidayCalenda
 export { nextFireTimes, nextFireAfter } from './next-fire.js';
 export { parseScheduleSpec, parseScheduleInput, describeSpec, scheduleSpecSchema, scheduleInputSchema, type ScheduleSpec, type ScheduleInput, type CatchUpPolicy } from './spec.js';
 export { SchedulerErrorCode } from './errors.js';
-export type { SchedulerEngine, SchedulerLogger, RunOutcome } from './engine.js';
+export type { SchedulerEngine, SchedulerLogger, RunOutcome, RunFinished } from './engine.js';
 
 import type { SchedulerBackend } from './backend.js';
 import { BullmqBackend } from './backends/bullmq.js';
 import { InProcessBackend } from './backends/in-process.js';
 
 /** The backend the configuration asks for: BullMQ when OTC_REDIS_URL is set, in-process otherwise. */
-export function backendFromConfig(cfg: { redisUrl?: string }, role: 'producer' | 'worker'): SchedulerBackend {
-  return cfg.redisUrl ? new BullmqBackend({ url: cfg.redisUrl, role }) : new InProcessBackend();
+export function backendFromConfig(cfg: { redisUrl?: string; redisPrefix?: string }, role: 'producer' | 'worker', opts: { concurrency?: number } = {}): SchedulerBackend {
+  return cfg.redisUrl ? new BullmqBackend({ url: cfg.redisUrl, role, ...(cfg.redisPrefix ? { prefix: cfg.redisPrefix } : {}), ...opts }) : new InProcessBackend();
 }

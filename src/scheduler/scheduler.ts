@@ -10,7 +10,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { Store } from '../store/index.js';
 import type { BackendHealth, SchedulerBackend } from './backend.js';
 import { CalendarRegistry } from './calendars.js';
-import { SchedulerEngine, type SchedulerLogger } from './engine.js';
+import { SchedulerEngine, type RunFinished, type SchedulerLogger } from './engine.js';
 import { duplicateName, fenced, invalidSchedule, scheduleNotFound, slotNotFound } from './errors.js';
 import { idempotencyKey, type RunHandler } from './handlers.js';
 import { nextFireAfter, nextFireTimes } from './next-fire.js';
@@ -74,6 +74,8 @@ export interface SchedulerOptions {
   misfireGraceMs?: number;
   concurrency?: number;
   auditRuns?: 'failures' | 'all';
+  /** After each run this process did (e.g. to publish it on the event bus). */
+  onRunFinished?: (run: RunFinished) => void;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -125,7 +127,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   const handlers = new Map<string, RunHandler>();
   const logger = o.logger ?? pino({ level: process.env.OTC_LOG_LEVEL ?? 'info' });
   const now = o.now ?? Date.now;
-  const engine = new SchedulerEngine({ repo, calendars, handlers, audit: o.audit, logger, now, workerId: o.workerId ?? defaultWorkerId(), misfireGraceMs: o.misfireGraceMs, concurrency: o.concurrency, auditRuns: o.auditRuns });
+  const engine = new SchedulerEngine({ repo, calendars, handlers, audit: o.audit, logger, now, workerId: o.workerId ?? defaultWorkerId(), misfireGraceMs: o.misfireGraceMs, concurrency: o.concurrency, auditRuns: o.auditRuns, onRunFinished: o.onRunFinished });
   const backend = o.backend;
   let started = false;
   let closing: Promise<void> | undefined;

@@ -8,6 +8,7 @@ import { ecsFormat } from '@elastic/ecs-pino-format';
 import { redactPathsFor } from '../audit/privacy.js';
 import { requestIdOf, runWithRequestId } from '../logging/request-context.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { createAuthService } from '../auth/index.js';
 import { contextPlugin } from './context.js';
 import type { ServerDeps } from './deps.js';
@@ -18,6 +19,7 @@ import { wellFormedInputPlugin } from './plugins/well-formed-input.js';
 import { askRoutes } from './routes/ask.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { eventRoutes, publishEvent } from './routes/events.js';
 import { exportRoutes } from './routes/export.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
@@ -119,8 +121,26 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(requestHardeningPlugin); // signed in before a body is read; Cache-Control: no-store
 
   // 5. Rate limits, per route (sign-in, ask).
+  // With several API processes the counters are in Redis; a Redis outage lets requests through
+  // (skipOnError) rather than locking everyone out; the per-user sign-in limit still applies.
+  const rl = settings.rateLimitRedis;
+  const rateRedis = rl ? new Redis(rl.url, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  if (rateRedis) {
+    let down = false; // one warning per outage, not one per reconnect attempt
+    rateRedis.on('error', (e: Error) => {
+      if (!down) app.log.warn({ err: e.message }, 'rate limits: Redis cannot be reached; limits are not applied until it is back');
+      down = true;
+    });
+    rateRedis.on('ready', () => {
+      down = false;
+    });
+    app.addHook('onClose', async () => {
+      await rateRedis.quit().catch(() => undefined);
+    });
+  }
   await app.register(fastifyRateLimit, {
     global: false,
+    ...(rateRedis && rl ? { redis: rateRedis, nameSpace: `${rl.prefix}:rl:`, skipOnError: true } : {}),
     errorResponseBuilder: (_req, ctx) => {
       const e = new Error(`Too many requests. Try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`) as Error & { statusCode: number };
       e.statusCode = ctx.statusCode;
@@ -149,6 +169,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(oidcRoutes, { oidc: deps.sso?.provider, emergencyAdmin: deps.sso?.emergencyAdmin });
   await app.register(metaRoutes);
+  await app.register(eventRoutes);
   await app.register(askRoutes);
   await app.register(threadRoutes);
   await app.register(exportRoutes);
@@ -188,8 +209,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     datasourceKey: deps.datasourceKey ?? deps.datasource.description,
     requirePermission: () => requirePermission('manage_training'),
     // No `today`: validation runs at the as-of date the request gives, else the one the profile's examples were written for, else the clock.
-    onActivated: async () => {
+    onActivated: async (version) => {
       await deps.answering.reload();
+      // The other API processes follow the store on their next question; their browsers learn it now.
+      publishEvent(app, { type: 'training_activated', datasourceKey: deps.datasourceKey ?? deps.datasource.description, versionId: version.id, label: `${version.profileName} v${version.version}` });
     },
   });
 

@@ -8,6 +8,7 @@ import { ensureAuditPruneSchedule, registerAuditPruneHandler } from '../audit/sc
 import { HecSink, hecDestination, setActiveHecSink } from '../logging/hec.js';
 import { auditUrlOf, datasourceUrlOf, demoDatabasePath, storeUrlOf, todayOf, type Config } from '../config/index.js';
 import { openDatasource, type Datasource } from '../datasource/index.js';
+import { eventBusFromConfig, type EventBus } from '../events/index.js';
 import { buildDemoDatabase } from '../demo/index.js';
 import { createCopilot } from '../nl2sql/index.js';
 import { createFallbackFromConfig } from '../nl2sql/llm/index.js';
@@ -56,12 +57,13 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const today = () => todayOf(cfg);
 
-  const opened: { store?: Store; audit?: AuditLog; datasource?: Datasource; scheduler?: Scheduler } = {};
+  const opened: { store?: Store; audit?: AuditLog; datasource?: Datasource; scheduler?: Scheduler; events?: EventBus } = {};
   let auditLogger: FastifyInstance['log'] | undefined;
   const hec = cfg.splunkHecUrl && cfg.splunkHecToken ? new HecSink({ url: cfg.splunkHecUrl, token: cfg.splunkHecToken, maxBuffer: cfg.splunkHecMaxBuffer }) : undefined;
   setActiveHecSink(hec);
   const closeOpened = async () => {
     await opened.scheduler?.close().catch(() => undefined);
+    await opened.events?.close().catch(() => undefined);
     await opened.datasource?.close().catch(() => undefined);
     await opened.store?.close().catch(() => undefined);
     await opened.audit?.close().catch(() => undefined);
@@ -126,7 +128,16 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     await auth.purgeExpiredSessions();
     // The scheduler: in this process (in-process backend), or only enqueueing for the workers on
     // Redis (OTC_REDIS_URL). Handlers (reports, dashboard refreshes) register by kind on it.
-    opened.scheduler = createScheduler({ store: opened.store, audit: opened.audit, backend: backendFromConfig(cfg, 'producer'), logger: pino({ level: cfg.logLevel }) });
+    // The event bus: Redis pub/sub with OTC_REDIS_URL (every API process and worker), else this process.
+    const logger = pino({ level: cfg.logLevel });
+    const events = (opened.events = await eventBusFromConfig(cfg, { onError: (e) => logger.warn({ err: (e as Error).message }, 'event bus') }));
+    opened.scheduler = createScheduler({
+      store: opened.store,
+      audit: opened.audit,
+      backend: backendFromConfig(cfg, 'producer'),
+      logger,
+      onRunFinished: (run) => void events.publish({ type: 'schedule_run', ...run }).catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'schedule run not published')),
+    });
     const reports = reportSettingsFromConfig(cfg);
     registerReportHandler(opened.scheduler, { store: opened.store, audit: opened.audit, settings: reports, today, pipeline: async () => (await answering.require()).copilot });
     // Retention on a schedule (OTC_AUDIT_RETENTION_DAYS, OTC_AUDIT_PRUNE_CRON): the schedule follows configuration.
@@ -135,7 +146,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     await ensureAuditPruneSchedule(opened.scheduler, prune?.schedule, 'system');
     app = await buildServer({
       scheduler: opened.scheduler,
-      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, dashboardProbeIntervalMs: cfg.dashboardProbeIntervalMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, logRequests: requestLogging(cfg.logRequests, process.stdout.isTTY === true), ...(hec ? { logStream: hecDestination(hec) } : {}), ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
+      settings: { publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies, ...(cfg.redisUrl ? { rateLimitRedis: { url: cfg.redisUrl, prefix: cfg.redisPrefix } } : {}), maxRows: cfg.maxRows, queryTimeoutMs: cfg.queryTimeoutMs, dashboardProbeIntervalMs: cfg.dashboardProbeIntervalMs, webRoot: opts.webRoot ?? defaultWebRoot(), logLevel: cfg.logLevel, logRequests: requestLogging(cfg.logRequests, process.stdout.isTTY === true), ...(hec ? { logStream: hecDestination(hec) } : {}), ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) },
       store: opened.store,
       audit: opened.audit,
       datasource: opened.datasource,
@@ -145,6 +156,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       auth,
       sso,
       reports,
+      events,
     });
     auditLogger = app.log;
     // The demo's default ops dashboard, once, from the demo profile's example questions.

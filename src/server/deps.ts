@@ -2,6 +2,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { AuthService, OidcProvider } from '../auth/index.js';
 import type { DashboardService } from '../dashboards/index.js';
 import type { Datasource } from '../datasource/types.js';
+import type { EventBus } from '../events/index.js';
 import type { ReportSettings } from '../reports/index.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
@@ -22,6 +23,11 @@ export interface ServerSettings {
    * is believed. Unset: none, and the client address is the connection's.
    */
   trustedProxies?: string[];
+  /**
+   * Rate limits shared by every API process (OTC_REDIS_URL): the counters live in Redis under
+   * `<prefix>:rl:`, so N processes allow what one allows. Unset: counted in this process.
+   */
+  rateLimitRedis?: { url: string; prefix: string };
   /** Questions per user per minute (default 60). */
   askPerMinute?: number;
   /** Session lifetime in milliseconds (default 12 hours). */
@@ -67,6 +73,11 @@ export interface ServerDeps {
   sso?: { provider: OidcProvider; emergencyAdmin?: string };
   /** Dashboards (built from the other deps when not given; started and closed with the server). */
   dashboards?: DashboardService;
+  /**
+   * The deployment's event bus (Redis pub/sub with several processes): what happens in any process
+   * reaches the server-sent events (GET /api/events) of every one. Absent: nothing is pushed.
+   */
+  events?: EventBus;
   /** The Extract Manager's settings (report folder, channels and their secrets, governance); defaults when not given. */
   reports?: ReportSettings;
 }

@@ -143,11 +143,23 @@ async function csrfFor(cookie: string): Promise<{ secret: string; token: string 
   return { secret: secret ?? '', token: r.json().csrfToken as string };
 }
 
+let storeTables: Promise<string[]> | undefined;
+/** The store's tables, once (Kysely's introspection: the same on SQLite and PostgreSQL; it reads every column, so not per case). */
+async function listStoreTables(): Promise<string[]> {
+  // PostgreSQL lists every schema's tables: keep the world's own (its URL's ?schema=).
+  const schema = world.urls.kind === 'postgres' ? new URL(world.urls.store).searchParams.get('schema') : null;
+  return (await world.store.db.introspection.getTables())
+    .filter((t) => !schema || t.schema === schema)
+    .map((t) => t.name)
+    .sort();
+}
+
 /** Row counts of every table of the application store. */
 async function storeCounts(): Promise<Record<string, number>> {
-  const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`.execute(world.store.db);
+  // Kysely's introspection: the same on a SQLite and a PostgreSQL store (OTC_TEST_STORE).
   const out: Record<string, number> = {};
-  for (const { name } of tables.rows) {
+  const tables = await (storeTables ??= listStoreTables());
+  for (const name of tables) {
     const r = await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(name)}`.execute(world.store.db);
     out[name] = Number(r.rows[0]!.n);
   }

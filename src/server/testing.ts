@@ -3,10 +3,12 @@
  * database, the real store, audit log, datasource, trained model and copilot, and users of
  * every role. Not used by the product itself.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { openAuditLog, type AuditLog } from '../audit/index.js';
 import { loadSigningKey } from '../audit/signing.js';
 import { createAuthService, type AuthService, type Role } from '../auth/index.js';
@@ -24,6 +26,51 @@ export const EXAMPLES_AS_OF = '2026-06-15';
 export const TEST_PASSWORD = 'correct-horse-battery';
 export const PROFILE_DIR = fileURLToPath(new URL('../../profiles/otc-ops', import.meta.url));
 
+/**
+ * Which kind of app store and audit log the tests' worlds use: OTC_TEST_STORE=postgres puts
+ * them in PostgreSQL (OTC_TEST_PG_URL, default the CI machine's `test` database), each world in
+ * schemas of its own; SQLite files otherwise. CI runs the server, training, scheduler and report
+ * suites both ways.
+ */
+export const TEST_STORE_KIND: 'sqlite' | 'postgres' = process.env.OTC_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+const TEST_PG_URL = process.env.OTC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestStoreUrls {
+  kind: 'sqlite' | 'postgres';
+  store: string;
+  audit: string;
+  /** Removes what the URLs hold (PostgreSQL schemas; SQLite files go with their folder). Idempotent. */
+  drop(): Promise<void>;
+}
+
+/** URLs of a fresh app store and audit log for one test (see TEST_STORE_KIND); SQLite files go in `dir`. */
+export function testStoreUrls(dir: string, kind: 'sqlite' | 'postgres' = TEST_STORE_KIND): TestStoreUrls {
+  if (kind === 'sqlite') return { kind, store: `sqlite:${join(dir, 'app.db')}`, audit: `sqlite:${join(dir, 'audit.db')}`, drop: async () => undefined };
+  const id = randomBytes(6).toString('hex');
+  const schemas = [`otc_test_store_${id}`, `otc_test_audit_${id}`] as const;
+  const urlOf = (schema: string) => {
+    const u = new URL(TEST_PG_URL);
+    u.searchParams.set('schema', schema);
+    return u.toString();
+  };
+  let dropped: Promise<void> | undefined;
+  return {
+    kind,
+    store: urlOf(schemas[0]),
+    audit: urlOf(schemas[1]),
+    drop: () =>
+      (dropped ??= (async () => {
+        const c = new pg.Client({ connectionString: TEST_PG_URL });
+        await c.connect();
+        try {
+          for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+        } finally {
+          await c.end();
+        }
+      })()),
+  };
+}
+
 export interface TestWorld {
   dir: string;
   deps: ServerDeps;
@@ -33,6 +80,8 @@ export interface TestWorld {
   datasource: Datasource;
   /** The datasource's key in the training store. */
   datasourceKey: string;
+  /** Where the app store and the audit log are (TEST_STORE_KIND). */
+  urls: TestStoreUrls;
   close(): Promise<void>;
 }
 
@@ -48,8 +97,9 @@ export async function createTestWorld(
   const dir = mkdtempSync(join(tmpdir(), 'otc-server-'));
   const dbPath = join(dir, 'demo-ops.db');
   await buildDemoDatabase({ out: dbPath, trades: opts.trades ?? 400, seed: 42, asOf: TEST_TODAY });
-  const store = await openStore(`sqlite:${join(dir, 'app.db')}`);
-  const audit = await openAuditLog(opts.auditUrl ?? `sqlite:${join(dir, 'audit.db')}`, {
+  const urls = testStoreUrls(dir);
+  const store = await openStore(urls.store);
+  const audit = await openAuditLog(opts.auditUrl ?? urls.audit, {
     ...(opts.signedAudit ? { integrity: { keys: loadSigningKey(join(dir, 'audit-signing.key'), { create: true }), checkpointFile: join(dir, 'audit-checkpoints.jsonl') } } : {}),
   });
   const datasource = await openDatasource(`sqlite:${dbPath}`);
@@ -75,10 +125,12 @@ export async function createTestWorld(
     audit,
     datasource,
     datasourceKey,
+    urls,
     async close() {
       await datasource.close();
       await store.close();
       await audit.close();
+      await urls.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -96,7 +96,9 @@ export async function openStore(url: string): Promise<Store> {
     db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
   }
 
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // With ?schema=NAME the migration tables are looked for in that schema only: otherwise another
+  // schema's tables of the same database (another store) would pass for this one's.
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(target.kind === 'postgres' && target.schema ? { migrationTableSchema: target.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy().catch(() => undefined);

@@ -10,12 +10,14 @@ import { trainingRoutes } from '../../src/server/routes/training/index.js';
 import { isOtcError, OtcError } from '../../src/shared/errors.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { readProfileFolder, recordFeedback, requireActiveTraining, toBundle, type TrainingVersion } from '../../src/training/index.js';
+import { testStoreUrls, type TestStoreUrls } from '../../src/server/testing.js';
 
 const PROFILE_DIR = new URL('../../profiles/otc-ops', import.meta.url).pathname;
 
 describe('training API plugin', () => {
   let dir: string;
   let store: Store;
+  let stores: TestStoreUrls;
   let audit: AuditLog;
   let ds: Datasource;
   let app: FastifyInstance;
@@ -24,8 +26,10 @@ describe('training API plugin', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'otc-training-api-'));
     copyFileSync(`${process.env.OTC_SHARED_DIR}/benchmark/ops-dev.db`, join(dir, 'ops.db'));
-    store = await openStore(`sqlite:${join(dir, 'app.db')}`);
-    audit = await openAuditLog(`sqlite:${join(dir, 'audit.db')}`);
+    // OTC_TEST_STORE: CI runs this suite on SQLite and on PostgreSQL stores.
+    stores = testStoreUrls(dir);
+    store = await openStore(stores.store);
+    audit = await openAuditLog(stores.audit);
     ds = await openDatasource(`sqlite:${join(dir, 'ops.db')}`);
     app = Fastify();
     app.setErrorHandler((err, _req, reply) => {
@@ -63,6 +67,7 @@ describe('training API plugin', () => {
     await ds?.close();
     await store?.close();
     await audit?.close();
+    await stores?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -145,7 +150,7 @@ describe('training API plugin', () => {
 
     expect((await app.inject({ method: 'GET', url: '/api/training/versions/99', headers: admin })).json().code).toBe('OTC_ERR_TRAINING_VERSION_NOT_FOUND');
     expect((await audit.verify()).ok).toBe(true);
-  });
+  }, 180_000); // validates the whole profile against the benchmark database, on either store kind
 
   it('lists feedback candidates and promotes them into a draft version', async () => {
     const active = (await requireActiveTraining(store, 'ops-demo')).version;

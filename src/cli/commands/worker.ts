@@ -6,10 +6,11 @@ import { registerAuditPruneHandler } from '../../audit/scheduled-prune.js';
 import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
 import { createDashboardService } from '../../dashboards/index.js';
+import { openRedisEventBus } from '../../events/index.js';
 import { createCopilot, type QueryPipeline } from '../../nl2sql/index.js';
 import { activePipeline, registerReportHandler, reportSettingsFromConfig } from '../../reports/index.js';
 import { getActiveVersion, loadVersionModel, notTrained, type TrainedModel } from '../../training/index.js';
-import { BullmqBackend, createScheduler } from '../../scheduler/index.js';
+import { backendFromConfig, createScheduler } from '../../scheduler/index.js';
 import { OtcError } from '../../shared/errors.js';
 import { openStore } from '../../store/index.js';
 import { action } from '../handle-error.js';
@@ -41,7 +42,15 @@ export const workerCommand = new Command('worker')
       // the writer's key, as the server's: records appended here are signed and checkpointed too
       const integrity = auditIntegrityOf(cfg, { writer: true });
       const audit = await openAuditLog(auditUrlOf(cfg), { privacy: { results: cfg.auditResults, sqlLiterals: cfg.auditSqlLiterals, ...(cfg.maskColumns ? { maskColumns: cfg.maskColumns } : {}) }, integrity });
-      const scheduler = createScheduler({ store, audit, backend: new BullmqBackend({ url: cfg.redisUrl, role: 'worker', concurrency: f.concurrency }) });
+      const warn = (what: string) => (e: unknown) => process.stderr.write(`${what}: ${(e as Error).message}\n`);
+      // Each finished run is pushed to the browsers of every API process (their server-sent events).
+      const events = await openRedisEventBus({ url: cfg.redisUrl, prefix: cfg.redisPrefix, onError: warn('event bus') });
+      const scheduler = createScheduler({
+        store,
+        audit,
+        backend: backendFromConfig(cfg, 'worker', { concurrency: f.concurrency }),
+        onRunFinished: (run) => void events.publish({ type: 'schedule_run', ...run }).catch(warn('schedule run not published')),
+      });
       // Report runs (handler 'report'): the active training version's pipeline, the datasource opened on the first run.
       const reportPipeline = activePipeline({ store, audit, openDatasource: () => openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs }), maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs, actor: 'scheduler' });
       registerReportHandler(scheduler, { store, audit, settings: reportSettingsFromConfig(cfg), today: () => todayOf(cfg), pipeline: reportPipeline.get });
@@ -79,6 +88,7 @@ export const workerCommand = new Command('worker')
         process.stdout.write(`${signal}: finishing the runs in progress…\n`);
         void (async () => {
           await scheduler.close();
+          await events.close();
           await reportPipeline.close();
           await dashboards.close();
           await datasource.close();

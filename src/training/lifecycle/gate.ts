@@ -36,6 +36,8 @@ export interface BootstrapOptions {
   audit: AuditSink;
   datasource: Datasource;
   datasourceKey: string;
+  /** When another process is importing the first version at the same time: how long to wait for its activation (default 60 s). */
+  waitForOtherMs?: number;
   /** The profile folder to import when the datasource has no version at all (the embedded demo's). */
   profileDir: string;
   actor: string;
@@ -64,10 +66,18 @@ export async function bootstrapTraining(o: BootstrapOptions): Promise<BootstrapR
     try {
       return await firstStart(o, ctx);
     } catch (e) {
-      // Two processes starting together (server and worker): the other one may have won the race.
-      const won = await getActiveVersion(ctx);
-      if (won) return { action: 'loaded', version: won, model: await loadVersionModel(ctx, won.id) };
-      throw e;
+      // Processes starting together (API replicas, a worker): another one may have won the race
+      // and still be validating its import. Wait for its activation a while; after that this
+      // process starts untrained and follows the store's active version on its next question.
+      if ((e as { code?: string }).code === 'OTC_ERR_TRAINING_NOT_VALIDATED') throw e; // this process's own import does not validate
+      const deadline = Date.now() + (o.waitForOtherMs ?? 60_000);
+      for (;;) {
+        const won = await getActiveVersion(ctx);
+        if (won) return { action: 'loaded', version: won, model: await loadVersionModel(ctx, won.id) };
+        if (!(await listVersions(ctx)).length) throw e; // nobody else is bootstrapping: the failure is this one's
+        if (Date.now() >= deadline) throw notTrained(o.datasourceKey, 'another process imported the first version and has not activated it yet');
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
   }
   if (o.refresh) {

@@ -12,6 +12,7 @@ import { SchedulerPage } from './pages/Scheduler.js';
 import { ReportsPage } from './pages/Reports.js';
 import { DashboardsPage } from './pages/Dashboards.js';
 import { usePath } from './router.js';
+import { useServerEvents } from './server-events.js';
 
 export function App() {
   const qc = useQueryClient();
@@ -38,6 +39,7 @@ export function App() {
     window.addEventListener(SIGNED_OUT_EVENT, onSignedOut);
     return () => window.removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
   }, [qc]);
+  useServerEvents(Boolean(me.data));
 
   if (me.isPending) return <main className="center" aria-busy="true"><p className="muted">Loading…</p></main>;
   if (me.isError) return <main className="center"><p role="alert" className="error">Cannot reach the server: {(me.error as Error).message}</p></main>;

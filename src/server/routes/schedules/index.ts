@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
 import type { RunView, Scheduler, ScheduleInput } from '../../../scheduler/index.js';
 import { errors } from '../../schemas.js';
+import { publishEvent } from '../events.js';
 import { healthSchema, idParams, runSchema, scheduleInputBody, scheduleOverviewSchema } from './schemas.js';
 
 export interface ScheduleRoutesOptions {
@@ -33,6 +34,7 @@ export const scheduleRoutes: FastifyPluginAsync<ScheduleRoutesOptions> = async (
 
   app.post('/', { ...pre, schema: { tags, summary: 'Register a schedule', body: scheduleInputBody, response: { 201: scheduleOverviewSchema, ...errors } } }, async (req, reply) => {
     const created = await s.register(req.body as ScheduleInput, req.user!.username);
+    publishEvent(app, { type: 'schedule_changed', scheduleId: created.id, action: 'registered', actor: req.user!.username });
     return reply.status(201).send(await overview(created.id));
   });
 
@@ -50,14 +52,21 @@ export const scheduleRoutes: FastifyPluginAsync<ScheduleRoutesOptions> = async (
     app.post(`/:id/${action}`, { ...pre, schema: { tags, summary: action === 'pause' ? 'Pause (fires while paused are not caught up)' : 'Resume from now', params: idParams, response: { 200: scheduleOverviewSchema, ...errors } } }, async (req) => {
       const id = (req.params as { id: string }).id;
       await s[action](id, req.user!.username);
+      publishEvent(app, { type: 'schedule_changed', scheduleId: id, action: action === 'pause' ? 'paused' : 'resumed', actor: req.user!.username });
       return overview(id);
     });
   }
 
-  app.post('/:id/run', { ...pre, schema: { tags, summary: 'Run now (a manual slot, run once)', params: idParams, response: { 202: runSchema, ...errors } } }, async (req, reply) => reply.status(202).send(await s.runNow((req.params as { id: string }).id, req.user!.username)));
+  app.post('/:id/run', { ...pre, schema: { tags, summary: 'Run now (a manual slot, run once)', params: idParams, response: { 202: runSchema, ...errors } } }, async (req, reply) => {
+    const run = await s.runNow((req.params as { id: string }).id, req.user!.username);
+    publishEvent(app, { type: 'schedule_changed', scheduleId: run.scheduleId, action: 'run_now', actor: req.user!.username });
+    return reply.status(202).send(run);
+  });
 
   app.delete('/:id', { ...pre, schema: { tags, summary: 'Remove a schedule and its run history', params: idParams, response: { 204: { type: 'null' }, ...errors } } }, async (req, reply) => {
-    await s.unregister((req.params as { id: string }).id, req.user!.username);
+    const id = (req.params as { id: string }).id;
+    await s.unregister(id, req.user!.username);
+    publishEvent(app, { type: 'schedule_changed', scheduleId: id, action: 'removed', actor: req.user!.username });
     return reply.status(204).send();
   });
 };
