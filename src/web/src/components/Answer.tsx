@@ -8,7 +8,6 @@ import { SaveAsWidget } from './SaveAsWidget.js';
 import { Understood } from './Understood.js';
 
 const KIND_LABEL: Record<ChartKind, string> = { kpi: 'Number', bar: 'Bar', line: 'Line', pie: 'Pie', scatter: 'Scatter', table: 'Table' };
-const SOON = 'Coming with dashboards and reports';
 
 /** One answer of the thread: explanation, chart (switchable), table, SQL, what was understood, downloads, feedback. */
 export function Answer({ answer, onAsk, canSave = false }: { answer: AskAnswer; onAsk: (q: string) => void; canSave?: boolean }) {
@@ -132,9 +131,6 @@ function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) 
         {canSave && answer.auditId && <SaveAsWidget auditId={answer.auditId} kind={spec.kind} title={answer.question} />}
         {canSave && answer.auditId && <SaveQuestion auditId={answer.auditId} chart={spec} />}
         {canSave && answer.auditId && <ScheduleAsReport auditId={answer.auditId} chart={spec} />}
-        <span id={`soon-${answer.auditId}`} className="sr-only">
-          {SOON}
-        </span>
         <span className="spacer" />
         {answer.auditId && <Feedback auditId={answer.auditId} sql={answer.sql} />}
       </div>
