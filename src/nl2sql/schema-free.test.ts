@@ -28,6 +28,7 @@ const OWN_WORDS: Record<string, Record<string, number>> = {
   'src/training/text.ts': { status: 1 },
   // the app store's own tables (training versions, feedback), not the bank's
   'src/training/lifecycle/versions.ts': { status: 1 },
+  'src/training/lifecycle/discard.ts': { status: 3 },
   'src/training/lifecycle/feedback.ts': { 'feedback.created_at': 1 },
   // the validation report's PASS/FAIL per example
   'src/training/lifecycle/validate.ts': { FAIL: 1 },
