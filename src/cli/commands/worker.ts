@@ -1,18 +1,18 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { openAuditLog } from '../../audit/index.js';
+import { openAuditLog, type AuditLog } from '../../audit/index.js';
 import { auditIntegrityOf, auditPruneOf } from '../../audit/integrity-config.js';
 import { registerAuditPruneHandler } from '../../audit/scheduled-prune.js';
-import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf } from '../../config/index.js';
+import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf, type Config } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
 import { createDashboardService } from '../../dashboards/index.js';
 import { openRedisEventBus } from '../../events/index.js';
 import { createCopilot, type QueryPipeline } from '../../nl2sql/index.js';
 import { activePipeline, registerReportHandler, reportSettingsFromConfig } from '../../reports/index.js';
 import { getActiveVersion, loadVersionModel, notTrained, type TrainedModel } from '../../training/index.js';
-import { backendFromConfig, createScheduler } from '../../scheduler/index.js';
+import { backendFromConfig, createScheduler, type Scheduler } from '../../scheduler/index.js';
 import { OtcError } from '../../shared/errors.js';
-import { openStore } from '../../store/index.js';
+import { openStore, type Store } from '../../store/index.js';
 import { action } from '../handle-error.js';
 import { parseFlags } from '../parse.js';
 
@@ -55,30 +55,12 @@ export const workerCommand = new Command('worker')
       const reportPipeline = activePipeline({ store, audit, openDatasource: () => openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs }), maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs, actor: 'scheduler' });
       registerReportHandler(scheduler, { store, audit, settings: reportSettingsFromConfig(cfg), today: () => todayOf(cfg), pipeline: reportPipeline.get });
       // Dashboard refreshes (handler 'dashboard-refresh'): the active version's model and pipeline; no probes here (the API processes run those).
-      const datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
-      let held: { id: string; model: TrainedModel; copilot: QueryPipeline } | undefined;
-      const dashboards = createDashboardService({
-        store,
-        audit,
-        datasource,
-        realtime: false,
-        scheduler,
-        today: () => todayOf(cfg),
-        maxRows: cfg.maxRows,
-        queryTimeoutMs: cfg.queryTimeoutMs,
-        probeIntervalMs: cfg.dashboardProbeIntervalMs,
-        answering: async () => {
-          const ctx = { store, datasourceKey: datasource.description };
-          const active = await getActiveVersion(ctx);
-          if (!active) throw notTrained(datasource.description, 'activate a training version first');
-          if (held?.id !== active.id) {
-            const model = await loadVersionModel(ctx, active.id);
-            held = { id: active.id, model, copilot: createCopilot({ datasource, model, audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion: active.id, actor: 'scheduler' }) };
-          }
-          return held;
-        },
+      // A datasource that cannot be opened yet (the demo database is built by the server's first start)
+      // leaves this worker without the handler, said on its output, rather than not starting at all.
+      const dashboards = await openDashboards(cfg, store, audit, scheduler).catch((e: unknown) => {
+        process.stderr.write(`Dashboard refreshes not run by this worker: ${(e as Error).message}\n`);
+        return undefined;
       });
-      await dashboards.start();
       // Scheduled retention runs wherever the slot lands (the server keeps the schedule in step with configuration).
       const prune = auditPruneOf(cfg, integrity);
       if (prune) registerAuditPruneHandler(scheduler, { log: audit, ...prune });
@@ -90,8 +72,7 @@ export const workerCommand = new Command('worker')
           await scheduler.close();
           await events.close();
           await reportPipeline.close();
-          await dashboards.close();
-          await datasource.close();
+          await dashboards?.close();
           await store.close();
           await audit.close();
           process.exit(0);
@@ -101,3 +82,37 @@ export const workerCommand = new Command('worker')
       process.once('SIGTERM', () => stop('SIGTERM'));
     }),
   );
+
+/** The dashboard service of a worker: scheduled widget refreshes through the active training version. */
+async function openDashboards(cfg: Config, store: Store, audit: AuditLog, scheduler: Scheduler): Promise<{ close(): Promise<void> }> {
+  const datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
+  let held: { id: string; model: TrainedModel; copilot: QueryPipeline } | undefined;
+  const dashboards = createDashboardService({
+    store,
+    audit,
+    datasource,
+    realtime: false,
+    scheduler,
+    today: () => todayOf(cfg),
+    maxRows: cfg.maxRows,
+    queryTimeoutMs: cfg.queryTimeoutMs,
+    probeIntervalMs: cfg.dashboardProbeIntervalMs,
+    answering: async () => {
+      const ctx = { store, datasourceKey: datasource.description };
+      const active = await getActiveVersion(ctx);
+      if (!active) throw notTrained(datasource.description, 'activate a training version first');
+      if (held?.id !== active.id) {
+        const model = await loadVersionModel(ctx, active.id);
+        held = { id: active.id, model, copilot: createCopilot({ datasource, model, audit, maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs, trainingVersion: active.id, actor: 'scheduler' }) };
+      }
+      return held;
+    },
+  });
+  await dashboards.start();
+  return {
+    async close() {
+      await dashboards.close();
+      await datasource.close();
+    },
+  };
+}
