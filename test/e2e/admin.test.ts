@@ -4,35 +4,22 @@
  * on a page their role may use (an auditor on Audit); the audit export holds what the filters
  * show; a user the audit names cannot be deleted (disabled instead), one it never names can.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, readText, startE2E, type E2E } from './harness.js';
+import { readText, startE2E, type E2E } from './harness.js';
+import { chromiumPresent, openAsAdmin, SHOTS, signIn } from './support/browser.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+const hasChromium = chromiumPresent();
 
 let e2e: E2E;
 let admin: Page;
-
-async function signIn(p: Page, username: string, password: string) {
-  await p.goto(e2e.server.url + '/');
-  await p.getByLabel('User name').fill(username);
-  await p.getByLabel('Password', { exact: true }).fill(password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-}
 
 const rowOf = (p: Page, username: string) => p.locator('table.users tbody tr').filter({ has: p.locator('td:first-child', { hasText: new RegExp(`^${username}$`) }) });
 
 describe.skipIf(!hasChromium)('user administration', () => {
   beforeAll(async () => {
     e2e = await startE2E();
-    admin = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
-    await signIn(admin, 'admin', ADMIN_PASSWORD);
-    await admin.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+    admin = await openAsAdmin(e2e);
   }, 180_000);
   afterAll(async () => {
     await e2e?.close();
@@ -54,15 +41,15 @@ describe.skipIf(!hasChromium)('user administration', () => {
     const secret = (await row.locator('code.secret').textContent())!;
     expect(secret).toMatch(/^[A-Za-z0-9]{16,}$/);
     await row.getByText('must choose a new password').waitFor();
-    await admin.screenshot({ path: shots + 'admin-users.png', fullPage: false });
+    await admin.screenshot({ path: SHOTS + 'admin-users.png', fullPage: false });
 
     const ctx = await e2e.newContext();
     const p = await ctx.newPage();
-    await signIn(p, 'audrey', secret);
+    await signIn(p, e2e, 'audrey', secret);
     await p.getByRole('heading', { name: 'Choose your password' }).waitFor();
     // nothing else answers until then
     expect(await p.evaluate(async () => (await fetch('/api/audit?limit=1')).status)).toBe(403);
-    await p.screenshot({ path: shots + 'admin-forced-password.png', fullPage: false });
+    await p.screenshot({ path: SHOTS + 'admin-forced-password.png', fullPage: false });
     await p.getByLabel('Password you were given').fill(secret);
     await p.getByLabel('New password', { exact: true }).fill('audrey-own-password-1');
     await p.getByLabel('New password again').fill('audrey-own-password-1');
@@ -72,7 +59,7 @@ describe.skipIf(!hasChromium)('user administration', () => {
 
     // signing in again lands on Audit too, not on a page the role may not use
     await p.getByRole('button', { name: 'Sign out' }).click();
-    await signIn(p, 'audrey', 'audrey-own-password-1');
+    await signIn(p, e2e, 'audrey', 'audrey-own-password-1');
     await p.getByRole('heading', { name: 'Audit trail' }).waitFor();
     expect(await p.getByRole('heading', { name: 'Not available for your role' }).count()).toBe(0);
 
@@ -88,7 +75,7 @@ describe.skipIf(!hasChromium)('user administration', () => {
     const records = readText(await download.path()).trim().split('\n').map((l) => JSON.parse(l) as { actor: string; kind: string });
     expect(records.length).toBe(shown);
     expect(records.every((r) => r.actor === 'audrey' && r.kind === 'sign_in')).toBe(true);
-    await p.screenshot({ path: shots + 'admin-auditor-landing.png', fullPage: false });
+    await p.screenshot({ path: SHOTS + 'admin-auditor-landing.png', fullPage: false });
   });
 
   it('refuses to delete a user the audit names and disables them instead; deletes one it never names', async () => {
@@ -102,7 +89,7 @@ describe.skipIf(!hasChromium)('user administration', () => {
     await row.getByText('Disabled', { exact: true }).waitFor();
     const ctx = await e2e.newContext();
     const p = await ctx.newPage();
-    await signIn(p, 'audrey', 'audrey-own-password-1');
+    await signIn(p, e2e, 'audrey', 'audrey-own-password-1');
     await p.getByRole('alert').filter({ hasText: 'not right' }).waitFor();
 
     await e2e.server.app.auth.createUser({ username: 'temp', password: 'temporary-pass-1', role: 'viewer' }, 'admin');

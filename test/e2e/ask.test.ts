@@ -1,40 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, readText, startE2E, type E2E } from './harness.js';
+import { ADMIN_PASSWORD, readText, startE2E, type E2E } from './harness.js';
+import { ask, chromiumPresent, SHOTS, signIn } from './support/browser.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  console.warn(`skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const hasChromium = chromiumPresent();
 
 let e2e: E2E;
 let page: Page;
-
-async function signIn(p: Page, username: string, password: string) {
-  await p.goto(e2e.server.url + '/');
-  await p.getByLabel('User name').fill(username);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-}
-
-async function ask(question: string) {
-  const before = await page.locator('article.turn').count();
-  await page.getByLabel('Your question').fill(question);
-  await page.getByRole('button', { name: 'Ask', exact: true }).click();
-  const turn = page.locator('article.turn').nth(before);
-  await turn.locator('.answer:not(.pending)').waitFor();
-  return turn;
-}
 
 describe.skipIf(!hasChromium)('web app end to end', () => {
   beforeAll(async () => {
     e2e = await startE2E();
     page = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
+    mkdirSync(SHOTS, { recursive: true });
   }, 180_000);
   afterAll(async () => {
     await e2e?.close();
@@ -46,7 +25,7 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
   });
 
   it('refuses a wrong password, then signs in and shows the data context and questions to try', async () => {
-    await signIn(page, 'admin', 'not-the-password');
+    await signIn(page, e2e, 'admin', 'not-the-password');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not right');
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -55,20 +34,20 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     expect(header).toContain('demo-ops.db');
     expect(header).toContain('2026-11-20');
     expect(await page.locator('.empty .chip').count()).toBeGreaterThan(3);
-    await page.screenshot({ path: shots + 'ask-empty.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-empty.png', fullPage: false });
   });
 
   it('answers a single number as a KPI', async () => {
-    const turn = await ask('How many trades were booked last week?');
+    const turn = await ask(page, 'How many trades were booked last week?');
     await turn.locator('.kpi-value').waitFor();
     expect(await turn.locator('.kpi-value').textContent()).toMatch(/^\d[\d,]*$/);
     await turn.locator('summary', { hasText: 'SQL' }).click();
     expect(await turn.locator('.sql pre').textContent()).toMatch(/select count/i);
-    await page.screenshot({ path: shots + 'ask-number.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-number.png', fullPage: false });
   });
 
   it('shows what was understood under the SQL', async () => {
-    const turn = await ask('Top 5 counterparties by number of live trades');
+    const turn = await ask(page, 'Top 5 counterparties by number of live trades');
     await turn.locator('summary', { hasText: 'SQL' }).click();
     await turn.locator('summary', { hasText: 'What was understood' }).click();
     const understood = turn.locator('.understood dl');
@@ -79,11 +58,11 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     expect(text).toMatch(/highest first, first 5/);
     await page.waitForTimeout(700); // let the thread's smooth scroll finish
     await turn.locator('details.sql').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: shots + 'ask-understood.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-understood.png', fullPage: false });
   });
 
   it('draws a grouped question as a bar chart, switches it to a pie, and downloads the CSV with the same rows', async () => {
-    const turn = await ask('Live notional by desk');
+    const turn = await ask(page, 'Live notional by desk');
     await turn.locator('.chart[data-chart-kind="bar"] svg').waitFor();
     const tableRows = await turn.locator('table.result tbody tr').count();
     expect(tableRows).toBeGreaterThan(1);
@@ -109,15 +88,15 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     expect(await turn.locator('table.result').textContent()).toContain(firstDesk);
     await page.waitForTimeout(700); // let the thread's smooth scroll finish
     await turn.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: shots + 'ask-chart.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-chart.png', fullPage: false });
   });
 
   it('draws a time series as a line; "Save as widget" and "Schedule as report" are offered', async () => {
-    const turn = await ask('Number of trades booked per month this year');
+    const turn = await ask(page, 'Number of trades booked per month this year');
     await turn.locator('.chart[data-chart-kind="line"] svg').waitFor();
     await page.waitForTimeout(700); // let the thread's smooth scroll finish
     await turn.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: shots + 'ask-timeseries.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-timeseries.png', fullPage: false });
     // enabled: it saves the question as a dashboard widget (test/e2e/dashboards.test.ts)
     expect(await turn.getByRole('button', { name: 'Save as widget' }).isEnabled()).toBe(true);
     // enabled: it saves the question and opens the Reports page's template form (test/e2e/reports.test.ts)
@@ -133,13 +112,13 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
   });
 
   it('shows an abstention with suggestions, and a suggestion asks that question', async () => {
-    const turn = await ask('What is the weather in Paris tomorrow?');
+    const turn = await ask(page, 'What is the weather in Paris tomorrow?');
     const chips = turn.locator('.answer.abstained .chip');
     await chips.first().waitFor();
     expect(await chips.count()).toBeGreaterThan(0);
     await page.waitForTimeout(700); // let the thread's smooth scroll finish
     await turn.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: shots + 'ask-abstention.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-abstention.png', fullPage: false });
     const suggestion = (await chips.first().textContent())!;
     const before = await page.locator('article.turn').count();
     await chips.first().click();
@@ -157,14 +136,14 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     const lines = readText(await download.path()).trim().split('\n');
     expect(lines.length).toBeGreaterThan(3);
     expect(JSON.parse(lines[0]!)).toEqual(expect.objectContaining({ seq: 1, hash: expect.any(String) }));
-    await page.screenshot({ path: shots + 'audit.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'audit.png', fullPage: false });
   });
 
   it('keeps a viewer out of admin-only pages', async () => {
     await e2e.server.app.auth.createUser({ username: 'vic', password: 'viewer-password-1', role: 'viewer' }, 'e2e');
     const ctx = await e2e.newContext();
     const p = await ctx.newPage();
-    await signIn(p, 'vic', 'viewer-password-1');
+    await signIn(p, e2e, 'vic', 'viewer-password-1');
     await p.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
     expect(await p.getByRole('link', { name: 'Audit' }).count()).toBe(0);
     expect(await p.getByRole('link', { name: 'Users' }).count()).toBe(0);

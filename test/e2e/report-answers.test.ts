@@ -4,48 +4,31 @@
  * table and abbreviated ones on the axis, percentages with a % sign, dates as dates, a chart that
  * fits, "Refused:" said once; the XLSX read back with exceljs.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, readText, startE2E, type E2E } from './harness.js';
+import { readText, startE2E, type E2E } from './harness.js';
+import { ask, chromiumPresent, openAsAdmin, SHOTS } from './support/browser.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+const hasChromium = chromiumPresent();
 
 let e2e: E2E;
 let page: Page;
-
-async function ask(question: string) {
-  const before = await page.locator('article.turn').count();
-  await page.getByLabel('Your question').fill(question);
-  await page.getByRole('button', { name: 'Ask', exact: true }).click();
-  const turn = page.locator('article.turn').nth(before);
-  await turn.locator('.answer:not(.pending)').waitFor();
-  return turn;
-}
 
 const number = (s: string) => Number(s.replace(/[,%]/g, ''));
 
 describe.skipIf(!hasChromium)('answers formatted like a report, downloads to forward', () => {
   beforeAll(async () => {
     e2e = await startE2E();
-    page = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
-    await page.goto(e2e.server.url + '/');
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+    page = await openAsAdmin(e2e);
   }, 180_000);
   afterAll(async () => {
     await e2e?.close();
   });
 
   it('orders groups largest first, heads columns with units, writes figures exactly in the table and abbreviated on the axis', async () => {
-    const turn = await ask('Live notional by desk');
+    const turn = await ask(page, 'Live notional by desk');
     await turn.locator('.chart[data-chart-kind="bar"] svg').waitFor();
     const headers = await turn.locator('table.result thead th').allTextContents();
     expect(headers.map((h) => h.replace(/[▲▼↕]/g, '').trim())).toEqual(['Desk', 'Notional (USD)']);
@@ -60,15 +43,15 @@ describe.skipIf(!hasChromium)('answers formatted like a report, downloads to for
     expect(await turn.getByRole('radio', { name: 'Line' }).count()).toBe(0);
     await page.waitForTimeout(700);
     await turn.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: shots + 'ask-report-format.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-report-format.png', fullPage: false });
   });
 
   it('writes percentages with a % sign and one decimal, and orders a top N largest first', async () => {
-    const rate = await ask('Settlement fail rate by currency last month');
+    const rate = await ask(page, 'Settlement fail rate by currency last month');
     expect((await rate.locator('table.result thead th').allTextContents()).join('|')).toContain('Fail rate (%)');
     const cells = await rate.locator('table.result tbody tr td:nth-child(2)').allTextContents();
     for (const c of cells) expect(c).toMatch(/^\d+\.\d%$/);
-    const top = await ask('Top 3 counterparties by number of live trades');
+    const top = await ask(page, 'Top 3 counterparties by number of live trades');
     expect(await top.locator('.explanation').textContent()).toContain('top 3');
     const counts = (await top.locator('table.result tbody tr td:nth-child(2)').allTextContents()).map(number);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
@@ -76,20 +59,20 @@ describe.skipIf(!hasChromium)('answers formatted like a report, downloads to for
   });
 
   it('writes dates as dates, and says "Refused:" once', async () => {
-    const list = await ask('List the failed settlements this month');
+    const list = await ask(page, 'List the failed settlements this month');
     const headers = (await list.locator('table.result thead th').allTextContents()).map((h) => h.replace(/[▲▼↕]/g, '').trim());
     const dateCol = headers.findIndex((h) => /date/i.test(h));
     expect(dateCol).toBeGreaterThanOrEqual(0);
     const dates = await list.locator(`table.result tbody tr td:nth-child(${dateCol + 1})`).allTextContents();
     for (const d of dates) expect(d).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    const refused = await ask('Delete all trades');
+    const refused = await ask(page, 'Delete all trades');
     const text = (await refused.locator('.explanation').textContent()) ?? '';
     expect(text).toMatch(/^Refused: /);
     expect(text.match(/Refused/g)).toHaveLength(1);
   });
 
   it('downloads a workbook to forward: labelled frozen header with autofilter, typed cells, a sheet with question, explanation, SQL, training version, user and data as of; and a labelled CSV', async () => {
-    const turn = await ask('Live notional by desk');
+    const turn = await ask(page, 'Live notional by desk');
     const [xlsx] = await Promise.all([page.waitForEvent('download'), turn.getByRole('link', { name: 'Download XLSX' }).click()]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(await xlsx.path()) as unknown as ArrayBuffer);

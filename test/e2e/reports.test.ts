@@ -9,20 +9,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentOf, startSmtp, textOf, type TestSmtp } from '../../src/reports/testing/loopback.js';
-import { ADMIN_PASSWORD, CHROMIUM, startE2E, type E2E } from './harness.js';
+import { startE2E, type E2E } from './harness.js';
+import { chromiumPresent, openAsAdmin, SHOTS } from './support/browser.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  console.warn(`skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const hasChromium = chromiumPresent();
 
 let e2e: E2E;
 let page: Page;
@@ -32,13 +27,7 @@ describe.skipIf(!hasChromium)('Reports end to end', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     e2e = await startE2E({ prepare: async () => ({ smtpUrl: smtp.url, mailFrom: 'copilot@bank.example', reportInternalDomains: 'bank.example' }) });
-    page = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
-    await page.goto(e2e.server.url + '/');
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+    page = await openAsAdmin(e2e);
   }, 180_000);
   afterAll(async () => {
     await e2e?.close();
@@ -81,13 +70,13 @@ describe.skipIf(!hasChromium)('Reports end to end', () => {
     expect(await link.getAttribute('title')).toBe(`SHA-256 ${createHash('sha256').update(csv).digest('hex')}`);
     // from the top: a full-page shot of a scrolled page draws the sticky header mid-page
     await page.evaluate('window.scrollTo(0, 0)'); // a page expression: this file is type-checked without the DOM library
-    await page.screenshot({ path: shots + 'reports.png', fullPage: true });
+    await page.screenshot({ path: SHOTS + 'reports.png', fullPage: true });
 
     const pdf = join(runDir, 'morning-fails.pdf');
     expect(existsSync(pdf)).toBe(true);
     if (!spawnSync('pdftoppm', ['-v']).error) {
-      execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdf, shots + 'report-pdf-page1']);
-      expect(existsSync(shots + 'report-pdf-page1.png')).toBe(true);
+      execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdf, SHOTS + 'report-pdf-page1']);
+      expect(existsSync(SHOTS + 'report-pdf-page1.png')).toBe(true);
     }
   }, 120_000);
 

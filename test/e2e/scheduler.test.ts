@@ -1,15 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, startE2E, type E2E } from './harness.js';
+import { startE2E, type E2E } from './harness.js';
+import { chromiumPresent, openAsAdmin, SHOTS } from './support/browser.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  console.warn(`skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const hasChromium = chromiumPresent();
 
 let e2e: E2E;
 let page: Page;
@@ -17,12 +11,7 @@ let page: Page;
 describe.skipIf(!hasChromium)('Scheduler page', () => {
   beforeAll(async () => {
     e2e = await startE2E();
-    page = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
-    await page.goto(e2e.server.url + '/');
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    page = await openAsAdmin(e2e);
     await page.getByRole('link', { name: 'Scheduler' }).click();
     await page.getByRole('heading', { name: 'Scheduler' }).waitFor();
   }, 180_000);
@@ -62,7 +51,7 @@ describe.skipIf(!hasChromium)('Scheduler page', () => {
     await expect.poll(() => runs.locator('tbody').textContent(), { timeout: 15_000 }).toContain('a report schedule needs payload.templateId');
     expect(await runs.locator('tbody').textContent()).toContain('manual');
     await page.getByLabel('Name').fill('');
-    await page.screenshot({ path: shots + 'scheduler.png', fullPage: true });
+    await page.screenshot({ path: SHOTS + 'scheduler.png', fullPage: true });
     await row.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => row.locator('td').nth(2).textContent()).toBe('paused');
     expect(await row.locator('ol li').count()).toBe(0);

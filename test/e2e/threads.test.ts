@@ -3,32 +3,18 @@
  * changed; a name shared by several counterparties is offered as buttons and picking one answers;
  * the thread is in the history after a reload and a visit to another page, searchable, and re-runs.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, startE2E, type E2E } from './harness.js';
+import { startE2E, type E2E } from './harness.js';
+import { ask, chromiumPresent, openAsAdmin, SHOTS } from './support/browser.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  console.warn(`skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const hasChromium = chromiumPresent();
 
 let e2e: E2E;
 let page: Page;
-
-async function ask(question: string) {
-  const before = await page.locator('article.turn').count();
-  await page.getByLabel('Your question').fill(question);
-  await page.getByRole('button', { name: 'Ask', exact: true }).click();
-  const turn = page.locator('article.turn').nth(before);
-  await turn.locator('.answer:not(.pending)').waitFor();
-  return turn;
-}
 
 /** A word that two to six counterparties of the demo data share after their first word. */
 function sharedNameWord(dir: string): string {
@@ -48,43 +34,37 @@ function sharedNameWord(dir: string): string {
 describe.skipIf(!hasChromium)('Ask threads end to end', () => {
   beforeAll(async () => {
     e2e = await startE2E();
-    page = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
-    await page.goto(e2e.server.url + '/');
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+    page = await openAsAdmin(e2e);
   }, 180_000);
   afterAll(async () => {
     await e2e?.close();
   });
 
   it('answers a follow-up in the context of the previous answer and says what changed', async () => {
-    const first = await ask('Live notional by sector');
+    const first = await ask(page, 'Live notional by sector');
     expect(await first.locator('.explanation').first().textContent()).toMatch(/by sector/);
-    const next = await ask('now by desk');
+    const next = await ask(page, 'now by desk');
     await next.locator('.follows').waitFor();
     expect(await next.locator('.follows').textContent()).toContain('Live notional by sector');
     expect(await next.locator('.explanation').first().textContent()).toMatch(/by desk.*Follow-up: broken down by desk instead of sector/);
-    const third = await ask('top 3 of those');
+    const third = await ask(page, 'top 3 of those');
     expect(await third.locator('.explanation').first().textContent()).toMatch(/Follow-up: the largest 3/);
     await page.waitForTimeout(700); // let the thread's smooth scroll finish
     await next.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: shots + 'ask-follow-up.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-follow-up.png', fullPage: false });
   });
 
   it('offers the counterparties a name could mean, and picking one answers', async () => {
     await page.getByRole('button', { name: 'New thread' }).first().click();
     const word = sharedNameWord(e2e.dir);
-    const turn = await ask(`Live trades with ${word}`);
+    const turn = await ask(page, `Live trades with ${word}`);
     const group = turn.getByRole('group', { name: 'Which one do you mean?' });
     await group.waitFor();
     const options = group.getByRole('button');
     expect(await options.count()).toBeGreaterThanOrEqual(2);
     const label = (await options.first().textContent())!;
     expect(label).toContain(word);
-    await page.screenshot({ path: shots + 'ask-which-one.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-which-one.png', fullPage: false });
     await options.first().click();
     await expect.poll(async () => (await turn.locator('.answer:not(.pending)').first().textContent()) ?? '').toContain(label);
     expect(await turn.locator('.answer.choose').count()).toBe(0);
@@ -92,8 +72,8 @@ describe.skipIf(!hasChromium)('Ask threads end to end', () => {
 
   it('keeps the thread after a reload and a visit to another page; the history is searchable and re-runs', async () => {
     await page.getByRole('button', { name: 'New thread' }).first().click();
-    await ask('How many open exceptions by severity?');
-    await ask('by owner team instead');
+    await ask(page, 'How many open exceptions by severity?');
+    await ask(page, 'by owner team instead');
     await page.reload();
     await page.locator('article.turn').nth(1).waitFor();
     const questions = async () => (await page.locator('article.turn .question').allTextContents()).map((q) => q.replace(/^You asked: /, ''));
@@ -106,7 +86,7 @@ describe.skipIf(!hasChromium)('Ask threads end to end', () => {
     expect(await history.locator('.thread-link').count()).toBeGreaterThanOrEqual(3);
     await history.getByLabel('Search history').fill('owner team');
     await expect.poll(() => history.locator('.thread-link').count()).toBe(1);
-    await page.screenshot({ path: shots + 'ask-history.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-history.png', fullPage: false });
     await history.getByLabel('Search history').fill('');
     await expect.poll(() => history.locator('.thread-link').count()).toBeGreaterThanOrEqual(3);
     // the follow-up thread opened from the history, re-run on today's data

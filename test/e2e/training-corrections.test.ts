@@ -5,30 +5,18 @@
  * a candidate can be dismissed, a failed validation is shown as a failure with what failed, and
  * the failed draft can be deleted.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, startE2E, TODAY, type E2E } from './harness.js';
+import { startE2E, TODAY, type E2E } from './harness.js';
+import { ask, chromiumPresent, openAsAdmin, SHOTS } from './support/browser.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+const hasChromium = chromiumPresent();
 
 let e2e: E2E;
 let page: Page;
 
-async function ask(question: string) {
-  const before = await page.locator('article.turn').count();
-  await page.getByLabel('Your question').fill(question);
-  await page.getByRole('button', { name: 'Ask', exact: true }).click();
-  const turn = page.locator('article.turn').nth(before);
-  await turn.locator('.answer:not(.pending)').waitFor();
-  return turn;
-}
-
 async function correct(question: string, fix: (sql: string) => string) {
-  const turn = await ask(question);
+  const turn = await ask(page, question);
   const sql = (await turn.locator('.sql pre').textContent({ timeout: 10_000 }))!;
   await turn.getByRole('button', { name: 'Wrong answer' }).click();
   await turn.getByLabel('Corrected SQL (optional)').fill(fix(sql));
@@ -54,13 +42,7 @@ async function promote(question: string) {
 describe.skipIf(!hasChromium)('training corrections', () => {
   beforeAll(async () => {
     e2e = await startE2E();
-    page = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
-    await page.goto(e2e.server.url + '/');
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+    page = await openAsAdmin(e2e);
   }, 180_000);
   afterAll(async () => {
     await e2e?.close();
@@ -70,7 +52,7 @@ describe.skipIf(!hasChromium)('training corrections', () => {
     // a correction with a date in it (yesterday of the day it was asked), a wrong one, and a thumbs up
     await correct('How many trades were booked yesterday?', (sql) => sql.replace(/^select/i, 'SELECT'));
     await correct('How many live trades are there?', () => 'SELECT 42 AS n');
-    const liked = await ask('Number of live trades by desk');
+    const liked = await ask(page, 'Number of live trades by desk');
     await liked.getByRole('button', { name: 'Good answer' }).click();
     await liked.getByRole('status').filter({ hasText: 'feedback' }).waitFor();
 
@@ -87,7 +69,7 @@ describe.skipIf(!hasChromium)('training corrections', () => {
     const failure = page.getByRole('alert').filter({ hasText: 'Version 2 failed validation' });
     await failure.waitFor();
     expect(await failure.textContent()).toContain('How many live trades are there?');
-    await page.screenshot({ path: shots + 'training-failed-validation.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'training-failed-validation.png', fullPage: false });
     await page.getByRole('button', { name: 'Delete draft version 2' }).click();
     await page.getByRole('dialog', { name: 'Delete draft version 2' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('status').filter({ hasText: 'Draft version 2 is deleted' }).waitFor();
@@ -99,7 +81,7 @@ describe.skipIf(!hasChromium)('training corrections', () => {
     await validate(2);
     await page.getByRole('status').filter({ hasText: 'Version 2 passed validation' }).waitFor();
     await page.getByRole('button', { name: 'Activate version 2' }).waitFor();
-    await page.screenshot({ path: shots + 'training-corrections.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'training-corrections.png', fullPage: false });
   });
 
   it('adds a glossary and edits an example in the web app: each save is a new draft version', async () => {
@@ -122,6 +104,6 @@ describe.skipIf(!hasChromium)('training corrections', () => {
     await page.getByRole('button', { name: 'Show the validation report of version 3' }).click();
     await page.getByRole('region', { name: 'Examples and documents of version 3' }).getByText(/^Documents \(\d+\)$/).click();
     await page.getByRole('region', { name: 'Examples and documents of version 3' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: shots + 'training-content.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'training-content.png', fullPage: false });
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -9,14 +9,10 @@ import { openDatasource } from '../../src/datasource/index.js';
 import { buildDemoDatabase } from '../../src/demo/index.js';
 import { openStore } from '../../src/store/index.js';
 import { importProfile, readProfileFolder } from '../../src/training/index.js';
-import { ADMIN_PASSWORD, CHROMIUM, startE2E, TODAY, type E2E } from './harness.js';
+import { ADMIN_PASSWORD, startE2E, TODAY, type E2E } from './harness.js';
+import { chromiumPresent, SHOTS, signIn } from './support/browser.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  console.warn(`skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const hasChromium = chromiumPresent();
 /** The as-of date the demo profile's example SQL was written for (profiles/otc-ops/examples.yaml). */
 const EXAMPLES_AS_OF = '2026-06-15';
 const VIEWER_PASSWORD = 'e2e-viewer-password-1';
@@ -24,26 +20,19 @@ const VIEWER_PASSWORD = 'e2e-viewer-password-1';
 let e2e: E2E;
 let page: Page;
 
-async function signIn(p: Page, username: string, password: string, on: E2E = e2e) {
-  await p.goto(on.server.url + '/');
-  await p.getByLabel('User name').fill(username);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-}
-
 describe.skipIf(!hasChromium)('training in the web app', () => {
   beforeAll(async () => {
     e2e = await startE2E();
     await e2e.server.app.auth.createUser({ username: 'viewer1', password: VIEWER_PASSWORD, role: 'viewer', displayName: 'Vera Viewer' }, 'e2e');
     page = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
+    mkdirSync(SHOTS, { recursive: true });
   }, 180_000);
   afterAll(async () => {
     await e2e?.close();
   });
 
   it('an admin opens Training and sees version 1 active with its validation report', async () => {
-    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await signIn(page, e2e, 'admin', ADMIN_PASSWORD);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training' }).click();
     await page.getByRole('heading', { name: 'Training', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/training');
@@ -137,13 +126,13 @@ describe.skipIf(!hasChromium)('training in the web app', () => {
     await v1.getByRole('button', { name: 'Show the validation report of version 1' }).click();
     await page.getByRole('heading', { name: 'Validation report of version 1' }).waitFor();
     await page.evaluate('window.scrollTo(0, 0)'); // a page expression: this file is type-checked without the DOM library
-    await page.screenshot({ path: shots + 'training.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'training.png', fullPage: false });
   }, 180_000);
 
   it('a viewer sees no Training link and cannot reach /training', async () => {
     const ctx = await e2e.newContext();
     const p = await ctx.newPage();
-    await signIn(p, 'viewer1', VIEWER_PASSWORD);
+    await signIn(p, e2e, 'viewer1', VIEWER_PASSWORD);
     await p.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
     const nav = p.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link', { name: 'Ask' }).count()).toBe(1);
@@ -189,7 +178,7 @@ describe.skipIf(!hasChromium)('a configured database without an active training 
 
   it('the Ask page says why nothing is answered, and links admins to the Training page', async () => {
     const p = await bank.context.newPage();
-    await signIn(p, 'admin', ADMIN_PASSWORD, bank);
+    await signIn(p, bank, 'admin', ADMIN_PASSWORD);
     const box = p.locator('.notrained');
     await box.getByRole('heading', { name: 'Questions cannot be answered yet' }).waitFor();
     expect(await box.textContent()).toContain('An admin must import, validate and activate a training profile');
@@ -212,7 +201,7 @@ describe.skipIf(!hasChromium)('a configured database without an active training 
   it('a viewer is told to ask an administrator, without a link', async () => {
     const ctx = await bank.newContext();
     const p = await ctx.newPage();
-    await signIn(p, 'viewer1', VIEWER_PASSWORD, bank);
+    await signIn(p, bank, 'viewer1', VIEWER_PASSWORD);
     const box = p.locator('.notrained');
     await box.waitFor();
     expect(await box.textContent()).toContain('Ask an administrator to activate a training version.');
