@@ -94,7 +94,7 @@ export class SqliteQueryProcess {
     };
   }
 
-  /** One message to the child and its reply, under a timeout and the abort signal (both kill the process). */
+  /** One message to the child and its reply (a query's rows, a stream's head or next batch), under a timeout and the abort signal (both kill the process). */
   #roundTrip(child: ChildProcess, msg: Record<string, unknown> & { id: number }, timeoutMs: number, signal?: AbortSignal): Promise<Reply & { rows?: unknown[][] }> {
     if (signal?.aborted) return Promise.reject(queryCancelled());
     return new Promise((resolve, reject) => {
@@ -196,54 +196,8 @@ export class SqliteQueryProcess {
     if (this.#closed) throw queryFailed('the datasource is closed');
     if (signal?.aborted) throw queryCancelled();
     const child = await this.#start();
-    if (signal?.aborted) throw queryCancelled();
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        child.off('message', onMsg);
-        child.off('exit', onExit);
-        fn();
-      };
-      const onMsg = (m: Reply) => {
-        if (m.id !== id) return;
-        finish(() => {
-          if (m.error?.kind === 'notReadOnly') reject(notReadOnly(m.error.message));
-          else if (m.error) reject(queryFailed(m.error.message, { code: m.error.code, message: m.error.message }));
-          else if (typeof m.json !== 'string') resolve({ columns: m.columns ?? [], rows: m.rows ?? [] });
-          else {
-            try {
-              resolve({ columns: m.columns ?? [], rows: JSON.parse(m.json) as unknown[][] });
-            } catch (e) {
-              reject(queryFailed(`the SQLite query process sent rows that cannot be read: ${(e as Error).message}`, e));
-            }
-          }
-        });
-      };
-      const onExit = (code: number | null, sig: string | null) =>
-        finish(() => reject(queryFailed(`the SQLite query process stopped (${sig ?? `exit ${code}`})`)));
-      const onAbort = () =>
-        finish(() => {
-          this.#kill();
-          reject(queryCancelled());
-        });
-      const timer = setTimeout(
-        () =>
-          finish(() => {
-            this.#kill();
-            reject(queryTimeout(timeoutMs));
-          }),
-        timeoutMs,
-      );
-      child.on('message', onMsg);
-      child.once('exit', onExit);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      child.send({ id, sql, maxRows });
-    });
+    const r = await this.#roundTrip(child, { id: this.#nextId++, sql, maxRows }, timeoutMs, signal);
+    return { columns: r.columns ?? [], rows: r.rows ?? [] };
   }
 }
 
@@ -267,10 +221,7 @@ export class SqliteQueryPool {
     const deadline = performance.now() + timeoutMs;
     const release = await this.#admission.acquire(workload, timeoutMs, timeoutMs, signal);
     try {
-      // an admitted query always finds an idle process: slots and processes are as many
-      const proc = this.#procs.find((p) => p.pending === 0) ?? this.#procs.reduce((a, b) => (b.pending < a.pending ? b : a));
-      const left = Math.floor(deadline - performance.now());
-      if (left < 1) throw queryTimeout(timeoutMs);
+      const { proc, left } = this.#idle(deadline, timeoutMs);
       return await proc.run(sql, maxRows, left, signal);
     } catch (e) {
       // reported with the query's whole timeout, which the wait was part of
@@ -286,9 +237,7 @@ export class SqliteQueryPool {
     const deadline = performance.now() + timeoutMs;
     const release = await this.#admission.acquire(workload, timeoutMs, timeoutMs, signal);
     try {
-      const proc = this.#procs.find((p) => p.pending === 0) ?? this.#procs.reduce((a, b) => (b.pending < a.pending ? b : a));
-      const left = Math.floor(deadline - performance.now());
-      if (left < 1) throw queryTimeout(timeoutMs);
+      const { proc, left } = this.#idle(deadline, timeoutMs);
       const source = await proc.stream(sql, batch, left, signal);
       let released = false;
       return {
@@ -307,6 +256,14 @@ export class SqliteQueryPool {
       if (isOtcError(e) && e.code === DatasourceErrorCode.Timeout) throw queryTimeout(timeoutMs);
       throw e;
     }
+  }
+
+  /** An idle process for an admitted query (there always is one: slots and processes are as many), and what is left of its timeout. */
+  #idle(deadline: number, timeoutMs: number): { proc: SqliteQueryProcess; left: number } {
+    const proc = this.#procs.find((p) => p.pending === 0) ?? this.#procs.reduce((a, b) => (b.pending < a.pending ? b : a));
+    const left = Math.floor(deadline - performance.now());
+    if (left < 1) throw queryTimeout(timeoutMs);
+    return { proc, left };
   }
 
   async close(): Promise<void> {
