@@ -4,10 +4,9 @@
  * Assertions are on order of completion (the fast query settles while the slow ones still run),
  * never on elapsed time. The slow statements run until they are cancelled at the end.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatasource } from './index.js';
-import { LIVE_DIALECTS, type LiveDb } from './live-dialects.test-fixture.js';
-import type { Datasource, QueryOptions, QueryResult } from './types.js';
+import { describe, expect, it } from 'vitest';
+import { LIVE_DIALECTS, liveDatasource } from './live-dialects.test-fixture.js';
+import type { QueryOptions, QueryResult } from './types.js';
 
 /** Query slots per dialect (SQLite's query processes, PostgreSQL's pool connections). */
 const SLOTS: Record<string, number> = { sqlite: 2, postgres: 4 };
@@ -33,30 +32,12 @@ function track(p: Promise<QueryResult>): Tracked {
 
 for (const live of LIVE_DIALECTS) {
   describe(`query slots on ${live.name}`, () => {
-    let db: LiveDb | undefined;
-    let ds: Datasource;
-    let skip: string | undefined;
-
-    beforeAll(async () => {
-      const made = await live.create();
-      if ('skip' in made) {
-        skip = made.skip;
-        console.warn(`[skip] ${live.name}: ${skip}`);
-        return;
-      }
-      db = made;
-      ds = await openDatasource(db.url, { timeoutMs: 120_000 });
-    });
-
-    afterAll(async () => {
-      await ds?.close();
-      await db?.cleanup();
-    });
+    const on = liveDatasource(live, { timeoutMs: 120_000 });
 
     /** `n` endless statements of the workload, cancelled together by the returned stop(). */
     function endless(n: number, workload: QueryOptions['workload']) {
       const ac = new AbortController();
-      const running = Array.from({ length: n }, () => track(ds.query(ENDLESS[live.name]!, { workload, signal: ac.signal })));
+      const running = Array.from({ length: n }, () => track(on.ds.query(ENDLESS[live.name]!, { workload, signal: ac.signal })));
       return {
         running,
         async stop() {
@@ -67,10 +48,10 @@ for (const live of LIVE_DIALECTS) {
     }
 
     it('a compiled question is answered while model-written slow queries fill all the slots they may', async (ctx) => {
-      if (skip) return ctx.skip();
+      if (on.skip) return ctx.skip();
       const slow = endless(SLOTS[live.name]!, 'model');
       try {
-        const fast = await ds.query('SELECT count(*) FROM trades');
+        const fast = await on.ds.query('SELECT count(*) FROM trades');
         expect(fast.rows).toEqual([[3]]);
         expect(slow.running.map((r) => r.settled)).toEqual(slow.running.map(() => false));
       } finally {
@@ -79,12 +60,12 @@ for (const live of LIVE_DIALECTS) {
     });
 
     it('a model-written query beyond its share waits for a slot and runs when one is given back', async (ctx) => {
-      if (skip) return ctx.skip();
+      if (on.skip) return ctx.skip();
       const slow = endless(SLOTS[live.name]! - 1, 'model');
-      const queued = track(ds.query('SELECT count(*) FROM books', { workload: 'model' }));
+      const queued = track(on.ds.query('SELECT count(*) FROM books', { workload: 'model' }));
       try {
         // a compiled question still runs on the slot model SQL may not take
-        expect((await ds.query('SELECT count(*) FROM counterparties')).rows).toEqual([[2]]);
+        expect((await on.ds.query('SELECT count(*) FROM counterparties')).rows).toEqual([[2]]);
         expect(queued.settled).toBe(false);
       } finally {
         await slow.stop();
@@ -93,16 +74,16 @@ for (const live of LIVE_DIALECTS) {
     });
 
     it('the wait for a slot counts against the query timeout', async (ctx) => {
-      if (skip) return ctx.skip();
+      if (on.skip) return ctx.skip();
       const slow = endless(SLOTS[live.name]!, 'compiled');
       try {
-        await expect(ds.query('SELECT 1', { timeoutMs: 300 })).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_TIMEOUT' });
+        await expect(on.ds.query('SELECT 1', { timeoutMs: 300 })).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_TIMEOUT' });
         expect(slow.running.map((r) => r.settled)).toEqual(slow.running.map(() => false));
       } finally {
         await slow.stop();
       }
       // the slots are given back: the datasource answers again
-      expect((await ds.query('SELECT 1')).rows).toEqual([[1]]);
+      expect((await on.ds.query('SELECT 1')).rows).toEqual([[1]]);
     });
   });
 }

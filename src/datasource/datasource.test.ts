@@ -4,9 +4,9 @@
  * date helpers on known dates, distinct values, timeout, cancellation, refusal of writes.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distinctValues, openDatasource, type Datasource } from './index.js';
-import { LIVE_DIALECTS, type LiveDb } from './live-dialects.test-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { distinctValues } from './index.js';
+import { LIVE_DIALECTS, liveDatasource } from './live-dialects.test-fixture.js';
 
 const TRICKY = `O'Brien "quoted" ünïcødé ✓ 東京 -- not a comment; \\ back\\slash`;
 
@@ -29,29 +29,11 @@ const DAYS_CASES = [
 
 for (const live of LIVE_DIALECTS) {
   describe(`datasource on ${live.name}`, () => {
-    let db: LiveDb | undefined;
-    let ds: Datasource;
-    let skip: string | undefined;
-
-    beforeAll(async () => {
-      const made = await live.create();
-      if ('skip' in made) {
-        skip = made.skip;
-        console.warn(`[skip] ${live.name}: ${skip}`);
-        return;
-      }
-      db = made;
-      ds = await openDatasource(db.url, { maxRows: 1000, timeoutMs: 20_000 });
-    });
-
-    afterAll(async () => {
-      await ds?.close();
-      await db?.cleanup();
-    });
+    const on = liveDatasource(live, { maxRows: 1000, timeoutMs: 20_000 });
 
     it('introspects the 8 tables of the demo schema with keys, kinds and row counts', async (ctx) => {
-      if (skip) return ctx.skip();
-      const snap = await ds.introspect();
+      if (on.skip) return ctx.skip();
+      const snap = await on.ds.introspect();
       expect(snap.dialect).toBe(live.name);
       expect(snap.tables.map((t) => t.name)).toEqual([
         'books', 'confirmations', 'counterparties', 'exceptions', 'margin_calls', 'payment_netting', 'settlements', 'trades',
@@ -78,8 +60,8 @@ for (const live of LIVE_DIALECTS) {
     });
 
     it('returns rows as arrays: dates as YYYY-MM-DD text, numbers as numbers', async (ctx) => {
-      if (skip) return ctx.skip();
-      const r = await ds.query(
+      if (on.skip) return ctx.skip();
+      const r = await on.ds.query(
         'SELECT trade_id, trade_date, notional, fixed_rate, created_at, COUNT(*) OVER () AS n FROM trades ORDER BY trade_id',
       );
       expect(r.columns).toEqual(['trade_id', 'trade_date', 'notional', 'fixed_rate', 'created_at', 'n']);
@@ -93,17 +75,17 @@ for (const live of LIVE_DIALECTS) {
     });
 
     it('caps rows at maxRows and says when more existed', async (ctx) => {
-      if (skip) return ctx.skip();
+      if (on.skip) return ctx.skip();
       const q = 'SELECT trade_id FROM trades ORDER BY trade_id';
-      const two = await ds.query(q, { maxRows: 2 });
+      const two = await on.ds.query(q, { maxRows: 2 });
       expect(two).toMatchObject({ rows: [[1], [2]], rowCount: 2, truncated: true });
-      const three = await ds.query(q, { maxRows: 3 });
+      const three = await on.ds.query(q, { maxRows: 3 });
       expect(three).toMatchObject({ rowCount: 3, truncated: false });
     });
 
     it('inlines values as literals that round-trip: quotes, unicode, numbers, booleans, null', async (ctx) => {
-      if (skip) return ctx.skip();
-      const k = ds.dialect.compiler();
+      if (on.skip) return ctx.skip();
+      const k = on.ds.dialect.compiler();
       const q = k
         .selectFrom('counterparties')
         .select(['short_name', sql<string>`${TRICKY}`.as('s'), sql<number>`${-12.5}`.as('f'), sql<number>`${9007199254740991}`.as('big')])
@@ -112,34 +94,34 @@ for (const live of LIVE_DIALECTS) {
         .compile();
       expect(q.parameters).toEqual([]);
       expect(q.sql).not.toMatch(/\?|\$\d/);
-      const r = await ds.query(q.sql);
+      const r = await on.ds.query(q.sql);
       expect(r.rows).toEqual([["Alpha O'Brien", TRICKY, -12.5, 9007199254740991]]);
       const z = k.selectFrom('counterparties').select('short_name').where('legal_name', '=', 'Zürich Rück Versicherung').compile();
-      expect((await ds.query(z.sql)).rows).toEqual([['Zürich Rück']]);
+      expect((await on.ds.query(z.sql)).rows).toEqual([['Zürich Rück']]);
       const b = k.selectFrom('trades').select('trade_id').where('is_cleared', '=', 1).where('fixed_rate', 'is not', null).compile();
-      expect((await ds.query(b.sql)).rows).toEqual([[1]]);
+      expect((await on.ds.query(b.sql)).rows).toEqual([[1]]);
     });
 
     it('date helpers: week (Monday), month, day buckets and day counts on known dates', async (ctx) => {
-      if (skip) return ctx.skip();
-      const d = ds.dialect;
+      if (on.skip) return ctx.skip();
+      const d = on.ds.dialect;
       const k = d.compiler();
       for (const [day, monday, month] of WEEK_CASES) {
         const lit = d.dateLiteral(day);
         const q = k.selectNoFrom([d.dayBucket(lit).as('d'), d.weekBucket(lit).as('w'), d.monthBucket(lit).as('m')]).compile();
-        expect((await ds.query(q.sql)).rows, `${day} via ${q.sql}`).toEqual([[day, monday, month]]);
+        expect((await on.ds.query(q.sql)).rows, `${day} via ${q.sql}`).toEqual([[day, monday, month]]);
       }
       for (const [from, to, n] of DAYS_CASES) {
         const q = k.selectNoFrom([d.daysBetween(d.dateLiteral(from), d.dateLiteral(to)).as('n')]).compile();
-        expect((await ds.query(q.sql)).rows, q.sql).toEqual([[n]]);
+        expect((await on.ds.query(q.sql)).rows, q.sql).toEqual([[n]]);
       }
       const f = k.selectNoFrom([sql<number>`${d.toFloat(sql`7`)} / 2`.as('x')]).compile();
-      expect((await ds.query(f.sql)).rows).toEqual([[3.5]]);
+      expect((await on.ds.query(f.sql)).rows).toEqual([[3.5]]);
     });
 
     it('date helpers on DATE and TIMESTAMP columns, compared with a date literal', async (ctx) => {
-      if (skip) return ctx.skip();
-      const d = ds.dialect;
+      if (on.skip) return ctx.skip();
+      const d = on.ds.dialect;
       const k = d.compiler();
       const q = k
         .selectFrom('trades')
@@ -153,7 +135,7 @@ for (const live of LIVE_DIALECTS) {
         .where('trade_date', '>=', d.dateLiteral('2026-11-20'))
         .orderBy('trade_id')
         .compile();
-      expect((await ds.query(q.sql)).rows).toEqual([
+      expect((await on.ds.query(q.sql)).rows).toEqual([
         [1, '2026-11-16', '2026-11', '2026-11-20', 4],
         [2, '2026-11-16', '2026-11', '2026-11-22', 2],
       ]);
@@ -163,39 +145,39 @@ for (const live of LIVE_DIALECTS) {
         .groupBy(d.weekBucket(sql.ref('trade_date')))
         .orderBy('w')
         .compile();
-      expect((await ds.query(g.sql)).rows).toEqual([['2024-02-26', 1], ['2026-11-16', 2]]);
+      expect((await on.ds.query(g.sql)).rows).toEqual([['2024-02-26', 1], ['2026-11-16', 2]]);
     });
 
     it('distinctValues gives each value with its count, most frequent first', async (ctx) => {
-      if (skip) return ctx.skip();
-      expect(await distinctValues(ds, 'trades', 'status', 10)).toEqual([
+      if (on.skip) return ctx.skip();
+      expect(await distinctValues(on.ds, 'trades', 'status', 10)).toEqual([
         { value: 'Live', count: 2 },
         { value: 'Matured', count: 1 },
       ]);
-      expect(await distinctValues(ds, 'trades', 'ccp', 10)).toEqual([{ value: 'LCH', count: 1 }]);
-      expect(await distinctValues(ds, 'trades', 'currency', 1)).toHaveLength(1);
+      expect(await distinctValues(on.ds, 'trades', 'ccp', 10)).toEqual([{ value: 'LCH', count: 1 }]);
+      expect(await distinctValues(on.ds, 'trades', 'currency', 1)).toHaveLength(1);
     });
 
     it('stops a runaway query with OTC_ERR_QUERY_TIMEOUT and stays usable', async (ctx) => {
-      if (skip) return ctx.skip();
-      await expect(ds.query(live.slowSql, { timeoutMs: 200 })).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_TIMEOUT' });
-      expect((await ds.query('SELECT COUNT(*) FROM trades')).rows).toEqual([[3]]);
+      if (on.skip) return ctx.skip();
+      await expect(on.ds.query(live.slowSql, { timeoutMs: 200 })).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_TIMEOUT' });
+      expect((await on.ds.query('SELECT COUNT(*) FROM trades')).rows).toEqual([[3]]);
     });
 
     it('cancels a running query through an AbortSignal', async (ctx) => {
-      if (skip) return ctx.skip();
+      if (on.skip) return ctx.skip();
       const ac = new AbortController();
-      const p = ds.query(live.slowSql, { signal: ac.signal, timeoutMs: 30_000 });
+      const p = on.ds.query(live.slowSql, { signal: ac.signal, timeoutMs: 30_000 });
       setTimeout(() => ac.abort(), 300);
       await expect(p).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_CANCELLED' });
       const pre = new AbortController();
       pre.abort();
-      await expect(ds.query('SELECT 1', { signal: pre.signal })).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_CANCELLED' });
-      expect((await ds.query('SELECT COUNT(*) FROM trades')).rows).toEqual([[3]]);
+      await expect(on.ds.query('SELECT 1', { signal: pre.signal })).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_CANCELLED' });
+      expect((await on.ds.query('SELECT COUNT(*) FROM trades')).rows).toEqual([[3]]);
     });
 
     it('refuses writes and second statements by itself, and the data stays as it was', async (ctx) => {
-      if (skip) return ctx.skip();
+      if (on.skip) return ctx.skip();
       const writes = [
         "INSERT INTO books VALUES (9, 'X', 'G10 Rates', 'Rates', 'EMEA', 'Bank PLC')",
         "UPDATE trades SET status = 'Cancelled'",
@@ -204,16 +186,16 @@ for (const live of LIVE_DIALECTS) {
         'CREATE TABLE evil (x INTEGER)',
       ];
       for (const w of writes) {
-        await expect(ds.query(w), w).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_NOT_READ_ONLY' });
+        await expect(on.ds.query(w), w).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_NOT_READ_ONLY' });
       }
       for (const multi of ['SELECT 1; DELETE FROM settlements', 'SELECT 1; COMMIT; DELETE FROM settlements']) {
-        await expect(ds.query(multi), multi).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_NOT_READ_ONLY' });
+        await expect(on.ds.query(multi), multi).rejects.toMatchObject({ code: 'OTC_ERR_QUERY_NOT_READ_ONLY' });
       }
-      const after = await ds.query(
+      const after = await on.ds.query(
         "SELECT (SELECT COUNT(*) FROM books), (SELECT COUNT(*) FROM settlements), (SELECT COUNT(*) FROM trades WHERE status = 'Cancelled')",
       );
       expect(after.rows).toEqual([[2, 2, 0]]);
-      const snap = await ds.introspect();
+      const snap = await on.ds.introspect();
       expect(snap.tables).toHaveLength(8);
     });
   });

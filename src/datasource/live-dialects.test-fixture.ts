@@ -8,7 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import type { DialectName } from './dialect.js';
+import { openDatasource, type OpenOptions } from './index.js';
+import type { Datasource } from './types.js';
 
 export const OPS_SCHEMA_SQL = `${process.env.OTC_SHARED_DIR}/ops-schema/otc_ops.sql`;
 
@@ -93,4 +96,45 @@ export const LIVE_DIALECTS: LiveDialect[] = filterByEnv([
 function filterByEnv(all: LiveDialect[]): LiveDialect[] {
   const only = process.env.OTC_TEST_DIALECTS?.split(',').map((x) => x.trim()).filter(Boolean);
   return only?.length ? all.filter((d) => only.includes(d.name)) : all;
+}
+
+/** A live dialect's datasource for the tests of one describe (see liveDatasource). */
+export interface LiveDatasource {
+  /** The open datasource; not there when `skip` is set. */
+  readonly ds: Datasource;
+  /** Why this dialect cannot run here (printed once); each test then returns ctx.skip(). */
+  readonly skip: string | undefined;
+}
+
+/**
+ * Called inside a describe: before its tests, the dialect's database (schema and seed rows)
+ * opened as a datasource with `opts`; after them, the datasource closed and the database removed.
+ */
+export function liveDatasource(live: LiveDialect, opts: OpenOptions): LiveDatasource {
+  let db: LiveDb | undefined;
+  let ds: Datasource | undefined;
+  let skip: string | undefined;
+  beforeAll(async () => {
+    const made = await live.create();
+    if ('skip' in made) {
+      skip = made.skip;
+      console.warn(`[skip] ${live.name}: ${skip}`);
+      return;
+    }
+    db = made;
+    ds = await openDatasource(db.url, opts);
+  });
+  afterAll(async () => {
+    await ds?.close();
+    await db?.cleanup();
+  });
+  return {
+    get ds() {
+      if (!ds) throw new Error(`the ${live.name} datasource is not open${skip ? ` (${skip})` : ''}`);
+      return ds;
+    },
+    get skip() {
+      return skip;
+    },
+  };
 }
