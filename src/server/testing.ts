@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { openAuditLog, type AuditLog } from '../audit/index.js';
 import { loadSigningKey } from '../audit/signing.js';
@@ -18,6 +19,7 @@ import { createCopilot } from '../nl2sql/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { bootstrapTraining, type TrainedModel } from '../training/index.js';
 import { createAnsweringHolder, type Answering } from './answering.js';
+import { buildServer } from './app.js';
 import type { ServerDeps, ServerSettings } from './deps.js';
 
 export const TEST_TODAY = '2026-11-20';
@@ -134,4 +136,58 @@ export async function createTestWorld(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A signed-in user's session cookie and CSRF token. */
+export interface TestSession {
+  cookie: string;
+  csrf: string;
+}
+
+const cookiesOf = (res: LightMyRequestResponse) => Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
+
+/** Signs a user in over the API as the web app does (CSRF token first); throws unless the login answers 200. */
+export async function signInOver(app: FastifyInstance, username: string, password = TEST_PASSWORD): Promise<TestSession> {
+  const r0 = await app.inject({ method: 'GET', url: '/api/auth/csrf' });
+  const secret = cookiesOf(r0).otc_csrf!;
+  const r = await app.inject({ method: 'POST', url: '/api/auth/login', cookies: { otc_csrf: secret }, headers: { 'x-csrf-token': r0.json().csrfToken }, payload: { username, password } });
+  if (r.statusCode !== 200) throw new Error(`signing ${username} in answered ${r.statusCode}: ${r.body}`);
+  return { cookie: `otc_session=${cookiesOf(r).otc_session}; otc_csrf=${secret}`, csrf: r.json().csrfToken };
+}
+
+export interface TestServer {
+  world: TestWorld;
+  app: FastifyInstance;
+  /** A request as one of the users signed in at the start. */
+  call(user: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/** A test world (createTestWorld with `settings`) behind a server built on it, with `users` signed in. */
+export async function startTestServer(settings: Partial<ServerSettings>, users: readonly Role[]): Promise<TestServer> {
+  const world = await createTestWorld(settings);
+  let app: FastifyInstance | undefined;
+  try {
+    app = await buildServer(world.deps);
+    const server = app;
+    const sessions = new Map<string, TestSession>();
+    for (const u of users) sessions.set(u, await signInOver(server, u));
+    return {
+      world,
+      app: server,
+      call(user, method, url, payload) {
+        const s = sessions.get(user);
+        if (!s) throw new Error(`${user} is not signed in on this test server`);
+        return server.inject({ method, url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+      },
+      async close() {
+        await server.close();
+        await world.close();
+      },
+    };
+  } catch (e) {
+    await app?.close();
+    await world.close();
+    throw e;
+  }
 }

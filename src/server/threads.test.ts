@@ -3,36 +3,19 @@
  * the audit trail), a "which one?" is answered by picking an option, threads are listed, searched,
  * opened and re-run by their owner only, and an auditor (who may not ask) has none.
  */
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from './app.js';
-import { createTestWorld, TEST_PASSWORD, type TestWorld } from './testing.js';
+import { startTestServer, type TestServer, type TestWorld } from './testing.js';
 
+let server: TestServer;
 let world: TestWorld;
-let app: FastifyInstance;
-const sessions: Record<string, { cookie: string; csrf: string }> = {};
-const cookiesOf = (res: LightMyRequestResponse) => Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
-
-async function signIn(username: string) {
-  const r0 = await app.inject({ method: 'GET', url: '/api/auth/csrf' });
-  const secret = cookiesOf(r0).otc_csrf!;
-  const r = await app.inject({ method: 'POST', url: '/api/auth/login', cookies: { otc_csrf: secret }, headers: { 'x-csrf-token': r0.json().csrfToken }, payload: { username, password: TEST_PASSWORD } });
-  expect(r.statusCode).toBe(200);
-  sessions[username] = { cookie: `otc_session=${cookiesOf(r).otc_session}; otc_csrf=${secret}`, csrf: r.json().csrfToken };
-}
 
 beforeAll(async () => {
-  world = await createTestWorld({ maxRows: 500 });
-  app = await buildServer(world.deps);
-  for (const u of ['analyst', 'viewer', 'admin', 'auditor']) await signIn(u);
+  server = await startTestServer({ maxRows: 500 }, ['analyst', 'viewer', 'admin', 'auditor']);
+  world = server.world;
 });
-afterAll(async () => {
-  await app?.close();
-  await world?.close();
-});
+afterAll(() => server?.close());
 
-const call = (user: string, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-  app.inject({ method, url, headers: { cookie: sessions[user]!.cookie, 'x-csrf-token': sessions[user]!.csrf }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+const call: TestServer['call'] = (...args) => server.call(...args);
 
 describe('threads', () => {
   it('answers a follow-up in the context of the thread, says what changed, and links it in the audit', async () => {
