@@ -4,39 +4,28 @@
  * shares of a total, running totals, top N in each group, relative pronouns. Phrasings are this file's
  * own; gold SQL is written here against a demo database of its own seed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemoDatabase } from '../../demo/index.js';
-import { dialectFor, openDatasource, type Datasource } from '../../datasource/index.js';
+import { dialectFor, type Datasource } from '../../datasource/index.js';
 import { guardSql, policyFromSnapshot } from '../../guard/index.js';
-import { loadProfile, trainModel, type TrainedModel } from '../../training/index.js';
+import type { TrainedModel } from '../../training/index.js';
+import { engineOnDemo, expectSameRows, type TrainedEngine } from './engine.test-fixture.js';
 import { readAsked } from './asked.js';
-import { createSemanticEngine, type SemanticEngine } from './index.js';
+import type { SemanticEngine } from './index.js';
 import { buildEngineModel } from './model.js';
 import { reshapeQuestion } from './reshape.js';
 import { readBands } from './bands.js';
 
 const TODAY = '2026-06-17'; // a Wednesday: this week = 06-15..06-17
-let dir: string;
 let ds: Datasource;
 let model: TrainedModel;
 let engine: SemanticEngine;
+let world: TrainedEngine | undefined;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'otc-coverage-'));
-  const out = join(dir, 'demo.db');
-  await buildDemoDatabase({ out, trades: 3000, seed: 11, asOf: TODAY });
-  ds = await openDatasource(`sqlite:${out}`);
-  model = await trainModel(loadProfile('profiles/otc-ops'), ds);
-  engine = createSemanticEngine(model);
+  world = await engineOnDemo(TODAY, 'otc-coverage-');
+  ({ ds, model, engine } = world);
 });
-
-afterAll(async () => {
-  await ds?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => world?.close());
 
 function gen(question: string, dialect = ds?.dialect) {
   return engine.generate(question, { today: TODAY, dialect: dialect! });
@@ -48,25 +37,10 @@ function sqlFor(question: string): string {
   return r.sql;
 }
 
-const canon = (v: unknown) => (v === null || v === undefined ? 'null' : typeof v === 'number' ? (Math.round(v * 1000) / 1000).toFixed(3) : String(v).toLowerCase());
-
 /** The engine's answer holds the gold columns (in some order, extra columns allowed) with the same rows. */
 async function expectSameAnswer(question: string, gold: string): Promise<void> {
   const got = (await ds.query(sqlFor(question), { maxRows: 100000 })).rows;
-  const want = (await ds.query(gold, { maxRows: 100000 })).rows;
-  expect(got.length, question).toBe(want.length);
-  expect(want.length, `gold of "${question}" is empty`).toBeGreaterThan(0);
-  const colKey = (rs: unknown[][], j: number) => rs.map((r) => canon(r[j])).sort().join('|');
-  const used = new Set<number>();
-  const map: number[] = [];
-  for (let j = 0; j < want[0]!.length; j++) {
-    const k = got[0]!.findIndex((_, idx) => !used.has(idx) && colKey(got, idx) === colKey(want, j));
-    expect(k, `${question}: gold column ${j} not found`).toBeGreaterThanOrEqual(0);
-    used.add(k);
-    map.push(k);
-  }
-  const key = (r: unknown[], cols: number[]) => cols.map((c) => canon(r[c])).join('\u0001');
-  expect(got.map((r) => key(r, map)).sort(), question).toEqual(want.map((r) => key(r, [...Array(want[0]!.length).keys()])).sort());
+  expectSameRows(question, got, (await ds.query(gold, { maxRows: 100000 })).rows);
 }
 
 function expectAbstain(question: string, reason?: RegExp): void {

@@ -2,35 +2,25 @@
  * The semantic engine over a demo database it was never developed on (its own seed): answers to
  * generic questions are compared with SQL written here, names are read from that database.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemoDatabase } from '../../demo/index.js';
-import { dialectFor, openDatasource, type Datasource } from '../../datasource/index.js';
+import { dialectFor, type Datasource } from '../../datasource/index.js';
 import { guardSql, policyFromSnapshot } from '../../guard/index.js';
-import { loadProfile, trainModel, type TrainedModel } from '../../training/index.js';
-import { ABSTAIN_MESSAGE, createSemanticEngine, type SemanticEngine } from './index.js';
+import type { TrainedModel } from '../../training/index.js';
+import { engineOnDemo, expectSameRows, type TrainedEngine } from './engine.test-fixture.js';
+import { ABSTAIN_MESSAGE, type SemanticEngine } from './index.js';
 
 const TODAY = '2026-06-17'; // a Wednesday: this week = 06-15..06-17, last week = 06-08..06-14
-let dir: string;
 let ds: Datasource;
 let model: TrainedModel;
 let engine: SemanticEngine;
+let world: TrainedEngine | undefined;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'otc-engine-'));
-  const out = join(dir, 'demo.db');
-  await buildDemoDatabase({ out, trades: 3000, seed: 11, asOf: TODAY });
-  ds = await openDatasource(`sqlite:${out}`);
-  model = await trainModel(loadProfile('profiles/otc-ops'), ds);
-  engine = createSemanticEngine(model);
+  world = await engineOnDemo(TODAY, 'otc-engine-');
+  ({ ds, model, engine } = world);
 });
-
-afterAll(async () => {
-  await ds?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => world?.close());
 
 function sqlFor(question: string): string {
   const r = engine.generate(question, { today: TODAY, dialect: ds.dialect });
@@ -42,33 +32,9 @@ async function rows(sqlText: string): Promise<unknown[][]> {
   return (await ds.query(sqlText, { maxRows: 100000 })).rows;
 }
 
-function canon(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number') return (Math.round(v * 1000) / 1000).toFixed(3);
-  return String(v).toLowerCase();
-}
-
 /** The engine's answer holds the gold columns (in some order) with the same rows. */
 async function expectSameAnswer(question: string, gold: string): Promise<void> {
-  const got = await rows(sqlFor(question));
-  const want = await rows(gold);
-  expect(got.length, question).toBe(want.length);
-  if (!want.length) return;
-  const width = want[0]!.length;
-  // find, for each gold column, a predicted column with the same multiset of values
-  const colKey = (rs: unknown[][], j: number) => rs.map((r) => canon(r[j])).sort().join('|');
-  const used = new Set<number>();
-  const map: number[] = [];
-  for (let j = 0; j < width; j++) {
-    const k = got[0]!.findIndex((_, idx) => !used.has(idx) && colKey(got, idx) === colKey(want, j));
-    expect(k, `${question}: gold column ${j} not found`).toBeGreaterThanOrEqual(0);
-    used.add(k);
-    map.push(k);
-  }
-  const key = (r: unknown[], cols: number[]) => cols.map((c) => canon(r[c])).join('\u0001');
-  const a = got.map((r) => key(r, map)).sort();
-  const b = want.map((r) => key(r, [...Array(width).keys()])).sort();
-  expect(a, question).toEqual(b);
+  expectSameRows(question, await rows(sqlFor(question)), await rows(gold), { emptyOk: true });
 }
 
 const LIVE = "status = 'Live'";

@@ -4,21 +4,21 @@
  * else. Answers are compared with SQL written here over that warehouse; counterparty names are
  * read from the database, as the product learns them.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatasource, type Datasource } from '../../datasource/index.js';
-import { loadProfile, trainModel, type TrainedModel } from '../../training/index.js';
-import { ABSTAIN_MESSAGE, createSemanticEngine, type SemanticEngine } from './index.js';
+import type { Datasource } from '../../datasource/index.js';
+import type { TrainedModel } from '../../training/index.js';
+import { engineOnCopy, expectSameRows, type TrainedEngine } from './engine.test-fixture.js';
+import { ABSTAIN_MESSAGE, type SemanticEngine } from './index.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const DB = [join(ROOT, '..', 'shared', 'legacy-bank', 'legacy-dev.db'), '/work/shared/legacy-bank/legacy-dev.db'].find((p) => existsSync(p));
 const TODAY = '2026-11-20'; // a Friday: this week = 11-16..11-20, last week = 11-09..11-15
-let dir: string;
 let ds: Datasource;
 let engine: SemanticEngine;
 let model: TrainedModel;
+let world: TrainedEngine | undefined;
 
 function sqlFor(question: string): string {
   const r = engine.generate(question, { today: TODAY, dialect: ds.dialect });
@@ -36,29 +36,9 @@ async function rows(sqlText: string): Promise<unknown[][]> {
   return (await ds.query(sqlText, { maxRows: 100000 })).rows;
 }
 
-function canon(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number') return (Math.round(v * 1000) / 1000).toFixed(3);
-  return String(v).toLowerCase();
-}
-
 /** The engine's answer holds the expected columns (in some order, extra columns allowed) with the same rows. */
 async function expectSameAnswer(question: string, expected: string): Promise<void> {
-  const got = await rows(sqlFor(question));
-  const want = await rows(expected);
-  expect(got.length, question).toBe(want.length);
-  expect(want.length, `${question}: the expected SQL must return rows to prove anything`).toBeGreaterThan(0);
-  const colKey = (rs: unknown[][], j: number) => rs.map((r) => canon(r[j])).sort().join('|');
-  const used = new Set<number>();
-  const map: number[] = [];
-  for (let j = 0; j < want[0]!.length; j++) {
-    const k = got[0]!.findIndex((_, idx) => !used.has(idx) && colKey(got, idx) === colKey(want, j));
-    expect(k, `${question}: expected column ${j} not found`).toBeGreaterThanOrEqual(0);
-    used.add(k);
-    map.push(k);
-  }
-  const key = (r: unknown[], cols: number[]) => cols.map((c) => canon(r[c])).join('\u0001');
-  expect(got.map((r) => key(r, map)).sort(), question).toEqual(want.map((r) => key(r, [...Array(want[0]!.length).keys()])).sort());
+  expectSameRows(question, await rows(sqlFor(question)), await rows(expected));
 }
 
 const NOT_CANC = "DEAL_STS_CD <> 'CANC'";
@@ -69,20 +49,14 @@ describe.skipIf(!DB)('a second bank trained with its own profile (legacy-bank)',
   let cpty = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'otc-legacy-'));
-    copyFileSync(DB!, join(dir, 'legacy.db'));
-    ds = await openDatasource(`sqlite:${join(dir, 'legacy.db')}`);
-    model = await trainModel(loadProfile(join(ROOT, 'profiles', 'legacy-bank')), ds);
-    engine = createSemanticEngine(model);
+    world = await engineOnCopy(DB!, join(ROOT, 'profiles', 'legacy-bank'), 'otc-legacy-');
+    ({ ds, model, engine } = world);
     // a counterparty with trades this year, as the value index learns it
     const r = await rows(`SELECT c.CPTY_SHRT_NM FROM REF_CPTY c JOIN TRD_DEAL t ON t.CPTY_ID = c.CPTY_ID WHERE t.TRD_DT >= '2026-01-01' GROUP BY c.CPTY_SHRT_NM ORDER BY COUNT(*) DESC LIMIT 1`);
     cpty = String(r[0]![0]);
   });
 
-  afterAll(async () => {
-    await ds?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => world?.close());
 
   const cases: [string, string][] = [
     // asset class is the product's, through the lookup table
