@@ -12,6 +12,42 @@ export type AuditRow = Omit<AuditRecordJson, 'details'> & { details: string | nu
 /** The columns of audit_records, in the order they are stored and exported. */
 export const ROW_COLUMNS = EXPORT_COLUMNS;
 
+/**
+ * audit_records and its indexes, the same in both stores but for the 64-bit integer type's name
+ * (in SQLite, `seq INTEGER PRIMARY KEY` is the rowid).
+ */
+export function recordsTableSql(int: 'INTEGER' | 'bigint'): string {
+  return `
+CREATE TABLE IF NOT EXISTS audit_records (
+  seq ${int} PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  ts TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  question TEXT,
+  sql TEXT,
+  engine TEXT,
+  duration_ms ${int},
+  row_count ${int},
+  result_hash TEXT,
+  correlation_id TEXT,
+  details TEXT,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_records_ts ON audit_records (ts);
+CREATE INDEX IF NOT EXISTS audit_records_actor_ts ON audit_records (actor, ts);
+CREATE INDEX IF NOT EXISTS audit_records_kind_ts ON audit_records (kind, ts);
+CREATE INDEX IF NOT EXISTS audit_records_correlation ON audit_records (correlation_id);
+CREATE INDEX IF NOT EXISTS audit_records_actor_seq ON audit_records (actor, seq);
+CREATE INDEX IF NOT EXISTS audit_records_kind_seq ON audit_records (kind, seq);
+CREATE INDEX IF NOT EXISTS audit_records_outcome_seq ON audit_records (outcome, seq);
+CREATE INDEX IF NOT EXISTS audit_records_kind_outcome_seq ON audit_records (kind, outcome, seq);
+CREATE INDEX IF NOT EXISTS audit_records_engine_seq ON audit_records (engine, seq);
+`;
+}
+
 /** The anchor: seq, id and hash of the last record appended, kept in audit_meta. */
 export interface Head {
   seq: number;

@@ -4,38 +4,12 @@ import { openPgPool } from '../shared/pg-pool.js';
 import { scrubSecrets } from '../store/index.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
-import { HEAD_KEY, headJson, parseHead, PRUNED_KEY, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
+import { HEAD_KEY, headJson, parseHead, PRUNED_KEY, recordsTableSql, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type Head, type Snapshot } from './backend.js';
 import { buildUnits, signLast } from './append.js';
 import type { AuditKeys } from './signing.js';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS audit_records (
-  seq bigint PRIMARY KEY,
-  id text NOT NULL UNIQUE,
-  ts text NOT NULL,
-  kind text NOT NULL,
-  actor text NOT NULL,
-  outcome text NOT NULL,
-  question text,
-  sql text,
-  engine text,
-  duration_ms bigint,
-  row_count bigint,
-  result_hash text,
-  correlation_id text,
-  details text,
-  prev_hash text NOT NULL,
-  hash text NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_records_ts ON audit_records (ts);
-CREATE INDEX IF NOT EXISTS audit_records_actor_ts ON audit_records (actor, ts);
-CREATE INDEX IF NOT EXISTS audit_records_kind_ts ON audit_records (kind, ts);
-CREATE INDEX IF NOT EXISTS audit_records_correlation ON audit_records (correlation_id);
-CREATE INDEX IF NOT EXISTS audit_records_actor_seq ON audit_records (actor, seq);
-CREATE INDEX IF NOT EXISTS audit_records_kind_seq ON audit_records (kind, seq);
-CREATE INDEX IF NOT EXISTS audit_records_outcome_seq ON audit_records (outcome, seq);
-CREATE INDEX IF NOT EXISTS audit_records_kind_outcome_seq ON audit_records (kind, outcome, seq);
-CREATE INDEX IF NOT EXISTS audit_records_engine_seq ON audit_records (engine, seq);
+${recordsTableSql('bigint')}
 CREATE TABLE IF NOT EXISTS audit_meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE OR REPLACE FUNCTION otc_audit_no_change() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
 BEGIN
@@ -166,18 +140,12 @@ export async function openPostgresBackend(
     }
   };
 
-  /** Runs `fn` in a transaction holding the head row FOR UPDATE (the append lock). */
-  const underHeadLock = async <T>(fn: (c: pg.PoolClient, head: Head) => Promise<T>): Promise<T> => {
-    if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
+  /** Runs `fn` in a transaction opened with `begin`: committed if it returns, rolled back if it throws. */
+  const inTransaction = async <T>(begin: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
     const c = await connect();
     try {
-      await c.query('BEGIN');
-      // The head row is the lock: every append takes it FOR UPDATE, so appends from any number
-      // of processes are serialised and the chain cannot fork.
-      const r = await c.query<{ value: string }>(`SELECT value FROM audit_meta WHERE key = $1 FOR UPDATE`, [HEAD_KEY]);
-      const head = parseHead(r.rows[0]?.value);
-      if (!head) throw new OtcError(AuditErrorCode.Corrupt, 'the audit log has lost its head anchor (audit_meta); run `otc-copilot audit verify`', { status: 500 });
-      const out = await fn(c, head);
+      await c.query(begin);
+      const out = await fn(c);
       await c.query('COMMIT');
       return out;
     } catch (e) {
@@ -186,6 +154,19 @@ export async function openPostgresBackend(
     } finally {
       c.release();
     }
+  };
+
+  /** Runs `fn` in a transaction holding the head row FOR UPDATE (the append lock). */
+  const underHeadLock = async <T>(fn: (c: pg.PoolClient, head: Head) => Promise<T>): Promise<T> => {
+    if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
+    return inTransaction('BEGIN', async (c) => {
+      // The head row is the lock: every append takes it FOR UPDATE, so appends from any number
+      // of processes are serialised and the chain cannot fork.
+      const r = await c.query<{ value: string }>(`SELECT value FROM audit_meta WHERE key = $1 FOR UPDATE`, [HEAD_KEY]);
+      const head = parseHead(r.rows[0]?.value);
+      if (!head) throw new OtcError(AuditErrorCode.Corrupt, 'the audit log has lost its head anchor (audit_meta); run `otc-copilot audit verify`', { status: 500 });
+      return fn(c, head);
+    });
   };
   return {
     kind: 'postgres',
@@ -212,10 +193,8 @@ export async function openPostgresBackend(
       const r = await pool.query<{ value: string }>(`SELECT value FROM audit_meta WHERE key = $1`, [key]);
       return r.rows[0]?.value;
     },
-    async snapshot(fn) {
-      const c = await connect();
-      try {
-        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    snapshot(fn) {
+      return inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (c) => {
         const s: Snapshot = {
           async head() {
             const r = await c.query<{ value: string }>(`SELECT value FROM audit_meta WHERE key = $1`, [HEAD_KEY]);
@@ -238,15 +217,8 @@ export async function openPostgresBackend(
             return r.rows[0]?.value;
           },
         };
-        const out = await fn(s);
-        await c.query('COMMIT');
-        return out;
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        c.release();
-      }
+        return fn(s);
+      });
     },
     async select(f, order, limit, offset) {
       const w = whereOf(f, (n) => '$' + n, 'ILIKE');

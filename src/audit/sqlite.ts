@@ -5,39 +5,13 @@ import { OtcError } from '../shared/errors.js';
 import { someTableNames, sqliteTableNames } from '../shared/sqlite-file.js';
 import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
-import { HEAD_KEY, parseHead, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type RowFilter, type Snapshot } from './backend.js';
+import { HEAD_KEY, parseHead, recordsTableSql, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type RowFilter, type Snapshot } from './backend.js';
 import type { AuditKeys } from './signing.js';
 import { startSqliteWriter, type SqliteWriter } from './sqlite-writer.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS audit_records (
-  seq INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  ts TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  outcome TEXT NOT NULL,
-  question TEXT,
-  sql TEXT,
-  engine TEXT,
-  duration_ms INTEGER,
-  row_count INTEGER,
-  result_hash TEXT,
-  correlation_id TEXT,
-  details TEXT,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_records_ts ON audit_records (ts);
-CREATE INDEX IF NOT EXISTS audit_records_actor_ts ON audit_records (actor, ts);
-CREATE INDEX IF NOT EXISTS audit_records_kind_ts ON audit_records (kind, ts);
-CREATE INDEX IF NOT EXISTS audit_records_correlation ON audit_records (correlation_id);
-CREATE INDEX IF NOT EXISTS audit_records_actor_seq ON audit_records (actor, seq);
-CREATE INDEX IF NOT EXISTS audit_records_kind_seq ON audit_records (kind, seq);
-CREATE INDEX IF NOT EXISTS audit_records_outcome_seq ON audit_records (outcome, seq);
-CREATE INDEX IF NOT EXISTS audit_records_kind_outcome_seq ON audit_records (kind, outcome, seq);
-CREATE INDEX IF NOT EXISTS audit_records_engine_seq ON audit_records (engine, seq);
+${recordsTableSql('INTEGER')}
 CREATE TRIGGER IF NOT EXISTS audit_records_no_update BEFORE UPDATE ON audit_records
 BEGIN SELECT RAISE(ABORT, 'audit records are append-only: UPDATE refused'); END;
 DROP TRIGGER IF EXISTS audit_records_no_delete;
