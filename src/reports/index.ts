@@ -3,7 +3,7 @@
  * delivery channels (e-mail, Slack, Teams, SharePoint/OneDrive, file share, webhook).
  */
 export { ReportErrorCode, PermanentDeliveryError, TransientDeliveryError } from './errors.js';
-export { saveQuestion, saveAnswer, listSaved, getSaved, deleteSaved, savedStatus, runSaved, toPipelineSaved, type SavedQuestion, type SavedStatus, type SaveInput } from './saved.js';
+export { saveQuestion, saveAnswer, listSaved, getSaved, deleteSaved, savedStatus, runSaved, toPipelineSaved, type SavedQuestion, type SavedQuestionView, type SavedStatus, type SaveInput } from './saved.js';
 export { createTemplate, getTemplate, listTemplates, approveTemplate, setPaused, checkRecipients, type ReportTemplate, type TemplateInput, type TemplateItem, type Readiness, type Governance, type Approval } from './templates.js';
 export { runReport, getRun, listRuns, runFilePath, describeTarget, targetKey, type ReportDeps, type ReportSettings, type RunView, type DeliveryView, type QuestionReceipt, type RunStatus, type StartRun } from './runs.js';
 export { CHANNELS, CHANNEL_NAMES, deliverTo, signWebhook, type ChannelName, type ChannelSettings, type DeliveryTarget, type DeliverableReport, type DeliveryReceipt } from './channels/index.js';

@@ -39,6 +39,9 @@ export interface SavedQuestion {
  */
 export type SavedStatus = 'current' | 'same' | 'changed' | 'uncompilable' | 'sql-only';
 
+/** A saved question as the API shows it (routes/saved.ts, the web app): without its typed query and audit bookkeeping, with whether it still means the same. */
+export type SavedQuestionView = Omit<SavedQuestion, 'query' | 'auditId' | 'updatedAt'> & { status: SavedStatus | 'not-trained'; statusText: string };
+
 const parse = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
 
 export function toSaved(r: SavedQuestionsTable): SavedQuestion {

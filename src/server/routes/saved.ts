@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { forbidden } from '../../auth/index.js';
-import { deleteSaved, getSaved, listSaved, runSaved, saveAnswer, savedStatus, type SavedQuestion } from '../../reports/index.js';
+import { deleteSaved, getSaved, listSaved, runSaved, saveAnswer, savedStatus, type SavedQuestion, type SavedQuestionView } from '../../reports/index.js';
 import { askAnswerSchema, errors } from '../schemas.js';
 import { requirePermission } from '../session.js';
 
@@ -30,7 +30,7 @@ const savedSchema = {
   additionalProperties: false,
 } as const;
 
-const STATUS_TEXT: Record<string, string> = {
+const STATUS_TEXT: Record<SavedQuestionView['status'], string> = {
   current: 'Saved with the active training version.',
   same: 'The active training version compiles it to the same SQL.',
   changed: 'No longer compiles the same under the active training version: re-generate it to use the new meaning, or keep running the saved SQL.',
@@ -43,7 +43,7 @@ const STATUS_TEXT: Record<string, string> = {
 export const savedRoutes: FastifyPluginAsync = async (app) => {
   const { store, audit } = app.deps;
 
-  async function view(s: SavedQuestion) {
+  async function view(s: SavedQuestion): Promise<SavedQuestionView> {
     const a = await app.deps.answering.get();
     const status = a ? savedStatus(s, a.copilot, app.deps.datasource.dialect) : 'not-trained';
     const { query: _q, auditId: _a, updatedAt: _u, ...rest } = s;

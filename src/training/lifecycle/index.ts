@@ -3,7 +3,7 @@
  * content, rollback), validation reports, diffs, schema drift, profile folders and bundles,
  * feedback promoted into examples, and the mandatory gate that every question passes.
  */
-export type { AuditSink, TrainingContext, ChangeBy, TrainingAction, TrainingVersion, TrainingEvent } from './types.js';
+export type { AuditSink, TrainingContext, ChangeBy, TrainingAction, TrainingVersion, TrainingVersionSummary, TrainingEvent } from './types.js';
 export { TrainingErrorCode, notTrained } from './errors.js';
 export { contentHashOf, valuesHashOf, snapshotStructure } from './content.js';
 export { chunkDocument, parseCsv, type DocumentChunk } from './chunks.js';

@@ -39,6 +39,11 @@ export interface TrainingVersion {
   validation: ValidationReport | null;
 }
 
+/** A version as the API's lists and actions show it (routes/training, the web app): its validation summed up. */
+export type TrainingVersionSummary = Omit<TrainingVersion, 'validation'> & {
+  validation: Pick<ValidationReport, 'ok' | 'summary' | 'validatedAt' | 'validatedBy'> | null;
+};
+
 export interface TrainingEvent {
   id: string;
   datasource: string;

@@ -1,48 +1,27 @@
 import type { AskAnswer, ChoiceOption, ChoicePick } from '../../nl2sql/types.js';
 import type { ExampleCheck, SchemaDrift, SectionDiff, ValidationIssue, ValidationReport, VersionDiff } from '../../training/lifecycle/report-types.js';
 import type { RunView, ScheduleOverviewOf, ScheduleViewOf } from '../../scheduler/views.js';
+import type { AuthUser } from '../../auth/identity.js';
+import type { Role } from '../../auth/roles.js';
+import type { SavedQuestionView } from '../../reports/saved.js';
+import type { ThreadSummary, ThreadTurn } from '../../threads/index.js';
+import type { TrainingStatus } from '../../store/schema.js';
+import type { FeedbackCandidate } from '../../training/lifecycle/feedback.js';
+import type { TrainingVersion, TrainingVersionSummary } from '../../training/lifecycle/types.js';
 
 export type { AskAnswer, ExampleCheck, SchemaDrift, SectionDiff, ValidationIssue, ValidationReport, VersionDiff };
 export type { ChoiceOption, ChoicePick };
 /** An answer of /api/ask: the thread it was kept in. */
 export type ThreadAnswer = AskAnswer & { threadId?: string };
-export interface ThreadSummary {
-  id: string;
-  title: string;
-  turns: number;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface ThreadTurnView {
-  seq: number;
-  question: string;
-  asOf: string;
-  status: string;
-  engine: string | null;
-  explanation: string | null;
-  sql: string | null;
-  rowCount: number | null;
-  auditId: string | null;
-  followsAuditId: string | null;
-  createdAt: string;
-}
+/** The threads API's types are the server's (src/threads); a turn's typed query and pick are not shown here. */
+export type { ThreadSummary };
+export type ThreadTurnView = Omit<ThreadTurn, 'query' | 'choice'>;
 export interface ThreadView extends ThreadSummary {
   items: ThreadTurnView[];
 }
-export type Role = 'viewer' | 'analyst' | 'admin' | 'auditor';
-
-export interface User {
-  id: string;
-  username: string;
-  displayName: string | null;
-  role: Role;
-  authProvider: string;
-  disabled: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-  /** An administrator set the password: choose your own first. */
-  mustChangePassword?: boolean;
-}
+/** Users as the server shows them (src/auth/identity.ts). */
+export type { Role };
+export type User = AuthUser;
 export interface Me {
   user: User;
   permissions: string[];
@@ -108,23 +87,9 @@ export interface AuditQuery {
   limit?: number;
 }
 
-export type TrainingStatus = 'draft' | 'validated' | 'active' | 'retired';
-export interface TrainingVersionSummary {
-  id: string;
-  datasource: string;
-  version: number;
-  contentHash: string;
-  status: TrainingStatus;
-  profileName: string;
-  createdBy: string;
-  createdAt: string;
-  note?: string | null;
-  parentVersionId?: string | null;
-  validation?: { ok: boolean; summary: string; validatedAt: string; validatedBy: string } | null;
-}
-export interface TrainingVersionFull extends Omit<TrainingVersionSummary, 'validation'> {
-  validation: ValidationReport | null;
-}
+/** Training versions as the server shows them (src/training/lifecycle/types.ts). */
+export type { TrainingStatus, TrainingVersionSummary };
+export type TrainingVersionFull = TrainingVersion;
 export interface TrainingExample {
   question: string;
   sql: string;
@@ -135,19 +100,8 @@ export interface TrainingDocument {
   name: string;
   text: string;
 }
-export interface FeedbackCandidate {
-  id: string;
-  question: string;
-  verdict: 'up' | 'down';
-  sql: string | null;
-  correctedSql: string | null;
-  exampleSql: string;
-  trainingVersionId: string | null;
-  createdAt: string;
-  status: string;
-  /** The day the question was asked: the example validates as of that day. */
-  asOf?: string | null;
-}
+/** Feedback waiting to become examples, as the server lists it (src/training/lifecycle/feedback.ts). */
+export type { FeedbackCandidate };
 
 /** The schedule API's types are the server's (src/scheduler/views.ts); the spec seen loosely. */
 type SpecView = { kind: string; timeZone: string } & Record<string, unknown>;
@@ -156,21 +110,8 @@ export type ScheduleOverview = ScheduleOverviewOf<SpecView>;
 export type { RunView };
 
 /** An API error with its stable code, as the server sends it. */
-export interface SavedQuestion {
-  id: string;
-  owner: string;
-  title: string;
-  question: string;
-  asOf: string | null;
-  sql: string | null;
-  engine: string;
-  explanation: string | null;
-  trainingVersion: string | null;
-  chart: Record<string, unknown> | null;
-  createdAt: string;
-  status: 'current' | 'same' | 'changed' | 'uncompilable' | 'sql-only' | 'not-trained';
-  statusText?: string;
-}
+/** A saved question as GET /api/saved shows it (src/reports/saved.ts). */
+export type SavedQuestion = SavedQuestionView;
 
 export interface ReportTemplate {
   id: string;

@@ -31,6 +31,7 @@ import {
   type AuditSink,
   type TrainingContext,
   type TrainingVersion,
+  type TrainingVersionSummary,
 } from '../../../training/index.js';
 
 export type TrainingPermission = 'view' | 'manage_training';
@@ -95,7 +96,7 @@ const idParams = {
 
 const reasonText = { type: 'string', minLength: 1, maxLength: 2000 } as const;
 
-function summary(v: TrainingVersion) {
+function summary(v: TrainingVersion): TrainingVersionSummary {
   return { ...v, validation: v.validation ? { ok: v.validation.ok, summary: v.validation.summary, validatedAt: v.validation.validatedAt, validatedBy: v.validation.validatedBy } : null };
 }
 
