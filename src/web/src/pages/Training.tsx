@@ -398,7 +398,6 @@ function DiffPanel({ versions }: { versions: TrainingVersionSummary[] }) {
     if (!versions.some((v) => v.id === to)) setTo(active.id);
   }, [versions, from, to, other.id, active.id]);
   const diff = useQuery({ queryKey: ['training', 'diff', asked?.from, asked?.to], queryFn: () => api.training.diff(asked!.from, asked!.to), enabled: asked !== null });
-  const label = (v: TrainingVersionSummary) => `v${v.version} (${v.status})`;
   return (
     <section className="panel" aria-labelledby="diff-title">
       <h2 id="diff-title">Compare two versions</h2>
@@ -409,26 +408,8 @@ function DiffPanel({ versions }: { versions: TrainingVersionSummary[] }) {
           setAsked({ from, to });
         }}
       >
-        <label>
-          From
-          <select value={from} onChange={(e) => setFrom(e.target.value)}>
-            {versions.map((v) => (
-              <option key={v.id} value={v.id}>
-                {label(v)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          To
-          <select value={to} onChange={(e) => setTo(e.target.value)}>
-            {versions.map((v) => (
-              <option key={v.id} value={v.id}>
-                {label(v)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <VersionSelect label="From" value={from} onChange={setFrom} versions={versions} />
+        <VersionSelect label="To" value={to} onChange={setTo} versions={versions} />
         <button type="submit" className="btn">
           Show the differences
         </button>
@@ -436,6 +417,22 @@ function DiffPanel({ versions }: { versions: TrainingVersionSummary[] }) {
       {diff.isError && <p className="error" role="alert">{errorText(diff.error)}</p>}
       {diff.data && <DiffView diff={diff.data.diff} text={diff.data.text} />}
     </section>
+  );
+}
+
+/** A choice of one of the versions, shown as "v3 (validated)". */
+function VersionSelect({ label, value, onChange, versions }: { label: string; value: string; onChange: (id: string) => void; versions: TrainingVersionSummary[] }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {versions.map((v) => (
+          <option key={v.id} value={v.id}>
+            v{v.version} ({v.status})
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
@@ -478,32 +475,8 @@ function DiffView({ diff, text }: { diff: VersionDiff; text: string }) {
               </ul>
             </li>
           ))}
-          {diff.synonyms.length > 0 && (
-            <li>
-              <strong>words</strong>
-              <ul>
-                {diff.synonyms.map((w) => (
-                  <li key={w.of} className="chg">
-                    {w.of}: {w.added.length > 0 && <span className="add">+ {w.added.join(', ')} </span>}
-                    {w.removed.length > 0 && <span className="del">− {w.removed.join(', ')}</span>}
-                  </li>
-                ))}
-              </ul>
-            </li>
-          )}
-          {diff.values.length > 0 && (
-            <li>
-              <strong>values</strong>
-              <ul>
-                {diff.values.map((v) => (
-                  <li key={v.dimension} className="chg">
-                    {v.dimension}: {v.added.length > 0 && <span className="add">+ {v.added.slice(0, 20).join(', ')} </span>}
-                    {v.removed.length > 0 && <span className="del">− {v.removed.slice(0, 20).join(', ')}</span>}
-                  </li>
-                ))}
-              </ul>
-            </li>
-          )}
+          <WordChanges title="words" items={diff.synonyms.map((w) => ({ key: w.of, added: w.added, removed: w.removed }))} />
+          <WordChanges title="values" items={diff.values.map((v) => ({ key: v.dimension, added: v.added.slice(0, 20), removed: v.removed.slice(0, 20) }))} />
           {diff.schema.changed && (
             <li>
               <strong>schema</strong> <DriftList drift={diff.schema} />
@@ -646,5 +619,23 @@ function CandidatesPanel({ onPromote, onDismiss }: { onPromote: (ids: string[]) 
         </>
       )}
     </section>
+  );
+}
+
+/** Words added to and removed from each of a diff's entries (synonyms of a name, values of a dimension); nothing when none changed. */
+function WordChanges({ title, items }: { title: string; items: { key: string; added: string[]; removed: string[] }[] }) {
+  if (items.length === 0) return null;
+  return (
+    <li>
+      <strong>{title}</strong>
+      <ul>
+        {items.map((w) => (
+          <li key={w.key} className="chg">
+            {w.key}: {w.added.length > 0 && <span className="add">+ {w.added.join(', ')} </span>}
+            {w.removed.length > 0 && <span className="del">− {w.removed.join(', ')}</span>}
+          </li>
+        ))}
+      </ul>
+    </li>
   );
 }
