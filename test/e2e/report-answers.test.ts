@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readText, startE2E, type E2E } from './harness.js';
-import { ask, chromiumPresent, openAsAdmin, SHOTS } from './support/browser.js';
+import { readText, type E2E } from './harness.js';
+import { ask, chromiumPresent, SHOTS, startAsAdmin } from './support/browser.js';
 
 const hasChromium = chromiumPresent();
 
@@ -20,12 +20,9 @@ const number = (s: string) => Number(s.replace(/[,%]/g, ''));
 
 describe.skipIf(!hasChromium)('answers formatted like a report, downloads to forward', () => {
   beforeAll(async () => {
-    e2e = await startE2E();
-    page = await openAsAdmin(e2e);
+    ({ e2e, page } = await startAsAdmin());
   }, 180_000);
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  afterAll(() => e2e?.close());
 
   it('orders groups largest first, heads columns with units, writes figures exactly in the table and abbreviated on the axis', async () => {
     const turn = await ask(page, 'Live notional by desk');

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2E, type E2E } from './harness.js';
-import { chromiumPresent, openAsAdmin, SHOTS } from './support/browser.js';
+import type { E2E } from './harness.js';
+import { chromiumPresent, SHOTS, startAsAdmin } from './support/browser.js';
 
 const hasChromium = chromiumPresent();
 
@@ -10,14 +10,11 @@ let page: Page;
 
 describe.skipIf(!hasChromium)('Scheduler page', () => {
   beforeAll(async () => {
-    e2e = await startE2E();
-    page = await openAsAdmin(e2e);
+    ({ e2e, page } = await startAsAdmin());
     await page.getByRole('link', { name: 'Scheduler' }).click();
     await page.getByRole('heading', { name: 'Scheduler' }).waitFor();
   }, 180_000);
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  afterAll(() => e2e?.close());
 
   it('adds a business-day schedule on the UK calendar and shows its next five fire times', async () => {
     await page.getByText('Backend: in-process, running').waitFor();

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2E, type E2E } from './harness.js';
-import { ask, chromiumPresent, openAsAdmin, SHOTS } from './support/browser.js';
+import type { E2E } from './harness.js';
+import { ask, chromiumPresent, SHOTS, startAsAdmin } from './support/browser.js';
 
 const hasChromium = chromiumPresent();
 
@@ -33,12 +33,9 @@ function sharedNameWord(dir: string): string {
 
 describe.skipIf(!hasChromium)('Ask threads end to end', () => {
   beforeAll(async () => {
-    e2e = await startE2E();
-    page = await openAsAdmin(e2e);
+    ({ e2e, page } = await startAsAdmin());
   }, 180_000);
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  afterAll(() => e2e?.close());
 
   it('answers a follow-up in the context of the previous answer and says what changed', async () => {
     const first = await ask(page, 'Live notional by sector');

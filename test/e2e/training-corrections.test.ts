@@ -7,8 +7,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2E, TODAY, type E2E } from './harness.js';
-import { ask, chromiumPresent, openAsAdmin, SHOTS } from './support/browser.js';
+import { TODAY, type E2E } from './harness.js';
+import { ask, chromiumPresent, SHOTS, startAsAdmin } from './support/browser.js';
 
 const hasChromium = chromiumPresent();
 
@@ -41,12 +41,9 @@ async function promote(question: string) {
 
 describe.skipIf(!hasChromium)('training corrections', () => {
   beforeAll(async () => {
-    e2e = await startE2E();
-    page = await openAsAdmin(e2e);
+    ({ e2e, page } = await startAsAdmin());
   }, 180_000);
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  afterAll(() => e2e?.close());
 
   it('dismisses a candidate; shows a failed validation as a failure with what failed; deletes the failed draft; a dated correction validates', async () => {
     // a correction with a date in it (yesterday of the day it was asked), a wrong one, and a thumbs up

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, CHROMIUM, type E2E } from '../harness.js';
+import { ADMIN_PASSWORD, CHROMIUM, startE2E, type E2E, type E2EOptions } from '../harness.js';
 
 /** docs/screenshots/, where the browser tests put the screenshots the README shows. */
 export const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
@@ -33,6 +33,17 @@ export async function openAsAdmin(on: E2E): Promise<Page> {
   await signIn(page, on, 'admin', ADMIN_PASSWORD);
   await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
   return page;
+}
+
+/** The real server and Chromium (startE2E), and a page signed in as the admin on the Ask page. */
+export async function startAsAdmin(opts?: E2EOptions): Promise<{ e2e: E2E; page: Page }> {
+  const e2e = await startE2E(opts);
+  try {
+    return { e2e, page: await openAsAdmin(e2e) };
+  } catch (e) {
+    await e2e.close();
+    throw e;
+  }
 }
 
 /** Asks a question on the Ask page and returns its turn once answered (or refused). */
