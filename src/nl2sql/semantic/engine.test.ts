@@ -257,13 +257,18 @@ describe('refusal and abstention', () => {
 });
 
 describe('every generated SQL passes the guard', () => {
-  const files = ['test/heldout/questions.jsonl', process.env.OTC_DEV_QUESTIONS ?? '/work/shared/benchmark/ops-dev.jsonl'].filter((f) => existsSync(f));
-  const questions = files.flatMap((f) =>
+  // the development set (the held-out sets stay apart from the engine's tests) and the profile's examples
+  const files = [process.env.OTC_DEV_QUESTIONS ?? '/work/shared/benchmark/ops-dev.jsonl'].filter((f) => existsSync(f));
+  const fromFiles = files.flatMap((f) =>
     readFileSync(f, 'utf8')
       .split('\n')
       .filter((l) => l.trim())
       .map((l) => (JSON.parse(l) as { question: string }).question),
   );
+  const questions: string[] = [];
+  beforeAll(() => {
+    questions.push(...fromFiles, ...model.profile.examples.map((x) => x.question));
+  });
   it('sqlite: all answered questions of the question sets', async () => {
     expect(questions.length).toBeGreaterThan(50);
     const policy = policyFromSnapshot(model.snapshot, 1000);
