@@ -57,6 +57,8 @@ const OWN_QUESTIONS = [
   'trades booked this month vs last month',
   'counterparties with open exceptions but no failed settlements this month',
   'how many trades have no matched confirmation',
+  'desks with no failed settlements this month',
+  'how many settlements settled more than 2 days late this month',
   'top 3 counterparties by live notional',
   'the largest pending payment for each currency',
   'share of live notional by desk',

@@ -10,7 +10,8 @@
 import { normPhrase } from '../../training/index.js';
 import type { EngineModel } from './model.js';
 
-const AGG_WORD = /\b(total|sum of|sum|average|avg|mean|max|maximum|min|minimum|largest|smallest)\s+([A-Za-z]+(?:ed|d))\b/gi;
+const AGG_WORD = /^(total|sum|average|avg|mean|max|maximum|min|minimum|largest|smallest)$/i;
+const PAIR = /\b([A-Za-z]+)\s+([A-Za-z]+(?:ed|d))\b/g;
 
 /** The participle's stems: "called" -> call, "agreed" -> agreed / agree, "settled" -> settle. */
 function stems(word: string): string[] {
@@ -21,29 +22,43 @@ function stems(word: string): string[] {
   return [...new Set(out)];
 }
 
-/** "amount called" (the noun before the participle) */
-const AMOUNT_WORD = /\b(amounts?)\s+([A-Za-z]+(?:ed|d))\b/gi;
+/** Two-word phrases of the profile's amount measures (a per-row value, not a count), by their first word. */
+function amountPhrases(m: EngineModel): Map<string, { phrase: string; measure: string }[]> {
+  const out = new Map<string, { phrase: string; measure: string }[]>();
+  for (const [phrase, senses] of m.lexicon.phrases) {
+    const words = phrase.split(' ');
+    if (words.length !== 2) continue;
+    for (const s of senses) {
+      if (s.kind !== 'measure') continue;
+      const md = m.measures.get(s.measure);
+      if (!md?.expr || md.agg === 'count' || md.agg === 'count_distinct' || md.agg === 'ratio') continue;
+      (out.get(words[0]!) ?? out.set(words[0]!, []).get(words[0]!)!).push({ phrase, measure: s.measure });
+    }
+  }
+  return out;
+}
 
-/** "total called", "total amount called" -> "total call amount", when one measure phrase "<stem> amount" exists. */
+/**
+ * "total called" -> "total call amount", "amount called" -> "call amount": an aggregate word, or the
+ * last word of an amount's name, before a participle whose stem starts exactly one amount's name.
+ */
 export function participleAmounts(question: string, m: EngineModel): string | undefined {
+  const byFirst = amountPhrases(m);
+  const heads = new Set([...byFirst.values()].flat().map((x) => x.phrase.split(' ')[1]!));
   let changed = false;
-  const rewrite = (all: string, agg: string, word: string) => {
+  const out = question.replace(PAIR, (all, before: string, word: string) => {
+    const head = heads.has(normPhrase(before));
+    if (!head && !AGG_WORD.test(before)) return all;
     // the word already names a measure ("total notional"): nothing to paraphrase
     if ((m.lexicon.phrases.get(normPhrase(word)) ?? []).some((s) => s.kind === 'measure')) return all;
-    const found = new Set<string>();
-    let phrase: string | undefined;
-    for (const st of stems(word))
-      for (const noun of ['amount', 'amounts'])
-        for (const s of m.lexicon.phrases.get(normPhrase(`${st} ${noun}`)) ?? [])
-          if (s.kind === 'measure') {
-            found.add(s.measure);
-            phrase ??= `${st} ${noun}`;
-          }
-    if (found.size !== 1 || !phrase) return all;
+    const found = stems(word).flatMap((st) => byFirst.get(st) ?? []);
+    if (new Set(found.map((f) => f.measure)).size !== 1) return all;
+    // "amount called": the head noun is part of the amount's name; "total called": the aggregate word stays
+    const phrase = found.find((f) => !head || f.phrase.endsWith(` ${normPhrase(before)}`))?.phrase;
+    if (!phrase) return all;
     changed = true;
-    return /^amounts?$/i.test(agg) ? phrase : `${agg} ${phrase}`;
-  };
-  const out = question.replace(AMOUNT_WORD, rewrite).replace(AGG_WORD, rewrite);
+    return head ? phrase : `${before} ${phrase}`;
+  });
   return changed ? out : undefined;
 }
 
