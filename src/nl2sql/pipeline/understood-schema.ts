@@ -33,7 +33,8 @@ const condition = {
   description: 'A filter: compare, in a list, null, column against column, date range, or none of several conditions (not).',
   required: ['kind'],
   properties: {
-    kind: { type: 'string', enum: ['cmp', 'in', 'null', 'colcmp', 'date', 'not'] },
+    kind: { type: 'string', enum: ['cmp', 'in', 'null', 'colcmp', 'date', 'exprcmp', 'not'] },
+    expr: { type: 'object', description: 'exprcmp: the per-row value compared', additionalProperties: true },
     col: columnRef,
     op: { type: 'string' },
     value: { type: ['string', 'number'] },

@@ -52,6 +52,8 @@ export interface Asked {
   enumeration: NamedColumn[];
   /** the enumeration follows a listing word, a colon or a dash, or "with" */
   listingCue: boolean;
+  /** the enumeration comes right after "with" / "with their": columns added to the rows' own */
+  withCue: boolean;
   /** numbers said as a percentage or as a number of days */
   rateNumbers: number[];
   dayNumbers: number[];
@@ -233,6 +235,7 @@ export function readAsked(m: EngineModel, question: string, today: string, readi
   };
   let enumeration: NamedColumn[] = [];
   let listingCue = false;
+  let withCue = false;
   for (let k = 0; k < items.length; k++) {
     const run: NamedColumn[] = [];
     let j = k;
@@ -244,10 +247,16 @@ export function readAsked(m: EngineModel, question: string, today: string, readi
       if (isAnd(items[j])) j++;
       else if (!(j < items.length && listSep(j))) break;
     }
-    if (run.length >= 2 && run.length > enumeration.length) {
+    // "list counterparties with their onboarding date": one column named right after "with (their)" in a listing
+    // (the slot may start at the "with" itself, a word it skips)
+    const isWith = (it: AskedItem | undefined) => has(it, 'withTheir') || /^with$/i.test(it?.text ?? '');
+    const afterWith = isWith(items[k]) || (k > 0 && isWith(items[k - 1]));
+    const single = run.length === 1 && !enumeration.length && afterWith && items.slice(0, k).some((x) => has(x, 'list'));
+    if ((run.length >= 2 || single) && run.length > enumeration.length) {
       enumeration = run;
       const before = k > 0 ? text.slice(tokens[items[k - 1]!.end - 1]!.end, tokens[items[k]!.start]!.start) : '';
       listingCue = /[:\-–—]/.test(before) || items.slice(0, k).some((x) => has(x, 'list') || has(x, 'withTheir') || /^with$/i.test(x.text));
+      withCue = afterWith && !/[:\-–—]/.test(before);
       k = j - 1;
     }
   }
@@ -300,5 +309,5 @@ export function readAsked(m: EngineModel, question: string, today: string, readi
     else if (each && /\b(the )?(biggest|largest|highest|smallest|lowest)\b/i.test(text.slice(0, each.index))) perGroupTop = { n: 1 };
   }
 
-  return { tokens, items, count, countTimes, superlatives, groupWord, withTheir, rowCurrency, sideBySide, aggs, measures, enumeration, listingCue, rateNumbers, dayNumbers, times: timed, perGroupTop };
+  return { tokens, items, count, countTimes, superlatives, groupWord, withTheir, rowCurrency, sideBySide, aggs, measures, enumeration, listingCue, withCue, rateNumbers, dayNumbers, times: timed, perGroupTop };
 }

@@ -41,6 +41,8 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
         if (c.from && c.to) return sql`${ref(c.col)} >= ${date(c.from)} and ${ref(c.col)} <= ${date(c.to)}`;
         if (c.from) return sql`${ref(c.col)} >= ${date(c.from)}`;
         return sql`${ref(c.col)} <= ${date(c.to!)}`;
+      case 'exprcmp':
+        return sql`${expr(c.expr)} ${sql.raw(c.op)} ${c.value}`;
       case 'not':
         return sql`not (${sql.join(c.conds.map((x) => sql`(${cond(x)})`), sql` and `)})`;
     }
@@ -119,7 +121,14 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     let sub = db.selectFrom(x.table) as any;
     for (const st of x.link.slice(0, -1)) sub = sub.innerJoin(st.toTable, `${st.toTable}.${st.toColumn}`, `${st.fromTable}.${st.fromColumn}`);
     const last = x.link[x.link.length - 1]!;
-    sub = sub.select(sql`1`.as('one')).where(sql`${ref({ table: last.fromTable, column: last.fromColumn })} = ${ref({ table: last.toTable, column: last.toColumn })}`);
+    if (x.on) {
+      // on a value of the rows' table: that table again inside, under its own alias
+      const alias = `x_${last.toTable}`;
+      sub = sub
+        .innerJoin(`${last.toTable} as ${alias}`, `${alias}.${last.toColumn}`, `${last.fromTable}.${last.fromColumn}`)
+        .select(sql`1`.as('one'))
+        .where(sql`${ref({ table: alias, column: x.on.column })} = ${ref(x.on)}`);
+    } else sub = sub.select(sql`1`.as('one')).where(sql`${ref({ table: last.fromTable, column: last.fromColumn })} = ${ref({ table: last.toTable, column: last.toColumn })}`);
     for (const c of x.where) sub = sub.where(cond(c));
     qb = qb.where(sql`${sql.raw(x.negate ? 'not exists' : 'exists')} ${sub}`);
   }

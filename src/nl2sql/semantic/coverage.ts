@@ -7,14 +7,14 @@
  */
 import type { ConditionDef } from '../../training/index.js';
 import type { Asked, NamedColumn } from './asked.js';
-import { distance, type EngineModel } from './model.js';
+import { columnLabel, distance, type EngineModel } from './model.js';
 import type { ColumnRef, Condition, Expr, LabelledCondition, MeasureSpec, TypedQuery } from './query.js';
 
 export type Coverage = { query: TypedQuery } | { abstain: string };
 
 export function ensureCoverage(q0: TypedQuery, asked: Asked, m: EngineModel): Coverage {
   let q: TypedQuery = structuredClone(q0);
-  const steps = [unrankedLimit, attachTimes, contradictoryDates, ratesAndDays, rowCurrency, sideBySide, listing, unaskedCount, countAsked, withTheirCount, aggsAsked, superlatives, measuresNamed, topPerGroup, rankedValues];
+  const steps = [unrankedLimit, attachTimes, contradictoryDates, ratesAndDays, rowCurrency, sideBySide, listing, unaskedCount, groupsWithout, countAsked, withTheirCount, aggsAsked, superlatives, measuresNamed, topPerGroup, rankedValues];
   for (const step of steps) {
     const r = step(q, asked, m);
     if ('abstain' in r) return r;
@@ -32,6 +32,7 @@ const colKey = (c: ColumnRef) => `${c.table}.${c.column}`;
 
 function condCols(c: Condition): string[] {
   if (c.kind === 'not') return c.conds.flatMap(condCols);
+  if (c.kind === 'exprcmp') return exprCols(c.expr);
   return c.kind === 'colcmp' ? [colKey(c.col), colKey(c.other)] : [colKey(c.col)];
 }
 
@@ -232,8 +233,10 @@ function columnFor(c: NamedColumn, q: TypedQuery, m: EngineModel, ccyListed: boo
 /** "pending payments - id, counterparty, value date, amount": rows with the columns named, not a sum per group. */
 const listing: Step = (q, a, m) => {
   const en = a.enumeration;
-  if (en.length < 2 || !a.listingCue || a.count || a.aggs.size) return { query: q };
-  if (!(en.some((c) => c.kind === 'measure' || c.kind === 'date') || en.length >= 3)) return { query: q };
+  if (!en.length || !a.listingCue || a.count || a.aggs.size) return { query: q };
+  // "by type: number of settlements and USD amount": a count named is a figure per group, never a row's column
+  if (en.some((c) => c.kind === 'measure' && c.measures.every((n) => m.measures.get(n)?.agg === 'count'))) return { query: q };
+  if (!(en.some((c) => c.kind === 'measure' || c.kind === 'date') || en.length >= 3 || (a.withCue && en.length >= 2))) return { query: q };
   // a "by"/"per" right before the names groups by them
   const firstItem = a.items.find((it) => it.text === en[0]!.text);
   const prevItem = firstItem ? a.items[a.items.indexOf(firstItem) - 1] : undefined;
@@ -251,8 +254,13 @@ const listing: Step = (q, a, m) => {
     cols.push(col);
   }
   if (!cols.length) return { query: q };
+  // "list trades with their notional": the rows' own columns first, then the ones named
+  // (only the rows' own table's: a join for another table's column could drop rows nobody asked to drop)
+  const own = a.withCue ? e.display.filter((c) => !c.includes('.')).map((c) => ({ table: e.table, column: c })).filter((c) => !cols.some((x) => colKey(x.col) === colKey(c))).map((col) => ({ col, alias: col.column, label: columnLabel(m, col) })) : [];
   if (q.shape === 'list') {
-    const listColumns = [...q.listColumns];
+    // the listing is only the columns named: the rows themselves come first
+    const onlyNamed = q.listColumns.every((l) => cols.some((x) => colKey(x.col) === colKey(l.col)));
+    const listColumns = onlyNamed ? [...own, ...q.listColumns] : [...q.listColumns];
     for (const c of cols) if (!listColumns.some((x) => colKey(x.col) === colKey(c.col))) listColumns.push(c);
     return { query: { ...q, listColumns, distinct: q.distinct && listColumns.length === q.listColumns.length } };
   }
@@ -271,7 +279,7 @@ const listing: Step = (q, a, m) => {
     if (!ms || !ms.expr || ms.agg === 'count' || ms.agg === 'count_distinct') return { abstain: 'the question lists rows but ranks them by a count; say what to rank each row by' };
     orderBy = { expr: 'column', col: ms.expr, dir: q.orderBy.dir };
   } else orderBy = q.orderBy;
-  return { query: { ...q, shape: 'list', measures: [], groupBy: [], listColumns: cols, distinct: false, where, having: undefined, orderBy } };
+  return { query: { ...q, shape: 'list', measures: [], groupBy: [], listColumns: [...own, ...cols], distinct: false, where, having: undefined, orderBy } };
 };
 
 /** "swaps in USD": a currency said of the rows filters them (the reporting one leaves amounts as they are). */
@@ -309,6 +317,18 @@ const unaskedCount: Step = (q, a, m) => {
   const keys = new Set([...m.entities.values()].map((e) => { const d = e.display[0]!; return d.includes('.') ? d : `${e.table}.${d}`; }));
   if (!q.groupBy.some((g) => g.kind === 'column' && keys.has(colKey(g.col)))) return { query: q };
   return { abstain: `the question does not ask for a count, but was understood as a count of ${q.entityLabel} per ${q.groupBy.map((g) => g.label).join(', ')}` };
+};
+
+/**
+ * "desks without settlement fails this month": the groups that have none of the rows, not a count of
+ * the other rows per group (exists.ts reads it once this reading is declined).
+ */
+const groupsWithout: Step = (q, a) => {
+  if (q.shape !== 'aggregate' || a.count || a.groupWord || q.having || q.exists?.length || !q.groupBy.length || q.groupBy.some((g) => g.kind !== 'column')) return { query: q };
+  if (q.measures.length !== 1 || q.measures[0]!.agg !== 'count') return { query: q };
+  const text = a.tokens.map((t) => t.raw.toLowerCase()).join(' ');
+  if (!/\b(without|with no|have no|has no|had no|having no|have had no|has had no|never had)\b/.test(text)) return { query: q };
+  return { abstain: `the question asks for the ${q.groupBy.map((g) => g.label).join(', ')} without some ${q.entityLabel}, not a count of the others` };
 };
 
 /** "largest", "longest": the extreme is the figure (MAX/MIN), or a ranking; never dropped for an average. */

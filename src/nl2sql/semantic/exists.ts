@@ -9,12 +9,13 @@
  */
 import { readAsked } from './asked.js';
 import type { EngineModel } from './model.js';
-import type { TypedQuery } from './query.js';
+import type { Condition, TypedQuery } from './query.js';
+import { colsOf } from './query-parts.js';
 import { parseTimeExpressions } from './time/index.js';
 
 type Understand = (question: string) => { status: 'query'; query: TypedQuery } | { status: string };
 
-const CONNECTOR = /^(.+?)\s+(?:(?:that|which|who)\s+)?(?:have had|has had|have got|have|has|had|with|having)\s+(.+)$/i;
+const CONNECTOR = /^(.+?)\s+(?:(?:that|which|who)\s+)?(have had|has had|have got|have|has|had|without|with|having)\s+(.+)$/i;
 const NEGATION = /^(?:no|never had an?|never had any|never had|never|not had any|not any|without any|without)\s+/i;
 const ARTICLE = /^(?:an?|any|some|at least one|one or more)\s+/i;
 
@@ -23,7 +24,8 @@ export function readExists(question: string, today: string, m: EngineModel, unde
   const mc = CONNECTOR.exec(text);
   if (!mc) return undefined;
   const base = mc[1]!.trim();
-  let rest = mc[2]!.trim();
+  // "desks without settlement fails": "with no"
+  let rest = mc[2]!.toLowerCase() === 'without' ? `no ${mc[3]!.trim()}` : mc[3]!.trim();
   const both = /^(both|either)\s+/i.test(rest);
   rest = rest.replace(/^(both|either)\s+/i, '');
   // "live trades cleared at both LCH and CME": one clause per value, the words around them shared
@@ -51,7 +53,10 @@ export function readExists(question: string, today: string, m: EngineModel, unde
   // a listing must be of the rows themselves (their display columns): "desks" of books is not one row per desk
   const e = m.entities.get(q.entity)!;
   const own = (c: string) => (c.includes('.') ? c : `${q.table}.${c}`);
-  if (q.shape === 'list' && !q.listColumns.every((l) => e.display.map(own).includes(`${l.col.table}.${l.col.column}`))) return undefined;
+  // "desks with no failed settlements": the distinct values of one of its columns, each correlated on its value
+  const single = q.listColumns.length === 1 ? q.listColumns[0]!.col : undefined;
+  const on = q.shape === 'list' && q.distinct && single?.table === table && !e.display.map(own).includes(`${single.table}.${single.column}`) ? single : undefined;
+  if (q.shape === 'list' && !on && !q.listColumns.every((l) => e.display.map(own).includes(`${l.col.table}.${l.col.column}`))) return undefined;
 
   const exists: NonNullable<TypedQuery['exists']> = [];
   for (let p of parts) {
@@ -69,7 +74,15 @@ export function readExists(question: string, today: string, m: EngineModel, unde
     if (!named) return undefined;
     const link = m.paths.get(c.entity)?.get(table);
     if (!link?.length) return undefined;
-    exists.push({ table: c.table, link, where: c.where.map((w) => w.cond), negate, label: `${negate ? 'no' : 'some'} ${c.entityLabel}${c.where.length ? ` (${c.where.map((w) => w.label).join(', ')})` : ''}` });
+    // correlated on a value, the rows' own table is joined again inside: a condition on it would read the outer one
+    if (on && c.where.some((w) => condTables(w.cond).includes(table))) return undefined;
+    exists.push({ table: c.table, link, where: c.where.map((w) => w.cond), negate, ...(on ? { on } : {}), label: `${negate ? 'no' : 'some'} ${c.entityLabel}${c.where.length ? ` (${c.where.map((w) => w.label).join(', ')})` : ''}` });
   }
   return { ...q, exists, distinct: q.shape === 'list' ? true : q.distinct };
+}
+
+/** The tables a condition reads. */
+function condTables(c: Condition): string[] {
+  if (c.kind === 'exprcmp') return colsOf(c).map((k) => k.slice(0, k.indexOf('.')));
+  return c.kind === 'not' ? c.conds.flatMap(condTables) : c.kind === 'colcmp' ? [c.col.table, c.other.table] : [c.col.table];
 }

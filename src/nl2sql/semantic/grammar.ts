@@ -83,6 +83,8 @@ export const STOP_WORDS = [
   'hold', 'they are', 'it is', 'there are', 'there is', 'count them', 'where the', 'since', 'until', 'till', 'period',
   'occurred', 'occur', 'recorded', 'record', 'owned', 'owned by', 'handled by', 'handled', 'caused', 'caused by', 'due to', 'because',
   'because of', 'having', 'had', 'belongs', 'sitting', 'sit', 'sits', 'currently open',
+  // "calls that ended up disputed": how a row came to its state says nothing more than "were"
+  'ended up', 'end up', 'ends up', 'turned out', 'turn out', 'turns out', 'turned out to be',
   'pls', 'plz', 'thanks', 'thx', 'cheers', 'hi', 'hello', 'hey', 'good morning', 'morning', 'quick one', 'quick question', 'am after', 'i am after', 'looking for', 'i am looking for', 'down to', 'working on', 'work on', 'works on', 'looking after', 'look after', 'am', 'i am',
 ];
 

@@ -17,6 +17,7 @@ import { createFollowUpReader } from './followup/index.js';
 import { explain } from './explain.js';
 import { buildFieldCatalog } from './fields.js';
 import { buildEngineModel } from './model.js';
+import { negatedVerb, participleAmounts } from './paraphrase.js';
 import { QuestionParser } from './parse.js';
 import type { TypedQuery } from './query.js';
 import { readQuestion } from './reading.js';
@@ -107,8 +108,13 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     const rel = rewriteRelativePronouns(question, m);
     const again = rel ? windowed(rel, today) : undefined;
     if (again?.status === 'query') return again;
-    // "clients with open deals but no late payment": conditions across entities (exists.ts)
-    const ex = readExists(rel ?? question, today, m, (piece) => windowed(piece, today));
+    // "total called": the amount the participle names (paraphrase.ts)
+    const pa = participleAmounts(rel ?? question, m);
+    const paq = pa ? windowed(pa, today) : undefined;
+    if (paq?.status === 'query') return paq;
+    // "clients with open deals but no late payment": conditions across entities (exists.ts);
+    // "clients we haven't traded with" is "clients with no trades"
+    const ex = readExists(negatedVerb(rel ?? question, m) ?? rel ?? question, today, m, (piece) => windowed(piece, today));
     if (ex) return { status: 'query', query: ex };
     // "pending items by age: up to 5 days, 6 to 20, older": bands of a per-row value (bands.ts)
     const banded = readBanded(rel ?? question, today, m, (piece) => windowed(piece, today));

@@ -5,11 +5,12 @@
  * are the state the two stages share; nothing outside them reads it.
  */
 import type { MeasureDef, Token } from '../../training/index.js';
-import type { Agg, CmpOp, GrammarSense } from './grammar.js';
+import type { Agg, CmpOp } from './grammar.js';
 import type { Sense } from './lexicon.js';
 import type { EngineModel } from './model.js';
 import type { ColumnRef, GroupSpec, TypedQuery } from './query.js';
 import type { TimeMatch } from './time/index.js';
+import { readNumber, readOrdinal } from './numbers.js';
 import { build } from './resolve.js';
 
 /** One phrase of the question and what it can mean. */
@@ -50,7 +51,8 @@ export class Interpreter {
   dateEntityHint: string | null = null;
   top: { n?: number; dir: 'asc' | 'desc' } | null = null;
   /** afterRows: the comparison follows a noun naming the rows ("trades over 500m"), not a group or a measure */
-  cmps: { op: CmpOp; value?: number; measure?: MeasureDef; countNoun?: boolean; money?: boolean; afterRows?: boolean }[] = [];
+  /** ofAggregate: "the average ... is over 50m" compares the aggregate named (avg, min, max), not each row */
+  cmps: { op: CmpOp; value?: number; measure?: MeasureDef; countNoun?: boolean; money?: boolean; afterRows?: boolean; ofAggregate?: boolean }[] = [];
   reporting = false;
   currencyValues: { dimension: string; value: string; index: number }[] = [];
   orderMeasure: MeasureDef | null = null;
@@ -118,7 +120,7 @@ export class Interpreter {
         continue;
       }
       if (it.kind === 'number') {
-        const r = this.number(k);
+        const r = readNumber(this, k);
         if (r === 'fail') return this.fail(`the number "${it.text}" does not say what it limits`);
         k = r;
         continue;
@@ -201,7 +203,7 @@ export class Interpreter {
         case 'cmp': {
           const prev = items[k - 1];
           // "rated BB or below": a comparison right after a value of an ordered dimension
-          if (prev?.senses[0]?.kind === 'value' && /^(or|and)\b/i.test(it.text) && this.ordinal({ kind: 'ordinal', dir: s.op === '<' || s.op === '<=' ? 'worse' : 'better', inclusive: true })) break;
+          if (prev?.senses[0]?.kind === 'value' && /^(or|and)\b/i.test(it.text) && readOrdinal(this, { kind: 'ordinal', dir: s.op === '<' || s.op === '<=' ? 'worse' : 'better', inclusive: true })) break;
           // "5 or more": the comparison follows its number
           if (prev?.kind === 'number' && /^(or|and|no|not)\b/i.test(it.text) && this.cmps.length && this.cmps[this.cmps.length - 1]!.value === prev.number) {
             this.cmps[this.cmps.length - 1]!.op = s.op;
@@ -210,7 +212,9 @@ export class Interpreter {
             const pks = pk >= 0 ? items[pk]!.senses[0]?.kind : undefined;
             const ppk = pk >= 0 ? this.prevContent(pk) : -1;
             const afterRows = (pks === 'entity' || pks === 'filter') && (ppk < 0 || items[ppk]!.senses[0]?.kind !== 'group');
-            this.cmps.push({ op: s.op, afterRows });
+            // "whose average notional of live trades is above 50m": the average is what "is" above
+            const ofAggregate = !!this.agg && this.agg !== 'sum' && /^(is|was)$/i.test(prev?.text ?? '');
+            this.cmps.push({ op: s.op, afterRows, ...(ofAggregate ? { ofAggregate } : {}) });
           }
           break;
         }
@@ -251,7 +255,7 @@ export class Interpreter {
           this.sortDir = s.dir;
           break;
         case 'ordinal':
-          if (!this.ordinal(s)) return this.fail(`"${it.text}" needs a rating before it`);
+          if (!readOrdinal(this, s)) return this.fail(`"${it.text}" needs a rating before it`);
           break;
         case 'unit':
         case 'percent':
@@ -266,6 +270,11 @@ export class Interpreter {
           this.entityMention(s.entity, k);
           break;
         case 'date':
+          // "weekly count of breaks by value date": after a time bucket, "by" names the bucket's date
+          if (this.groupOpen && this.bucket) {
+            this.groupOpen = false;
+            if (this.pending === 'group') this.pending = null;
+          }
           break;
         case 'filter':
           if (this.pendingNegate) {
@@ -315,7 +324,13 @@ export class Interpreter {
               const afterRows =
                 !!ps && ((ps.kind === 'entity' && ps.entity === this.entity) || (ps.kind === 'filter' && ps.entity === this.entity && this.namesEntity(items[pk]!))) &&
                 items.slice(pk + 1, k).some((x) => /^(with|having)$/i.test(x.text)) && (ppk < 0 || items[ppk]!.senses[0]?.kind !== 'group');
-              this.cmps.push({ op: (items[j]!.senses[0] as { op: CmpOp }).op, measure: md, afterRows });
+              // "desks with an average live notional above 50m": the average named right before is what is compared
+              let ag = k - 1;
+              while (ag > k - 4 && items[ag]?.kind === 'lex' && (items[ag]!.senses[0]?.kind === 'stop' || items[ag]!.senses[0]?.kind === 'filter')) ag--;
+              const agS = items[ag]?.senses[0];
+              const ofAggregate = !!this.agg && this.agg !== 'sum' && this.agg !== 'count' && agS?.kind === 'agg' && !agS.superlative && !!md.expr;
+              if (ofAggregate) this.measures.push(md);
+              this.cmps.push({ op: (items[j]!.senses[0] as { op: CmpOp }).op, measure: md, afterRows: afterRows && !ofAggregate, ...(ofAggregate ? { ofAggregate } : {}) });
               k = j;
             }
           } else if ((this.pending === 'group' || this.pending === 'top') && (this.groups.length || this.listDims.length || this.top || this.superlative)) {
@@ -347,97 +362,6 @@ export class Interpreter {
     if (this.pendingNegate) return this.fail('"not" / "excluding" must come before what it excludes');
     if (this.groupOpen) return this.fail('"by" / "per" is not followed by something to group by');
     return undefined;
-  }
-
-  number(k: number): number | 'fail' {
-    const it = this.items[k]!;
-    let v = it.number!;
-    let j = k;
-    const next = this.items[k + 1];
-    let money = /^\d.*[a-z]$/i.test(it.text);
-    if (next?.senses[0]?.kind === 'unit') {
-      v *= (next.senses[0] as { factor: number }).factor;
-      j = k + 1;
-      money = true;
-    }
-    const prev = this.items[k - 1];
-    // "between 50m and 100m": two bounds, inclusive
-    if (this.betweenAt >= 0 && prev && (this.betweenAt === k - 1)) {
-      const andIt = this.items[j + 1];
-      const hi = this.items[j + 2];
-      if (andIt?.text.toLowerCase() === 'and' && hi?.kind === 'number') {
-        let v2 = hi.number!;
-        let j2 = j + 2;
-        const unit = this.items[j2 + 1];
-        if (unit?.senses[0]?.kind === 'unit') {
-          v2 *= (unit.senses[0] as { factor: number }).factor;
-          j2++;
-          money = true;
-        }
-        if (money && v < 1000 && v2 >= 1000 && next?.senses[0]?.kind !== 'unit') v *= v2 >= 1e9 && v < 1000 ? 1e9 : 1e6;
-        const measure = this.betweenMeasure ?? undefined;
-        this.cmps.push({ op: '>=', value: v, money, measure }, { op: '<=', value: v2, money, measure });
-        this.betweenAt = -1;
-        return j2;
-      }
-      return 'fail';
-    }
-    const cmp = this.cmps[this.cmps.length - 1];
-    if (cmp && cmp.value === undefined && prev && (prev.senses[0]?.kind === 'cmp' || (prev.senses[0]?.kind === 'reporting' && this.items[k - 2]?.senses[0]?.kind === 'cmp'))) {
-      cmp.value = v;
-      cmp.money = money;
-      // a count noun after the number: "more than 5 open breaks"
-      const after = this.items[j + 1];
-      const s = after?.senses[0];
-      if (s && (s.kind === 'filter' || s.kind === 'entity') && !money) cmp.countNoun = true;
-      if (s?.kind === 'measure' && !money && this.m.measures.get(s.measure)?.agg === 'count') cmp.countNoun = true;
-      return j;
-    }
-    // "5 or more", "5 and above"
-    const after = this.items[j + 1];
-    if (after?.senses[0]?.kind === 'cmp' && /^(or|and)\b/i.test(after.text)) {
-      const s2 = this.items[j + 2]?.senses[0];
-      this.cmps.push({ op: (after.senses[0] as { op: CmpOp }).op, value: v, money, countNoun: !money && !!s2 && (s2.kind === 'filter' || s2.kind === 'entity') });
-      return j + 1;
-    }
-    if (this.top && this.top.n === undefined) {
-      this.top.n = v;
-      return j;
-    }
-    // "five counterparties with the most fails": a count of what follows, ranked
-    const nx = after?.senses[0];
-    if (!money && Number.isInteger(v) && (nx?.kind === 'entity' || nx?.kind === 'dimension') && !this.top) {
-      this.top = { n: v, dir: 'desc' };
-      this.pending = 'top';
-      return j;
-    }
-    const s = after?.senses[0];
-    if (s?.kind === 'dateRank') {
-      this.top = { n: v, dir: s.dir };
-      return j;
-    }
-    if (s?.kind === 'agg' && s.superlative) {
-      this.top = { n: v, dir: s.superlative };
-      this.pending = 'top';
-      return j + 1;
-    }
-    return 'fail';
-  }
-
-  ordinal(s: Extract<GrammarSense, { kind: 'ordinal' }>): boolean {
-    for (const [dimName, set] of this.values) {
-      const d = this.m.dimensions.get(dimName)!;
-      const order = d.values?.order;
-      if (!order || set.size !== 1) continue;
-      const v = [...set][0]!;
-      const idx = order.indexOf(v);
-      if (idx < 0) continue;
-      const present = new Set(this.m.model.values.find((c) => c.dimension === dimName)?.values.map((x) => x.value) ?? order);
-      const picked = s.dir === 'worse' ? order.slice(idx) : order.slice(0, idx + 1);
-      this.values.set(dimName, new Set(picked.filter((x) => present.has(x))));
-      return true;
-    }
-    return false;
   }
 
   /** "got matched": a date word inside a longer phrase still says which date a period is on. */

@@ -53,7 +53,13 @@ export function buildLexicon(model: TrainedModel): Lexicon {
   };
   for (const [name, e] of Object.entries(p.entities)) {
     e.words.forEach((w) => put(w, { kind: 'entity', entity: name }));
-    for (const d of e.dates) d.words.forEach((w) => put(w, { kind: 'date', entity: name, column: d.column, label: d.label }));
+    for (const d of e.dates) {
+      const sense: Sense = { kind: 'date', entity: name, column: d.column, label: d.label };
+      d.words.forEach((w) => put(w, sense));
+      // "onboarding date", "onboarded date": the column's own label, and a one-word name of it followed by "date"
+      put(d.label, sense);
+      for (const w of d.words) if (!/\s/.test(w.trim()) && !/\b(date|day)$/i.test(w)) put(`${w} date`, sense);
+    }
   }
   for (const f of p.filters) f.words.forEach((w) => put(w, { kind: 'filter', filter: f.name, entity: f.entity }));
   for (const m of p.measures) m.words.forEach((w) => put(w, { kind: 'measure', measure: m.name, entity: m.entity }));

@@ -6,7 +6,7 @@
  * (entity, measure, filter, dimension, learned value, time phrase, grammar or stop word);
  * otherwise the engine abstains. The reading that consumes everything and names its entity wins.
  */
-import { normPhrase, type Token } from '../../training/index.js';
+import { editDistance, normPhrase, typoAllowance, type Token } from '../../training/index.js';
 import { readingOf, readQuestion, type Reading } from './reading.js';
 import { AUXILIARIES, POLITE_PREFIX, STRONG_WRITE_VERBS } from './grammar.js';
 import { fuzzyLookup, type DomainSense, type Sense } from './lexicon.js';
@@ -55,6 +55,17 @@ const NUMBER_WORDS: Record<string, number> = {
 const NUM_RE = /^(\d+(?:[.,]\d+)?)(k|m|mm|mn|bn|b)?$/i;
 const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, mm: 1e6, mn: 1e6, bn: 1e9, b: 1e9 };
 
+/**
+ * "did we setlle": a verb of the profile's misspelt (Damerau-Levenshtein within the typo allowance, same
+ * first letter), when the word is no known word itself and exactly one verb is that close.
+ */
+function verbTypo(word: string, verbs: Record<string, string>, m: EngineModel): string | undefined {
+  const allow = typoAllowance(word.length);
+  if (!allow || m.lexicon.phrases.has(word)) return undefined;
+  const close = Object.keys(verbs).filter((k) => k[0] === word[0] && editDistance(word, k, allow) <= allow);
+  return close.length === 1 ? verbs[close[0]!] : undefined;
+}
+
 export class QuestionParser {
   constructor(private readonly m: EngineModel) {}
 
@@ -72,7 +83,7 @@ export class QuestionParser {
     // "did each desk book": a domain word after an auxiliary is the verb
     const verbs = this.m.model.profile.vocabulary.verbs;
     tokens.forEach((t, i) => {
-      const v = verbs[t.raw.toLowerCase()];
+      const v = verbs[t.raw.toLowerCase()] ?? verbTypo(t.raw.toLowerCase(), verbs, this.m);
       const det = ['each', 'every', 'the', 'a', 'per', 'by', 'which', 'what', 'this', 'that', 'one', 'any', 'same'].includes(tokens[i - 1]?.raw.toLowerCase() ?? '');
       if (v && !det && tokens.slice(Math.max(0, i - 3), i).some((x) => AUXILIARIES.includes(x.raw.toLowerCase()))) t.norm = normPhrase(v);
     });

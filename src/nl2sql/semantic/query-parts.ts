@@ -6,7 +6,15 @@ import type { ColumnRef, Condition, Expr, LabelledCondition } from './query.js';
 
 export function colsOf(c: Condition): string[] {
   if (c.kind === 'not') return c.conds.flatMap(colsOf);
+  if (c.kind === 'exprcmp') return exprColumns(c.expr).map((x) => `${x.table}.${x.column}`);
   return [`${c.col.table}.${c.col.column}`];
+}
+
+/** The columns a per-row value reads. */
+export function exprColumns(x: Expr): ColumnRef[] {
+  if (x.kind === 'col') return [x.col];
+  if (x.kind === 'minus') return [x.a, x.b];
+  return [x.from, x.to].filter((v): v is ColumnRef => v !== 'today');
 }
 
 export function negate(c: Condition): Condition {

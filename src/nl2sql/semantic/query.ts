@@ -18,6 +18,8 @@ export type Condition =
   | { kind: 'null'; col: ColumnRef; negate?: boolean }
   | { kind: 'colcmp'; col: ColumnRef; op: '=' | '<>' | '>' | '>=' | '<' | '<='; other: ColumnRef }
   | { kind: 'date'; col: ColumnRef; from?: string; to?: string }
+  /** a per-row derived value compared ("settled more than 2 days late": whole days from value date to settled date > 2) */
+  | { kind: 'exprcmp'; expr: Expr; op: '=' | '<>' | '>' | '>=' | '<' | '<='; value: number; col?: undefined }
   /** none of the conditions all hold: NOT (a AND b) */
   | { kind: 'not'; conds: Condition[]; col?: undefined };
 
@@ -69,7 +71,18 @@ export interface TypedQuery {
    * meet `where` ("clients with open deals but no late payment"): [NOT] EXISTS, correlated
    * through `link`, the many-to-one steps from the related table to this query's table.
    */
-  exists?: { table: string; link: { fromTable: string; fromColumn: string; toTable: string; toColumn: string }[]; where: Condition[]; negate: boolean; label: string }[];
+  exists?: {
+    table: string;
+    link: { fromTable: string; fromColumn: string; toTable: string; toColumn: string }[];
+    where: Condition[];
+    negate: boolean;
+    label: string;
+    /**
+     * "desks with no failed settlements": correlated on this column of the rows' table (the distinct
+     * value listed), not on the key; the link's last table is joined again inside under its own alias
+     */
+    on?: ColumnRef;
+  }[];
   /**
    * "top 3 products in each asset class": `limit` rows per value of the groups at these indexes (ROW_NUMBER);
    * for a listing ("the biggest pending payment for each team"), per value of `columns`

@@ -215,7 +215,10 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
   // "what percentage of live trades are cleared": what is said after the rows is the part, the rest the whole
   const share = ip.percentAsked && !specs.some((x) => x.agg === 'ratio');
   const part: LabelledCondition[] = [];
-  const isPart = (key: string) => share && ip.baseMentionAt >= 0 && (ip.saidAt.get(key) ?? -1) > ip.baseMentionAt;
+  // "of the calls we issued this year (that) ended up disputed": with a verb after the rows, what qualifies them before it is the whole
+  const copula = ip.items.findIndex((it, k) => k > ip.baseMentionAt && /^(?:that |which )?(?:were|was|are|is|got|get|have been|has been|had been|ended up|end up|ends up|turned out|turned out to be|became|become)$/i.test(it.text));
+  const partFrom = ip.baseMentionAt >= 0 && copula > ip.baseMentionAt ? copula : ip.baseMentionAt;
+  const isPart = (key: string) => share && ip.baseMentionAt >= 0 && (ip.saidAt.get(key) ?? -1) > partFrom;
   const filterNames = new Set([...ip.filters, ...required]);
   for (const name of filterNames) {
     const f = ip.m.filters.get(name)!;
@@ -291,6 +294,13 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
   const groupsExist = ip.groups.length > 0 || ip.listDims.length > 0;
   for (const c of ip.cmps) {
     if (c.value === undefined) return { fail: 'a comparison without a number' };
+    // "product types whose average live notional is above 50m": the groups' average, compared
+    if (c.ofAggregate && c.money) {
+      const idx = specs.findIndex((x) => x.agg === ip.agg && !!x.expr);
+      if (!groupsExist || idx < 0 || specs.filter((x) => x.agg === ip.agg).length > 1) return { fail: `"${fmtNum(c.value)}" compares the ${ip.agg === 'avg' ? 'average' : ip.agg}, which this reading cannot place; ask for it by group` };
+      having = { measure: idx, op: c.op, value: c.value };
+      continue;
+    }
     if (groupsExist && (c.countNoun || (!c.money && !c.measure))) {
       // a bare number (a percentage) against the rate the question names: that rate per group
       const rate = !c.countNoun ? specs.findIndex((x) => x.agg === 'ratio') : -1;
@@ -337,6 +347,16 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
     if (c.countNoun) return { fail: 'a count comparison needs something to group by' };
     // "how many counterparties have more than 1bn of live notional": each parent's total, counted, is not a row filter
     if (ip.distinctCols.length && c.money && c.measure?.agg === 'sum' && !c.afterRows) return { fail: `counting ${ip.distinctCols[0]!.label}s by their total ${c.measure.label} is not supported; ask to list them` };
+    // "settled more than 2 days late": the per-row value of the measure named, compared on each row of it
+    if (c.measure?.expr && !('column' in c.measure.expr) && !c.money && c.measure.entity === ip.entity) {
+      const dm = c.measure;
+      for (const r of dm.requires) {
+        const f = ip.m.filters.get(r)!;
+        for (const fc of filterConds(ip, r)) if (!where.some((w) => JSON.stringify(w.cond) === JSON.stringify(fc))) where.push({ cond: fc, label: f.label });
+      }
+      where.push({ cond: { kind: 'exprcmp', expr: exprOf(ip, dm.expr!, e.table), op: c.op, value: c.value }, label: `${dm.label} ${opWord(c.op)} ${fmtNum(c.value)}` });
+      continue;
+    }
     const md = c.measure && c.measure.expr && 'column' in c.measure.expr ? c.measure : amountMeasure;
     if (!md || !md.expr || !('column' in md.expr)) return { fail: `no amount to compare for ${e.label}` };
     const x = native && md.native && 'column' in md.native ? md.native : md.expr;

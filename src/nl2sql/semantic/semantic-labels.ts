@@ -6,7 +6,7 @@
 import type { MeasureDef } from '../../training/index.js';
 import type { FieldCatalog } from './fields.js';
 import { columnLabel, valueLabel, type EngineModel } from './model.js';
-import type { Condition, MeasureSpec } from './query.js';
+import type { ColumnRef, Condition, Expr, MeasureSpec } from './query.js';
 import { conditionFromDef, exprFromDef, fmtNum, joinOr, opWord, rangeWords } from './query-parts.js';
 
 /** A named filter's conditions, on its entity's table; ages counted from `today`. */
@@ -29,6 +29,7 @@ export function measureSpec(m: EngineModel, md: MeasureDef, native: boolean, tod
 /** The explanation's words for a condition. */
 export function labelOf(m: EngineModel, fields: FieldCatalog, c: Condition): string {
   if (c.kind === 'not') return `not (${c.conds.map((x) => labelOf(m, fields, x)).join(' and ')})`;
+  if (c.kind === 'exprcmp') return `${exprLabel(m, c.expr)} ${c.op === '=' || c.op === '<>' ? c.op : opWord(c.op)} ${fmtNum(c.value)}`;
   const l = columnLabel(m, c.col);
   const name = fields.byColumn.get(`${c.col.table}.${c.col.column}`);
   const dim = name && fields.byName.get(name)?.kind === 'dimension' ? name : undefined;
@@ -46,4 +47,12 @@ export function labelOf(m: EngineModel, fields: FieldCatalog, c: Condition): str
     case 'date':
       return `${l} ${rangeWords(c.from, c.to)}`;
   }
+}
+
+/** The words for a per-row value: "days from value date to settled date", "notional minus ...". */
+export function exprLabel(m: EngineModel, x: Expr): string {
+  const end = (v: ColumnRef | 'today') => (v === 'today' ? 'today' : columnLabel(m, v));
+  if (x.kind === 'col') return columnLabel(m, x.col);
+  if (x.kind === 'minus') return `${columnLabel(m, x.a)} minus ${columnLabel(m, x.b)}`;
+  return `days from ${end(x.from)} to ${end(x.to)}`;
 }

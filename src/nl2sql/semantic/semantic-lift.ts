@@ -37,6 +37,8 @@ export function liftTypedQuery(q: TypedQuery, m: EngineModel, fields: FieldCatal
         return { field: field(c.col), op: c.op, otherField: field(c.other) };
       case 'date':
         return { field: field(c.col), ...(c.from !== undefined ? { from: c.from } : {}), ...(c.to !== undefined ? { to: c.to } : {}) };
+      case 'exprcmp':
+        return { of: value(c.expr), op: c.op, value: c.value };
       case 'not':
         return { not: c.conds.map(one) };
     }
@@ -104,7 +106,7 @@ export function liftTypedQuery(q: TypedQuery, m: EngineModel, fields: FieldCatal
       ? { orderBy: q.orderBy.expr === 'measure' ? { measure: q.orderBy.measure, dir: q.orderBy.dir } : { value: 'kind' in q.orderBy.col ? value(q.orderBy.col) : { field: field(q.orderBy.col) }, dir: q.orderBy.dir, ...(q.orderBy.byDate ? { byDate: true } : {}) } }
       : {}),
     ...(q.limit !== undefined ? { limit: q.limit } : {}),
-    ...(q.exists ? { exists: q.exists.map((x) => ({ entity: m.entityByTable.get(x.table) ?? fail(`no entity has table ${x.table}`), where: plain(x.where), negate: x.negate, label: x.label })) } : {}),
+    ...(q.exists ? { exists: q.exists.map((x) => ({ entity: m.entityByTable.get(x.table) ?? fail(`no entity has table ${x.table}`), where: plain(x.where), negate: x.negate, ...(x.on ? { on: field(x.on) } : {}), label: x.label })) } : {}),
     ...(q.perGroup ? { perGroup: { partition: q.perGroup.partition, ...(q.perGroup.columns ? { columns: q.perGroup.columns.map(column) } : {}) } } : {}),
     ...(q.currency ? { currency: q.currency } : {}),
   };

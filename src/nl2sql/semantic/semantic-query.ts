@@ -38,6 +38,7 @@ export const semanticValueSchema = z.union([
 const conditionShapes = [
   z.object({ filter: name.describe('a named filter of the profile'), label }).strict(),
   z.object({ field, op: cmpOp, value: scalar, label }).strict(),
+  z.object({ of: semanticValueSchema.describe('a per-row value (e.g. days between two dates)'), op: cmpOp, value: z.number().finite(), label }).strict(),
   z.object({ field, in: z.array(scalar).min(1).max(MAX_LIST), negate: z.boolean().optional(), label }).strict(),
   z.object({ field, isNull: z.boolean(), label }).strict(),
   z.object({ field, op: cmpOp, otherField: field, label }).strict(),
@@ -105,7 +106,17 @@ export const semanticQuerySchema = z
       .optional(),
     limit: z.number().int().min(1).max(100000).optional(),
     exists: z
-      .array(z.object({ entity: name, where: z.array(semanticConditionSchema).max(MAX_LIST).default([]), negate: z.boolean().default(false), label }).strict())
+      .array(
+        z
+          .object({
+            entity: name,
+            where: z.array(semanticConditionSchema).max(MAX_LIST).default([]),
+            negate: z.boolean().default(false),
+            on: field.optional().describe("correlate on this field's value (a distinct value listed) rather than the rows themselves"),
+            label,
+          })
+          .strict(),
+      )
       .max(4)
       .optional()
       .describe('the rows have (negate: have no) related rows of another entity meeting where'),

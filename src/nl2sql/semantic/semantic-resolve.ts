@@ -68,7 +68,8 @@ export function resolveSemanticQuery(s: SemanticQuery, ctx: ResolveContext): Typ
       const t = parseTimeExpressions(c.period, ctx.today).find((r) => r.range);
       if (!t?.range || c.period.trim().length - t.text.length > 4) fail(`the period "${c.period}" is not understood; give from and to dates instead`);
       x = { kind: 'date', col: dc, from: t!.range!.from, to: t!.range!.to };
-    } else if ('in' in c) x = { kind: 'in', col: col(c.field, from), values: c.in, ...(c.negate !== undefined ? { negate: c.negate } : {}) };
+    } else if ('of' in c) x = { kind: 'exprcmp', expr: value(c.of, from), op: c.op, value: c.value };
+    else if ('in' in c) x = { kind: 'in', col: col(c.field, from), values: c.in, ...(c.negate !== undefined ? { negate: c.negate } : {}) };
     else if ('isNull' in c) x = { kind: 'null', col: col(c.field, from), ...(c.isNull ? {} : { negate: true }) };
     else if ('otherField' in c) x = { kind: 'colcmp', col: col(c.field, from), op: c.op, other: col(c.otherField, from) };
     else if ('op' in c) x = { kind: 'cmp', col: col(c.field, from), op: c.op, value: c.value };
@@ -184,7 +185,9 @@ export function resolveSemanticQuery(s: SemanticQuery, ctx: ResolveContext): Typ
     const link = m.paths.get(re.name)?.get(e.table);
     if (!link?.length) fail(`${re.label} are not linked to ${e.label}`);
     const w = x.where.flatMap((c) => cond(c, re.name));
-    return { table: re.table, link: link!, where: w.map((l) => l.cond), negate: x.negate, label: x.label ?? `${x.negate ? 'no' : 'some'} ${re.label}${w.length ? ` (${w.map((l) => l.label).join(', ')})` : ''}` };
+    const on = x.on === undefined ? undefined : col(x.on);
+    if (on && on.table !== e.table) fail(`exists.on must be a field of ${e.label} themselves`);
+    return { table: re.table, link: link!, where: w.map((l) => l.cond), negate: x.negate, ...(on ? { on } : {}), label: x.label ?? `${x.negate ? 'no' : 'some'} ${re.label}${w.length ? ` (${w.map((l) => l.label).join(', ')})` : ''}` };
   });
 
   let perGroup: TypedQuery['perGroup'];

@@ -125,7 +125,7 @@ const EXPECTED: Record<string, RegExp> = {
 function variants(qs: TypedQuery[]): TypedQuery[] {
   const base = qs.find((q) => q.where.some((w) => w.cond.kind === 'date' && w.cond.col.table === q.table))!;
   const dateCond = base.where.find((w) => w.cond.kind === 'date' && w.cond.col.table === base.table)!.cond as Extract<Condition, { kind: 'date' }>;
-  const other = qs.flatMap((q) => q.where).find((w) => w.cond.kind !== 'not' && w.cond.kind !== 'date' && w.cond.col.table === base.table)?.cond as (Condition & { col: { table: string; column: string } }) | undefined;
+  const other = qs.flatMap((q) => q.where).find((w) => w.cond.kind !== 'not' && w.cond.kind !== 'date' && w.cond.col?.table === base.table)?.cond as (Condition & { col: { table: string; column: string } }) | undefined;
   const c = other?.col ?? dateCond.col;
   const list: TypedQuery = { ...base, shape: 'list', measures: [], groupBy: [], having: undefined, orderBy: undefined, limit: undefined, distinct: false, listColumns: [{ col: c, alias: 'c', label: 'c' }, { col: dateCond.col, alias: 'd', label: 'd' }] };
   const lab = (cond: Condition) => ({ cond, label: 'x' });
