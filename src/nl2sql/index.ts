@@ -25,6 +25,6 @@ export {
   type SemanticQueryInput,
 } from './semantic/index.js';
 export type { NlEngine, EngineContext, EngineResult, FallbackEngine, FallbackRequest, FallbackResult, GuardFn, ExecuteFn } from './engine.js';
-export type { AskAnswer, AskRequest, AnswerStatus, EngineName, PreviousTurn, ChoicePick, ChoiceOption } from './types.js';
+export type { AskAnswer, AskRequest, AnswerStatus, EngineName, PreviousTurn, ChoicePick, ChoiceOption, TieNote } from './types.js';
 export { runEvaluation, readQuestions, percentile, type EvalQuestion, type EvalPrediction, type EvalSummary } from './evaluate.js';
 export { describeColumns } from './columns.js';

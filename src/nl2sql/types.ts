@@ -73,6 +73,8 @@ export interface AskAnswer {
   rows?: unknown[][];
   rowCount?: number;
   truncated?: boolean;
+  /** A top N whose edge is tied: groups beyond the Nth with the same figure, said in the answer (pipeline/ties.ts). */
+  ties?: TieNote;
   /** For status 'choose': the readings of the ambiguous phrase to pick from (re-ask with `choice`). */
   choices?: ChoiceOption[];
   /** For a follow-up: the question it refined (its audit id when recorded). */
@@ -90,4 +92,21 @@ export interface AskAnswer {
   ms: number;
   /** Audit record id of the question, to link feedback. */
   auditId?: string;
+}
+
+/** Groups beyond the Nth of a top N with the same figure as the Nth: the answer shows N rows and says this. */
+export interface TieNote {
+  /** N: the place the ties are at */
+  rank: number;
+  /** the figure they share */
+  value: number | string;
+  /** how many more groups have it (at least this many when `atLeast`) */
+  more: number;
+  atLeast: boolean;
+  /** the tied groups' values (several group columns joined with " / ") */
+  groups: string[];
+  /** one sentence: "2 more counterparties tie with the 5th at 12 (number of settlements): A, B." */
+  note: string;
+  /** the follow-up question that answers them too ("include ties") */
+  followUp: string;
 }

@@ -116,7 +116,7 @@ export async function saveAnswer(store: Store, audit: AuditLog, o: { auditId: st
   if (!asked?.question) throw new OtcError('OTC_ERR_ANSWER_NOT_FOUND', 'No answered question with this id: ask it again to save it.', { status: 404 });
   if (asked.actor !== o.owner && !o.mayReadOthers) throw new OtcError('OTC_ERR_FORBIDDEN', 'You can save only your own answers.', { status: 403 });
   const generated = records.find((r) => r.kind === 'sql_generated' && r.sql);
-  const ran = records.find((r) => r.kind === 'query_run' && r.sql);
+  const ran = records.find((r) => r.kind === 'query_run' && r.sql && !r.details?.tieCheck);
   if (!generated && !ran) throw new OtcError(ReportErrorCode.AnswerNotSavable, 'This question was not answered with SQL (refused, abstained or failed): nothing to save.', { status: 422 });
   const details = (asked.details ?? {}) as Record<string, unknown>;
   const gd = (generated?.details ?? {}) as Record<string, unknown>;

@@ -123,3 +123,34 @@ describe('downloads an analyst can forward', () => {
     expect(top.rows.map((r: unknown[]) => Number(r[1]))).toEqual(counts.slice(0, 3));
   });
 });
+
+describe('a top N whose edge is tied', () => {
+  const counts = async () =>
+    (await world.datasource.query("SELECT c.short_name, COUNT(*) FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE t.status = 'Live' GROUP BY c.short_name ORDER BY 2 DESC", { maxRows: 1000 })).rows.map((x) => [String(x[0]), Number(x[1])] as const);
+
+  it('answers N rows and says which groups tie with the Nth (ties in the API answer); the download holds the N rows answered', async () => {
+    const all = await counts();
+    // an edge within the row cap that ties with the next group
+    const n = all.findIndex((x, i) => i > 0 && i < MAX_ROWS && all[i + 1]?.[1] === x[1]) + 1;
+    expect(n).toBeGreaterThan(1);
+    const a = await ask(`Top ${n} counterparties by number of live trades`);
+    expect(a.status).toBe('answered');
+    expect(a.rows).toHaveLength(n);
+    const shown = new Set(a.rows.map((r: unknown[]) => String(r[0])));
+    const tied = all.filter((x) => x[1] === all[n - 1]![1] && !shown.has(x[0])).map((x) => x[0]);
+    expect(a.ties).toMatchObject({ rank: n, more: tied.length, followUp: 'include ties' });
+    expect([...a.ties.groups].sort()).toEqual([...tied].sort());
+    expect(a.ties.note).toMatch(/^\d+ more counterpart(y ties|ies tie) with the \d+(st|nd|rd|th) at \d+ \(.+\): .+\.$/);
+    const csv = await get(`/api/ask/${a.auditId}/export.csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body.replace(/^\uFEFF/, '').trim().split('\r\n')).toHaveLength(n + 1);
+  });
+
+  it('has no note when the edge is not tied', async () => {
+    const all = await counts();
+    const n = all.findIndex((x, i) => all[i + 1] !== undefined && all[i + 1]![1] !== x[1]) + 1;
+    const a = await ask(`Top ${n} counterparties by number of live trades`);
+    expect(a.rows).toHaveLength(n);
+    expect(a.ties).toBeUndefined();
+  });
+});

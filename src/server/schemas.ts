@@ -78,6 +78,13 @@ export const askAnswerSchema = {
     auditId: { type: 'string' },
     choices: { type: 'array', items: { type: 'object', required: ['label', 'means', 'pick'], properties: { label: { type: 'string' }, means: { type: 'string' }, pick: { type: 'object', additionalProperties: true } }, additionalProperties: false } },
     follows: { type: 'object', required: ['question'], properties: { question: { type: 'string' }, auditId: { type: 'string' } }, additionalProperties: false },
+    ties: {
+      type: 'object',
+      description: 'A top N whose Nth ties with groups beyond it: how many more, which, and the follow-up question that includes them',
+      required: ['rank', 'value', 'more', 'atLeast', 'groups', 'note', 'followUp'],
+      properties: { rank: { type: 'integer' }, value: { type: ['number', 'string'] }, more: { type: 'integer' }, atLeast: { type: 'boolean' }, groups: { type: 'array', items: { type: 'string' } }, note: { type: 'string' }, followUp: { type: 'string' } },
+      additionalProperties: false,
+    },
     threadId: { type: 'string' },
   },
   additionalProperties: false,

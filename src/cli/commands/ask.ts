@@ -76,6 +76,8 @@ export function render(a: AskAnswer, format: 'table' | 'json' | 'csv'): string {
   lines.push(fmt(cols), widths.map((w) => '-'.repeat(w)).join('  '));
   rows.forEach((r) => lines.push(fmt(r)));
   lines.push(`(${a.rowCount ?? rows.length} row${(a.rowCount ?? rows.length) === 1 ? '' : 's'}${a.truncated ? ', truncated' : ''}, ${a.ms.toFixed(1)} ms)`);
+  // a top N whose edge is tied says so, and how to see them
+  if (a.ties) lines.push('', `Note: ${a.ties.note} Ask "${a.ties.followUp}" in a thread to see them.`);
   return lines.join('\n') + '\n';
 }
 

@@ -96,6 +96,54 @@ describe('ask', () => {
   });
 });
 
+describe('top N with ties at the edge', () => {
+  // the demo data's own figures: every counterparty's count, largest first, to find an edge that ties and one that does not
+  const counts = async () => {
+    const r = await ds.query("SELECT c.short_name, COUNT(*) FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE t.status = 'Live' GROUP BY c.short_name ORDER BY 2 DESC", { maxRows: 1000 });
+    return r.rows.map((x) => [String(x[0]), Number(x[1])] as const);
+  };
+
+  it('answers N rows and says how many more tie with the Nth, and which, from a second audited run', async () => {
+    const all = await counts();
+    const n = all.findIndex((x, i) => i > 0 && i + 1 < all.length && all[i + 1]![1] === x[1]) + 1;
+    expect(n).toBeGreaterThan(1);
+    const a = await pipeline.ask({ question: `Top ${n} counterparties by number of live trades`, today: TODAY });
+    expect(a.status).toBe('answered');
+    expect(a.sql).toMatch(new RegExp(`limit ${n}$`, 'i'));
+    expect(a.rows).toHaveLength(n);
+    const edge = all[n - 1]![1];
+    const shownNames = new Set(a.rows!.map((r) => String(r[0])));
+    const tied = all.filter((x) => x[1] === edge && !shownNames.has(x[0])).map((x) => x[0]);
+    expect(a.ties).toMatchObject({ rank: n, value: edge, more: tied.length, atLeast: false, followUp: 'include ties' });
+    expect([...a.ties!.groups].sort()).toEqual([...tied].sort());
+    expect(a.ties!.note).toContain(`${tied.length} more counterpart${tied.length === 1 ? 'y ties' : 'ies tie'} with the `);
+    const records = await recordsOf(a.auditId!);
+    expect(records.map((r) => r.kind)).toEqual(['question', 'sql_generated', 'query_run', 'query_run']);
+    expect(records[2]!.sql).toBe(a.sql);
+    expect(records[3]!.details).toMatchObject({ tieCheck: true });
+  });
+
+  it('says nothing when the edge is not tied', async () => {
+    const all = await counts();
+    const n = all.findIndex((x, i) => i + 1 < all.length && all[i + 1]![1] !== x[1]) + 1;
+    expect(n).toBeGreaterThan(0);
+    const a = await pipeline.ask({ question: `Top ${n} counterparties by number of live trades`, today: TODAY });
+    expect(a.rows).toHaveLength(n);
+    expect(a.ties).toBeUndefined();
+  });
+
+  it('"include ties" as a follow-up answers the tied groups too', async () => {
+    const all = await counts();
+    const n = all.findIndex((x, i) => i > 0 && i + 1 < all.length && all[i + 1]![1] === x[1]) + 1;
+    const a = await pipeline.ask({ question: `Top ${n} counterparties by number of live trades`, today: TODAY });
+    const b = await pipeline.ask({ question: a.ties!.followUp, today: TODAY, previous: { question: a.question, understood: a.understood, auditId: a.auditId } });
+    expect(b.status).toBe('answered');
+    expect(b.explanation).toMatch(/with any tied at the last place.*Follow-up: every counterparty tied with the last of the top \d+ included/);
+    expect(b.rows!.map((r) => Number(r[1]))).toEqual(all.filter((x) => x[1] >= all[n - 1]![1]).map((x) => x[1]));
+    expect(b.ties).toBeUndefined();
+  });
+});
+
 describe('rerun of a saved question', () => {
   it('by text and as-of date: asked again from the start', async () => {
     const a = await pipeline.rerun({ question: 'Number of counterparties by country', today: TODAY, trainingVersion: 'v1' });
@@ -113,7 +161,10 @@ describe('rerun of a saved question', () => {
     const changed = await pipeline.rerun({ ...saved, sql: 'SELECT 1' });
     expect(changed.rerun.sqlChanged).toBe(true);
     const records = await recordsOf(again.auditId!);
-    expect(records.map((r) => r.kind)).toEqual(['question', 'sql_generated', 'query_run']);
+    // the answer's run, then the top N's look for ties at its edge (a second, marked run)
+    expect(records.map((r) => r.kind)).toEqual(['question', 'sql_generated', 'query_run', 'query_run']);
+    expect(records[2]!.sql).toBe(again.sql);
+    expect(records[3]!.details).toMatchObject({ tieCheck: true });
     expect(records[0]!.details).toMatchObject({ today: TODAY, rerun: 'query', savedVersion: 'v0', trainingVersion: 'v1' });
   });
 

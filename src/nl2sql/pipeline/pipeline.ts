@@ -25,13 +25,14 @@ import { isOtcError, OtcError } from '../../shared/errors.js';
 import type { TrainedModel } from '../../training/index.js';
 import type { FallbackEngine, GuardFn } from '../engine.js';
 import { createSemanticEngine, type SemanticEngine, type TypedQuery } from '../semantic/index.js';
-import type { AskAnswer, AskRequest, EngineName } from '../types.js';
+import type { AskAnswer, AskRequest, EngineName, TieNote } from '../types.js';
 import { createRunTrail, type AuditSink, type RunTrail } from './audit.js';
 import { rowCap, type RowCap } from './cap.js';
 import { createCompileStage } from './compile.js';
 import { createExecuteStage, createExecuteStreamStage } from './execute.js';
 import { createRerunStream, type RerunStreamOptions, type StreamedAnswer } from './rerun-stream.js';
 import { createGuardStage } from './guard.js';
+import { edgeTies, tieProbe } from './ties.js';
 import { createUnderstandStage } from './understand.js';
 
 export interface PipelineOptions {
@@ -224,7 +225,25 @@ export function createPipeline(opts: PipelineOptions): QueryPipeline {
     await trail.sqlGenerated('semantic', c.sql, compileMs, { explanation: c.explanation, query });
     const r = await guardAndRun(trail, 'semantic', c.sql, cap);
     if (!r.ok) return { status: 'error', engine: 'semantic', explanation: c.explanation, sql: c.sql, ...shown(query), code: SQL_GUARD_REJECTED, message: r.reason, compileMs };
-    return { ...answered('semantic', r.sql, c.explanation, r.result, compileMs), ...shown(query) };
+    const ties = await tiesAtEdge(trail, query, r.result, cap);
+    return { ...answered('semantic', r.sql, c.explanation, r.result, compileMs), ...shown(query), ...(ties ? { ties } : {}) };
+  }
+
+  /**
+   * A top N whose Nth ties with groups beyond it: the same query with a longer limit, through the
+   * same compile, guard and execute stages (audited as a run with details.tieCheck), then compared
+   * (ties.ts). A probe that fails leaves the answer without a note; the answer itself stands.
+   */
+  async function tiesAtEdge(trail: RunTrail, query: TypedQuery, result: QueryResult, cap: RowCap): Promise<TieNote | undefined> {
+    const probe = tieProbe(query);
+    if (!probe || result.rows.length < query.limit!) return undefined;
+    try {
+      const c = compile(probe);
+      const r = await guardAndRun(trail, 'semantic', c.sql, { ...cap, maxRows: probe.limit!, sqlLimit: probe.limit! + 1 }, { tieCheck: true });
+      return r.ok ? edgeTies(query, result, r.result) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async function rerun(saved: SavedQuestion, ro: RerunOptions = {}): Promise<RerunAnswer> {

@@ -164,6 +164,20 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     return outer.compile().sql as string;
   }
 
+  if (q.withTies && !q.perGroup && q.shape === 'aggregate' && q.groupBy.length && q.orderBy?.expr === 'measure' && q.limit !== undefined) {
+    // "include ties": the top N groups and every group tied with the Nth, ranked in a derived table (RANK, every dialect)
+    const om = measure(q.measures[q.orderBy.measure]!, soleRatio);
+    let inner = qb
+      .select([...q.groupBy.map((g) => bucketExpr(g).as(g.alias)), ...q.measures.map((ms) => measure(ms, soleRatio).as(ms.alias))])
+      .select(sql`rank() over (order by ${om} ${sql.raw(q.orderBy.dir)})`.as('rank_in_result'));
+    for (const g of q.groupBy) inner = inner.groupBy(bucketExpr(g));
+    if (q.having) inner = inner.having(sql`${measure(q.measures[q.having.measure]!, soleRatio)} ${sql.raw(q.having.op)} ${q.having.value}`);
+    let outer = db.selectFrom(inner.as('ranked')).select([...q.groupBy.map((g) => sql.ref(`ranked.${g.alias}`).as(g.alias)), ...q.measures.map((ms) => sql.ref(`ranked.${ms.alias}`).as(ms.alias))]) as any;
+    outer = outer.where(sql.ref('ranked.rank_in_result'), '<=', q.limit).orderBy(sql.ref('ranked.rank_in_result'));
+    for (const g of q.groupBy) outer = outer.orderBy(sql.ref(`ranked.${g.alias}`));
+    return outer.compile().sql as string;
+  }
+
   if (q.perGroup?.columns?.length && q.shape === 'list' && q.orderBy?.expr === 'column' && q.limit !== undefined) {
     // the first N rows in each group: ranked within the partition in a derived table
     const oc = q.orderBy.col;

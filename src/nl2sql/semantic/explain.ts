@@ -36,7 +36,7 @@ export function explain(q: TypedQuery): string {
   if (q.having) tail += `, keeping those where the ${q.measures[q.having.measure]?.agg === 'count' ? 'count' : q.measures[q.having.measure]?.label} is ${{ '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most', '=': 'exactly' }[q.having.op]} ${q.having.value}`;
   const byDate = q.orderBy?.expr === 'column' && q.orderBy.byDate === true;
   if (q.limit !== undefined && q.perGroup) tail += `, the ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit} in each ${(q.perGroup.columns ?? q.perGroup.partition.map((i) => q.groupBy[i]!)).map((g) => g?.label).join(' and ')}`;
-  else if (q.limit !== undefined) tail += byDate ? `, the ${q.orderBy?.dir === 'asc' ? 'oldest' : 'latest'} ${q.limit}` : `, ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}`;
+  else if (q.limit !== undefined) tail += byDate ? `, the ${q.orderBy?.dir === 'asc' ? 'oldest' : 'latest'} ${q.limit}` : `, ${q.orderBy?.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}${q.withTies ? ' with any tied at the last place' : ''}`;
   return `${head}${ccy}${withPart}${byPart}${tail}.`;
 }
 

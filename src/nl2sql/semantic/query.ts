@@ -67,6 +67,11 @@ export interface TypedQuery {
   orderBy?: { expr: 'measure'; measure: number; dir: 'asc' | 'desc' } | { expr: 'column'; col: ColumnRef | Expr; dir: 'asc' | 'desc'; /** rows ranked by their date ("the oldest") */ byDate?: boolean };
   limit?: number;
   /**
+   * A top N of groups that keeps every group tied with the Nth on the ranking measure (RANK, not an
+   * arbitrary cut at N): asked for by the follow-up "include ties" after the answer said ties were left out.
+   */
+  withTies?: boolean;
+  /**
    * Conditions across entities: the rows have (or, negated, have no) related rows of another entity that
    * meet `where` ("clients with open deals but no late payment"): [NOT] EXISTS, correlated
    * through `link`, the many-to-one steps from the related table to this query's table.

@@ -39,7 +39,7 @@ export const exportRoutes: FastifyPluginAsync = async (app) => {
     const { auditId } = req.params as { auditId: string };
     const user = req.user!;
     const records = (await app.audit.search({ text: auditId, limit: 50 })).filter((r) => r.correlationId === auditId);
-    const run: AuditRecord | undefined = records.find((r) => r.kind === 'query_run' && r.sql);
+    const run: AuditRecord | undefined = records.find((r) => r.kind === 'query_run' && r.sql && !r.details?.tieCheck);
     if (!run?.sql) throw notFound();
     if (run.actor !== user.username && user.role !== 'admin') throw forbidden('downloading answers of other users');
     const { copilot, model } = await app.deps.answering.require();

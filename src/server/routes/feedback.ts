@@ -38,7 +38,7 @@ export const feedbackRoutes: FastifyPluginAsync = async (app) => {
       const asked = records.find((r) => r.kind === 'question');
       if (!asked?.question) throw new OtcError('OTC_ERR_ANSWER_NOT_FOUND', 'No question with this id to give feedback on.', { status: 404 });
       if (asked.actor !== user.username && user.role !== 'admin') throw forbidden('rating answers of other users');
-      const sql = records.find((r) => r.kind === 'query_run' && r.sql)?.sql ?? records.find((r) => r.sql)?.sql;
+      const sql = records.find((r) => r.kind === 'query_run' && r.sql && !r.details?.tieCheck)?.sql ?? records.find((r) => r.sql)?.sql;
       const corrected = correctedSql?.trim() || undefined;
       if ((verdict === 'up' && sql) || corrected) {
         // A training candidate: a right answer's SQL, or the SQL the user says is right.

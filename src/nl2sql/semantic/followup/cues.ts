@@ -13,10 +13,14 @@ export interface Cues {
   add: boolean;
   /** "instead", "now by X", "rather": what is named replaces what was there. */
   replace: boolean;
+  /** "include ties", "with the ties": keep every group tied with the last of a top N. */
+  ties: boolean;
 }
 
 const LEADING = /^\s*(?:(?:and|but|also|so|ok|okay|then|now|what|how)\s+about|and\s+then|and\s+also|and|but|also|now|then|just|only|same\s+(?:for|but|with|in)?|the\s+same\s+(?:for|but|with|in)?|what\s+if|ok(?:ay)?|so)\b[\s,]*/i;
 const TRAILING = /[\s,]*\b(?:instead|rather|too|as\s+well|then|only|please)\s*[?.!]*\s*$/i;
+/** the whole rest is about the ties at the edge of a top N ("include ties", "show me the tied ones too") */
+const TIES = /^(?:(?:include|including|with|keep|keeping|show(?:\s+me)?|list|add|plus|what\s+about)\s+)?(?:all\s+)?(?:the\s+)?(?:ties|tied\s+ones|ones\s+tied|tied\s+(?:groups|rows))(?:\s+(?:at\s+the\s+(?:edge|end|last\s+place|cut)|with\s+the\s+last(?:\s+one)?))?$/i;
 const BACK = /\b(?:those|them|these|the\s+ones|of\s+those|of\s+them|same|instead|that\s+one|the\s+rest)\b/i;
 
 export function readCues(question: string): Cues {
@@ -33,5 +37,7 @@ export function readCues(question: string): Cues {
   }
   // "of those", "of them": the previous rows themselves
   rest = rest.replace(/\b(?:of|from|among|for)\s+(?:those|them|these|the\s+ones)\b/gi, ' ').replace(/\b(?:the\s+ones|those|them|these)\b/gi, ' ');
-  return { rest: rest.replace(/\s+/g, ' ').trim(), anaphoric: !!lead || BACK.test(lower) || /^\s*(?:by|per|in|as|excluding|except|without|top|bottom|for|with)\b/i.test(q), add, replace };
+  rest = rest.replace(/\s+/g, ' ').trim();
+  const ties = TIES.test(rest);
+  return { rest, anaphoric: ties || !!lead || BACK.test(lower) || /^\s*(?:by|per|in|as|excluding|except|without|top|bottom|for|with)\b/i.test(q), add, replace, ties };
 }

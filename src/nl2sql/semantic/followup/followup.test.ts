@@ -118,6 +118,63 @@ describe('follow-ups', () => {
   });
 });
 
+describe('report order and ties in follow-ups', () => {
+  const figures = (r: unknown[][], i: number) => r.map((x) => Number(x[i]));
+  const desc = (xs: number[]) => [...xs].sort((a, b) => b - a);
+
+  it('a breakdown added or replaced comes largest first, as the question before it', async () => {
+    const byBook = follow('Total notional of live trades by currency', 'now by book');
+    expect(byBook.status).toBeUndefined();
+    const r1 = await rows(byBook);
+    expect(r1.length).toBeGreaterThan(3);
+    expect(figures(r1, 1)).toEqual(desc(figures(r1, 1)));
+    const both = follow('Number of failed settlements by counterparty', 'and by currency?');
+    expect(both.status).toBeUndefined();
+    if (!both.status) expect(both.query.groupBy.length).toBe(2);
+    const r2 = await rows(both);
+    expect(r2.length).toBeGreaterThan(3);
+    expect(figures(r2, 2)).toEqual(desc(figures(r2, 2)));
+    // over time, the periods keep their own order
+    const monthly = follow('Number of trades booked this year by desk', 'by month instead');
+    expect(monthly.status, 'reason' in monthly ? monthly.reason : '').toBeUndefined();
+    if (!monthly.status) expect(monthly.query.groupBy.map((g) => g.kind)).toEqual(['bucket']);
+    const months = (await rows(monthly)).map((x) => String(x[0]));
+    expect(months.length).toBeGreaterThan(2);
+    expect(months).toEqual([...months].sort());
+  });
+
+  it('"include ties" after a top N answers every group tied with the Nth (RANK), and says so', async () => {
+    const all = await gold("SELECT c.short_name, COUNT(*) AS n FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE t.status = 'Live' GROUP BY c.short_name ORDER BY n DESC");
+    const n = all.findIndex((x, i) => i > 0 && all[i + 1]?.[1] === x[1]) + 1;
+    expect(n).toBeGreaterThan(1);
+    const prev = `Top ${n} counterparties by number of live trades`;
+    for (const words of ['include ties', 'and the ties?', 'show me the tied ones too', 'with ties']) {
+      const u = follow(prev, words);
+      expect(u.status, words).toBeUndefined();
+      if (u.status) continue;
+      expect(u.query.withTies).toBe(true);
+      expect(u.changes).toEqual([`every counterparty tied with the last of the top ${n} included`]);
+      const got = await rows(u);
+      expect(figures(got, 1)).toEqual(figures(all, 1).filter((x) => x >= Number(all[n - 1]![1])));
+      expect(got.length).toBeGreaterThan(n);
+      expect(engine.compile(u.query, ds.dialect).explanation).toMatch(new RegExp(`top ${n} with any tied at the last place`));
+    }
+    // then "top 3 of those" is a plain top 3 again
+    const again = engine.understand('top 3 of those', TODAY, { previous: (follow(prev, 'include ties') as { query: TypedQuery }).query });
+    expect(again.status).toBeUndefined();
+    if (!again.status) expect([again.query.limit, again.query.withTies]).toEqual([3, undefined]);
+  });
+
+  it('"include ties" abstains when the answer before it is not a top N of groups', () => {
+    const u = follow('Number of live trades by desk', 'include ties');
+    expect(u.status).toBe('abstained');
+    if (u.status === 'abstained') expect(u.reason).toMatch(/not a top N of groups/);
+    expect(engine.understand('include ties', TODAY, { inThread: true }).status).toBe('abstained');
+    expect(readCues('include the ties').ties).toBe(true);
+    expect(readCues('ties by reason').ties).toBe(false);
+  });
+});
+
 describe('follow-up operations on a typed query', () => {
   it('a condition on the same column narrows when both can hold, and replaces when they cannot', () => {
     const m = buildEngineModel(model);

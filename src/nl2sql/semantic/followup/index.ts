@@ -44,6 +44,10 @@ export function createFollowUpReader(m: EngineModel, parser: QuestionParser, ops
 
 function apply(m: EngineModel, parser: QuestionParser, ops: FollowUpOps, prev: TypedQuery, cues: ReturnType<typeof readCues>, today: string): FollowUpOutcome {
   if (!m.entities.has(prev.entity)) return { status: 'abstain', reason: 'the previous answer is not about rows this model knows' };
+  if (cues.ties) {
+    const r = ops.ties(prev);
+    return 'fail' in r ? { status: 'abstain', reason: r.fail } : { status: 'query', query: { ...r.query, today }, changes: [r.change] };
+  }
   const d = readDelta(m, parser, cues.rest, prev.entity, today);
   if (!('delta' in d)) return d;
   const delta = d.delta;
@@ -107,7 +111,7 @@ function apply(m: EngineModel, parser: QuestionParser, ops: FollowUpOps, prev: T
   if (delta.bucket) {
     const date = dateOf();
     if (!date) return { status: 'abstain', reason: `no date to group by ${delta.bucket}` };
-    step(ops.bucket(q, delta.bucket, date));
+    step(ops.bucket(q, delta.bucket, date, cues.replace && !cues.add && !delta.groups.length ? 'replace' : 'add'));
   }
   if (delta.top) {
     const fail = step(ops.top(q, delta.top));

@@ -15,13 +15,15 @@ export interface FollowUpOps {
   /** "and by currency?" (add) / "now by counterparty" (replace) */
   group(q: TypedQuery, groups: GroupSpec[], mode: 'add' | 'replace'): OpResult;
   /** "by month": a time bucket on the query's date */
-  bucket(q: TypedQuery, bucket: Extract<GroupSpec, { kind: 'bucket' }>['bucket'], date: { col: ColumnRef; label: string }): OpResult;
+  bucket(q: TypedQuery, bucket: Extract<GroupSpec, { kind: 'bucket' }>['bucket'], date: { col: ColumnRef; label: string }, mode?: 'add' | 'replace'): OpResult;
   /** "only EUR", "excluding cleared", "what about bilateral?": narrows, or swaps a contradicting condition */
   filter(q: TypedQuery, cond: LabelledCondition): OpResult;
   /** "same for last week": the period replaced (or added) on a date */
   period(q: TypedQuery, range: { from?: string; to?: string }, date: { col: ColumnRef; label: string }): OpResult;
   /** "top 5 of those", "the smallest 10 instead" */
   top(q: TypedQuery, top: { n?: number; dir: 'asc' | 'desc' }): OpResult;
+  /** "include ties": a top N of groups keeps every group tied with the Nth */
+  ties(q: TypedQuery): OpResult;
   /** "the total break amount", "their notional" */
   measures(q: TypedQuery, measures: MeasureSpec[], currency?: string): OpResult;
   /** "in GBP": amounts in the currency named */
@@ -77,11 +79,16 @@ export function createFollowUpOps(m: EngineModel): FollowUpOps {
         change: removed.length ? `broken down by ${words} instead of ${removed.map((g) => g.label).join(' and ')}` : `broken down by ${words}`,
       };
     },
-    bucket(q, bucket, date) {
+    bucket(q, bucket, date, mode = 'add') {
       if (q.shape !== 'aggregate') return { fail: 'the previous answer lists rows; a breakdown needs a figure' };
       const g: GroupSpec = { kind: 'bucket', col: date.col, bucket, alias: bucket, label: `${bucket} of ${date.label}` };
-      const rest = q.groupBy.filter((x) => x.kind !== 'bucket');
-      return { query: { ...q, groupBy: [g, ...rest], orderBy: q.orderBy?.expr === 'measure' ? q.orderBy : undefined }, change: `by ${bucket} of ${date.label}` };
+      // "by month instead": the time buckets replace the breakdown; "and by month": added to it
+      const rest = q.groupBy.filter((x) => x.kind !== 'bucket' && mode === 'add');
+      const removed = q.groupBy.filter((x) => x.kind !== 'bucket' && mode === 'replace');
+      return {
+        query: { ...q, groupBy: [g, ...rest], orderBy: q.orderBy?.expr === 'measure' ? q.orderBy : undefined },
+        change: `by ${bucket} of ${date.label}${removed.length ? ` instead of ${removed.map((x) => x.label).join(' and ')}` : ''}`,
+      };
     },
     filter(q, cond) {
       const cols = colsOf(cond.cond);
@@ -101,7 +108,13 @@ export function createFollowUpOps(m: EngineModel): FollowUpOps {
       const n = top.n ?? q.limit;
       if (n === undefined) return { fail: 'top how many? say e.g. "top 5 of those"' };
       const measure = q.orderBy?.expr === 'measure' ? q.orderBy.measure : 0;
-      return { query: { ...q, orderBy: { expr: 'measure', measure, dir: top.dir }, limit: n }, change: `the ${top.dir === 'desc' ? 'largest' : 'smallest'} ${n} by ${q.measures[measure]?.label ?? 'the figure'}` };
+      return { query: { ...q, orderBy: { expr: 'measure', measure, dir: top.dir }, limit: n, withTies: undefined }, change: `the ${top.dir === 'desc' ? 'largest' : 'smallest'} ${n} by ${q.measures[measure]?.label ?? 'the figure'}` };
+    },
+    ties(q) {
+      if (q.shape !== 'aggregate' || !q.groupBy.length || q.orderBy?.expr !== 'measure' || q.limit === undefined || q.perGroup)
+        return { fail: 'the previous answer is not a top N of groups, so it has no ties at its edge to include' };
+      if (q.withTies) return { fail: 'the answer already includes the ties at its edge' };
+      return { query: { ...q, withTies: true }, change: `every ${q.groupBy.map((g) => g.label).join(' and ')} tied with the last of the ${q.orderBy.dir === 'asc' ? 'bottom' : 'top'} ${q.limit} included` };
     },
     measures(q, measures, currency) {
       if (!measures.length) return { fail: 'no measure to show' };

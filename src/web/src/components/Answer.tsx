@@ -42,7 +42,7 @@ export function Answer({ answer, onAsk, canSave = false }: { answer: AskAnswer; 
       </div>
     );
   }
-  return <Answered answer={answer} canSave={canSave} />;
+  return <Answered answer={answer} canSave={canSave} onAsk={onAsk} />;
 }
 
 /** "Refused: …" or "Could not answer: …", said once even when the message already starts with it. */
@@ -53,14 +53,28 @@ export function notAnsweredText(answer: Pick<AskAnswer, 'status' | 'message' | '
   return `${lead}: ${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
 }
 
-/** When a top N kept the groups tied with the last place, how many rows that made. */
-function tiesNote(answer: AskAnswer, rowCount: number): string | undefined {
+/** A top N that answered with the tied groups ("include ties"): how many rows that made. */
+function tiesKeptNote(answer: AskAnswer, rowCount: number): string | undefined {
   const q = answer.understood;
-  if (!q || q.limit === undefined || q.perGroup || q.orderBy?.expr !== 'measure' || !q.groupBy.length || rowCount <= q.limit) return undefined;
-  return `${rowCount} rows for a top ${q.limit}: those tied at the last place are all kept.`;
+  if (!q?.withTies || q.limit === undefined || rowCount <= q.limit) return undefined;
+  return `${rowCount} rows for a top ${q.limit}: every one tied with the ${q.limit === 1 ? 'first' : 'last'} place is included.`;
 }
 
-function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) {
+/** A top N whose Nth ties with groups beyond it: the note, and the follow-up that includes them. */
+function EdgeTies({ ties, onAsk }: { ties: NonNullable<AskAnswer['ties']>; onAsk?: (q: string) => void }) {
+  return (
+    <p className="ties-note" role="note">
+      <span>{ties.note}</span>
+      {onAsk && (
+        <button type="button" className="chip" onClick={() => onAsk(ties.followUp)}>
+          Include ties
+        </button>
+      )}
+    </p>
+  );
+}
+
+function Answered({ answer, canSave, onAsk }: { answer: AskAnswer; canSave: boolean; onAsk?: (q: string) => void }) {
   const data = useMemo(() => ({ columns: answer.columns ?? [], rows: answer.rows ?? [], formats: answer.columnFormats }), [answer]);
   const auto = useMemo(() => chooseChart(data, answer.question), [data, answer.question]);
   const [spec, setSpec] = useState<ChartSpec>(auto);
@@ -69,7 +83,8 @@ function Answered({ answer, canSave }: { answer: AskAnswer; canSave: boolean }) 
   return (
     <div className="answer answered">
       <p className="explanation">{answer.explanation}</p>
-      {tiesNote(answer, rowCount) && <p className="muted small ties-note">{tiesNote(answer, rowCount)}</p>}
+      {tiesKeptNote(answer, rowCount) && <p className="muted small ties-kept">{tiesKeptNote(answer, rowCount)}</p>}
+      {answer.ties && <EdgeTies ties={answer.ties} onAsk={onAsk} />}
       <p className="muted small meta-line">
         {rowCount.toLocaleString('en-US')} row{rowCount === 1 ? '' : 's'}
         {answer.truncated ? ' (cut at the row cap)' : ''} · {Math.round(answer.ms)} ms · {answer.engine === 'llm' ? 'language model' : 'semantic engine'}
