@@ -33,15 +33,15 @@ const codeFiles = [...['src', 'scripts', 'bin', 'test'].flatMap((d) => files(joi
 const code = codeFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
 const runners = [...Object.values(pkg.scripts ?? {}), ...files(join(repo, '.ci')).map((f) => readFileSync(f, 'utf8'))].join('\n');
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const named = (dep: string) => new RegExp(`['"\`]${escape(dep)}(/[^'"\`]*)?['"\`]`).test(code);
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const named = (dep: string) => new RegExp(`['"\`]${reEscape(dep)}(/[^'"\`]*)?['"\`]`).test(code);
 function programs(dep: string): string[] {
   const file = join(repo, 'node_modules', dep, 'package.json');
   if (!existsSync(file)) return [];
   const bin = (JSON.parse(readFileSync(file, 'utf8')) as { bin?: string | Record<string, string> }).bin;
   return typeof bin === 'string' ? [dep.split('/').pop()!] : Object.keys(bin ?? {});
 }
-const run = (dep: string) => programs(dep).some((b) => new RegExp(`(^|[\\s/;&|(])${escape(b)}(\\s|$)`, 'm').test(runners));
+const run = (dep: string) => programs(dep).some((b) => new RegExp(`(^|[\\s/;&|(])${reEscape(b)}(\\s|$)`, 'm').test(runners));
 
 const all = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
 function used(dep: string): boolean {
