@@ -105,12 +105,22 @@ export interface ExportRange {
   text?: string;
 }
 
+export interface AppendOptions {
+  /**
+   * When the append resolves: 'checkpointed' (default) once the records are committed and the
+   * signed checkpoint line of their transaction is written; 'committed' once they are committed
+   * (a question's SQL before it runs: its run record, appended next, resolves only after a line
+   * covering both is written, the lines going in seq order).
+   */
+  until?: 'checkpointed' | 'committed';
+}
+
 export interface AuditLog {
   readonly kind: 'sqlite' | 'postgres';
   /** Appends one record. Serialised: concurrent appends (any number of processes) never fork the chain. */
   append(entry: AuditEntry): Promise<AuditRecord>;
   /** Appends records in one transaction, through the same chain code (bulk loads, benchmarks). */
-  appendMany(entries: AuditEntry[]): Promise<AuditRecord[]>;
+  appendMany(entries: AuditEntry[], opts?: AppendOptions): Promise<AuditRecord[]>;
   /** The head anchor as stored. */
   head(): Promise<Head>;
   prunedThrough(): Promise<PrunedThrough | undefined>;
@@ -213,6 +223,8 @@ function withRequestId(e: AuditEntry): AuditEntry {
 
 interface Queued {
   unit: AppendUnit;
+  /** Resolved at commit, not after the checkpoint line (AppendOptions.until 'committed'). */
+  atCommit?: boolean;
   resolve: (rows: AuditRow[]) => void;
   reject: (e: unknown) => void;
 }
@@ -292,9 +304,9 @@ class DbAuditLog implements AuditLog {
    * are committed (and their checkpoint written), in the order appends were called; an invalid
    * entry fails its own append only.
    */
-  private enqueue(unit: AppendUnit): Promise<AuditRow[]> {
+  private enqueue(unit: AppendUnit, atCommit = false): Promise<AuditRow[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ unit, resolve, reject });
+      this.queue.push({ unit, resolve, reject, ...(atCommit ? { atCommit } : {}) });
       if (!this.draining) {
         this.draining = true;
         this.writing = this.drain();
@@ -328,8 +340,15 @@ class DbAuditLog implements AuditLog {
     }
     const firstSeq = result.outcomes.find((o) => o.ok)?.rows[0]?.seq;
     const flushed = firstSeq === undefined ? Promise.resolve() : this.afterCommit(result.checkpoint, firstSeq);
-    // the next transaction starts while the checkpoint line is written; the appends resolve after it
-    void flushed.then(() => result.outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.rows) : batch[i]!.reject(fromPlainError(o.error)))));
+    const settle = (i: number) => {
+      const o = result.outcomes[i]!;
+      if (o.ok) batch[i]!.resolve(o.rows);
+      else batch[i]!.reject(fromPlainError(o.error));
+    };
+    // appends that asked for the commit only resolve now; the next transaction starts while the
+    // checkpoint line is written, and the other appends resolve after it
+    batch.forEach((b, i) => b.atCommit && settle(i));
+    void flushed.then(() => batch.forEach((b, i) => !b.atCommit && settle(i)));
   }
 
   /** The entries as kept under the privacy settings (SQL literals masked across the group). */
@@ -343,10 +362,10 @@ class DbAuditLog implements AuditLog {
     return rowToRecord(row!);
   }
 
-  async appendMany(given: AuditEntry[]): Promise<AuditRecord[]> {
+  async appendMany(given: AuditEntry[], opts: AppendOptions = {}): Promise<AuditRecord[]> {
     if (!given.length) return [];
     const entries = this.kept(given);
-    const rows = await this.enqueue({ entries, ids: entries.map(() => randomUUID()) });
+    const rows = await this.enqueue({ entries, ids: entries.map(() => randomUUID()) }, opts.until === 'committed');
     return rows.map(rowToRecord);
   }
 

@@ -64,3 +64,30 @@ it('writes the checkpoint lines of several transactions with one write, none los
     await log.close();
   }
 });
+
+it("until: 'committed' resolves at commit; the next default append waits for a line covering both", async () => {
+  const checkpointFile = join(dir, 'checkpoints.jsonl');
+  const keys = loadSigningKey(join(dir, 'audit.key'), { create: true });
+  const log = await openAuditLog(`sqlite:${join(dir, 'audit.db')}`, { integrity: { keys, checkpointFile } });
+  const maxLine = () => Math.max(0, ...readCheckpointFile(checkpointFile).map((l) => l.cp!.seq));
+  try {
+    await log.append({ kind: 'question', outcome: 'started', actor: 'u', question: 'warm' }); // seq 1
+    const [q, s] = await log.appendMany(
+      [
+        { kind: 'question', outcome: 'started', actor: 'u', question: 'q' },
+        { kind: 'sql_generated', outcome: 'ok', actor: 'u', question: 'q', sql: 'SELECT 1' },
+      ],
+      { until: 'committed' },
+    );
+    expect([q!.seq, s!.seq]).toEqual([2, 3]);
+    // committed (readable) but its checkpoint line is still on its way to the (slow) disk
+    expect(maxLine()).toBeLessThan(3);
+    expect((await log.at(3))?.sql).toBe('SELECT 1');
+    const run = await log.append({ kind: 'query_run', outcome: 'completed', actor: 'u', question: 'q', sql: 'SELECT 1', rowCount: 1 });
+    expect(run.seq).toBe(4);
+    expect(maxLine()).toBeGreaterThanOrEqual(4);
+    expect(await log.verify()).toMatchObject({ ok: true, count: 4, lastCheckpoint: { seq: 4 } });
+  } finally {
+    await log.close();
+  }
+});
