@@ -5,7 +5,7 @@
  * every append). See README.md for what verification can and cannot prove.
  */
 export { AUDIT_KINDS, type AuditEntry, type AuditKind } from './types.js';
-export { openAuditLog, type AuditLog, type AuditSearch, type VerifyOptions } from './log.js';
+export { openAuditLog, type AppendOptions, type AuditLog, type AuditSearch, type VerifyOptions } from './log.js';
 export {
   verifyExportedRecords,
   parseExportedJsonl,

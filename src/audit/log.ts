@@ -20,7 +20,7 @@ import { badAuditUrl, badQuery } from './errors.js';
 import { parsePruned, PRUNED_KEY, type AuditBackend, type AuditRow, type Head, type PrunedThrough, type RowFilter } from './backend.js';
 import { currentRequestId } from '../logging/request-context.js';
 import { applyPrivacy, maskSqlLiterals, type AuditPrivacy } from './privacy.js';
-import { appendCheckpointLine, checkpointSignatureOk, readCheckpointFile, type AuditKeys, type Checkpoint } from './signing.js';
+import { appendCheckpointLines, checkpointSignatureOk, readCheckpointFile, type AuditKeys, type Checkpoint } from './signing.js';
 import { openSqliteBackend } from './sqlite.js';
 import { openPostgresBackend } from './postgres.js';
 import type { AuditEntry, AuditKind } from './types.js';
@@ -105,12 +105,22 @@ export interface ExportRange {
   text?: string;
 }
 
+export interface AppendOptions {
+  /**
+   * When the append resolves: 'checkpointed' (default) once the records are committed and the
+   * signed checkpoint line of their transaction is written; 'committed' once they are committed
+   * (a question's SQL before it runs: its run record, appended next, resolves only after a line
+   * covering both is written, the lines going in seq order).
+   */
+  until?: 'checkpointed' | 'committed';
+}
+
 export interface AuditLog {
   readonly kind: 'sqlite' | 'postgres';
   /** Appends one record. Serialised: concurrent appends (any number of processes) never fork the chain. */
   append(entry: AuditEntry): Promise<AuditRecord>;
   /** Appends records in one transaction, through the same chain code (bulk loads, benchmarks). */
-  appendMany(entries: AuditEntry[]): Promise<AuditRecord[]>;
+  appendMany(entries: AuditEntry[], opts?: AppendOptions): Promise<AuditRecord[]>;
   /** The head anchor as stored. */
   head(): Promise<Head>;
   prunedThrough(): Promise<PrunedThrough | undefined>;
@@ -213,6 +223,8 @@ function withRequestId(e: AuditEntry): AuditEntry {
 
 interface Queued {
   unit: AppendUnit;
+  /** Resolved at commit, not after the checkpoint line (AppendOptions.until 'committed'). */
+  atCommit?: boolean;
   resolve: (rows: AuditRow[]) => void;
   reject: (e: unknown) => void;
 }
@@ -224,8 +236,10 @@ class DbAuditLog implements AuditLog {
   private queue: Queued[] = [];
   private draining = false;
   private writing: Promise<void> = Promise.resolve();
-  /** Checkpoint lines are written in order, each after its records are committed. */
+  /** Checkpoint lines are written in order, each after its records are committed (group-written: writeCheckpoint). */
   private checkpoints: Promise<void> = Promise.resolve();
+  private checkpointQueue: { cp: Checkpoint; done: () => void }[] = [];
+  private checkpointsDraining = false;
 
   constructor(
     private readonly backend: AuditBackend,
@@ -237,19 +251,40 @@ class DbAuditLog implements AuditLog {
     return this.backend.kind;
   }
 
+  /**
+   * Checkpoint lines are group-written too: the lines of the transactions committed while the
+   * previous write + fsync was on its way go together in the next one (one fsync each was the
+   * bound of a busy server's throughput once the records were group-committed, issue 14 item 7).
+   * Each line is still written in order, and after its records are committed.
+   */
   private writeCheckpoint(cp: Checkpoint): Promise<void> {
     const integ = this.integrity;
     if (!integ) return Promise.resolve();
-    this.checkpoints = this.checkpoints.then(async () => {
-      try {
-        if (integ.checkpointFile) await appendCheckpointLine(integ.checkpointFile, cp);
-        integ.onCheckpoint?.(cp);
-        if (this.pending && this.pending.seq <= cp.seq) this.pending = undefined;
-      } catch (e) {
-        integ.onError?.(e);
+    const mine = new Promise<void>((resolve) => this.checkpointQueue.push({ cp, done: resolve }));
+    if (!this.checkpointsDraining) {
+      this.checkpointsDraining = true;
+      this.checkpoints = this.drainCheckpoints(integ);
+    }
+    return mine;
+  }
+
+  private async drainCheckpoints(integ: AuditIntegrity): Promise<void> {
+    try {
+      while (this.checkpointQueue.length) {
+        const batch = this.checkpointQueue.splice(0, this.checkpointQueue.length);
+        try {
+          if (integ.checkpointFile) await appendCheckpointLines(integ.checkpointFile, batch.map((b) => b.cp));
+          for (const b of batch) integ.onCheckpoint?.(b.cp);
+          const last = batch[batch.length - 1]!.cp;
+          if (this.pending && this.pending.seq <= last.seq) this.pending = undefined;
+        } catch (e) {
+          integ.onError?.(e);
+        }
+        for (const b of batch) b.done();
       }
-    });
-    return this.checkpoints;
+    } finally {
+      this.checkpointsDraining = false; // same turn as the last look at the queue: no line is left behind
+    }
   }
 
   /** After records firstSeq..cp.seq are committed: a checkpoint when the batch crossed a boundary, else kept as pending. */
@@ -269,9 +304,9 @@ class DbAuditLog implements AuditLog {
    * are committed (and their checkpoint written), in the order appends were called; an invalid
    * entry fails its own append only.
    */
-  private enqueue(unit: AppendUnit): Promise<AuditRow[]> {
+  private enqueue(unit: AppendUnit, atCommit = false): Promise<AuditRow[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ unit, resolve, reject });
+      this.queue.push({ unit, resolve, reject, ...(atCommit ? { atCommit } : {}) });
       if (!this.draining) {
         this.draining = true;
         this.writing = this.drain();
@@ -305,8 +340,15 @@ class DbAuditLog implements AuditLog {
     }
     const firstSeq = result.outcomes.find((o) => o.ok)?.rows[0]?.seq;
     const flushed = firstSeq === undefined ? Promise.resolve() : this.afterCommit(result.checkpoint, firstSeq);
-    // the next transaction starts while the checkpoint line is written; the appends resolve after it
-    void flushed.then(() => result.outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.rows) : batch[i]!.reject(fromPlainError(o.error)))));
+    const settle = (i: number) => {
+      const o = result.outcomes[i]!;
+      if (o.ok) batch[i]!.resolve(o.rows);
+      else batch[i]!.reject(fromPlainError(o.error));
+    };
+    // appends that asked for the commit only resolve now; the next transaction starts while the
+    // checkpoint line is written, and the other appends resolve after it
+    batch.forEach((b, i) => b.atCommit && settle(i));
+    void flushed.then(() => batch.forEach((b, i) => !b.atCommit && settle(i)));
   }
 
   /** The entries as kept under the privacy settings (SQL literals masked across the group). */
@@ -320,10 +362,10 @@ class DbAuditLog implements AuditLog {
     return rowToRecord(row!);
   }
 
-  async appendMany(given: AuditEntry[]): Promise<AuditRecord[]> {
+  async appendMany(given: AuditEntry[], opts: AppendOptions = {}): Promise<AuditRecord[]> {
     if (!given.length) return [];
     const entries = this.kept(given);
-    const rows = await this.enqueue({ entries, ids: entries.map(() => randomUUID()) });
+    const rows = await this.enqueue({ entries, ids: entries.map(() => randomUUID()) }, opts.until === 'committed');
     return rows.map(rowToRecord);
   }
 

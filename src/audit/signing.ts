@@ -131,11 +131,17 @@ export function manifestSignatureOk(keys: AuditKeys, manifest: Record<string, un
 }
 
 /** Appends one checkpoint line to the file kept outside the store (0600, fsync'ed), off the event loop. */
-export async function appendCheckpointLine(file: string, c: Checkpoint): Promise<void> {
+export function appendCheckpointLine(file: string, c: Checkpoint): Promise<void> {
+  return appendCheckpointLines(file, [c]);
+}
+
+/** Appends checkpoint lines, in order, with one write and one fsync (the lines waiting while the previous write was on its way to disk). */
+export async function appendCheckpointLines(file: string, cs: readonly Checkpoint[]): Promise<void> {
+  if (!cs.length) return;
   await mkdir(dirname(file), { recursive: true });
   const fh = await open(file, 'a', 0o600);
   try {
-    await fh.appendFile(JSON.stringify(c) + '\n');
+    await fh.appendFile(cs.map((c) => JSON.stringify(c) + '\n').join(''));
     await fh.sync();
   } finally {
     await fh.close();

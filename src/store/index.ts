@@ -11,6 +11,7 @@ import { openPgPool } from '../shared/pg-pool.js';
 import { someTableNames, sqliteTableNames } from '../shared/sqlite-file.js';
 import { badStoreUrl, StoreErrorCode } from './errors.js';
 import { migrationProvider } from './migrations/index.js';
+import { withStatementCache } from './statement-cache.js';
 import type { StoreSchema } from './schema.js';
 import { parseDbUrl, scrubSecrets } from './url.js';
 
@@ -75,7 +76,7 @@ export async function openStore(url: string): Promise<Store> {
         cause: e,
       });
     }
-    db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   } else {
     const pool = openPgPool(target, 10);
     try {

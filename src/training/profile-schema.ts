@@ -150,6 +150,12 @@ export const exampleSchema = z.object({
    * the question is asked as of the validation's date.
    */
   asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').optional(),
+  /**
+   * The same query in another database's SQL, where `sql` uses what only one database has (date
+   * arithmetic, week starts): validation runs the SQL of the datasource's dialect, and the model's
+   * context shows it. Each must return what `sql` returns there.
+   */
+  sqlFor: z.object({ sqlite: z.string().min(6), postgres: z.string().min(6), mssql: z.string().min(6) }).partial().strict().optional(),
 });
 
 export const joinSchema = z.object({
@@ -181,6 +187,11 @@ export type ConditionDef = z.output<typeof conditionSchema>;
 export type ExprDef = z.output<typeof exprSchema>;
 export type VocabularyDef = z.output<typeof vocabularySchema>;
 export type ExampleDef = z.output<typeof exampleSchema>;
+
+/** An example's SQL for a database dialect: its `sqlFor` entry when it has one, else `sql`. */
+export function exampleSql(ex: Pick<ExampleDef, 'sql' | 'sqlFor'>, dialect: 'sqlite' | 'postgres' | 'mssql'): string {
+  return ex.sqlFor?.[dialect] ?? ex.sql;
+}
 
 /** Which top-level keys each profile file may hold (file -> keys), for error messages. */
 export const PROFILE_FILES: Record<string, string[]> = {

@@ -13,8 +13,11 @@ import type { TypedQuery } from '../semantic/index.js';
 /** Where records go: the audit log (which commits appends that arrive together in one transaction). */
 export interface AuditSink {
   append(entry: AuditEntry): Promise<unknown>;
-  /** Records appended as one group (the audit's privacy settings mask SQL values across it). */
-  appendMany?(entries: AuditEntry[]): Promise<unknown[]>;
+  /**
+   * Records appended as one group (the audit's privacy settings mask SQL values across it);
+   * `until: 'committed'`: resolved once committed, before the transaction's checkpoint line is written.
+   */
+  appendMany?(entries: AuditEntry[], opts?: { until?: 'checkpointed' | 'committed' }): Promise<unknown[]>;
 }
 
 export interface RunTrail {
@@ -57,23 +60,23 @@ export function createRunTrail(sink: AuditSink | undefined, o: { actor: string; 
   // record and all before it in the trail are committed.
   let committed: Promise<void> = Promise.resolve();
   let held: { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void } | undefined;
-  const send = (entries: AuditEntry[]): Promise<unknown> =>
-    entries.length > 1 && sink!.appendMany ? sink!.appendMany(entries) : Promise.all(entries.map((x) => sink!.append(x)));
+  const send = (entries: AuditEntry[], atCommit = false): Promise<unknown> =>
+    sink!.appendMany && (entries.length > 1 || atCommit) ? sink!.appendMany(entries, atCommit ? { until: 'committed' } : undefined) : Promise.all(entries.map((x) => sink!.append(x)));
   const track = (p: Promise<unknown>): Promise<void> => {
     const upTo = Promise.all([committed, p]).then(() => undefined);
     committed = upTo;
     upTo.catch(() => undefined); // surfaced by the next awaited write or flush, never unhandled
     return upTo;
   };
-  const release = (next: AuditEntry[]): Promise<unknown> => {
+  const release = (next: AuditEntry[], atCommit = false): Promise<unknown> => {
     const h = held;
     held = undefined;
-    const appended = send(h ? [h.entry, ...next] : next);
+    const appended = send(h ? [h.entry, ...next] : next, atCommit);
     h && appended.then(h.resolve, h.reject);
     return appended;
   };
   const entryOf = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): AuditEntry => ({ actor: o.actor, correlationId: o.correlationId, ...(o.question !== undefined ? { question: o.question } : {}), ...e });
-  const write = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): Promise<void> => (sink ? track(release([entryOf(e)])) : Promise.resolve());
+  const write = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>, atCommit = false): Promise<void> => (sink ? track(release([entryOf(e)], atCommit)) : Promise.resolve());
   const hold = (e: Omit<AuditEntry, 'actor' | 'correlationId' | 'question'>): Promise<void> => {
     if (!sink) return Promise.resolve();
     if (held) void release([]);
@@ -94,7 +97,8 @@ export function createRunTrail(sink: AuditSink | undefined, o: { actor: string; 
       return committed;
     },
     question: (details) => hold({ kind: 'question', outcome: 'started', details }),
-    sqlGenerated: (engine, sql, durationMs, details) => write({ kind: 'sql_generated', outcome: 'ok', engine, sql, durationMs, details }),
+    // the SQL must be committed before it runs; the run's record, next, waits for a checkpoint line covering both
+    sqlGenerated: (engine, sql, durationMs, details) => write({ kind: 'sql_generated', outcome: 'ok', engine, sql, durationMs, details }, true),
     run: (engine, sql, res, details) =>
       write({ kind: 'query_run', outcome: 'completed', ...(engine ? { engine } : {}), sql, rowCount: res.rowCount, resultHash: hashRows(res.columns, res.rows), durationMs: res.ms, details: { ...details, truncated: res.truncated } }),
     streamed: (engine, sql, r, details) =>

@@ -4,6 +4,7 @@
  * profile's documents split by heading and bullet), and example question/SQL pairs.
  */
 import type { TrainedModel } from '../../training/index.js';
+import { exampleSql } from '../../training/profile-schema.js';
 import { sqlRefs } from './sql-refs.js';
 import { identWords, normPhrase } from './text.js';
 
@@ -170,8 +171,9 @@ export function buildDocuments(model: TrainedModel): RetrievalDoc[] {
   }
 
   p.examples.forEach((ex, i) => {
-    const refs = sqlRefs(ex.sql, model.snapshot);
-    docs.push({ id: `e:${i}`, kind: 'example', tables: refs.tables, columns: refs.columns, name: '', words: '', text: ex.question, values: '', extra: ex.sql });
+    const sql = exampleSql(ex, model.snapshot.dialect);
+    const refs = sqlRefs(sql, model.snapshot);
+    docs.push({ id: `e:${i}`, kind: 'example', tables: refs.tables, columns: refs.columns, name: '', words: '', text: ex.question, values: '', extra: sql });
   });
   return docs;
 }

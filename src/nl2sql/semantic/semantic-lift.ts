@@ -7,6 +7,7 @@
  * evaluation sets).
  */
 import { fieldName, type FieldCatalog } from './fields.js';
+import type { FilterDef } from '../../training/index.js';
 import type { EngineModel } from './model.js';
 import type { ColumnRef, Condition, Expr, LabelledCondition, MeasureSpec, TypedQuery } from './query.js';
 import { filterConds, labelOf, measureSpec } from './semantic-labels.js';
@@ -17,7 +18,28 @@ export class LiftError extends Error {}
 
 const canon = (v: unknown): unknown =>
   Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, canon(x)])) : v;
-const same = (a: unknown, b: unknown) => JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+const keyOf = (v: unknown) => JSON.stringify(canon(v));
+const same = (a: unknown, b: unknown) => keyOf(a) === keyOf(b);
+
+interface NamedFilter {
+  f: FilterDef;
+  /** its typed conditions, as canonical text */
+  keys: string[];
+}
+/**
+ * The model's named filters, longest first, with their typed conditions as canonical text: made
+ * once per model and as-of date (a question lifted its conditions against every filter's again,
+ * a few per cent of a busy server's event loop, issue 14 item 7). The model never changes once
+ * built (a new training version is a new model).
+ */
+const namedCache = new WeakMap<EngineModel, { today: string; named: NamedFilter[] }>();
+function namedFilters(m: EngineModel, today: string): NamedFilter[] {
+  const hit = namedCache.get(m);
+  if (hit?.today === today) return hit.named;
+  const named = [...m.filters.values()].map((f) => ({ f, keys: filterConds(m, f.name, today).map(keyOf) })).sort((a, b) => b.keys.length - a.keys.length);
+  namedCache.set(m, { today, named });
+  return named;
+}
 
 export function liftTypedQuery(q: TypedQuery, m: EngineModel, fields: FieldCatalog): SemanticQuery {
   const e = m.entities.get(q.entity)!;
@@ -44,15 +66,16 @@ export function liftTypedQuery(q: TypedQuery, m: EngineModel, fields: FieldCatal
     }
   };
   // named filters, longest first, as their typed conditions
-  const named = [...m.filters.values()].map((f) => ({ f, conds: filterConds(m, f.name, q.today) })).sort((a, b) => b.conds.length - a.conds.length);
+  const named = namedFilters(m, q.today);
   /** conditions -> semantic conditions, a run that is exactly a named filter's becoming that filter */
   const conds = (list: LabelledCondition[]): SemanticCondition[] => {
     const out: SemanticCondition[] = [];
+    const keys = list.map((l) => keyOf(l.cond));
     for (let i = 0; i < list.length; ) {
-      const hit = named.find(({ conds: fc }) => fc.length && i + fc.length <= list.length && fc.every((c, k) => same(c, list[i + k]!.cond)) && list.slice(i, i + fc.length).every((l) => l.label === list[i]!.label));
+      const hit = named.find(({ keys: fc }) => fc.length && i + fc.length <= list.length && fc.every((c, k) => c === keys[i + k]) && list.slice(i, i + fc.length).every((l) => l.label === list[i]!.label));
       if (hit) {
         out.push({ filter: hit.f.name, ...(list[i]!.label !== hit.f.label ? { label: list[i]!.label } : {}) });
-        i += hit.conds.length;
+        i += hit.keys.length;
         continue;
       }
       const c = list[i]!;

@@ -8,7 +8,7 @@ import type { Datasource, QueryResult, SchemaSnapshot } from '../../datasource/t
 import { guardSql, policyFromSnapshot } from '../../guard/index.js';
 import { createCopilot } from '../../nl2sql/index.js';
 import { isOtcError } from '../../shared/errors.js';
-import type { Profile } from '../profile-schema.js';
+import { exampleSql, type Profile } from '../profile-schema.js';
 import { editDistance, normPhrase } from '../text.js';
 import { checkProfileAgainstSchema } from '../train.js';
 import type { TrainedModel } from '../types.js';
@@ -157,8 +157,10 @@ async function checkExamples(model: TrainedModel, ds: Datasource, live: SchemaSn
   const policy = policyFromSnapshot(live, maxRows);
   const copilot = createCopilot({ datasource: ds, model, maxRows, timeoutMs });
   for (const [index, ex] of model.profile.examples.entries()) {
-    const base = { index, question: ex.question, sql: ex.sql };
-    const v = await guardSql(ex.sql, ds.dialect.name, policy);
+    // the example's SQL for this database (a dialect's own date arithmetic: `sqlFor`)
+    const sql = exampleSql(ex, ds.dialect.name);
+    const base = { index, question: ex.question, sql };
+    const v = await guardSql(sql, ds.dialect.name, policy);
     if (!v.ok) {
       out.push({ ...base, sqlStatus: 'refused', engineStatus: 'skipped', pass: false, message: `its SQL is refused by the SQL guard: ${v.reason}` });
       continue;
