@@ -150,6 +150,26 @@ describe('two API processes and a worker on one PostgreSQL and Redis', () => {
     expect((await stale.call('GET', '/api/auth/me')).status).toBe(401);
   });
 
+  it('a role change or a disabled account made on one API process holds on the other at the next request', async (ctx) => {
+    if (!up) return ctx.skip();
+    // No process keeps users, roles or sessions of its own: what an admin changes on one process
+    // is what every other process answers with, at once.
+    const admin = new ApiClient(api1.url);
+    expect((await admin.signIn('admin', ADMIN_PASSWORD)).status).toBe(200);
+    const created = await admin.call('POST', '/api/users', { username: 'rita', password: 'rita-password-1', role: 'analyst' });
+    expect(created.status).toBe(201);
+    const rita = new ApiClient(api2.url);
+    expect((await rita.signIn('rita', 'rita-password-1')).status).toBe(200);
+    const before = await rita.call('GET', '/api/auth/me');
+    expect([before.json.user.role, before.json.permissions.includes('save_reports')]).toEqual(['analyst', true]);
+    expect((await admin.call('PATCH', `/api/users/${created.json.id}`, { role: 'viewer' })).status).toBe(200);
+    const after = await rita.call('GET', '/api/auth/me');
+    expect([after.json.user.role, after.json.permissions.includes('save_reports')]).toEqual(['viewer', false]);
+    expect((await admin.call('PATCH', `/api/users/${created.json.id}`, { disabled: true })).status).toBe(200);
+    expect((await rita.call('GET', '/api/auth/me')).status).toBe(401);
+    expect((await rita.on(api1.url).call('GET', '/api/auth/me')).status).toBe(401);
+  });
+
   it('a change made on one API process is pushed to a browser connected to the other', async (ctx) => {
     if (!up) return ctx.skip();
     const on1 = new ApiClient(api1.url);
