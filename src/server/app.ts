@@ -122,7 +122,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   // 5. Rate limits, per route (sign-in, ask).
   // With several API processes the counters are in Redis; a Redis outage lets requests through
-  // (skipOnError) rather than locking everyone out; the per-user sign-in limit still applies.
+  // (skipOnError) rather than locking everyone out. The per-user-name sign-in limit is counted
+  // there too (login-limiter.ts); during an outage each process still applies it to what it saw.
   const rl = settings.rateLimitRedis;
   const rateRedis = rl ? new Redis(rl.url, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   if (rateRedis) {
@@ -166,7 +167,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   // 7. Routes.
   await app.register(healthRoutes);
-  await app.register(authRoutes);
+  await app.register(authRoutes, { sharedLimits: rateRedis && rl ? { redis: rateRedis, prefix: rl.prefix } : undefined });
   await app.register(oidcRoutes, { oidc: deps.sso?.provider, emergencyAdmin: deps.sso?.emergencyAdmin });
   await app.register(metaRoutes);
   await app.register(eventRoutes);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testStoreUrls, type TestStoreUrls } from '../../src/server/testing.js';
+import { postgresAvailable } from '../support/services.js';
 import { openAuditLog } from '../../src/audit/index.js';
 import { MASKED, maskRows, redactPathsFor } from '../../src/audit/privacy.js';
 
@@ -11,14 +13,27 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-const url = () => {
+const made: TestStoreUrls[] = [];
+afterAll(async () => {
+  for (const u of made.splice(0)) await u.drop();
+});
+/** A fresh audit log's URL on the store kind under test (PostgreSQL: a schema of its own). */
+const urlOn = (kind: 'sqlite' | 'postgres') => {
   const d = mkdtempSync(join(tmpdir(), 'otc-audit-priv-'));
   dirs.push(d);
-  return `sqlite:${join(d, 'audit.db')}`;
+  const u = testStoreUrls(d, kind);
+  made.push(u);
+  return u.audit;
 };
 
-describe('audit privacy', () => {
-  it('masks configured columns in details at any depth; keeps row count and hash by default', async () => {
+describe.each(['sqlite', 'postgres'] as const)('audit privacy, log on %s', (kind) => {
+  let up = true;
+  beforeAll(async () => {
+    if (kind === 'postgres') up = await postgresAvailable();
+  });
+  const url = () => urlOn(kind);
+  it('masks configured columns in details at any depth; keeps row count and hash by default', async (ctx) => {
+    if (!up) return ctx.skip();
     const log = await openAuditLog(url(), { privacy: { maskColumns: ['Counterparty_Name'] } });
     const r = await log.append({
       kind: 'query_run',
@@ -34,7 +49,8 @@ describe('audit privacy', () => {
     await log.close();
   });
 
-  it('keeps the count only, or nothing, of a result when configured', async () => {
+  it('keeps the count only, or nothing, of a result when configured', async (ctx) => {
+    if (!up) return ctx.skip();
     const count = await openAuditLog(url(), { privacy: { results: 'count' } });
     const a = await count.append({ kind: 'query_run', actor: 'a', outcome: 'ok', rowCount: 3, resultHash: 'f'.repeat(64) });
     expect([a.rowCount, a.resultHash]).toEqual([3, undefined]);

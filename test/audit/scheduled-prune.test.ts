@@ -4,31 +4,43 @@
  * (a prune record under the schedule's name, `audit verify` green); a night with nothing expired
  * says so in an audit record; a legal hold stops the cut. The schedule follows
  * configuration: created, kept, replaced when the cron changes, removed when turned off.
+ * On both store kinds: app store and audit log in SQLite, then in PostgreSQL (schemas of their
+ * own; PostgreSQL required in CI, skipped with a printed reason elsewhere).
  */
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditLog } from '../../src/audit/index.js';
 import { placeHold } from '../../src/audit/retention.js';
 import { AUDIT_PRUNE_HANDLER_KIND, ensureAuditPruneSchedule, registerAuditPruneHandler } from '../../src/audit/scheduled-prune.js';
 import { loadSigningKey } from '../../src/audit/signing.js';
 import { createScheduler, InProcessBackend } from '../../src/scheduler/index.js';
 import { manualClock, memoryLogger, tempDir } from '../../src/scheduler/testing.js';
+import { testStoreUrls, type TestStoreUrls } from '../../src/server/testing.js';
 import { openStore } from '../../src/store/index.js';
+import { postgresAvailable } from '../support/services.js';
 
 const dir = tempDir('otc-sched-prune-');
-afterAll(() => dir.remove());
+const made: TestStoreUrls[] = [];
+afterAll(async () => {
+  for (const u of made) await u.drop();
+  dir.remove();
+});
 
-async function world(name: string, daysAhead = 40) {
-  const keys = loadSigningKey(join(dir.path, `${name}.key`), { create: true });
-  const log = await openAuditLog(`sqlite:${join(dir.path, `${name}-audit.db`)}`, { integrity: { keys, checkpointFile: join(dir.path, `${name}-cp.jsonl`) } });
-  const store = await openStore(`sqlite:${join(dir.path, `${name}-app.db`)}`);
+async function world(kind: 'sqlite' | 'postgres', name: string, daysAhead = 40) {
+  const own = join(dir.path, `${kind}-${name}`);
+  mkdirSync(own, { recursive: true });
+  const urls = testStoreUrls(own, kind);
+  made.push(urls);
+  const keys = loadSigningKey(join(own, 'audit.key'), { create: true });
+  const log = await openAuditLog(urls.audit, { integrity: { keys, checkpointFile: join(own, 'cp.jsonl') } });
+  const store = await openStore(urls.store);
   // the records are written now; the scheduler's clock starts `daysAhead` days later, just before 02:30 UTC
   const start = new Date(Date.now() + daysAhead * 86_400_000);
   start.setUTCHours(2, 0, 0, 0);
   const clock = manualClock(start.getTime());
   const scheduler = createScheduler({ store, audit: log, backend: new InProcessBackend(), logger: memoryLogger(), now: clock.now, misfireGraceMs: 60_000 });
-  const archiveDir = join(dir.path, `${name}-archive`);
+  const archiveDir = join(own, 'archive');
   registerAuditPruneHandler(scheduler, { log, keys, retentionDays: 30, archiveDir });
   const close = async () => {
     await scheduler.close();
@@ -46,9 +58,14 @@ async function world(name: string, daysAhead = 40) {
   return { log, scheduler, clock, archiveDir, close, nextNight };
 }
 
-describe('scheduled audit prune', () => {
-  it('prunes at the configured time as of the slot, audited under the schedule name; verify stays green', async () => {
-    const w = await world('nightly');
+describe.each(['sqlite', 'postgres'] as const)('scheduled audit prune, stores on %s', (kind) => {
+  let up = true;
+  beforeAll(async () => {
+    if (kind === 'postgres') up = await postgresAvailable();
+  });
+  it('prunes at the configured time as of the slot, audited under the schedule name; verify stays green', async (ctx) => {
+    if (!up) return ctx.skip();
+    const w = await world(kind, 'nightly');
     try {
       for (let i = 0; i < 25; i++) await w.log.append({ kind: 'question', actor: `user${i % 3}`, outcome: 'started', question: `q${i}` });
       const id = await ensureAuditPruneSchedule(w.scheduler, { cron: '30 2 * * *', timeZone: 'UTC' }, 'system');
@@ -76,8 +93,9 @@ describe('scheduled audit prune', () => {
     }
   });
 
-  it('a night when nothing is older than the retention period prunes nothing and says so in an audit record', async () => {
-    const w = await world('young', 1);
+  it('a night when nothing is older than the retention period prunes nothing and says so in an audit record', async (ctx) => {
+    if (!up) return ctx.skip();
+    const w = await world(kind, 'young', 1);
     try {
       for (let i = 0; i < 5; i++) await w.log.append({ kind: 'question', actor: 'alice', outcome: 'started', question: `q${i}` });
       await ensureAuditPruneSchedule(w.scheduler, { cron: '30 2 * * *', timeZone: 'UTC' }, 'system');
@@ -94,8 +112,9 @@ describe('scheduled audit prune', () => {
     }
   });
 
-  it('a legal hold stops the scheduled cut before the first record it covers', async () => {
-    const w = await world('held');
+  it('a legal hold stops the scheduled cut before the first record it covers', async (ctx) => {
+    if (!up) return ctx.skip();
+    const w = await world(kind, 'held');
     try {
       for (let i = 0; i < 6; i++) await w.log.append({ kind: 'question', actor: 'alice', outcome: 'started', question: `a${i}` });
       const firstBob = await w.log.append({ kind: 'question', actor: 'bob', outcome: 'started', question: 'b0' });
@@ -112,8 +131,9 @@ describe('scheduled audit prune', () => {
     }
   });
 
-  it('the schedule follows configuration: created once, replaced on a new cron, removed when off, each change audited', async () => {
-    const w = await world('config');
+  it('the schedule follows configuration: created once, replaced on a new cron, removed when off, each change audited', async (ctx) => {
+    if (!up) return ctx.skip();
+    const w = await world(kind, 'config');
     try {
       const a = await ensureAuditPruneSchedule(w.scheduler, { cron: '30 2 * * *', timeZone: 'UTC' }, 'system');
       expect(await ensureAuditPruneSchedule(w.scheduler, { cron: '30 2 * * *', timeZone: 'UTC' }, 'system')).toBe(a);

@@ -9,7 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testStoreUrls, type TestStoreUrls } from '../../src/server/testing.js';
+import { postgresAvailable } from '../support/services.js';
 import { openAuditLog, parseExportedJsonl, verifyExportedRecords } from '../../src/audit/index.js';
 import { maskSqlLiterals, MASKED } from '../../src/audit/privacy.js';
 import { createRunTrail } from '../../src/nl2sql/pipeline/audit.js';
@@ -18,10 +20,17 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-const url = () => {
+const made: TestStoreUrls[] = [];
+afterAll(async () => {
+  for (const u of made.splice(0)) await u.drop();
+});
+/** A fresh audit log's URL on the store kind under test (PostgreSQL: a schema of its own). */
+const urlOn = (kind: 'sqlite' | 'postgres') => {
   const d = mkdtempSync(join(tmpdir(), 'otc-audit-literals-'));
   dirs.push(d);
-  return `sqlite:${join(d, 'audit.db')}`;
+  const u = testStoreUrls(d, kind);
+  made.push(u);
+  return u.audit;
 };
 
 const QUESTION = 'Open confirmations with ACME Bank plc in EUR';
@@ -35,8 +44,14 @@ async function exportText(log: Awaited<ReturnType<typeof openAuditLog>>): Promis
   return text;
 }
 
-describe('SQL literals in the audit', () => {
-  it('masks literals in the SQL and their values in question and details of the whole run, before hashing', async () => {
+describe.each(['sqlite', 'postgres'] as const)('SQL literals in the audit, log on %s', (kind) => {
+  let up = true;
+  beforeAll(async () => {
+    if (kind === 'postgres') up = await postgresAvailable();
+  });
+  const url = () => urlOn(kind);
+  it('masks literals in the SQL and their values in question and details of the whole run, before hashing', async (ctx) => {
+    if (!up) return ctx.skip();
     const log = await openAuditLog(url(), { privacy: { sqlLiterals: 'strings' } });
     try {
       const trail = createRunTrail(log, { actor: 'alice', correlationId: 'run-1', question: QUESTION });
@@ -58,7 +73,8 @@ describe('SQL literals in the audit', () => {
     }
   });
 
-  it('keeps everything as written by default', async () => {
+  it('keeps everything as written by default', async (ctx) => {
+    if (!up) return ctx.skip();
     const log = await openAuditLog(url());
     try {
       const trail = createRunTrail(log, { actor: 'alice', correlationId: 'run-2', question: QUESTION });

@@ -4,7 +4,7 @@
  * and one Redis (a key prefix of this test's own). Shows that a session made on one API process
  * works on the other, a push on one process reaches a browser connected to another, a schedule
  * fires once across all of them, the audit chain stays valid with appends from every process,
- * and rate limits are counted across processes.
+ * and rate limits and the sign-in lock per user name are counted across processes.
  * Needs PostgreSQL and Redis: required in CI, skipped with a printed reason elsewhere.
  */
 import { randomBytes } from 'node:crypto';
@@ -21,13 +21,20 @@ import { redisAvailable } from '../scheduler/redis.js';
 import { createTempPgDatabase, postgresAvailable, REDIS_URL, type TempPgDatabase } from '../support/services.js';
 import { ApiClient, killLeftovers, productEnv, startProduct, type EventStream, type ProductProcess } from './processes.js';
 
-/** POST `body` as JSON from the local address `from`; the status. */
-function postFrom(from: string, url: string, body: unknown, headers: Record<string, string>): Promise<number> {
+/** POST `body` as JSON from the local address `from`; the status (and the answer's text: `postFromWithBody`). */
+async function postFrom(from: string, url: string, body: unknown, headers: Record<string, string>): Promise<number> {
+  return (await postFromWithBody(from, url, body, headers)).status;
+}
+function postFromWithBody(from: string, url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
     const req = request(url, { method: 'POST', localAddress: from, agent: false, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
     req.on('error', reject);
     req.end(data);
@@ -143,6 +150,26 @@ describe('two API processes and a worker on one PostgreSQL and Redis', () => {
     expect((await stale.call('GET', '/api/auth/me')).status).toBe(401);
   });
 
+  it('a role change or a disabled account made on one API process holds on the other at the next request', async (ctx) => {
+    if (!up) return ctx.skip();
+    // No process keeps users, roles or sessions of its own: what an admin changes on one process
+    // is what every other process answers with, at once.
+    const admin = new ApiClient(api1.url);
+    expect((await admin.signIn('admin', ADMIN_PASSWORD)).status).toBe(200);
+    const created = await admin.call('POST', '/api/users', { username: 'rita', password: 'rita-password-1', role: 'analyst' });
+    expect(created.status).toBe(201);
+    const rita = new ApiClient(api2.url);
+    expect((await rita.signIn('rita', 'rita-password-1')).status).toBe(200);
+    const before = await rita.call('GET', '/api/auth/me');
+    expect([before.json.user.role, before.json.permissions.includes('save_reports')]).toEqual(['analyst', true]);
+    expect((await admin.call('PATCH', `/api/users/${created.json.id}`, { role: 'viewer' })).status).toBe(200);
+    const after = await rita.call('GET', '/api/auth/me');
+    expect([after.json.user.role, after.json.permissions.includes('save_reports')]).toEqual(['viewer', false]);
+    expect((await admin.call('PATCH', `/api/users/${created.json.id}`, { disabled: true })).status).toBe(200);
+    expect((await rita.call('GET', '/api/auth/me')).status).toBe(401);
+    expect((await rita.on(api1.url).call('GET', '/api/auth/me')).status).toBe(401);
+  });
+
   it('a change made on one API process is pushed to a browser connected to the other', async (ctx) => {
     if (!up) return ctx.skip();
     const on1 = new ApiClient(api1.url);
@@ -233,5 +260,23 @@ describe('two API processes and a worker on one PostgreSQL and Redis', () => {
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
+  }, 60_000);
+
+  it('the sign-in lock per user name is counted across the API processes', async (ctx) => {
+    if (!up) return ctx.skip();
+    // 10 failed sign-ins per user name in 15 minutes (the default), whatever the address: here
+    // alternated over both processes, each from an address of its own (127.0.0.3 on), so the
+    // per-address limit is not what answers. Each process alone saw 5 and would let the 11th try.
+    const answers: { status: number; text: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const c = new ApiClient(i % 2 ? api2.url : api1.url);
+      const csrf = await c.call('GET', '/api/auth/csrf');
+      answers.push(await postFromWithBody(`127.0.0.${3 + i}`, `${c.base}/api/auth/login`, { username: 'Guessed-Name', password: `guess-${i}` }, { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': csrf.json.csrfToken }));
+    }
+    expect(answers.slice(0, 10).map((a) => a.status)).toEqual(Array(10).fill(401));
+    for (const a of answers.slice(10)) {
+      expect(a.status).toBe(429);
+      expect(a.text).toMatch(/Too many failed sign-ins for this user name/);
+    }
   }, 60_000);
 });

@@ -73,6 +73,8 @@ for (const b of backends) {
     it('searches titles and questions, per owner, latest first', async () => {
       const t1 = await recordTurn(store!, { owner: 'ana', asOf: '2026-11-11', answer: answer('Live notional by sector') });
       await recordTurn(store!, { owner: 'ana', threadId: t1.id, asOf: '2026-11-11', answer: answer('now by Counterparty') });
+      // 'latest' is to the millisecond (updated_at): t2 must come at least one later than t1's last turn
+      await new Promise((resolve) => setTimeout(resolve, 5));
       const t2 = await recordTurn(store!, { owner: 'ana', asOf: '2026-11-11', answer: answer('Fails 100% of the time?') });
       await recordTurn(store!, { owner: 'bob', asOf: '2026-11-11', answer: answer('Live notional by counterparty') });
       expect((await listThreads(store!, { owner: 'ana' })).map((t) => t.id)).toEqual([t2.id, t1.id]);

@@ -1,14 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
 import { MIN_PASSWORD_LENGTH, ROLE_PERMISSIONS, unauthenticated } from '../../auth/index.js';
 import { errors, meSchema } from '../schemas.js';
-import { createLoginLimiter } from '../login-limiter.js';
+import { createLoginLimiter, createSharedLoginLimiter } from '../login-limiter.js';
 import { cookieOptions, csrfUserInfo, csrfUserInfoOfToken, requireUser, SESSION_COOKIE } from '../session.js';
 
 /** Sign in, sign out, who am I, and the CSRF token the SPA sends in the x-csrf-token header. */
-export const authRoutes: FastifyPluginAsync = async (app) => {
+export const authRoutes: FastifyPluginAsync<{ sharedLimits?: { redis: Redis; prefix: string } | undefined }> = async (app, opts) => {
   const { settings } = app.deps;
-  // Per user name as well as per address (the route's rateLimit): see login-limiter.ts.
-  const perUser = createLoginLimiter({ maxFailures: settings.loginFailuresPerUser ?? 10, windowMs: 15 * 60_000 });
+  // Per user name as well as per address (the route's rateLimit): see login-limiter.ts. With
+  // Redis (several API processes) the failures are counted across all of them.
+  const limits = { maxFailures: settings.loginFailuresPerUser ?? 10, windowMs: 15 * 60_000 };
+  const perUser = opts.sharedLimits
+    ? createSharedLoginLimiter(opts.sharedLimits.redis, opts.sharedLimits.prefix, { ...limits, onError: (e) => app.log.warn({ err: e.message }, 'sign-in limit per user name: Redis cannot be reached; each process counts on its own until it is back') })
+    : createLoginLimiter(limits);
 
   app.get(
     '/api/auth/csrf',
@@ -40,15 +45,15 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const { username, password } = req.body as { username: string; password: string };
-      perUser.check(username);
+      await perUser.check(username);
       let s;
       try {
         s = await app.auth.signIn({ kind: 'password', username, password }, { ip: req.ip });
       } catch (e) {
-        if ((e as { code?: string }).code === 'OTC_ERR_BAD_CREDENTIALS') perUser.failed(username);
+        if ((e as { code?: string }).code === 'OTC_ERR_BAD_CREDENTIALS') await perUser.failed(username);
         throw e;
       }
-      perUser.succeeded(username);
+      await perUser.succeeded(username);
       const ttl = Math.round((Date.parse(s.expiresAt) - Date.now()) / 1000);
       void reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(settings.publicUrl, ttl));
       return { user: s.user, permissions: [...ROLE_PERMISSIONS[s.user.role]], csrfToken: reply.generateCsrf({ userInfo: csrfUserInfoOfToken(s.token) }) };
