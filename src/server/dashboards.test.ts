@@ -201,5 +201,12 @@ describe('dashboards API', () => {
     expect(pushed.kpi.value).toBe(w.kpi.value + 1);
     // an unknown dashboard's stream is a 404, not a stream
     expect((await call('viewer', 'GET', '/api/dashboards/nope/events')).statusCode).toBe(404);
+    // this process's real-time figures: admins only; one process alone always probes (its bus holds the lease)
+    const live = await call('admin', 'GET', '/api/dashboards/live');
+    expect(live.statusCode).toBe(200);
+    expect(live.json()).toMatchObject({ owner: true, realtimeWidgets: expect.any(Number), relayed: 0 });
+    expect(live.json().probes).toBeGreaterThanOrEqual(2);
+    expect(live.json().refreshes.realtime).toBeGreaterThanOrEqual(1);
+    for (const u of ['analyst', 'viewer', 'auditor']) expect((await call(u, 'GET', '/api/dashboards/live')).statusCode).toBe(403);
   });
 });

@@ -183,6 +183,28 @@ export const dashboardRoutes: FastifyPluginAsync<{ service: DashboardService }> 
     },
   );
 
+  // Operations: whether this API process probes now (one does at a time across processes), its probe and push figures since start.
+  app.get(
+    '/api/dashboards/live',
+    {
+      preHandler: requirePermission('manage_schedules'),
+      schema: {
+        tags,
+        summary: "Real-time figures of this API process: change probes run, whether it holds the probe now, viewers connected, frames pushed, widget re-runs by reason, widgets re-read after another process's refresh",
+        response: {
+          200: {
+            type: 'object',
+            required: ['owner', 'probes', 'changes', 'failures', 'tables', 'clients', 'framesSent', 'realtimeWidgets', 'refreshes', 'relayed'],
+            properties: { owner: { type: 'boolean' }, probes: { type: 'integer' }, changes: { type: 'integer' }, failures: { type: 'integer' }, tables: { type: 'integer' }, clients: { type: 'integer' }, framesSent: { type: 'integer' }, realtimeWidgets: { type: 'integer' }, refreshes: { type: 'object', additionalProperties: { type: 'integer' } }, relayed: { type: 'integer' } },
+            additionalProperties: false,
+          },
+          ...errors,
+        },
+      },
+    },
+    async () => service.stats(),
+  );
+
   app.get(
     '/api/dashboards/:id/events',
     { preHandler: see, schema: { tags, summary: 'Server-Sent Events: each refreshed widget of this dashboard (event "widget"), pushed once to every viewer', params: idParams, response: { ...errors } } },
