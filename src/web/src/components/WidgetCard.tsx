@@ -4,16 +4,26 @@ import { widgetOption } from '../../../dashboards/chart.js';
 import type { WidgetView } from '../dashboards-api.js';
 import { ResultTable } from './ResultTable.js';
 
-/** A widget's chart drawn from the same spec as the server's export (dashboards/chart.ts). */
+/**
+ * A widget's chart drawn from the same spec as the server's export (dashboards/chart.ts). Drawn
+ * once without the entry animation (a dashboard paints a dozen at once); drawn again only when
+ * its box really changes size (a ResizeObserver reports every box once as it starts observing).
+ */
 function WidgetChartView({ w }: { w: WidgetView }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el || !w.result) return;
     const chart = echarts.init(el, null, { renderer: 'svg' });
-    const option = widgetOption(w.chart, w.result);
+    const option = widgetOption(w.chart, w.result, { animation: false });
     if (option) chart.setOption(option as never);
-    const ro = new ResizeObserver(() => chart.resize());
+    let size = `${chart.getWidth()}x${chart.getHeight()}`;
+    const ro = new ResizeObserver(() => {
+      const now = `${el.clientWidth}x${el.clientHeight}`;
+      if (now === size) return;
+      size = now;
+      chart.resize();
+    });
     ro.observe(el);
     return () => {
       ro.disconnect();
