@@ -13,6 +13,7 @@ import type { Store } from '../store/index.js';
 import type { TrainedModel } from '../training/index.js';
 import { maySee, mayEdit, type Viewer } from './access.js';
 import { kpiFigure, type KpiFigure } from './chart.js';
+import { FirstPaints, type FirstPaint } from './first-paint.js';
 import { dashboardNotFound, DashboardErrorCode, fromZod, mayNotEdit, widgetNotFound } from './errors.js';
 import { LiveHub, Relay, type LiveClient } from './live.js';
 import { ChangeProbe, queryTables, type ProbeStats } from './probe.js';
@@ -74,6 +75,8 @@ export interface WidgetView extends Widget {
   /** Whether the saved question still means what it meant under the active training version. */
   savedStatus: SavedStatus | 'missing' | 'not-trained';
   kpi?: KpiFigure;
+  /** A chart widget's SVG drawn on the server at its grid size (first-paint.ts), on GET of its dashboard only. */
+  firstPaint?: FirstPaint;
 }
 
 export interface DashboardView extends Dashboard {
@@ -191,13 +194,25 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
   }
 
   async function dashboardView(d: Dashboard, user: Viewer): Promise<DashboardView> {
-    const widgets = await Promise.all((await repo.widgets(d.id)).map(view));
+    const widgets = await Promise.all(
+      (await repo.widgets(d.id)).map(async (w) => {
+        const paint = paints.get(w, d.layout.find((l) => l.i === w.id));
+        return { ...(await view(w)), ...(paint ? { firstPaint: paint } : {}) };
+      }),
+    );
     return { ...d, widgets, editable: mayEdit(d, user) };
   }
 
   // one refresh of a widget at a time; a refresh asked for meanwhile runs once after it
   const inflight = new Map<string, { run: Promise<Widget>; again?: Promise<Widget> }>();
   const refreshes: Record<string, number> = {};
+  const paints = new FirstPaints();
+  /** Draws a refreshed chart widget's first paint now, so the next opening of its dashboard finds it. */
+  const warm = (w: Widget) =>
+    void repo
+      .get(w.dashboardId)
+      .then((d) => paints.get(w, d.layout.find((l) => l.i === w.id)))
+      .catch(() => undefined);
   function refreshAs(widgetId: string, actor: string, reason: RefreshReason): Promise<Widget> {
     const cur = inflight.get(widgetId);
     if (cur) {
@@ -209,6 +224,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
       .then(async (w) => {
         hub.publish(w.dashboardId, 'widget', await view(w));
         announce({ type: 'dashboard_widget', dashboardId: w.dashboardId, widgetId: w.id });
+        if (o.realtime !== false) warm(w);
         return w;
       })
       .finally(() => {
@@ -370,6 +386,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
       const w = await widgetOf(d, widgetId);
       if (w.scheduleId && o.scheduler) await o.scheduler.unregister(w.scheduleId, user.username).catch(() => undefined);
       await repo.deleteWidget(w.id);
+      paints.forget(w.id);
       await repo.update(d.id, { layout: d.layout.filter((l) => l.i !== w.id) });
       await audit(user.username, 'remove_widget', { dashboardId: d.id, widgetId: w.id });
       if (w.refresh.mode === 'realtime') await syncRealtime();

@@ -36,6 +36,7 @@ const widgetSchema = {
     lastRefreshMs: { type: ['number', 'null'] },
     savedStatus: { type: 'string' },
     kpi: { type: 'object', additionalProperties: true },
+    firstPaint: { type: 'object', required: ['svg', 'width', 'height'], properties: { svg: { type: 'string' }, width: { type: 'number' }, height: { type: 'number' } }, additionalProperties: false },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
