@@ -1,6 +1,8 @@
 /**
  * Live push: viewers of a dashboard subscribe (Server-Sent Events); a refreshed widget is
  * serialised once and written to every subscriber of its dashboard. No viewer causes a query.
+ * With several API processes, the one that refreshed a widget announces it on the event bus and
+ * each other process re-reads the widget's cached result once (Relay), whatever its viewers.
  */
 export interface LiveClient {
   /** Writes one SSE frame; false when the client is gone. */
@@ -41,5 +43,37 @@ export class LiveHub {
   /** Frames written since start (for the benchmark). */
   framesSent(): number {
     return this.sent;
+  }
+}
+
+/**
+ * Re-reads of widgets refreshed by another process: one at a time per widget; announcements that
+ * arrive while one runs are folded into one more read after it.
+ */
+export class Relay {
+  private readonly running = new Map<string, { again: boolean }>();
+  count = 0;
+
+  constructor(
+    private readonly read: (widgetId: string) => Promise<void>,
+    private readonly onError: (e: unknown) => void,
+  ) {}
+
+  add(widgetId: string): void {
+    const cur = this.running.get(widgetId);
+    if (cur) {
+      cur.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.running.set(widgetId, state);
+    void (async () => {
+      do {
+        state.again = false;
+        this.count++;
+        await this.read(widgetId).catch(this.onError);
+      } while (state.again);
+      this.running.delete(widgetId);
+    })();
   }
 }

@@ -16,6 +16,8 @@ export interface ProbeStats {
   /** Probes that failed (the table is probed again next time). */
   failures: number;
   tables: number;
+  /** Whether this process probed at its last round (several API processes: one holds the probe's lease at a time). */
+  owner: boolean;
 }
 
 /** The column whose max a table's probe reads: a one-column primary key, else the default date of the entity over that table. */
@@ -43,6 +45,11 @@ export interface ChangeProbeOptions {
   /** Called once per round with the tables that changed (never with an empty list). */
   onChange: (tables: string[]) => Promise<void> | void;
   onError?: (table: string, e: unknown) => void;
+  /**
+   * Asked before each round: whether this process probes now (several API processes share one
+   * probe: the holder of a lease on the event bus). Absent: always.
+   */
+  mayProbe?: () => Promise<boolean>;
 }
 
 export class ChangeProbe {
@@ -50,7 +57,8 @@ export class ChangeProbe {
   private tables = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<string[]> | undefined;
-  private readonly counts: Omit<ProbeStats, 'tables'> = { probes: 0, changes: 0, failures: 0 };
+  private readonly counts: Omit<ProbeStats, 'tables' | 'owner'> = { probes: 0, changes: 0, failures: 0 };
+  private owner = false;
 
   constructor(private readonly o: ChangeProbeOptions) {}
 
@@ -65,7 +73,7 @@ export class ChangeProbe {
   }
 
   stats(): ProbeStats {
-    return { ...this.counts, tables: this.tables.size };
+    return { ...this.counts, tables: this.tables.size, owner: this.owner };
   }
 
   /** One round: each watched table probed once; resolves to the tables that changed. Rounds never overlap. */
@@ -79,6 +87,9 @@ export class ChangeProbe {
   private async round(): Promise<string[]> {
     const model = this.o.model();
     if (!model || !this.tables.size) return [];
+    this.owner = this.o.mayProbe ? await this.o.mayProbe() : true;
+    // another process probes meanwhile; what this one saw last stays, so on taking over a table that moved since re-runs its widgets
+    if (!this.owner) return [];
     const changed: string[] = [];
     for (const table of this.tables) {
       const real = model.snapshot.tables.find((t) => t.name.toLowerCase() === table)?.name ?? table;

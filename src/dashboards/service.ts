@@ -5,6 +5,7 @@
  */
 import type { AuditLog } from '../audit/index.js';
 import type { Datasource } from '../datasource/types.js';
+import type { EventBus } from '../events/index.js';
 import { getSaved, saveQuestion, savedStatus, type SavedStatus } from '../reports/index.js';
 import { PermanentRunError, type RunHandler, type ScheduleInput } from '../scheduler/index.js';
 import { isOtcError, OtcError } from '../shared/errors.js';
@@ -12,8 +13,9 @@ import type { Store } from '../store/index.js';
 import type { TrainedModel } from '../training/index.js';
 import { maySee, mayEdit, type Viewer } from './access.js';
 import { kpiFigure, type KpiFigure } from './chart.js';
+import { FirstPaints, type FirstPaint } from './first-paint.js';
 import { dashboardNotFound, DashboardErrorCode, fromZod, mayNotEdit, widgetNotFound } from './errors.js';
-import { LiveHub, type LiveClient } from './live.js';
+import { LiveHub, Relay, type LiveClient } from './live.js';
 import { ChangeProbe, queryTables, type ProbeStats } from './probe.js';
 import { refreshWidget, widgetQuery, type ActiveAnswering, type RefreshReason } from './refresh.js';
 import { DashboardRepository } from './repository.js';
@@ -59,6 +61,12 @@ export interface DashboardServiceOptions {
   probeIntervalMs: number;
   /** false in scheduler workers: only the API processes probe and push (default true). */
   realtime?: boolean;
+  /**
+   * The deployment's event bus: with several processes, one API process at a time probes (a
+   * lease on the bus), every refreshed widget is announced, and each API process re-reads it
+   * once from the store for its own viewers (live.ts). Absent: this process alone.
+   */
+  events?: Pick<EventBus, 'origin' | 'publish' | 'subscribe' | 'lease'>;
   onError?: (what: string, e: unknown) => void;
 }
 
@@ -67,6 +75,8 @@ export interface WidgetView extends Widget {
   /** Whether the saved question still means what it meant under the active training version. */
   savedStatus: SavedStatus | 'missing' | 'not-trained';
   kpi?: KpiFigure;
+  /** A chart widget's SVG drawn on the server at its grid size (first-paint.ts), on GET of its dashboard only. */
+  firstPaint?: FirstPaint;
 }
 
 export interface DashboardView extends Dashboard {
@@ -100,7 +110,7 @@ export interface DashboardService {
   /** A system refresh of one widget (scheduler, probe); published to its viewers. */
   refreshAs(widgetId: string, actor: string, reason: RefreshReason): Promise<Widget>;
   /** Probe figures, live clients and frames, and widget re-runs (datasource queries of widgets) by reason since start. */
-  stats(): ProbeStats & { clients: number; framesSent: number; realtimeWidgets: number; refreshes: Record<string, number> };
+  stats(): ProbeStats & { clients: number; framesSent: number; realtimeWidgets: number; refreshes: Record<string, number>; relayed: number };
   readonly repo: DashboardRepository;
   readonly hub: LiveHub;
   start(): Promise<void>;
@@ -120,6 +130,7 @@ const name = (s: unknown) => {
 };
 
 export function createDashboardService(o: DashboardServiceOptions): DashboardService {
+  let unsubscribe = () => undefined as void;
   const repo = new DashboardRepository(o.store);
   const hub = new LiveHub();
   let lastModel: TrainedModel | undefined;
@@ -141,7 +152,14 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
       await Promise.all(hit.map((id) => refreshAs(id, 'system:realtime', 'realtime').catch((e) => o.onError?.('realtime refresh', e))));
     },
     onError: (t, e) => o.onError?.(`probe ${t}`, e),
+    ...(o.events ? { mayProbe: () => o.events!.lease('dashboards:probe', o.probeIntervalMs * 3) } : {}),
   });
+  const bus = o.events;
+  const announce = (e: Parameters<EventBus['publish']>[0]) => void bus?.publish(e).catch((err: unknown) => o.onError?.('dashboard event', err));
+  const relay = new Relay(async (widgetId) => {
+    const w = await repo.widget(widgetId);
+    if (hub.clients(w.dashboardId)) hub.publish(w.dashboardId, 'widget', await view(w));
+  }, (e) => o.onError?.('widget from another process', e));
 
   const audit = (actor: string, action: string, details: Record<string, unknown>) => o.audit.append({ kind: 'dashboard_change', actor, outcome: 'ok', details: { action, ...details } });
 
@@ -176,13 +194,25 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
   }
 
   async function dashboardView(d: Dashboard, user: Viewer): Promise<DashboardView> {
-    const widgets = await Promise.all((await repo.widgets(d.id)).map(view));
+    const widgets = await Promise.all(
+      (await repo.widgets(d.id)).map(async (w) => {
+        const paint = paints.get(w, d.layout.find((l) => l.i === w.id));
+        return { ...(await view(w)), ...(paint ? { firstPaint: paint } : {}) };
+      }),
+    );
     return { ...d, widgets, editable: mayEdit(d, user) };
   }
 
   // one refresh of a widget at a time; a refresh asked for meanwhile runs once after it
   const inflight = new Map<string, { run: Promise<Widget>; again?: Promise<Widget> }>();
   const refreshes: Record<string, number> = {};
+  const paints = new FirstPaints();
+  /** Draws a refreshed chart widget's first paint now, so the next opening of its dashboard finds it. */
+  const warm = (w: Widget) =>
+    void repo
+      .get(w.dashboardId)
+      .then((d) => paints.get(w, d.layout.find((l) => l.i === w.id)))
+      .catch(() => undefined);
   function refreshAs(widgetId: string, actor: string, reason: RefreshReason): Promise<Widget> {
     const cur = inflight.get(widgetId);
     if (cur) {
@@ -193,6 +223,8 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
     const run = refreshWidget(deps, widgetId, { actor, reason })
       .then(async (w) => {
         hub.publish(w.dashboardId, 'widget', await view(w));
+        announce({ type: 'dashboard_widget', dashboardId: w.dashboardId, widgetId: w.id });
+        if (o.realtime !== false) warm(w);
         return w;
       })
       .finally(() => {
@@ -227,7 +259,13 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
     return repo.updateWidget(w.id, { refresh: policy, scheduleId });
   }
 
+  /** Re-reads the real-time widgets here and has the other API processes do the same. */
   async function syncRealtime(): Promise<void> {
+    await resync();
+    announce({ type: 'dashboard_realtime' });
+  }
+
+  async function resync(): Promise<void> {
     const next = new Map<string, string[]>();
     const widgets = (await repo.allWidgets()).filter((w) => w.refresh.mode === 'realtime');
     if (widgets.length) {
@@ -348,6 +386,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
       const w = await widgetOf(d, widgetId);
       if (w.scheduleId && o.scheduler) await o.scheduler.unregister(w.scheduleId, user.username).catch(() => undefined);
       await repo.deleteWidget(w.id);
+      paints.forget(w.id);
       await repo.update(d.id, { layout: d.layout.filter((l) => l.i !== w.id) });
       await audit(user.username, 'remove_widget', { dashboardId: d.id, widgetId: w.id });
       if (w.refresh.mode === 'realtime') await syncRealtime();
@@ -386,7 +425,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
     probeNow: () => probe.tick(),
     refreshAs,
     stats() {
-      return { ...probe.stats(), clients: hub.clients(), framesSent: hub.framesSent(), realtimeWidgets: realtime.size, refreshes: { ...refreshes } };
+      return { ...probe.stats(), clients: hub.clients(), framesSent: hub.framesSent(), realtimeWidgets: realtime.size, refreshes: { ...refreshes }, relayed: relay.count };
     },
     async start() {
       o.scheduler?.registerHandler(DASHBOARD_REFRESH_KIND, async (ctx) => {
@@ -402,10 +441,20 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
         if (out.error && out.error.at >= ctx.scheduledAt.toISOString()) throw new Error(`${out.error.code}: ${out.error.message}`);
       });
       if (o.realtime === false) return;
-      await syncRealtime();
+      if (bus) {
+        // another process's refresh: re-read once for this process's viewers; its real-time widgets changed: watch their tables
+        let resyncing: Promise<void> | undefined;
+        unsubscribe = bus.subscribe((e) => {
+          if (e.origin === bus.origin) return;
+          if (e.type === 'dashboard_widget' && hub.clients(e.dashboardId)) relay.add(e.widgetId);
+          if (e.type === 'dashboard_realtime') resyncing ??= resync().catch((err: unknown) => o.onError?.('real-time widgets', err)).finally(() => (resyncing = undefined));
+        });
+      }
+      await resync();
       probe.start();
     },
     async close() {
+      unsubscribe();
       await probe.stop();
     },
   };

@@ -36,6 +36,8 @@ export function createLocalEventBus(opts: { origin?: string; onError?: (e: unkno
       listeners.deliver({ ...event, at: new Date().toISOString(), origin }, onError);
     },
     subscribe: (l) => listeners.add(l),
+    // one process: it is always the holder
+    lease: async () => true,
     async close() {
       listeners.clear();
     },

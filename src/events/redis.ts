@@ -79,6 +79,13 @@ export async function openRedisEventBus(o: RedisEventBusOptions): Promise<EventB
     throw eventsUnavailable(hostOf(o.url), (e as Error).message);
   }
 
+  // Takes a free lease or extends our own, atomically: SET NX PX, else PEXPIRE when we hold it.
+  const LEASE = `local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
+  const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+  const held = new Set<string>();
   let closing: Promise<void> | undefined;
   return {
     kind: 'redis',
@@ -93,9 +100,22 @@ export async function openRedisEventBus(o: RedisEventBusOptions): Promise<EventB
       }
     },
     subscribe: (l) => listeners.add(l),
+    async lease(name: string, ttlMs: number) {
+      try {
+        const mine = (await pub.eval(LEASE, 1, `${o.prefix}:lease:${name}`, origin, String(Math.max(1, Math.round(ttlMs))))) === 1;
+        if (mine) held.add(name);
+        else held.delete(name);
+        return mine;
+      } catch (e) {
+        onError(eventsUnavailable(hostOf(o.url), (e as Error).message));
+        return false;
+      }
+    },
     close() {
       closing ??= (async () => {
         listeners.clear();
+        // leases held are handed back at once (another process takes over on its next try, not after the expiry)
+        await Promise.allSettled([...held].map((n) => pub.eval(RELEASE, 1, `${o.prefix}:lease:${n}`, origin)));
         await Promise.allSettled([sub.quit(), pub.quit()]);
       })();
       return closing;

@@ -32,6 +32,16 @@ export const appEventSchema = z.discriminatedUnion('type', [
     versionId: z.string().nullable(),
     label: z.string(),
   }),
+  /** A dashboard widget's new result is in the store: each API process re-reads it once for its own viewers (not sent on GET /api/events). */
+  z.object({
+    type: z.literal('dashboard_widget'),
+    dashboardId: z.string(),
+    widgetId: z.string(),
+  }),
+  /** Real-time widgets were added, edited or removed: each API process re-reads which tables they watch (not sent on GET /api/events). */
+  z.object({
+    type: z.literal('dashboard_realtime'),
+  }),
 ]);
 
 export type AppEvent = z.infer<typeof appEventSchema>;
@@ -56,6 +66,12 @@ export interface EventBus {
   publish(event: AppEvent): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
+  /**
+   * Takes or keeps the named lease for `ttlMs` (one holder across the deployment at a time);
+   * true while this process holds it. Call again before it expires to keep it. The local bus
+   * always holds it; the Redis bus answers false while Redis cannot be reached.
+   */
+  lease(name: string, ttlMs: number): Promise<boolean>;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -191,6 +191,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       queryTimeoutMs: settings.queryTimeoutMs,
       probeIntervalMs: settings.dashboardProbeIntervalMs ?? 15_000,
       ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+      // several API processes: one probes at a time, each pushes every refresh to its own viewers
+      ...(deps.events ? { events: deps.events } : {}),
       onError: (what, e) => app.log.warn({ err: e }, `dashboards: ${what} failed`),
     });
   app.decorate('dashboards', dashboards);

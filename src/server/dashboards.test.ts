@@ -79,7 +79,11 @@ describe('dashboards API', () => {
     expect((await call('viewer', 'POST', `/api/dashboards/${d.id}/widgets`, { savedId: s2, chart: { type: 'bar' } })).statusCode).toBe(403);
     const others = await savedAnswer('admin', 'How many trades?');
     expect((await call('analyst', 'POST', `/api/dashboards/${d.id}/widgets`, { savedId: others, chart: { type: 'kpi' } })).statusCode).toBe(403);
-    expect((await call('analyst', 'GET', `/api/dashboards/${d.id}`)).json().widgets).toHaveLength(2);
+    const opened = (await call('analyst', 'GET', `/api/dashboards/${d.id}`)).json().widgets as { id: string; firstPaint?: { svg: string } }[];
+    expect(opened).toHaveLength(2);
+    // opening it: the bar chart comes drawn by the server (its SVG, in its colour); the KPI needs none
+    expect(opened.find((w) => w.id === w1r.json().id)!.firstPaint!.svg).toMatch(/^<svg [\s\S]*#112233/);
+    expect(opened.find((w) => w.id === w2.id)!.firstPaint).toBeUndefined();
 
     // a schedule: every 5 minutes through the scheduler's dashboard-refresh handler
     const sched = await call('analyst', 'PATCH', `/api/dashboards/${d.id}/widgets/${w1.id}`, { refresh: { mode: 'every', minutes: 5 } });
@@ -201,5 +205,12 @@ describe('dashboards API', () => {
     expect(pushed.kpi.value).toBe(w.kpi.value + 1);
     // an unknown dashboard's stream is a 404, not a stream
     expect((await call('viewer', 'GET', '/api/dashboards/nope/events')).statusCode).toBe(404);
+    // this process's real-time figures: admins only; one process alone always probes (its bus holds the lease)
+    const live = await call('admin', 'GET', '/api/dashboards/live');
+    expect(live.statusCode).toBe(200);
+    expect(live.json()).toMatchObject({ owner: true, realtimeWidgets: expect.any(Number), relayed: 0 });
+    expect(live.json().probes).toBeGreaterThanOrEqual(2);
+    expect(live.json().refreshes.realtime).toBeGreaterThanOrEqual(1);
+    for (const u of ['analyst', 'viewer', 'auditor']) expect((await call(u, 'GET', '/api/dashboards/live')).statusCode).toBe(403);
   });
 });

@@ -2,7 +2,8 @@
  * The enterprise layout, for real: two `otc-copilot serve` processes and one `otc-copilot worker`
  * as child processes on one PostgreSQL (app store and audit log, databases of this test's own)
  * and one Redis (a key prefix of this test's own). Shows that a session made on one API process
- * works on the other, a push on one process reaches a browser connected to another, a schedule
+ * works on the other, a push on one process reaches a browser connected to another (a schedule's
+ * change, a real-time dashboard widget's new result with one change probe for all), a schedule
  * fires once across all of them, the audit chain stays valid with appends from every process,
  * and rate limits and the sign-in lock per user name are counted across processes.
  * Needs PostgreSQL and Redis: required in CI, skipped with a printed reason elsewhere.
@@ -13,6 +14,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditLog } from '../../src/audit/index.js';
@@ -51,6 +53,7 @@ let dir = '';
 const dbs: TempPgDatabase[] = [];
 const prefix = `otc_mp_${randomBytes(5).toString('hex')}`;
 let storeUrl = '';
+let opsDb = '';
 let auditUrl = '';
 let api1: ProductProcess & { url: string };
 let api2: ProductProcess & { url: string };
@@ -66,7 +69,7 @@ beforeAll(async () => {
   storeUrl = store.url;
   auditUrl = audit.url;
   // The bank's database: one file every process reads.
-  const ops = join(dir, 'ops.db');
+  const ops = (opsDb = join(dir, 'ops.db'));
   await buildDemoDatabase({ out: ops, trades: 400, seed: 42, asOf: TODAY });
   const env = (name: string) =>
     productEnv({
@@ -82,6 +85,8 @@ beforeAll(async () => {
       OTC_LOG_LEVEL: 'warn',
       OTC_REPORT_DIR: join(dir, 'reports'),
       OTC_SHUTDOWN_GRACE_MS: '5000',
+      // real-time dashboard widgets: a change probe every second (shared by the processes)
+      OTC_DASHBOARD_PROBE_INTERVAL_MS: '1000',
     });
   // All three at once, as an orchestrator starts them: migrations, the first training version
   // and the first admin must each be made once.
@@ -186,6 +191,64 @@ describe('two API processes and a worker on one PostgreSQL and Redis', () => {
     expect((await watcher.waitFor((e) => e.event === 'schedule_changed' && e.data.action === 'paused')).data.scheduleId).toBe(id);
     expect((await on1.call('DELETE', `/api/schedules/${id}`)).status).toBe(204);
   });
+
+  it("a real-time widget: one API process probes for all; its new result reaches viewers on the other process, re-read there once", async (ctx) => {
+    if (!up) return ctx.skip();
+    const on1 = new ApiClient(api1.url);
+    await on1.signIn('admin', ADMIN_PASSWORD);
+    const asked = await on1.call('POST', '/api/ask', { question: 'How many margin calls?' });
+    expect(asked.json.status).toBe('answered');
+    const saved = await on1.call('POST', '/api/saved', { auditId: asked.json.auditId });
+    expect(saved.status).toBe(201);
+    const d = await on1.call('POST', '/api/dashboards', { name: 'Across processes' });
+    expect(d.status).toBe(201);
+    const w = await on1.call('POST', `/api/dashboards/${d.json.id}/widgets`, { savedId: saved.json.id, chart: { type: 'kpi' }, refresh: { mode: 'realtime' } });
+    expect(w.status).toBe(201);
+    const live = (c: ApiClient) => c.call('GET', '/api/dashboards/live').then((r) => r.json as { owner: boolean; probes: number; tables: number; realtimeWidgets: number; refreshes: Record<string, number>; relayed: number });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // both API processes watch the widget's tables (the other learnt of it on the bus); one of them holds the probe
+    let stats = await Promise.all([api1, api2].map((p) => live(on1.on(p.url))));
+    for (let i = 0; i < 40 && !(stats.every((s) => s.realtimeWidgets >= 1 && s.tables >= 1) && stats.filter((s) => s.owner).length === 1); i++) {
+      await sleep(500);
+      stats = await Promise.all([api1, api2].map((p) => live(on1.on(p.url))));
+    }
+    expect(stats.filter((s) => s.owner)).toHaveLength(1);
+    // probes over a few seconds: tables x rate in total, all by the holder (not once per process)
+    const t0 = Date.now();
+    await sleep(6000);
+    const after = await Promise.all([api1, api2].map((p) => live(on1.on(p.url))));
+    const seconds = (Date.now() - t0) / 1000;
+    const owner = after.findIndex((s) => s.owner);
+    const other = 1 - owner;
+    expect(stats[owner]!.owner).toBe(true);
+    const tables = after[owner]!.tables;
+    const probes = after.map((s, i) => s.probes - stats[i]!.probes);
+    expect(probes[other]).toBe(0);
+    expect(probes[owner]).toBeGreaterThanOrEqual(tables * 2); // it probes (fewer rounds than seconds when the machine is busy: rounds never overlap)
+    expect(probes[owner]).toBeLessThanOrEqual(tables * Math.ceil(seconds + 1));
+    // three viewers on the process that does not probe; a row written into the datasource through the test's own connection
+    const viewerOn = on1.on([api1, api2][other]!.url);
+    const viewers = await Promise.all([1, 2, 3].map(() => viewerOn.events(`/api/dashboards/${d.json.id}/events`)));
+    streams.push(...viewers);
+    await Promise.all(viewers.map((v) => v.connected));
+    const db = new Database(opsDb);
+    try {
+      const pk = (db.prepare('PRAGMA table_info(margin_calls)').all() as { name: string; pk: number }[]).find((c) => c.pk === 1)!.name;
+      const row = db.prepare(`SELECT * FROM margin_calls ORDER BY ${pk} DESC LIMIT 1`).get() as Record<string, unknown>;
+      row[pk] = typeof row[pk] === 'number' ? row[pk] + 1 : `${String(row[pk])}-X`;
+      db.prepare(`INSERT INTO margin_calls (${Object.keys(row).join(',')}) VALUES (${Object.keys(row).map(() => '?').join(',')})`).run(...Object.values(row));
+    } finally {
+      db.close();
+    }
+    const pushed = await Promise.all(viewers.map((v) => v.waitFor((e) => e.event === 'widget' && e.data.id === w.json.id, 30_000)));
+    for (const p of pushed) expect(p.data.kpi.value).toBe(w.json.kpi.value + 1);
+    await sleep(1500);
+    const end = await Promise.all([api1, api2].map((p) => live(on1.on(p.url))));
+    // the widget re-ran once, on the probing process; the other re-read it once from the store for its three viewers
+    expect(end[owner]!.refreshes.realtime ?? 0).toBeGreaterThan(after[owner]!.refreshes.realtime ?? 0);
+    expect(end[other]!.refreshes.realtime ?? 0).toBe(after[other]!.refreshes.realtime ?? 0);
+    expect(end[other]!.relayed - after[other]!.relayed).toBe(1);
+  }, 120_000);
 
   it('a schedule fires once across the processes; its run, done by the worker, is pushed to browsers on both API processes', async (ctx) => {
     if (!up) return ctx.skip();

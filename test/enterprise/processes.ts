@@ -122,11 +122,11 @@ export class ApiClient {
     return r;
   }
 
-  /** Opens GET /api/events and collects the events it pushes. */
-  async events(): Promise<EventStream> {
+  /** Opens GET /api/events (or another event stream, e.g. a dashboard's) and collects the events it pushes. */
+  async events(path = '/api/events'): Promise<EventStream> {
     const ac = new AbortController();
-    const res = await fetch(this.base + '/api/events', { headers: { cookie: this.cookieHeader(), accept: 'text/event-stream' }, signal: ac.signal });
-    if (res.status !== 200) throw new Error(`GET /api/events answered ${res.status}: ${await res.text()}`);
+    const res = await fetch(this.base + path, { headers: { cookie: this.cookieHeader(), accept: 'text/event-stream' }, signal: ac.signal });
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
     return new EventStream(res, ac);
   }
 }

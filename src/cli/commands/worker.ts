@@ -6,7 +6,7 @@ import { registerAuditPruneHandler } from '../../audit/scheduled-prune.js';
 import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf, type Config } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
 import { createDashboardService } from '../../dashboards/index.js';
-import { openRedisEventBus } from '../../events/index.js';
+import { openRedisEventBus, type EventBus } from '../../events/index.js';
 import { createCopilot, type QueryPipeline } from '../../nl2sql/index.js';
 import { activePipeline, registerReportHandler, reportSettingsFromConfig } from '../../reports/index.js';
 import { getActiveVersion, loadVersionModel, notTrained, type TrainedModel } from '../../training/index.js';
@@ -57,7 +57,7 @@ export const workerCommand = new Command('worker')
       // Dashboard refreshes (handler 'dashboard-refresh'): the active version's model and pipeline; no probes here (the API processes run those).
       // A datasource that cannot be opened yet (the demo database is built by the server's first start)
       // leaves this worker without the handler, said on its output, rather than not starting at all.
-      const dashboards = await openDashboards(cfg, store, audit, scheduler).catch((e: unknown) => {
+      const dashboards = await openDashboards(cfg, store, audit, scheduler, events).catch((e: unknown) => {
         process.stderr.write(`Dashboard refreshes not run by this worker: ${(e as Error).message}\n`);
         return undefined;
       });
@@ -84,7 +84,7 @@ export const workerCommand = new Command('worker')
   );
 
 /** The dashboard service of a worker: scheduled widget refreshes through the active training version. */
-async function openDashboards(cfg: Config, store: Store, audit: AuditLog, scheduler: Scheduler): Promise<{ close(): Promise<void> }> {
+async function openDashboards(cfg: Config, store: Store, audit: AuditLog, scheduler: Scheduler, events: EventBus): Promise<{ close(): Promise<void> }> {
   const datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
   let held: { id: string; model: TrainedModel; copilot: QueryPipeline } | undefined;
   const dashboards = createDashboardService({
@@ -93,6 +93,8 @@ async function openDashboards(cfg: Config, store: Store, audit: AuditLog, schedu
     datasource,
     realtime: false,
     scheduler,
+    // a scheduled refresh done here reaches the viewers of every API process
+    events,
     today: () => todayOf(cfg),
     maxRows: cfg.maxRows,
     queryTimeoutMs: cfg.queryTimeoutMs,

@@ -36,6 +36,7 @@ const widgetSchema = {
     lastRefreshMs: { type: ['number', 'null'] },
     savedStatus: { type: 'string' },
     kpi: { type: 'object', additionalProperties: true },
+    firstPaint: { type: 'object', required: ['svg', 'width', 'height'], properties: { svg: { type: 'string' }, width: { type: 'number' }, height: { type: 'number' } }, additionalProperties: false },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
@@ -181,6 +182,28 @@ export const dashboardRoutes: FastifyPluginAsync<{ service: DashboardService }> 
       await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'pdf', dashboardId: d.id } });
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName(d.name)}.pdf"`).send(await dashboardPdf(d));
     },
+  );
+
+  // Operations: whether this API process probes now (one does at a time across processes), its probe and push figures since start.
+  app.get(
+    '/api/dashboards/live',
+    {
+      preHandler: requirePermission('manage_schedules'),
+      schema: {
+        tags,
+        summary: "Real-time figures of this API process: change probes run, whether it holds the probe now, viewers connected, frames pushed, widget re-runs by reason, widgets re-read after another process's refresh",
+        response: {
+          200: {
+            type: 'object',
+            required: ['owner', 'probes', 'changes', 'failures', 'tables', 'clients', 'framesSent', 'realtimeWidgets', 'refreshes', 'relayed'],
+            properties: { owner: { type: 'boolean' }, probes: { type: 'integer' }, changes: { type: 'integer' }, failures: { type: 'integer' }, tables: { type: 'integer' }, clients: { type: 'integer' }, framesSent: { type: 'integer' }, realtimeWidgets: { type: 'integer' }, refreshes: { type: 'object', additionalProperties: { type: 'integer' } }, relayed: { type: 'integer' } },
+            additionalProperties: false,
+          },
+          ...errors,
+        },
+      },
+    },
+    async () => service.stats(),
   );
 
   app.get(

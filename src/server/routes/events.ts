@@ -6,10 +6,13 @@ import { errors } from '../schemas.js';
 import { requireUser } from '../session.js';
 
 /** Who may see each kind of event (the same permission as the page that shows it). */
-const SEEN_WITH: Record<AppEventType, Permission> = {
+const SEEN_WITH: Record<AppEventType, Permission | null> = {
   schedule_run: 'manage_schedules',
   schedule_changed: 'manage_schedules',
   training_activated: 'view',
+  // between API processes only: a dashboard's viewers get its widgets on GET /api/dashboards/:id/events
+  dashboard_widget: null,
+  dashboard_realtime: null,
 };
 
 /** A comment line keeps proxies from closing an idle stream; the session is checked again at each. */
@@ -62,7 +65,8 @@ export const eventRoutes: FastifyPluginAsync = async (app) => {
       res.write(`retry: 3000\n: connected${bus ? '' : ' (no event bus: nothing will be pushed)'}\n\n`);
       open.add(res);
       const send = (e: Delivered) => {
-        if (!can(user.role, SEEN_WITH[e.type])) return;
+        const needs = SEEN_WITH[e.type];
+        if (needs === null || !can(user.role, needs)) return;
         res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
       };
       const unsubscribe = bus?.subscribe(send) ?? (() => undefined);

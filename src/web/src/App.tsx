@@ -1,16 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { api, ApiError, setCsrfToken, SIGNED_OUT_EVENT, type Me } from './api.js';
 import { Header } from './components/Header.js';
-import { AskPage } from './pages/Ask.js';
-import { AuditPage } from './pages/Audit.js';
 import { ChangePasswordPage } from './pages/ChangePassword.js';
+import { AskPage, AuditPage, DashboardsPage, ReportsPage, SchedulerPage, TrainingPage, UsersPage } from './pages/lazy.js';
 import { SignInPage } from './pages/SignIn.js';
-import { TrainingPage } from './pages/Training.js';
-import { UsersPage } from './pages/Users.js';
-import { SchedulerPage } from './pages/Scheduler.js';
-import { ReportsPage } from './pages/Reports.js';
-import { DashboardsPage } from './pages/Dashboards.js';
 import { usePath } from './router.js';
 import { useServerEvents } from './server-events.js';
 
@@ -102,7 +96,7 @@ export function App() {
       <a href="#main" className="skip">Skip to content</a>
       <Header me={m} path={path} navigate={navigate} onSignOut={signOut} />
       <main id="main" className="main" tabIndex={-1}>
-        {page}
+        <Suspense fallback={<p className="muted">Loading…</p>}>{page}</Suspense>
       </main>
     </div>
   );

@@ -20,6 +20,8 @@ export interface WidgetView {
   error: { message: string; code: string; at: string } | null;
   savedStatus: string;
   kpi?: KpiFigure;
+  /** The chart drawn by the server at its grid size, shown until ECharts takes the box over (opening a dashboard). */
+  firstPaint?: { svg: string; width: number; height: number };
 }
 export interface DashboardSummary {
   id: string;

@@ -1,26 +1,57 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { echarts, formatNumber } from '../../../charts/index.js';
 import { widgetOption } from '../../../dashboards/chart.js';
 import type { WidgetView } from '../dashboards-api.js';
 import { ResultTable } from './ResultTable.js';
 
-/** A widget's chart drawn from the same spec as the server's export (dashboards/chart.ts). */
+/**
+ * A widget's chart drawn from the same spec as the server's export (dashboards/chart.ts). On
+ * opening a dashboard the server's drawing of it (firstPaint: ECharts' SVG of the same option at
+ * the widget's grid size) is shown before the first frame, and ECharts takes the box over when
+ * the browser is idle: a dozen charts are not laid out before anything shows. Drawn without the
+ * entry animation; drawn again only when its box really changes size (a ResizeObserver reports
+ * every box once as it starts observing).
+ */
 function WidgetChartView({ w }: { w: WidgetView }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el || !w.result) return;
-    const chart = echarts.init(el, null, { renderer: 'svg' });
-    const option = widgetOption(w.chart, w.result);
-    if (option) chart.setOption(option as never);
-    const ro = new ResizeObserver(() => chart.resize());
-    ro.observe(el);
-    return () => {
-      ro.disconnect();
-      chart.dispose();
+    if (w.firstPaint) el.innerHTML = w.firstPaint.svg.replace(/^<svg width="\d+" height="\d+"/, '<svg width="100%" height="100%" preserveAspectRatio="xMidYMid meet"');
+    let chart: ReturnType<typeof echarts.init> | undefined;
+    let ro: ResizeObserver | undefined;
+    const draw = () => {
+      el.innerHTML = '';
+      chart = echarts.init(el, null, { renderer: 'svg' });
+      const option = widgetOption(w.chart, w.result!, { animation: false });
+      if (option) chart.setOption(option as never);
+      let size = `${chart.getWidth()}x${chart.getHeight()}`;
+      ro = new ResizeObserver(() => {
+        const now = `${el.clientWidth}x${el.clientHeight}`;
+        if (now === size) return;
+        size = now;
+        chart?.resize();
+      });
+      ro.observe(el);
     };
-  }, [w.chart, w.result]);
+    const idle = w.firstPaint ? whenIdle(draw) : (draw(), () => undefined);
+    return () => {
+      idle();
+      ro?.disconnect();
+      chart?.dispose();
+    };
+  }, [w.chart, w.result, w.firstPaint]);
   return <div ref={ref} className="widget-chart" role="img" aria-label={`${w.chart.type} chart: ${w.title}`} data-chart-type={w.chart.type} />;
+}
+
+/** Runs `f` when the browser is idle (within a second at most); returns the cancel function. */
+function whenIdle(f: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(f, { timeout: 1000 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(f, 50);
+  return () => clearTimeout(id);
 }
 
 function asOf(iso: string | null): string {
