@@ -133,4 +133,25 @@ describe.skipIf(!hasChromium)('Sharing a dashboard by name, and a viewer’s own
     expect(records.some((r) => r.kind === 'dashboard_change' && r.details.action === 'share_dashboard' && r.actor === 'admin')).toBe(true);
     expect(records.some((r) => r.kind === 'dashboard_refresh' && r.details.reason === 'viewer_filters' && r.actor === 'vic')).toBe(true);
   });
+
+  it('sends the dashboard as a report of the Extract Manager: the Reports form prefilled from the dashboard, a run renders its PDF', async () => {
+    await page.getByRole('link', { name: 'Dashboards' }).click();
+    await page.getByLabel('Dashboard', { exact: true }).selectOption({ label: 'Desk fails' });
+    await page.getByRole('link', { name: 'E-mail on a schedule…' }).click();
+    const form = page.locator('#new-template');
+    await expect.poll(() => form.getByLabel('Dashboard to send').locator('option:checked').textContent()).toBe('Desk fails');
+    await expect.poll(() => form.getByLabel('Title').inputValue()).toBe('Desk fails');
+    await form.getByRole('checkbox', { name: 'Dashboard as PDF' }).waitFor();
+    await form.getByRole('button', { name: /^Create/ }).click();
+    await form.getByText('“Desk fails” is created.').waitFor();
+    const row = page.locator('tr', { hasText: 'dashboard PDF' }).filter({ hasText: 'Desk fails' });
+    await row.getByRole('button', { name: 'Run now' }).click();
+    const link = page.getByRole('table', { name: 'Report runs' }).getByRole('link', { name: 'desk-fails-dashboard.pdf' });
+    await link.waitFor({ timeout: 60_000 });
+    const pdf = await page.evaluate(async (href) => {
+      const r = await fetch(href);
+      return { type: r.headers.get('content-type'), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) };
+    }, (await link.getAttribute('href'))!);
+    expect(pdf).toEqual({ type: 'application/pdf', head: '%PDF-' });
+  });
 });

@@ -164,6 +164,11 @@ export function DashboardsPage({ canEdit }: { canEdit: boolean }) {
             <a className="btn small" href={dashboardsApi.exportUrl(d.id, 'png', mine)} download>
               Export PNG
             </a>
+            {canEdit && (
+              <a className="btn small" href={`/reports?dashboard=${encodeURIComponent(d.id)}#new-template`} title="A report of the Extract Manager: the dashboard as PDF or PNG to e-mail, Slack, Teams or SharePoint, on a schedule">
+                E-mail on a schedule…
+              </a>
+            )}
             {d.editable && (
               <>
                 <span className="muted small" data-testid="shared-with">
