@@ -134,7 +134,7 @@ describe.skipIf(!hasChromium)('Sharing a dashboard by name, and a viewer’s own
     expect(records.some((r) => r.kind === 'dashboard_refresh' && r.details.reason === 'viewer_filters' && r.actor === 'vic')).toBe(true);
   });
 
-  it('sends the dashboard as a report of the Extract Manager: the Reports form prefilled from the dashboard, a run renders its PDF', async () => {
+  it('sends the dashboard as a scheduled report of the Extract Manager: the Reports form prefilled from the dashboard, the schedule\'s run renders its PDF', async () => {
     await page.getByRole('link', { name: 'Dashboards' }).click();
     await page.getByLabel('Dashboard', { exact: true }).selectOption({ label: 'Desk fails' });
     await page.getByRole('link', { name: 'E-mail on a schedule…' }).click();
@@ -142,12 +142,17 @@ describe.skipIf(!hasChromium)('Sharing a dashboard by name, and a viewer’s own
     await expect.poll(() => form.getByLabel('Dashboard to send').locator('option:checked').textContent()).toBe('Desk fails');
     await expect.poll(() => form.getByLabel('Title').inputValue()).toBe('Desk fails');
     await form.getByRole('checkbox', { name: 'Dashboard as PDF' }).waitFor();
-    await form.getByRole('button', { name: /^Create/ }).click();
-    await form.getByText('“Desk fails” is created.').waitFor();
-    const row = page.locator('tr', { hasText: 'dashboard PDF' }).filter({ hasText: 'Desk fails' });
-    await row.getByRole('button', { name: 'Run now' }).click();
+    await form.getByLabel('Runs').selectOption('daily');
+    await form.getByRole('button', { name: 'Create and schedule' }).click();
+    await form.getByText('“Desk fails” is scheduled.').waitFor();
+    // the schedule's slot fired now, through the server's own scheduler and report handler (as at 07:00)
+    const scheduler = e2e.server.app.deps.scheduler!;
+    const schedule = (await scheduler.list()).find((x) => x.name === 'Desk fails' && x.handler === 'report')!;
+    const slot = await scheduler.runNow(schedule.id, 'admin');
+    await expect.poll(async () => (await scheduler.runs(schedule.id)).find((r) => r.id === slot.id)?.state, { timeout: 60_000 }).toBe('succeeded');
+    await page.reload();
     const link = page.getByRole('table', { name: 'Report runs' }).getByRole('link', { name: 'desk-fails-dashboard.pdf' });
-    await link.waitFor({ timeout: 60_000 });
+    await link.waitFor({ timeout: 30_000 });
     const pdf = await page.evaluate(async (href) => {
       const r = await fetch(href);
       return { type: r.headers.get('content-type'), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) };
