@@ -39,7 +39,7 @@ export class PersonalViews {
 
   constructor(
     private readonly deps: Pick<RefreshDeps, 'store' | 'answering' | 'today' | 'maxRows'> & { audit: AuditLog },
-    private readonly max = 500,
+    private readonly max = 200,
   ) {}
 
   /** Queries run for viewers' own filters since start (tests, benchmark). */

@@ -141,6 +141,10 @@ describe('a viewer’s own filters', () => {
     const png = await call('viewer', 'GET', `/api/dashboards/${id}/export.png?desk=${encodeURIComponent(two[1]!)}`);
     expect(png.statusCode).toBe(200);
     expect(png.headers['content-type']).toBe('image/png');
+    // mine=true with no filter: the viewer's view without the saved desk filter
+    expect((await call('viewer', 'GET', `/api/dashboards/${id}/export.pdf?mine=true`)).statusCode).toBe(200);
+    const exports = (await world.audit.search({ text: id, limit: 500 })).filter((r) => (r.details as { action?: string }).action === 'export_dashboard').map((r) => (r.details as { viewerFilters?: unknown }).viewerFilters);
+    expect(exports).toEqual(expect.arrayContaining([{ desk: [two[1]] }, {}]));
 
     const records = (await world.audit.search({ text: id, limit: 500 })).filter((r) => r.kind === 'dashboard_refresh' && (r.details as { reason?: string }).reason === 'viewer_filters');
     expect(records.some((r) => r.actor === 'viewer' && r.outcome === 'ok' && r.sql && (r.details as { viewerFilters?: { desk?: string[] } }).viewerFilters?.desk?.[0] === desk)).toBe(true);

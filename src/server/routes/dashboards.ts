@@ -66,8 +66,14 @@ const filteredDashboardSchema = {
 const values = { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 200 } } as const;
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 const filtersQuery = { type: 'object', properties: { from: date, to: date, counterparty: values, desk: values, currency: values }, additionalProperties: false } as const;
-type FiltersQuery = { from?: string; to?: string; counterparty?: string[]; desk?: string[]; currency?: string[] };
-const hasFilters = (q: FiltersQuery | undefined) => !!q && Object.values(q).some((v) => v !== undefined);
+/** The exports take the same, and `mine=true`: these are the viewer's own filters even when there is none (the saved ones cleared). */
+const exportQuery = { ...filtersQuery, properties: { ...filtersQuery.properties, mine: { type: 'boolean' } } } as const;
+type FiltersQuery = { from?: string; to?: string; counterparty?: string[]; desk?: string[]; currency?: string[]; mine?: boolean };
+/** The viewer's own filters of an export request, or undefined for the dashboard's saved ones. */
+function ownFilters(q: FiltersQuery | undefined): Omit<FiltersQuery, 'mine'> | undefined {
+  const { mine, ...f } = q ?? {};
+  return mine || Object.values(f).some((v) => v !== undefined) ? f : undefined;
+}
 
 const user = (req: FastifyRequest) => ({ username: req.user!.username, role: req.user!.role });
 const tags = ['dashboards'];
@@ -220,25 +226,25 @@ export const dashboardRoutes: FastifyPluginAsync<{ service: DashboardService }> 
   const fileName = (n: string) => n.replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-').slice(0, 80) || 'dashboard';
   app.get(
     '/api/dashboards/:id/export.png',
-    { preHandler: see, schema: { tags, summary: 'The dashboard as a PNG image, drawn on the server from the widgets\' chart specs (with your own filters when the query string has them, as …/view)', params: idParams, querystring: filtersQuery, response: { 200: { type: 'string', format: 'binary' }, ...errors } } },
+    { preHandler: see, schema: { tags, summary: 'The dashboard as a PNG image, drawn on the server from the widgets\' chart specs (with your own filters when the query string has them, as …/view)', params: idParams, querystring: exportQuery, response: { 200: { type: 'string', format: 'binary' }, ...errors } } },
     async (req, reply) => {
       const u = user(req);
       const id = (req.params as { id: string }).id;
-      const q = req.query as FiltersQuery | undefined;
-      const d = hasFilters(q) ? await service.viewWith(id, u, q) : await service.get(id, u);
-      await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'png', dashboardId: d.id, ...(hasFilters(q) ? { viewerFilters: q } : {}) } });
+      const own = ownFilters(req.query as FiltersQuery | undefined);
+      const d = own ? await service.viewWith(id, u, own) : await service.get(id, u);
+      await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'png', dashboardId: d.id, ...(own ? { viewerFilters: own } : {}) } });
       return reply.type('image/png').header('content-disposition', `attachment; filename="${fileName(d.name)}.png"`).send(dashboardPng(d, 1));
     },
   );
   app.get(
     '/api/dashboards/:id/export.pdf',
-    { preHandler: see, schema: { tags, summary: 'The dashboard as a PDF, drawn on the server from the widgets\' chart specs (with your own filters when the query string has them, as …/view)', params: idParams, querystring: filtersQuery, response: { 200: { type: 'string', format: 'binary' }, ...errors } } },
+    { preHandler: see, schema: { tags, summary: 'The dashboard as a PDF, drawn on the server from the widgets\' chart specs (with your own filters when the query string has them, as …/view)', params: idParams, querystring: exportQuery, response: { 200: { type: 'string', format: 'binary' }, ...errors } } },
     async (req, reply) => {
       const u = user(req);
       const id = (req.params as { id: string }).id;
-      const q = req.query as FiltersQuery | undefined;
-      const d = hasFilters(q) ? await service.viewWith(id, u, q) : await service.get(id, u);
-      await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'pdf', dashboardId: d.id, ...(hasFilters(q) ? { viewerFilters: q } : {}) } });
+      const own = ownFilters(req.query as FiltersQuery | undefined);
+      const d = own ? await service.viewWith(id, u, own) : await service.get(id, u);
+      await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'pdf', dashboardId: d.id, ...(own ? { viewerFilters: own } : {}) } });
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName(d.name)}.pdf"`).send(await dashboardPdf(d));
     },
   );

@@ -73,5 +73,6 @@ export const dashboardsApi = {
   view: (id: string, filters: DashboardFilters) => request<DashboardView>('GET', `${d(id)}/view?${filtersQuery(filters)}`),
   sharingChoices: (id: string) => request<SharingChoices>('GET', `${d(id)}/sharing`),
   eventsUrl: (id: string) => `${d(id)}/events`,
-  exportUrl: (id: string, format: 'pdf' | 'png', filters?: DashboardFilters | null) => `${d(id)}/export.${format}${filters ? `?${filtersQuery(filters)}` : ''}`,
+  /** With the viewer's own filters (mine=true: even none, the saved ones cleared), else the dashboard's. */
+  exportUrl: (id: string, format: 'pdf' | 'png', filters?: DashboardFilters | null) => `${d(id)}/export.${format}${filters ? `?mine=true${filtersQuery(filters) ? `&${filtersQuery(filters)}` : ''}` : ''}`,
 };
