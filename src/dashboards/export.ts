@@ -67,14 +67,20 @@ function widgetBody(w: WidgetView, width: number, height: number): string {
   return lines.join('');
 }
 
-/** The whole dashboard as one SVG document (what PNG and PDF are made from). */
-export function dashboardSvg(d: DashboardView): string {
+/** Where each widget goes on the exported page (SVG pixels), and the page's size. */
+function geometry(d: DashboardView) {
   const width = COLS * COL_W + GAP;
   const boxes = d.widgets.map((w, n) => {
     const l = d.layout.find((x) => x.i === w.id) ?? { x: (n % 2) * 6, y: 1000 + Math.floor(n / 2) * 8, w: 6, h: 8 };
     return { w, x: GAP + l.x * COL_W, y: HEADER + l.y * ROW_H, width: l.w * COL_W - GAP, height: l.h * ROW_H - GAP };
   });
   const height = Math.max(HEADER + 100, ...boxes.map((b) => b.y + b.height + GAP));
+  return { width, height, boxes };
+}
+
+/** The whole dashboard as one SVG document (what PNG and PDF are made from). */
+export function dashboardSvg(d: DashboardView): string {
+  const { width, height, boxes } = geometry(d);
   const filters = Object.entries(d.filters)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') : String(v)}`)
@@ -125,16 +131,39 @@ function printer(): PdfMake {
   return pdfmake;
 }
 
-/** PDF of the dashboard: the grid as one PNG page image at twice the screen's resolution (fonts and layout exactly as the PNG). */
+/**
+ * The PDF's text layer: the dashboard's name and each widget's title, data-as-of line and KPI
+ * figure as real text at the place the image shows them, drawn transparent over it (as a scanned
+ * page's recognised text is), so the PDF can be searched, copied from and read aloud, and its
+ * text extracted (pdftotext) names what it shows.
+ */
+function textLayer(d: DashboardView, scale: number, left: number, top: number): Record<string, unknown>[] {
+  const at = (x: number, y: number, size: number, text: string) => ({ text, fontSize: Math.max(1, size * scale), opacity: 0, absolutePosition: { x: left + x * scale, y: top + (y - size) * scale } });
+  const { boxes } = geometry(d);
+  const out = [at(GAP, 30, 20, d.name)];
+  for (const b of boxes) {
+    out.push(at(b.x + 12, b.y + 20, 13, b.w.title), at(b.x + 12, b.y + 36, 10, asOf(b.w)));
+    if (b.w.chart.type === 'kpi' && b.w.result) {
+      const k = kpiFigure(b.w.chart, b.w.result);
+      out.push(at(b.x + b.width / 2 - 40, b.y + Math.min(b.height - 24, 80), 34, k.value === null ? '-' : formatNumber(k.value)));
+    }
+  }
+  return out;
+}
+
+/** PDF of the dashboard: the grid as one PNG page image at twice the screen's resolution (fonts and layout exactly as the PNG), with a text layer over it. */
 export async function dashboardPdf(d: DashboardView): Promise<Buffer> {
   const png = dashboardPng(d, 2);
+  const { width, height } = geometry(d);
+  const [pageW, pageH, margin] = [842, 595, 24];
+  const scale = Math.min((pageW - 2 * margin) / width, (pageH - 2 * margin) / height);
   const doc = {
     info: { title: d.name, producer: 'OTC Ops Copilot' },
     pageSize: 'A4',
     pageOrientation: 'landscape',
     pageMargins: [24, 24, 24, 24],
     defaultStyle: { font: 'Helvetica', fontSize: 9 },
-    content: [{ image: `data:image/png;base64,${png.toString('base64')}`, fit: [842 - 48, 595 - 48] }],
+    content: [{ image: `data:image/png;base64,${png.toString('base64')}`, fit: [pageW - 2 * margin, pageH - 2 * margin] }, ...textLayer(d, scale, margin, margin)],
   };
   return printer().createPdf(doc).getBuffer();
 }

@@ -33,3 +33,4 @@ export {
   type WidgetChartType,
   type WidgetResult,
 } from './types.js';
+export { dashboardReports } from './report.js';

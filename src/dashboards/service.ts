@@ -19,10 +19,13 @@ import { LiveHub, Relay, type LiveClient } from './live.js';
 import { ChangeProbe, queryTables, type ProbeStats } from './probe.js';
 import { refreshWidget, widgetQuery, type ActiveAnswering, type RefreshReason } from './refresh.js';
 import { DashboardRepository } from './repository.js';
+import { checkShareUsers, roleOf, shareCandidates, type ShareCandidate } from './sharing.js';
+import { canonicalFilters, PersonalViews } from './viewer-filters.js';
 import {
   filtersSchema,
   layoutSchema,
   refreshSchema,
+  SHARE_ROLES,
   sharingSchema,
   widgetChartSchema,
   type Dashboard,
@@ -85,9 +88,29 @@ export interface DashboardView extends Dashboard {
   editable: boolean;
 }
 
+/** A dashboard seen through the viewer's own filters (`filters`); the saved ones are `defaultFilters`. */
+export interface FilteredDashboardView extends DashboardView {
+  defaultFilters: DashboardFilters;
+  viewerFilters: true;
+  widgets: (WidgetView & { filtered?: { applied: string[]; skipped: string[] } })[];
+}
+
+/** What the share dialog shows: the sharing, the roles and the users it can name. */
+export interface SharingChoices {
+  sharing: Sharing;
+  roles: readonly string[];
+  users: ShareCandidate[];
+}
+
 export interface DashboardService {
   list(user: Viewer): Promise<Dashboard[]>;
   get(id: string, user: Viewer): Promise<DashboardView>;
+  /** The dashboard through the viewer's own filters, nothing saved (widgets re-run with them, cached apart; audited under the viewer). */
+  viewWith(id: string, user: Viewer, filters: unknown): Promise<FilteredDashboardView>;
+  /** Who the dashboard is shared with and who it could be (its editors only). */
+  sharingChoices(id: string, user: Viewer): Promise<SharingChoices>;
+  /** Whether a user (by name, with their current role) may see a dashboard: a report of it runs for its owner. */
+  mayUserSee(dashboardId: string, username: string): Promise<boolean>;
   create(input: { name: string; filters?: unknown; sharing?: unknown }, user: Viewer): Promise<DashboardView>;
   update(id: string, patch: { name?: string; layout?: unknown; filters?: unknown }, user: Viewer): Promise<DashboardView>;
   share(id: string, sharing: unknown, user: Viewer): Promise<DashboardView>;
@@ -110,7 +133,7 @@ export interface DashboardService {
   /** A system refresh of one widget (scheduler, probe); published to its viewers. */
   refreshAs(widgetId: string, actor: string, reason: RefreshReason): Promise<Widget>;
   /** Probe figures, live clients and frames, and widget re-runs (datasource queries of widgets) by reason since start. */
-  stats(): ProbeStats & { clients: number; framesSent: number; realtimeWidgets: number; refreshes: Record<string, number>; relayed: number };
+  stats(): ProbeStats & { clients: number; framesSent: number; realtimeWidgets: number; refreshes: Record<string, number>; relayed: number; viewerFilterRuns: number };
   readonly repo: DashboardRepository;
   readonly hub: LiveHub;
   start(): Promise<void>;
@@ -161,6 +184,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
     if (hub.clients(w.dashboardId)) hub.publish(w.dashboardId, 'widget', await view(w));
   }, (e) => o.onError?.('widget from another process', e));
 
+  const personal = new PersonalViews({ store: o.store, audit: o.audit, answering, today: o.today, maxRows: o.maxRows });
   const audit = (actor: string, action: string, details: Record<string, unknown>) => o.audit.append({ kind: 'dashboard_change', actor, outcome: 'ok', details: { action, ...details } });
 
   async function visible(id: string, user: Viewer): Promise<Dashboard> {
@@ -295,9 +319,33 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
     async get(id, user) {
       return dashboardView(await visible(id, user), user);
     },
+    async viewWith(id, user, rawFilters) {
+      const d = await visible(id, user);
+      const filters = parse<DashboardFilters>(filtersSchema, rawFilters);
+      const base = await dashboardView(d, user);
+      // the saved filters: the widgets' shared results are that view already
+      if (canonicalFilters(filters) === canonicalFilters(d.filters)) return { ...base, filters, defaultFilters: d.filters, viewerFilters: true };
+      const widgets = await Promise.all(
+        base.widgets.map(async (w) => {
+          const p = await personal.get(w, filters, user.username);
+          const { kpi: _k, ...rest } = w;
+          return { ...rest, result: p.result, dataAsOf: p.dataAsOf, sql: p.sql, error: p.error, filtered: p.filtered, ...(w.chart.type === 'kpi' && p.result ? { kpi: kpiFigure(w.chart, p.result) } : {}) };
+        }),
+      );
+      return { ...base, widgets, filters, defaultFilters: d.filters, viewerFilters: true };
+    },
+    async sharingChoices(id, user) {
+      const d = await editable(id, user);
+      return { sharing: d.sharing, roles: SHARE_ROLES, users: (await shareCandidates(o.store)).filter((u) => u.username !== d.owner) };
+    },
+    async mayUserSee(dashboardId, username) {
+      const role = await roleOf(o.store, username);
+      return role !== undefined && maySee(await repo.get(dashboardId), { username, role });
+    },
     async create(input, user) {
       const filters = parse<DashboardFilters>(filtersSchema, input.filters ?? {});
       const sharing = parse<Sharing>(sharingSchema, input.sharing ?? { roles: [], users: [] });
+      await checkShareUsers(o.store, sharing, { roles: [], users: [] });
       const d = await repo.create({ name: name(input.name), owner: user.username, filters, sharing });
       await audit(user.username, 'create_dashboard', { dashboardId: d.id, name: d.name, sharing });
       return dashboardView(d, user);
@@ -318,10 +366,18 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
       return dashboardView(d, user);
     },
     async share(id, sharing, user) {
-      await editable(id, user);
+      const before = await editable(id, user);
       const s = parse<Sharing>(sharingSchema, sharing);
+      s.users = [...new Set(s.users.map((u) => u.trim()).filter(Boolean))];
+      await checkShareUsers(o.store, s, before.sharing);
       const d = await repo.update(id, { sharing: s });
-      await audit(user.username, 'share_dashboard', { dashboardId: id, sharing: s });
+      const diff = (a: readonly string[], b: readonly string[]) => a.filter((x) => !b.includes(x));
+      await audit(user.username, 'share_dashboard', {
+        dashboardId: id,
+        sharing: s,
+        added: { roles: diff(s.roles, before.sharing.roles), users: diff(s.users, before.sharing.users) },
+        removed: { roles: diff(before.sharing.roles, s.roles), users: diff(before.sharing.users, s.users) },
+      });
       return dashboardView(d, user);
     },
     async duplicate(id, user, newName) {
@@ -425,7 +481,7 @@ export function createDashboardService(o: DashboardServiceOptions): DashboardSer
     probeNow: () => probe.tick(),
     refreshAs,
     stats() {
-      return { ...probe.stats(), clients: hub.clients(), framesSent: hub.framesSent(), realtimeWidgets: realtime.size, refreshes: { ...refreshes }, relayed: relay.count };
+      return { ...probe.stats(), clients: hub.clients(), framesSent: hub.framesSent(), realtimeWidgets: realtime.size, refreshes: { ...refreshes }, relayed: relay.count, viewerFilterRuns: personal.runs() };
     },
     async start() {
       o.scheduler?.registerHandler(DASHBOARD_REFRESH_KIND, async (ctx) => {

@@ -11,3 +11,4 @@ export { renderReport, REPORT_FORMATS, type ReportFormat, type RenderedFile } fr
 export { reportSettingsFromConfig } from './config.js';
 export { registerReportHandler, reportRunHandler, REPORT_HANDLER_KIND } from './scheduled.js';
 export { activePipeline } from './active-pipeline.js';
+export { DASHBOARD_FORMATS, checkDashboardContent, type DashboardContent, type DashboardFormat, type DashboardReports, type RenderedWidget } from './dashboard-content.js';

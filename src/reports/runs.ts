@@ -8,8 +8,8 @@
  *      job with its own retries; a delivered target is never delivered again for this run.
  * Every run and every delivery attempt is an audit record; secrets never are.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditLog } from '../audit/index.js';
 import type { ChartKind } from '../charts/index.js';
@@ -19,7 +19,9 @@ import type { Store } from '../store/index.js';
 import type { ReportRunsTable } from '../store/schema.js';
 import { deliverTo, emailRecipients, type ChannelSettings, type DeliverableReport, type DeliveryTarget } from './channels/index.js';
 import { safeUrl } from './channels/http.js';
+import { checkDashboardContent, type DashboardReports } from './dashboard-content.js';
 import { PermanentDeliveryError, ReportErrorCode, runNotFound } from './errors.js';
+import { slug } from './render/file-sink.js';
 import { renderReport, type RenderedFile, type RenderSection } from './render/index.js';
 import { getSaved, streamSaved } from './saved.js';
 import { spoolRows, type Spool } from './spool.js';
@@ -53,6 +55,8 @@ export interface ReportDeps {
   today: () => string;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Renders a template's dashboard (the dashboards module; absent: such templates fail with OTC_ERR_NO_DASHBOARDS). */
+  dashboards?: DashboardReports;
   /** Test hook: called after the files are rendered and recorded, before any delivery. */
   afterRender?: (runId: string) => void | Promise<void>;
 }
@@ -68,6 +72,11 @@ export interface QuestionReceipt {
   truncated: boolean;
   versionChanged: boolean;
   sqlChanged?: boolean;
+  /** A widget of the template's dashboard. */
+  dashboardId?: string;
+  widgetId?: string;
+  /** The widget's refresh failed (its last good result is in the file). */
+  error?: string;
 }
 
 export interface DeliveryView {
@@ -219,15 +228,53 @@ async function render(deps: ReportDeps, t: ReportTemplate, run: ReportRunsTable)
       sections.push({ title, question: saved.question, explanation: a.explanation, sql: a.sql, columns: idx ? idx.map((k) => a.columns[k]!) : a.columns, rows: () => spool.read(), ...(typeof saved.chart?.kind === 'string' ? { chart: { kind: saved.chart.kind as ChartKind } } : {}) });
       questions.push({ savedId: saved.id, title, sql: a.sql, ...(a.trainingVersion ? { trainingVersion: a.trainingVersion } : {}), rows: spool.rows, truncated: a.truncated, versionChanged: a.rerun.versionChanged, ...(a.rerun.sqlChanged !== undefined ? { sqlChanged: a.rerun.sqlChanged } : {}) });
     }
-    const files = await renderReport({ title: t.title, ...(t.intro ? { intro: t.intro } : {}), asOf: run.as_of, sections }, t.formats, dir);
+    const files = sections.length ? await renderReport({ title: t.title, ...(t.intro ? { intro: t.intro } : {}), asOf: run.as_of, sections }, t.formats, dir) : [];
+    if (t.dashboard) {
+      const d = await renderDashboard(deps, t, run, dir);
+      files.push(...d.files);
+      questions.push(...d.questions);
+    }
     return { files, questions };
   } finally {
     for (const s of spools) s.remove();
   }
 }
 
+/**
+ * The template's dashboard: its owner may still see it (sharing may have changed), its widgets
+ * are refreshed (each refresh audited under the run's actor) and it is exported by the dashboards'
+ * own code; the files sit beside the others of the run with their sizes and SHA-256.
+ */
+async function renderDashboard(deps: ReportDeps, t: ReportTemplate, run: ReportRunsTable, dir: string): Promise<{ files: RenderedFile[]; questions: QuestionReceipt[] }> {
+  const c = t.dashboard!;
+  await checkDashboardContent(deps.dashboards, c, t.owner);
+  const r = await deps.dashboards!.render(c.dashboardId, { actor: run.actor, formats: c.formats });
+  const files: RenderedFile[] = [];
+  for (const f of r.files) {
+    const name = `${slug(t.title)}-dashboard.${f.format}`;
+    const path = join(dir, name);
+    writeFileSync(path, f.bytes);
+    files.push({ name, format: f.format, path, bytes: f.bytes.length, sha256: createHash('sha256').update(f.bytes).digest('hex'), rows: r.widgets.reduce((n, w) => n + w.rows, 0) });
+  }
+  const questions = r.widgets.map((w) => ({
+    savedId: w.savedId,
+    title: `${r.name}: ${w.title}`,
+    ...(w.sql ? { sql: w.sql } : {}),
+    ...(w.trainingVersion ? { trainingVersion: w.trainingVersion } : {}),
+    rows: w.rows,
+    truncated: w.truncated,
+    versionChanged: false,
+    dashboardId: c.dashboardId,
+    widgetId: w.widgetId,
+    ...(w.error ? { error: w.error } : {}),
+  }));
+  return { files, questions };
+}
+
 function summaryOf(questions: QuestionReceipt[]): string {
-  return questions.map((q) => `${q.title}: ${q.rows.toLocaleString('en-US')} row${q.rows === 1 ? '' : 's'}${q.truncated ? ' (cut at the row limit)' : ''}`).join('\n');
+  return questions
+    .map((q) => `${q.title}: ${q.error ? `refresh failed (${q.error}), last good result shown` : `${q.rows.toLocaleString('en-US')} row${q.rows === 1 ? '' : 's'}${q.truncated ? ' (cut at the row limit)' : ''}`}`)
+    .join('\n');
 }
 
 /** One target's delivery job: its own attempts and backoff, STARTED/COMPLETED/ERROR in the audit, the receipt in the store. */

@@ -10,6 +10,7 @@ import { OtcError } from '../shared/errors.js';
 import type { Store } from '../store/index.js';
 import type { ReportTemplatesTable } from '../store/schema.js';
 import { CHANNEL_NAMES, emailRecipients, type DeliveryTarget } from './channels/index.js';
+import { checkDashboardContent, type DashboardContent, type DashboardReports } from './dashboard-content.js';
 import { ReportErrorCode, templateNotFound } from './errors.js';
 import { REPORT_FORMATS, type ReportFormat } from './render/index.js';
 import { getSaved } from './saved.js';
@@ -48,6 +49,8 @@ export interface ReportTemplate {
   paused: boolean;
   /** Where the owner is told that a run failed (null: the audit trail and the Reports page only). */
   notify: DeliveryTarget | null;
+  /** A dashboard sent as PDF and/or PNG (its widgets refreshed at each run), besides or instead of the saved questions. */
+  dashboard: DashboardContent | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -64,6 +67,8 @@ export interface TemplateInput {
   readiness?: Readiness;
   /** Where the owner is told that a run failed: e-mail, Slack, Teams or webhook. */
   notify?: DeliveryTarget;
+  /** A dashboard as (part of) the content: the template's owner must be allowed to see it. */
+  dashboard?: DashboardContent;
 }
 
 /** Recipient governance from configuration. */
@@ -101,22 +106,25 @@ function toTemplate(r: ReportTemplatesTable): ReportTemplate {
     approvedBy: r.approved_by,
     paused: Number(r.paused) === 1,
     notify: r.notify_json ? (JSON.parse(r.notify_json) as DeliveryTarget) : null,
+    dashboard: r.dashboard_json ? (JSON.parse(r.dashboard_json) as DashboardContent) : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
 }
 
-async function validate(store: Store, input: TemplateInput): Promise<void> {
+async function validate(store: Store, input: TemplateInput, owner: string, dashboards?: DashboardReports): Promise<void> {
   const bad = (m: string) => new OtcError('OTC_ERR_BAD_REPORT_TEMPLATE', m, { status: 400 });
-  if (!input.items.length) throw bad('A report needs at least one saved question.');
-  if (!input.formats.length || input.formats.some((f) => !REPORT_FORMATS.includes(f))) throw bad(`Formats are one or more of ${REPORT_FORMATS.join(', ')}.`);
+  if (!input.items.length && !input.dashboard) throw bad('A report needs at least one saved question or a dashboard.');
+  if (input.items.length && !input.formats.length) throw bad(`The saved questions of a report need one or more formats: ${REPORT_FORMATS.join(', ')}.`);
+  if (input.formats.some((f) => !REPORT_FORMATS.includes(f))) throw bad(`Formats are one or more of ${REPORT_FORMATS.join(', ')}.`);
+  if (input.dashboard) await checkDashboardContent(dashboards, input.dashboard, owner);
   for (const t of input.targets) if (!CHANNEL_NAMES.includes(t.channel)) throw bad(`Unknown channel ${String((t as { channel: unknown }).channel)}.`);
   if (input.notify && !(NOTICE_CHANNELS as readonly string[]).includes(input.notify.channel)) throw bad(`The owner is told by ${NOTICE_CHANNELS.join(', ')}, not ${input.notify.channel}.`);
   for (const it of input.items) await getSaved(store, it.savedId);
 }
 
-export async function createTemplate(store: Store, audit: AuditLog, input: TemplateInput, owner: string, g: Governance): Promise<ReportTemplate> {
-  await validate(store, input);
+export async function createTemplate(store: Store, audit: AuditLog, input: TemplateInput, owner: string, g: Governance, dashboards?: DashboardReports): Promise<ReportTemplate> {
+  await validate(store, input, owner, dashboards);
   const { external } = checkRecipients(input.notify ? [...input.targets, input.notify] : input.targets, g);
   const now = new Date().toISOString();
   const row: ReportTemplatesTable = {
@@ -135,9 +143,10 @@ export async function createTemplate(store: Store, audit: AuditLog, input: Templ
     created_at: now,
     updated_at: now,
     notify_json: input.notify ? JSON.stringify(input.notify) : null,
+    dashboard_json: input.dashboard ? JSON.stringify({ dashboardId: input.dashboard.dashboardId, formats: [...new Set(input.dashboard.formats)] }) : null,
   };
   await store.db.insertInto('report_templates').values(row).execute();
-  await audit.append({ kind: 'report_run', actor: owner, outcome: 'ok', details: { action: 'create_template', templateId: row.id, title: row.title, external, approval: row.approval, channels: input.targets.map((t) => t.channel), ...(input.notify ? { notify: input.notify.channel } : {}) } });
+  await audit.append({ kind: 'report_run', actor: owner, outcome: 'ok', details: { action: 'create_template', templateId: row.id, title: row.title, external, approval: row.approval, channels: input.targets.map((t) => t.channel), ...(input.notify ? { notify: input.notify.channel } : {}), ...(input.dashboard ? { dashboard: input.dashboard } : {}) } });
   return toTemplate(row);
 }
 

@@ -19,6 +19,7 @@ import pino from 'pino';
 import { isOtcError } from '../shared/errors.js';
 import { bootstrapTraining, loadProfile, trainModel } from '../training/index.js';
 import { llmClientFromConfig } from '../llm/index.js';
+import { dashboardReports } from '../dashboards/index.js';
 import { registerReportHandler, reportSettingsFromConfig } from '../reports/index.js';
 import { createAnsweringHolder, type Answering } from './answering.js';
 import { prepareDataDir, restrictDataFiles } from './data-dir.js';
@@ -139,7 +140,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       onRunFinished: (run) => void events.publish({ type: 'schedule_run', ...run }).catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'schedule run not published')),
     });
     const reports = reportSettingsFromConfig(cfg);
-    registerReportHandler(opened.scheduler, { store: opened.store, audit: opened.audit, settings: reports, today, pipeline: async () => (await answering.require()).copilot });
+    // A report whose content is a dashboard renders it with the server's dashboard service (built with the server below).
+    registerReportHandler(opened.scheduler, { store: opened.store, audit: opened.audit, settings: reports, today, pipeline: async () => (await answering.require()).copilot, dashboards: dashboardReports(() => app?.dashboards) });
     // Retention on a schedule (OTC_AUDIT_RETENTION_DAYS, OTC_AUDIT_PRUNE_CRON): the schedule follows configuration.
     const prune = auditPruneOf(cfg, integrity);
     if (prune) registerAuditPruneHandler(opened.scheduler, { log: opened.audit, ...prune });

@@ -194,6 +194,8 @@ export interface ReportTemplatesTable {
   updated_at: string;
   /** 008: the owner's notification target of a failed run (JSON DeliveryTarget), or null. */
   notify_json: string | null;
+  /** 009: a dashboard as the report's content ({ dashboardId, formats }), or null. */
+  dashboard_json: string | null;
 }
 
 /** 004: one report run per idempotency key. */

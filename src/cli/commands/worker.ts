@@ -5,7 +5,7 @@ import { auditIntegrityOf, auditPruneOf } from '../../audit/integrity-config.js'
 import { registerAuditPruneHandler } from '../../audit/scheduled-prune.js';
 import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf, type Config } from '../../config/index.js';
 import { openDatasource } from '../../datasource/index.js';
-import { createDashboardService } from '../../dashboards/index.js';
+import { createDashboardService, dashboardReports, type DashboardService } from '../../dashboards/index.js';
 import { openRedisEventBus, type EventBus } from '../../events/index.js';
 import { createCopilot, type QueryPipeline } from '../../nl2sql/index.js';
 import { activePipeline, registerReportHandler, reportSettingsFromConfig } from '../../reports/index.js';
@@ -53,7 +53,9 @@ export const workerCommand = new Command('worker')
       });
       // Report runs (handler 'report'): the active training version's pipeline, the datasource opened on the first run.
       const reportPipeline = activePipeline({ store, audit, openDatasource: () => openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs }), maxRows: cfg.reportMaxRows, timeoutMs: cfg.queryTimeoutMs, actor: 'scheduler' });
-      registerReportHandler(scheduler, { store, audit, settings: reportSettingsFromConfig(cfg), today: () => todayOf(cfg), pipeline: reportPipeline.get });
+      // a report whose content is a dashboard renders it with this worker's dashboard service (below), when it has one
+      let dashboardService: DashboardService | undefined;
+      registerReportHandler(scheduler, { store, audit, settings: reportSettingsFromConfig(cfg), today: () => todayOf(cfg), pipeline: reportPipeline.get, dashboards: dashboardReports(() => dashboardService) });
       // Dashboard refreshes (handler 'dashboard-refresh'): the active version's model and pipeline; no probes here (the API processes run those).
       // A datasource that cannot be opened yet (the demo database is built by the server's first start)
       // leaves this worker without the handler, said on its output, rather than not starting at all.
@@ -61,6 +63,7 @@ export const workerCommand = new Command('worker')
         process.stderr.write(`Dashboard refreshes not run by this worker: ${(e as Error).message}\n`);
         return undefined;
       });
+      dashboardService = dashboards?.service;
       // Scheduled retention runs wherever the slot lands (the server keeps the schedule in step with configuration).
       const prune = auditPruneOf(cfg, integrity);
       if (prune) registerAuditPruneHandler(scheduler, { log: audit, ...prune });
@@ -84,7 +87,7 @@ export const workerCommand = new Command('worker')
   );
 
 /** The dashboard service of a worker: scheduled widget refreshes through the active training version. */
-async function openDashboards(cfg: Config, store: Store, audit: AuditLog, scheduler: Scheduler, events: EventBus): Promise<{ close(): Promise<void> }> {
+async function openDashboards(cfg: Config, store: Store, audit: AuditLog, scheduler: Scheduler, events: EventBus): Promise<{ service: DashboardService; close(): Promise<void> }> {
   const datasource = await openDatasource(datasourceUrlOf(cfg), { maxRows: cfg.maxRows, timeoutMs: cfg.queryTimeoutMs });
   let held: { id: string; model: TrainedModel; copilot: QueryPipeline } | undefined;
   const dashboards = createDashboardService({
@@ -112,6 +115,7 @@ async function openDashboards(cfg: Config, store: Store, audit: AuditLog, schedu
   });
   await dashboards.start();
   return {
+    service: dashboards,
     async close() {
       await dashboards.close();
       await datasource.close();

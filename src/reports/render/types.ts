@@ -37,7 +37,8 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['csv', 'xlsx', 'pdf'];
 /** A file a renderer wrote: its receipt fields. */
 export interface RenderedFile {
   name: string;
-  format: ReportFormat;
+  /** png: a dashboard's image (a report whose content is a dashboard). */
+  format: ReportFormat | 'png';
   path: string;
   bytes: number;
   sha256: string;

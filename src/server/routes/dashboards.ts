@@ -37,6 +37,8 @@ const widgetSchema = {
     savedStatus: { type: 'string' },
     kpi: { type: 'object', additionalProperties: true },
     firstPaint: { type: 'object', required: ['svg', 'width', 'height'], properties: { svg: { type: 'string' }, width: { type: 'number' }, height: { type: 'number' } }, additionalProperties: false },
+    /** Under a viewer's own filters: which filters narrowed this widget and which it has no dimension for. */
+    filtered: { type: 'object', properties: { applied: { type: 'array', items: { type: 'string' } }, skipped: { type: 'array', items: { type: 'string' } } }, additionalProperties: false },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
@@ -55,6 +57,24 @@ const dashboardProps = {
 } as const;
 const dashboardSummary = { type: 'object', required: ['id', 'name', 'owner'], properties: dashboardProps, additionalProperties: false } as const;
 const dashboardSchema = { type: 'object', required: ['id', 'name', 'owner', 'widgets', 'editable'], properties: { ...dashboardProps, widgets: { type: 'array', items: widgetSchema }, editable: { type: 'boolean' } }, additionalProperties: false } as const;
+const filteredDashboardSchema = {
+  ...dashboardSchema,
+  required: [...dashboardSchema.required, 'defaultFilters', 'viewerFilters'],
+  properties: { ...dashboardSchema.properties, defaultFilters: { type: 'object', additionalProperties: true }, viewerFilters: { type: 'boolean' } },
+} as const;
+
+/** A viewer's own filters in the query string: ?from=&to=&desk=A&desk=B&counterparty=…&currency=… (repeat a key for several values). */
+const values = { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 200 } } as const;
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const filtersQuery = { type: 'object', properties: { from: date, to: date, counterparty: values, desk: values, currency: values }, additionalProperties: false } as const;
+/** The exports take the same, and `mine=true`: these are the viewer's own filters even when there is none (the saved ones cleared). */
+const exportQuery = { ...filtersQuery, properties: { ...filtersQuery.properties, mine: { type: 'boolean' } } } as const;
+type FiltersQuery = { from?: string; to?: string; counterparty?: string[]; desk?: string[]; currency?: string[]; mine?: boolean };
+/** The viewer's own filters of an export request, or undefined for the dashboard's saved ones. */
+function ownFilters(q: FiltersQuery | undefined): Omit<FiltersQuery, 'mine'> | undefined {
+  const { mine, ...f } = q ?? {};
+  return mine || Object.values(f).some((v) => v !== undefined) ? f : undefined;
+}
 
 const user = (req: FastifyRequest) => ({ username: req.user!.username, role: req.user!.role });
 const tags = ['dashboards'];
@@ -79,6 +99,48 @@ export const dashboardRoutes: FastifyPluginAsync<{ service: DashboardService }> 
 
   app.get('/api/dashboards/:id', { preHandler: see, schema: { tags, summary: 'A dashboard with its widgets and their cached results', params: idParams, response: { 200: dashboardSchema, ...errors } } }, async (req) =>
     service.get((req.params as { id: string }).id, user(req)),
+  );
+
+  app.get(
+    '/api/dashboards/:id/view',
+    {
+      preHandler: run,
+      config: { rateLimit: { max: app.deps.settings.askPerMinute ?? 60, timeWindow: 60_000 } },
+      schema: {
+        tags,
+        summary: "The dashboard through your own filters, without changing it: each widget runs with them written into its typed query (kept apart from its shared result, cached, audited under your name). No filter given: no filter at all; the saved ones are defaultFilters.",
+        params: idParams,
+        querystring: filtersQuery,
+        response: { 200: filteredDashboardSchema, ...errors },
+      },
+    },
+    async (req) => service.viewWith((req.params as { id: string }).id, user(req), req.query ?? {}),
+  );
+
+  app.get(
+    '/api/dashboards/:id/sharing',
+    {
+      preHandler: edit,
+      schema: {
+        tags,
+        summary: 'Who the dashboard is shared with, and the roles and users it can be shared with (its editors)',
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['sharing', 'roles', 'users'],
+            properties: {
+              sharing: { type: 'object', additionalProperties: true },
+              roles: { type: 'array', items: { type: 'string' } },
+              users: { type: 'array', items: { type: 'object', required: ['username', 'role'], properties: { username: { type: 'string' }, displayName: { type: ['string', 'null'] }, role: { type: 'string' } }, additionalProperties: false } },
+            },
+            additionalProperties: false,
+          },
+          ...errors,
+        },
+      },
+    },
+    async (req) => service.sharingChoices((req.params as { id: string }).id, user(req)),
   );
 
   app.patch(
@@ -165,21 +227,25 @@ export const dashboardRoutes: FastifyPluginAsync<{ service: DashboardService }> 
   const fileName = (n: string) => n.replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-').slice(0, 80) || 'dashboard';
   app.get(
     '/api/dashboards/:id/export.png',
-    { preHandler: see, schema: { tags, summary: 'The dashboard as a PNG image, drawn on the server from the widgets\' chart specs', params: idParams, response: { 200: { type: 'string', format: 'binary' }, ...errors } } },
+    { preHandler: see, schema: { tags, summary: 'The dashboard as a PNG image, drawn on the server from the widgets\' chart specs (with your own filters when the query string has them, as …/view)', params: idParams, querystring: exportQuery, response: { 200: { type: 'string', format: 'binary' }, ...errors } } },
     async (req, reply) => {
       const u = user(req);
-      const d = await service.get((req.params as { id: string }).id, u);
-      await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'png', dashboardId: d.id } });
+      const id = (req.params as { id: string }).id;
+      const own = ownFilters(req.query as FiltersQuery | undefined);
+      const d = own ? await service.viewWith(id, u, own) : await service.get(id, u);
+      await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'png', dashboardId: d.id, ...(own ? { viewerFilters: own } : {}) } });
       return reply.type('image/png').header('content-disposition', `attachment; filename="${fileName(d.name)}.png"`).send(dashboardPng(d, 1));
     },
   );
   app.get(
     '/api/dashboards/:id/export.pdf',
-    { preHandler: see, schema: { tags, summary: 'The dashboard as a PDF, drawn on the server from the widgets\' chart specs', params: idParams, response: { 200: { type: 'string', format: 'binary' }, ...errors } } },
+    { preHandler: see, schema: { tags, summary: 'The dashboard as a PDF, drawn on the server from the widgets\' chart specs (with your own filters when the query string has them, as …/view)', params: idParams, querystring: exportQuery, response: { 200: { type: 'string', format: 'binary' }, ...errors } } },
     async (req, reply) => {
       const u = user(req);
-      const d = await service.get((req.params as { id: string }).id, u);
-      await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'pdf', dashboardId: d.id } });
+      const id = (req.params as { id: string }).id;
+      const own = ownFilters(req.query as FiltersQuery | undefined);
+      const d = own ? await service.viewWith(id, u, own) : await service.get(id, u);
+      await app.audit.append({ kind: 'dashboard_change', actor: u.username, outcome: 'ok', details: { action: 'export_dashboard', format: 'pdf', dashboardId: d.id, ...(own ? { viewerFilters: own } : {}) } });
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName(d.name)}.pdf"`).send(await dashboardPdf(d));
     },
   );

@@ -7,6 +7,7 @@ import {
   approveTemplate,
   CHANNEL_NAMES,
   createTemplate,
+  DASHBOARD_FORMATS,
   describeTarget,
   getRun,
   getTemplate,
@@ -21,6 +22,7 @@ import {
   type ReportTemplate,
   type TemplateInput,
 } from '../../reports/index.js';
+import { dashboardReports } from '../../dashboards/index.js';
 import { OtcError } from '../../shared/errors.js';
 import { errors } from '../schemas.js';
 import { requirePermission } from '../session.js';
@@ -57,8 +59,9 @@ const templateBody = {
   properties: {
     title: { type: 'string', minLength: 1, maxLength: 200 },
     intro: { type: 'string', maxLength: 4000 },
-    items: { type: 'array', minItems: 1, maxItems: 20, items: itemSchema },
-    formats: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...REPORT_FORMATS] } },
+    items: { type: 'array', minItems: 0, maxItems: 20, items: itemSchema },
+    formats: { type: 'array', minItems: 0, uniqueItems: true, items: { type: 'string', enum: [...REPORT_FORMATS] } },
+    dashboard: { type: 'object', required: ['dashboardId', 'formats'], properties: { dashboardId: id, formats: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...DASHBOARD_FORMATS] } } }, additionalProperties: false },
     targets: { type: 'array', maxItems: 20, items: targetSchema },
     readiness: { type: 'object', required: ['sql', 'cutoffMinutes'], properties: { sql: { type: 'string', minLength: 1, maxLength: 20_000 }, cutoffMinutes: { type: 'integer', minimum: 1, maximum: 1440 } }, additionalProperties: false },
     notify: { oneOf: targetSchema.oneOf.filter((t) => ['email', 'slack', 'teams', 'webhook'].includes(t.properties.channel.const)) },
@@ -78,6 +81,7 @@ const templateView = {
     targets: { type: 'array', items: { type: 'object', additionalProperties: true } },
     readiness: { type: ['object', 'null'], additionalProperties: true },
     notify: { type: ['object', 'null'], additionalProperties: true },
+    dashboard: { type: ['object', 'null'], additionalProperties: true },
     approval: { type: 'string', enum: ['not_needed', 'pending', 'approved'] },
     approvedBy: { type: ['string', 'null'] },
     paused: { type: 'boolean' },
@@ -133,7 +137,9 @@ const shown = (t: ReportTemplate) => ({ ...t, targets: t.targets.map(describeTar
 export const reportRoutes: FastifyPluginAsync = async (app) => {
   const { store, audit, settings } = app.deps;
   const rs = app.deps.reports ?? defaultReportSettings(settings.maxRows, settings.publicUrl);
-  const deps: ReportDeps = { store, audit, settings: rs, today: app.deps.today, pipeline: async () => (await app.deps.answering.require()).copilot };
+  // the dashboard service is decorated after these routes are registered: read it at each run
+  const dashboards = dashboardReports(() => (app.hasDecorator('dashboards') ? app.dashboards : undefined));
+  const deps: ReportDeps = { store, audit, settings: rs, today: app.deps.today, pipeline: async () => (await app.deps.answering.require()).copilot, dashboards };
 
   async function owned(req: FastifyRequest, templateId: string, action: string): Promise<ReportTemplate> {
     const t = await getTemplate(store, templateId);
@@ -144,8 +150,8 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/api/reports/templates', { preHandler: requirePermission('view'), schema: { tags: ['reports'], summary: 'Report templates (yours; an admin sees all)', response: { 200: { type: 'array', items: templateView }, ...errors } } }, async (req) => (await listTemplates(store, mine(req))).map(shown));
 
-  app.post('/api/reports/templates', { preHandler: requirePermission('save_reports'), schema: { tags: ['reports'], summary: `Create a report template from saved questions (channels: ${CHANNEL_NAMES.join(', ')})`, body: templateBody, response: { 201: templateView, ...errors } } }, async (req, reply) => {
-    const t = await createTemplate(store, audit, req.body as TemplateInput, req.user!.username, rs.governance);
+  app.post('/api/reports/templates', { preHandler: requirePermission('save_reports'), schema: { tags: ['reports'], summary: `Create a report template from saved questions and/or a dashboard (sent as PDF/PNG) (channels: ${CHANNEL_NAMES.join(', ')})`, body: templateBody, response: { 201: templateView, ...errors } } }, async (req, reply) => {
+    const t = await createTemplate(store, audit, req.body as TemplateInput, req.user!.username, rs.governance, dashboards);
     return reply.status(201).send(shown(t));
   });
 
@@ -206,7 +212,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
       if (!path || !existsSync(path)) throw new OtcError('OTC_ERR_REPORT_FILE_NOT_FOUND', `No file ${name} is kept for this run.`, { status: 404 });
       const file = run.files.find((f) => f.name === name)!;
       await audit.append({ kind: 'report_run', actor: req.user!.username, outcome: 'ok', correlationId: runId, details: { action: 'download', runId, file: name, sha256: file.sha256 } });
-      const type = file.format === 'csv' ? 'text/csv; charset=utf-8' : file.format === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      const type = file.format === 'csv' ? 'text/csv; charset=utf-8' : file.format === 'pdf' ? 'application/pdf' : file.format === 'png' ? 'image/png' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
       void reply.type(type).header('content-disposition', `attachment; filename="${name}"`);
       return reply.send(createReadStream(path));
     },

@@ -7,6 +7,7 @@ import { m005_threads } from './005_threads.js';
 import { m006_dashboards } from './006_dashboards.js';
 import { m007_users_admin } from './007_users_admin.js';
 import { m008_report_owner_notice } from './008_report_owner_notice.js';
+import { m009_report_dashboard } from './009_report_dashboard.js';
 
 /**
  * Every migration of the application store, in order. Migrations are TypeScript objects (no
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '006_dashboards': m006_dashboards,
   '007_users_admin': m007_users_admin,
   '008_report_owner_notice': m008_report_owner_notice,
+  '009_report_dashboard': m009_report_dashboard,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -125,6 +125,8 @@ export interface ReportTemplate {
   approvedBy: string | null;
   paused: boolean;
   notify: { channel: string; to?: string[] } | null;
+  /** A dashboard sent as PDF and/or PNG (its widgets refreshed at each run). */
+  dashboard?: { dashboardId: string; formats: string[] } | null;
   createdAt: string;
 }
 
@@ -249,7 +251,7 @@ export const api = {
   },
   reports: {
     templates: () => request<ReportTemplate[]>('GET', '/api/reports/templates'),
-    create: (t: { title: string; intro?: string; items: { savedId: string }[]; formats: string[]; targets: unknown[]; notify?: { channel: 'email'; to: string[] } }) => request<ReportTemplate>('POST', '/api/reports/templates', t),
+    create: (t: { title: string; intro?: string; items: { savedId: string }[]; formats: string[]; targets: unknown[]; notify?: { channel: 'email'; to: string[] }; dashboard?: { dashboardId: string; formats: string[] } }) => request<ReportTemplate>('POST', '/api/reports/templates', t),
     run: (id: string) => request<ReportRun>('POST', `/api/reports/templates/${encodeURIComponent(id)}/run`, {}),
     pause: (id: string, paused: boolean) => request<ReportTemplate>('POST', `/api/reports/templates/${encodeURIComponent(id)}/${paused ? 'pause' : 'resume'}`),
     approve: (id: string) => request<ReportTemplate>('POST', `/api/reports/templates/${encodeURIComponent(id)}/approve`),

@@ -22,6 +22,8 @@ export interface WidgetView {
   kpi?: KpiFigure;
   /** The chart drawn by the server at its grid size, shown until ECharts takes the box over (opening a dashboard). */
   firstPaint?: { svg: string; width: number; height: number };
+  /** Under a viewer's own filters: which narrowed this widget, which it has no dimension for. */
+  filtered?: { applied: string[]; skipped: string[] };
 }
 export interface DashboardSummary {
   id: string;
@@ -35,6 +37,23 @@ export interface DashboardView extends DashboardSummary {
   filters: DashboardFilters;
   widgets: WidgetView[];
   editable: boolean;
+  /** Seen through the viewer's own filters (GET …/view): the saved ones. */
+  defaultFilters?: DashboardFilters;
+  viewerFilters?: boolean;
+}
+export interface SharingChoices {
+  sharing: Sharing;
+  roles: string[];
+  users: { username: string; displayName: string | null; role: string }[];
+}
+
+/** Filters as the query string of …/view and the exports (a key repeated per value). */
+export function filtersQuery(f: DashboardFilters): string {
+  const q = new URLSearchParams();
+  if (f.from) q.set('from', f.from);
+  if (f.to) q.set('to', f.to);
+  for (const k of ['counterparty', 'desk', 'currency'] as const) for (const v of f[k] ?? []) q.append(k, v);
+  return q.toString();
 }
 
 const d = (id: string) => `/api/dashboards/${encodeURIComponent(id)}`;
@@ -52,6 +71,10 @@ export const dashboardsApi = {
   removeWidget: (id: string, widgetId: string) => request<void>('DELETE', `${d(id)}/widgets/${encodeURIComponent(widgetId)}`),
   refreshWidget: (id: string, widgetId: string) => request<WidgetView>('POST', `${d(id)}/widgets/${encodeURIComponent(widgetId)}/refresh`),
   regenerate: (id: string, widgetId: string) => request<WidgetView>('POST', `${d(id)}/widgets/${encodeURIComponent(widgetId)}/regenerate`),
+  /** The dashboard through the viewer's own filters (nothing saved). */
+  view: (id: string, filters: DashboardFilters) => request<DashboardView>('GET', `${d(id)}/view?${filtersQuery(filters)}`),
+  sharingChoices: (id: string) => request<SharingChoices>('GET', `${d(id)}/sharing`),
   eventsUrl: (id: string) => `${d(id)}/events`,
-  exportUrl: (id: string, format: 'pdf' | 'png') => `${d(id)}/export.${format}`,
+  /** With the viewer's own filters (mine=true: even none, the saved ones cleared), else the dashboard's. */
+  exportUrl: (id: string, format: 'pdf' | 'png', filters?: DashboardFilters | null) => `${d(id)}/export.${format}${filters ? `?mine=true${filtersQuery(filters) ? `&${filtersQuery(filters)}` : ''}` : ''}`,
 };

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, reportFileUrl, type ReportRun, type ReportTemplate, type SavedQuestion } from '../api.js';
+import { dashboardsApi } from '../dashboards-api.js';
 
 const FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 const STATUS_LABEL: Record<SavedQuestion['status'], string> = {
@@ -68,7 +69,7 @@ export function ReportsPage({ isAdmin = false, me = '' }: { isAdmin?: boolean; m
               {templates.data.map((t: ReportTemplate) => (
                 <tr key={t.id}>
                   <td>{t.title}</td>
-                  <td>{t.formats.join(', ')}</td>
+                  <td>{[...t.formats, ...(t.dashboard ? [`dashboard ${t.dashboard.formats.join(' + ').toUpperCase()}`] : [])].join(', ')}</td>
                   <td>{t.targets.map((x) => (x.channel === 'email' ? `e-mail ${x.to?.join(', ')}` : x.channel)).join('; ') || 'none'}{t.notify ? ` · failures told to ${t.notify.to?.join(', ') ?? t.notify.channel}` : ''}</td>
                   <td>{t.paused ? 'paused' : 'active'}{t.approval === 'pending' ? ', waits for a second admin' : t.approval === 'approved' ? `, approved by ${t.approvedBy}` : ''}</td>
                   <td className="actions">
@@ -141,6 +142,10 @@ export function ReportsPage({ isAdmin = false, me = '' }: { isAdmin?: boolean; m
 function prefilledSavedId(): string | undefined {
   return new URLSearchParams(window.location.search).get('saved') ?? undefined;
 }
+/** The dashboard the Dashboards page's "E-mail on a schedule" sent here (?dashboard=ID), if any. */
+function prefilledDashboardId(): string {
+  return new URLSearchParams(window.location.search).get('dashboard') ?? '';
+}
 
 const SCHEDULE_KINDS = [
   ['none', 'not scheduled (run it now from the list)'],
@@ -158,17 +163,28 @@ function NewTemplate({ saved, canSchedule, onCreated, onError }: { saved: SavedQ
   const [notify, setNotify] = useState('');
   const [when, setWhen] = useState({ kind: 'none', at: '07:00', minutes: '60', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' });
   const [prefill, setPrefill] = useState(prefilledSavedId);
+  // a dashboard as the content (sent as PDF and/or PNG, its widgets refreshed at each run)
+  const dashboards = useQuery({ queryKey: ['dashboards'], queryFn: dashboardsApi.list });
+  const [dash, setDash] = useState(prefilledDashboardId);
+  const [dashFormats, setDashFormats] = useState<string[]>(['pdf']);
   const [done, setDone] = useState('');
   const formRef = useRef<HTMLFormElement>(null);
   // "Schedule as report" from the Ask page: that question picked, its title as the report's, the form in view
   useEffect(() => {
     const s = prefill ? saved.find((x) => x.id === prefill) : undefined;
-    if (!s) return;
+    if (!s) {
+      const d = dash && !title ? dashboards.data?.find((x) => x.id === dash) : undefined;
+      if (d) {
+        setTitle(d.name);
+        formRef.current?.scrollIntoView({ block: 'start' });
+      }
+      return;
+    }
     setPicked([s.id]);
     setTitle(s.title);
     setPrefill(undefined);
     formRef.current?.scrollIntoView({ block: 'start' });
-  }, [prefill, saved]);
+  }, [prefill, saved, dash, dashboards.data, title]);
   const spec = (): Record<string, unknown> | undefined => {
     const base = { timeZone: when.timeZone };
     if (when.kind === 'daily') return { kind: 'daily', at: when.at, ...base };
@@ -182,14 +198,15 @@ function NewTemplate({ saved, canSchedule, onCreated, onError }: { saved: SavedQ
     const recipients = list(to);
     const owners = list(notify);
     try {
-      const t = await api.reports.create({ title, ...(intro ? { intro } : {}), items: picked.map((savedId) => ({ savedId })), formats, targets: recipients.length ? [{ channel: 'email', to: recipients }] : [], ...(owners.length ? { notify: { channel: 'email' as const, to: owners } } : {}) });
+      const t = await api.reports.create({ title, ...(intro ? { intro } : {}), items: picked.map((savedId) => ({ savedId })), formats: picked.length ? formats : [], ...(dash ? { dashboard: { dashboardId: dash, formats: dashFormats } } : {}), targets: recipients.length ? [{ channel: 'email', to: recipients }] : [], ...(owners.length ? { notify: { channel: 'email' as const, to: owners } } : {}) });
       const s = canSchedule ? spec() : undefined;
       if (s) await api.schedules.create({ name: title, handler: 'report', payload: { templateId: t.id }, spec: s, catchUp: 'latest' });
       setDone(s ? `“${title}” is scheduled.` : `“${title}” is created.`);
       setTitle('');
       setIntro('');
       setPicked([]);
-      if (prefilledSavedId()) window.history.replaceState(null, '', '/reports');
+      setDash('');
+      if (prefilledSavedId() || prefilledDashboardId()) window.history.replaceState(null, '', '/reports');
       onCreated();
     } catch (err) {
       onError((err as Error).message);
@@ -208,6 +225,26 @@ function NewTemplate({ saved, canSchedule, onCreated, onError }: { saved: SavedQ
             <input type="checkbox" checked={picked.includes(s.id)} onChange={(e) => setPicked(e.target.checked ? [...picked, s.id] : picked.filter((x) => x !== s.id))} /> {s.title}
           </label>
         ))}
+      </fieldset>
+      <fieldset>
+        <legend>Dashboard</legend>
+        <label>
+          Send a dashboard{' '}
+          <select value={dash} onChange={(e) => setDash(e.target.value)} aria-label="Dashboard to send">
+            <option value="">none</option>
+            {dashboards.data?.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {dash &&
+          (['pdf', 'png'] as const).map((f) => (
+            <label key={f} className="check">
+              <input type="checkbox" checked={dashFormats.includes(f)} onChange={(e) => setDashFormats(e.target.checked ? [...dashFormats, f] : dashFormats.filter((x) => x !== f))} /> Dashboard as {f.toUpperCase()}
+            </label>
+          ))}
       </fieldset>
       <fieldset>
         <legend>Formats</legend>
@@ -234,7 +271,7 @@ function NewTemplate({ saved, canSchedule, onCreated, onError }: { saved: SavedQ
       ) : (
         <p className="muted small">An admin schedules the template (Scheduler); until then run it from the list.</p>
       )}
-      <button type="submit" className="btn primary" disabled={!title || picked.length === 0 || formats.length === 0}>{spec() && canSchedule ? 'Create and schedule' : 'Create template'}</button>
+      <button type="submit" className="btn primary" disabled={!title || (picked.length === 0 && !dash) || (picked.length > 0 && formats.length === 0) || (dash !== '' && dashFormats.length === 0)}>{spec() && canSchedule ? 'Create and schedule' : 'Create template'}</button>
     </form>
   );
 }
