@@ -9,25 +9,23 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentOf, startSmtp, textOf, type TestSmtp } from '../reports/testing/loopback.js';
-import { buildServer } from './app.js';
-import { createTestWorld, TEST_PASSWORD, type TestWorld } from './testing.js';
+import { savedAnswer as savedAnswerOf, startTestServer, type TestServer, type TestWorld } from './testing.js';
 
 let world: TestWorld;
 let app: FastifyInstance;
 let smtp: TestSmtp;
-const sessions: Record<string, { cookie: string; csrf: string }> = {};
-const cookiesOf = (res: LightMyRequestResponse) => Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
+let server: TestServer;
+const call: TestServer['call'] = (...args) => server.call(...args);
+const savedAnswer = (user: string, question: string) => savedAnswerOf(call, user, question);
 
 beforeAll(async () => {
-  world = await createTestWorld({ maxRows: 200, dashboardProbeIntervalMs: 3_600_000 });
   smtp = await startSmtp();
-  app = await buildServer({
-    ...world.deps,
+  server = await startTestServer({ maxRows: 200, dashboardProbeIntervalMs: 3_600_000 }, ['analyst', 'viewer', 'admin', 'auditor'], (w) => ({
     reports: {
-      reportDir: join(world.dir, 'reports'),
+      reportDir: join(w.dir, 'reports'),
       maxRows: 200,
       governance: { allowedDomains: [], internalDomains: ['bank.test'] },
       deliveryAttempts: 2,
@@ -36,32 +34,13 @@ beforeAll(async () => {
       readinessIntervalMs: 10,
       channels: { smtpUrl: smtp.url, mailFrom: 'copilot@bank.test', mailMaxBytes: 20e6, graphBaseUrl: 'http://127.0.0.1:1', graphLoginUrl: 'http://127.0.0.1:1' },
     },
-  });
-  for (const username of ['analyst', 'viewer', 'admin', 'auditor']) {
-    const r0 = await app.inject({ method: 'GET', url: '/api/auth/csrf' });
-    const secret = cookiesOf(r0).otc_csrf!;
-    const r = await app.inject({ method: 'POST', url: '/api/auth/login', cookies: { otc_csrf: secret }, headers: { 'x-csrf-token': r0.json().csrfToken }, payload: { username, password: TEST_PASSWORD } });
-    expect(r.statusCode).toBe(200);
-    sessions[username] = { cookie: `otc_session=${cookiesOf(r).otc_session}; otc_csrf=${secret}`, csrf: r.json().csrfToken };
-  }
+  }));
+  ({ world, app } = server);
 }, 120_000);
 afterAll(async () => {
-  await app?.close();
+  await server?.close();
   await smtp?.close();
-  await world?.close();
 });
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-const call = (user: string, method: Method, url: string, payload?: unknown) =>
-  app.inject({ method, url, headers: { cookie: sessions[user]!.cookie, 'x-csrf-token': sessions[user]!.csrf }, ...(payload !== undefined ? { payload: payload as object } : {}) });
-
-async function savedAnswer(user: string, question: string): Promise<string> {
-  const a = (await call(user, 'POST', '/api/ask', { question })).json();
-  expect(a.status).toBe('answered');
-  const s = await call(user, 'POST', '/api/saved', { auditId: a.auditId });
-  expect(s.statusCode).toBe(201);
-  return s.json().id as string;
-}
 
 interface W {
   id: string;

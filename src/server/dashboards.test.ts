@@ -7,50 +7,30 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScheduler, InProcessBackend, type Scheduler } from '../scheduler/index.js';
-import { buildServer } from './app.js';
-import { createTestWorld, TEST_PASSWORD, type TestWorld } from './testing.js';
+import { savedAnswer as savedAnswerOf, signInOver, startTestServer, type TestServer, type TestWorld } from './testing.js';
 
 let world: TestWorld;
 let app: FastifyInstance;
 let scheduler: Scheduler;
-const sessions: Record<string, { cookie: string; csrf: string }> = {};
-const cookiesOf = (res: LightMyRequestResponse) => Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
-
-async function signIn(username: string) {
-  const r0 = await app.inject({ method: 'GET', url: '/api/auth/csrf' });
-  const secret = cookiesOf(r0).otc_csrf!;
-  const r = await app.inject({ method: 'POST', url: '/api/auth/login', cookies: { otc_csrf: secret }, headers: { 'x-csrf-token': r0.json().csrfToken }, payload: { username, password: TEST_PASSWORD } });
-  expect(r.statusCode).toBe(200);
-  sessions[username] = { cookie: `otc_session=${cookiesOf(r).otc_session}; otc_csrf=${secret}`, csrf: r.json().csrfToken };
-}
+let server: TestServer;
+const call: TestServer['call'] = (...args) => server.call(...args);
+const savedAnswer = (user: string, question: string) => savedAnswerOf(call, user, question);
 
 beforeAll(async () => {
-  world = await createTestWorld({ maxRows: 200, dashboardProbeIntervalMs: 3_600_000 });
-  scheduler = createScheduler({ store: world.store, audit: world.audit, backend: new InProcessBackend() });
-  app = await buildServer({ ...world.deps, scheduler });
+  server = await startTestServer({ maxRows: 200, dashboardProbeIntervalMs: 3_600_000 }, ['analyst', 'viewer', 'admin', 'auditor'], (w) => {
+    scheduler = createScheduler({ store: w.store, audit: w.audit, backend: new InProcessBackend() });
+    return { scheduler };
+  });
+  ({ world, app } = server);
   await scheduler.start();
-  for (const u of ['analyst', 'viewer', 'admin', 'auditor']) await signIn(u);
 }, 120_000);
 afterAll(async () => {
-  await app?.close();
   await scheduler?.close();
-  await world?.close();
+  await server?.close();
 });
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-const call = (user: string, method: Method, url: string, payload?: unknown) =>
-  app.inject({ method, url, headers: { cookie: sessions[user]!.cookie, 'x-csrf-token': sessions[user]!.csrf }, ...(payload !== undefined ? { payload: payload as object } : {}) });
-
-async function savedAnswer(user: string, question: string): Promise<string> {
-  const a = (await call(user, 'POST', '/api/ask', { question })).json();
-  expect(a.status).toBe('answered');
-  const s = await call(user, 'POST', '/api/saved', { auditId: a.auditId });
-  expect(s.statusCode).toBe(201);
-  return s.json().id as string;
-}
 
 describe('dashboards API', () => {
   it('every route, every role', async () => {
@@ -168,10 +148,11 @@ describe('dashboards API', () => {
     const d = (await call('analyst', 'POST', '/api/dashboards', { name: 'Live', sharing: { roles: ['viewer'], users: [] } })).json();
     const s = await savedAnswer('analyst', 'How many margin calls?');
     const w = (await call('analyst', 'POST', `/api/dashboards/${d.id}/widgets`, { savedId: s, chart: { type: 'kpi' }, refresh: { mode: 'realtime' } })).json();
+    const viewerCookie = (await signInOver(app, 'viewer')).cookie;
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
     const got = new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: `/api/dashboards/${d.id}/events`, headers: { cookie: sessions.viewer!.cookie } }, (res) => {
+      const req = request({ host: '127.0.0.1', port, path: `/api/dashboards/${d.id}/events`, headers: { cookie: viewerCookie } }, (res) => {
         expect(res.statusCode).toBe(200);
         expect(res.headers['content-type']).toBe('text/event-stream');
         let buf = '';

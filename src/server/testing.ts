@@ -163,12 +163,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A test world (createTestWorld with `settings`) behind a server built on it, with `users` signed in. */
-export async function startTestServer(settings: Partial<ServerSettings>, users: readonly Role[]): Promise<TestServer> {
+/**
+ * A test world (createTestWorld with `settings`) behind a server built on it, with `users` signed in;
+ * `more` adds to the server's dependencies what a suite needs beyond the world (a scheduler, report settings).
+ */
+export async function startTestServer(settings: Partial<ServerSettings>, users: readonly Role[], more?: (world: TestWorld) => Partial<ServerDeps>): Promise<TestServer> {
   const world = await createTestWorld(settings);
   let app: FastifyInstance | undefined;
   try {
-    app = await buildServer(world.deps);
+    app = await buildServer({ ...world.deps, ...more?.(world) });
     const server = app;
     const sessions = new Map<string, TestSession>();
     for (const u of users) sessions.set(u, await signInOver(server, u));
@@ -190,4 +193,13 @@ export async function startTestServer(settings: Partial<ServerSettings>, users: 
     await world.close();
     throw e;
   }
+}
+
+/** Asks `question` as `user` and saves the answer as a saved question; its id. */
+export async function savedAnswer(call: TestServer['call'], user: string, question: string): Promise<string> {
+  const a = (await call(user, 'POST', '/api/ask', { question })).json();
+  if (a.status !== 'answered') throw new Error(`"${question}" was not answered: ${JSON.stringify(a)}`);
+  const s = await call(user, 'POST', '/api/saved', { auditId: a.auditId });
+  if (s.statusCode !== 201) throw new Error(`saving "${question}" answered ${s.statusCode}: ${s.body}`);
+  return s.json().id as string;
 }

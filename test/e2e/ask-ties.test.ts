@@ -3,29 +3,18 @@
  * rows and a note naming how many more groups tie with the Nth and which; "Include ties" asks the
  * follow-up in the thread and answers them all.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, startE2E, type E2E } from './harness.js';
+import type { E2E } from './harness.js';
+import { ask, chromiumPresent, SHOTS, startAsAdmin } from './support/browser.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+const hasChromium = chromiumPresent();
 
 let e2e: E2E;
 let page: Page;
-
-async function ask(question: string) {
-  const before = await page.locator('article.turn').count();
-  await page.getByLabel('Your question').fill(question);
-  await page.getByRole('button', { name: 'Ask', exact: true }).click();
-  const turn = page.locator('article.turn').nth(before);
-  await turn.locator('.answer:not(.pending)').waitFor();
-  return turn;
-}
 
 /** Live trades per counterparty in the server's demo data, largest first. */
 function liveCounts(dir: string): [string, number][] {
@@ -44,14 +33,7 @@ function liveCounts(dir: string): [string, number][] {
 
 describe.skipIf(!hasChromium)('top N with ties at the edge', () => {
   beforeAll(async () => {
-    e2e = await startE2E();
-    page = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
-    await page.goto(e2e.server.url + '/');
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+    ({ e2e, page } = await startAsAdmin());
   }, 180_000);
   afterAll(async () => {
     await e2e?.close();
@@ -63,7 +45,7 @@ describe.skipIf(!hasChromium)('top N with ties at the edge', () => {
     const n = all.findIndex(([, c], i) => i > 1 && all[i + 1]?.[1] === c) + 1;
     expect(n).toBeGreaterThan(2);
     const edge = all[n - 1]![1];
-    const turn = await ask(`Top ${n} counterparties by number of live trades`);
+    const turn = await ask(page, `Top ${n} counterparties by number of live trades`);
     expect((await turn.locator('.meta-line').textContent())?.trim()).toMatch(new RegExp(`^${n} rows`));
     const note = turn.getByRole('note');
     await note.waitFor();
@@ -76,7 +58,7 @@ describe.skipIf(!hasChromium)('top N with ties at the edge', () => {
     for (const name of tied.slice(0, 8)) expect(text).toContain(name);
     await page.waitForTimeout(700); // let the thread's smooth scroll finish
     await turn.evaluate((el) => el.scrollIntoView({ block: 'start' })); // the question, the note and the table's top
-    await page.screenshot({ path: shots + 'ask-top-n-ties.png', fullPage: false });
+    await page.screenshot({ path: SHOTS + 'ask-top-n-ties.png', fullPage: false });
 
     await note.getByRole('button', { name: 'Include ties' }).click();
     const next = page.locator('article.turn').nth(1);

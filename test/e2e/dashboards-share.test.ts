@@ -6,18 +6,13 @@
  * the dashboard's own filters stay as they were) and resets. Screenshots: docs/screenshots/
  * dashboard-share.png and dashboard-viewer-filter.png.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, startE2E, type E2E } from './harness.js';
+import { startE2E, type E2E } from './harness.js';
+import { chromiumPresent, openAsAdmin, SHOTS, signIn } from './support/browser.js';
+import { saveAsWidget } from './support/dashboards.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  console.warn(`skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const hasChromium = chromiumPresent();
 
 let e2e: E2E;
 let page: Page;
@@ -33,28 +28,9 @@ interface ApiBoard {
 const getJson = <T,>(p: Page, url: string): Promise<T> => p.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).json(), url) as Promise<T>;
 const status = (p: Page, url: string): Promise<number> => p.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).status, url);
 
-async function signIn(p: Page, username: string, password: string) {
-  await p.goto(e2e.server.url + '/');
-  await p.getByLabel('User name').fill(username);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
+async function signedIn(p: Page, username: string, password: string) {
+  await signIn(p, e2e, username, password);
   await p.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
-}
-
-async function saveAsWidget(question: string, dashboard: string | { create: string }) {
-  await page.getByLabel('Your question').fill(question);
-  await page.getByRole('button', { name: 'Ask', exact: true }).click();
-  const turn = page.getByRole('article', { name: `Question: ${question}` });
-  await turn.locator('.answer:not(.pending)').waitFor();
-  await turn.getByRole('button', { name: 'Save as widget' }).click();
-  const form = turn.getByRole('form', { name: 'Save as widget' });
-  if (typeof dashboard === 'string') await form.getByLabel('Dashboard').selectOption({ label: dashboard });
-  else {
-    await form.getByLabel('Dashboard').selectOption({ label: 'New dashboard…' });
-    await form.getByLabel('Name').fill(dashboard.create);
-  }
-  await form.getByRole('button', { name: 'Add widget' }).click();
-  await turn.getByText(/Added to the dashboard/).waitFor({ timeout: 60_000 });
 }
 
 const figure = async (p: Page) => Number((await p.locator('.widget', { hasText: 'How many failed settlements?' }).filter({ hasNot: p.getByText('by desk') }).locator('.kpi-value').textContent())!.replace(/,/g, ''));
@@ -64,17 +40,15 @@ describe.skipIf(!hasChromium)('Sharing a dashboard by name, and a viewer’s own
     e2e = await startE2E();
     await e2e.server.app.auth.createUser({ username: 'vic', password: 'viewer-password-1', role: 'viewer', displayName: 'Vic Viewer' }, 'e2e');
     await e2e.server.app.auth.createUser({ username: 'val', password: 'viewer-password-2', role: 'viewer', displayName: 'Val Other' }, 'e2e');
-    page = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
-    await signIn(page, 'admin', ADMIN_PASSWORD);
+    page = await openAsAdmin(e2e);
   }, 240_000);
   afterAll(async () => {
     await e2e?.close();
   });
 
   it('shares with one viewer through the dialog; that viewer filters it for themselves', async () => {
-    await saveAsWidget('How many failed settlements by desk?', { create: 'Desk fails' });
-    await saveAsWidget('How many failed settlements?', 'Desk fails');
+    await saveAsWidget(page, 'How many failed settlements by desk?', { create: 'Desk fails' });
+    await saveAsWidget(page, 'How many failed settlements?', 'Desk fails');
     await page.getByRole('link', { name: 'Dashboards' }).click();
     await page.getByLabel('Dashboard', { exact: true }).selectOption({ label: 'Desk fails' });
     await page.locator('.widget .kpi-value').waitFor();
@@ -90,7 +64,7 @@ describe.skipIf(!hasChromium)('Sharing a dashboard by name, and a viewer’s own
     expect(await dialog.getByText('Val Other').count()).toBe(0);
     await dialog.getByRole('checkbox', { name: 'Share with vic' }).check();
     await expect.poll(() => dialog.getByTestId('share-summary').textContent()).toBe('Shared with vic.');
-    await page.screenshot({ path: shots + 'dashboard-share.png' });
+    await page.screenshot({ path: SHOTS + 'dashboard-share.png' });
     await dialog.getByRole('button', { name: 'Save sharing' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('shared-with').textContent()).toBe('Shared with vic');
@@ -101,13 +75,13 @@ describe.skipIf(!hasChromium)('Sharing a dashboard by name, and a viewer’s own
 
     // vic sees it; val, another viewer, does not
     const vic = await (await e2e.newContext()).newPage();
-    await signIn(vic, 'vic', 'viewer-password-1');
+    await signedIn(vic, 'vic', 'viewer-password-1');
     await vic.goto(`${e2e.server.url}/dashboards?id=${id}`);
     await vic.locator('.widget .kpi-value').waitFor();
     expect(await figure(vic)).toBe(total);
     expect(await vic.getByRole('button', { name: 'Share…' }).count()).toBe(0);
     const val = await (await e2e.newContext()).newPage();
-    await signIn(val, 'val', 'viewer-password-2');
+    await signedIn(val, 'val', 'viewer-password-2');
     expect(await status(val, `/api/dashboards/${id}`)).toBe(404);
 
     // vic narrows it to one desk for themselves: nothing saved
@@ -118,7 +92,7 @@ describe.skipIf(!hasChromium)('Sharing a dashboard by name, and a viewer’s own
     expect(new URL(vic.url()).searchParams.get('desk')).toBe(String(deskRow[0]));
     await vic.locator('.widget-chart svg').first().waitFor();
     await vic.waitForTimeout(1500); // the grid's width settles and ECharts' entry animation ends
-    await vic.screenshot({ path: shots + 'dashboard-viewer-filter.png', fullPage: true });
+    await vic.screenshot({ path: SHOTS + 'dashboard-viewer-filter.png', fullPage: true });
     const after = await getJson<ApiBoard>(page, `/api/dashboards/${id}`);
     expect(after.filters).toEqual({});
     expect(after.widgets.find((w) => w.kpi)!.kpi!.value).toBe(total);

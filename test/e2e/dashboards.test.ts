@@ -7,20 +7,16 @@
  * dashboard and of the edited one go to docs/screenshots.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, startE2E, type E2E } from './harness.js';
+import type { E2E } from './harness.js';
+import { chromiumPresent, SHOTS, startAsAdmin } from './support/browser.js';
+import { saveAsWidget } from './support/dashboards.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  console.warn(`skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const hasChromium = chromiumPresent();
 
 let e2e: E2E;
 let page: Page;
@@ -40,32 +36,9 @@ interface ApiBoard {
 
 const getJson = <T>(url: string): Promise<T> => page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).json(), url) as Promise<T>;
 
-async function saveAsWidget(question: string, dashboard: string | { create: string }) {
-  await page.getByLabel('Your question').fill(question);
-  await page.getByRole('button', { name: 'Ask', exact: true }).click();
-  const turn = page.getByRole('article', { name: `Question: ${question}` });
-  await turn.locator('.answer:not(.pending)').waitFor();
-  await turn.getByRole('button', { name: 'Save as widget' }).click();
-  const form = turn.getByRole('form', { name: 'Save as widget' });
-  if (typeof dashboard === 'string') await form.getByLabel('Dashboard').selectOption({ label: dashboard });
-  else {
-    await form.getByLabel('Dashboard').selectOption({ label: 'New dashboard…' });
-    await form.getByLabel('Name').fill(dashboard.create);
-  }
-  await form.getByRole('button', { name: 'Add widget' }).click();
-  await turn.getByText(/Added to the dashboard/).waitFor({ timeout: 60_000 });
-}
-
 describe.skipIf(!hasChromium)('Dashboards end to end', () => {
   beforeAll(async () => {
-    e2e = await startE2E({ prepare: async () => ({ dashboardProbeIntervalMs: 1000 }) });
-    page = await e2e.context.newPage();
-    mkdirSync(shots, { recursive: true });
-    await page.goto(e2e.server.url + '/');
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+    ({ e2e, page } = await startAsAdmin({ prepare: async () => ({ dashboardProbeIntervalMs: 1000 }) }));
   }, 240_000);
   afterAll(async () => {
     await e2e?.close();
@@ -79,13 +52,13 @@ describe.skipIf(!hasChromium)('Dashboards end to end', () => {
     expect(await page.locator('.widget').count()).toBeGreaterThanOrEqual(4);
     await page.locator('.widget-chart svg').first().waitFor();
     await page.waitForTimeout(1500); // the grid's measured width settles (its items move with a CSS transition) and ECharts' entry animation ends
-    await page.screenshot({ path: shots + 'dashboard-default.png', fullPage: true });
+    await page.screenshot({ path: SHOTS + 'dashboard-default.png', fullPage: true });
   });
 
   it('builds a dashboard from two answers, resizes, thresholds, updates in real time, filters and exports a PDF', async () => {
     await page.getByRole('link', { name: 'Ask' }).click();
-    await saveAsWidget('How many failed settlements by desk?', { create: 'Settlement fails' });
-    await saveAsWidget('How many failed settlements?', 'Settlement fails');
+    await saveAsWidget(page, 'How many failed settlements by desk?', { create: 'Settlement fails' });
+    await saveAsWidget(page, 'How many failed settlements?', 'Settlement fails');
 
     await page.getByRole('link', { name: 'Dashboards' }).click();
     await page.getByLabel('Dashboard', { exact: true }).selectOption({ label: 'Settlement fails' });
@@ -144,7 +117,7 @@ describe.skipIf(!hasChromium)('Dashboards end to end', () => {
     await expect.poll(async () => (await getJson<ApiBoard>(`/api/dashboards/${id}`)).widgets.find((w) => w.id === barId)!.result!.rows.length).toBe(1);
     await expect.poll(async () => Number((await kpi.locator('.kpi-value').textContent())!.replace(/,/g, ''))).toBe(Number(deskRow[1]));
     await page.waitForTimeout(1500);
-    await page.screenshot({ path: shots + 'dashboard-edited.png', fullPage: true });
+    await page.screenshot({ path: SHOTS + 'dashboard-edited.png', fullPage: true });
 
     // the PDF export, looked at through pdftoppm
     const download = page.waitForEvent('download');
@@ -157,7 +130,7 @@ describe.skipIf(!hasChromium)('Dashboards end to end', () => {
     const r = spawnSync('pdftoppm', ['-png', '-r', '50', '-singlefile', pdf, out]);
     expect(r.status).toBe(0);
     expect(existsSync(`${out}.png`)).toBe(true);
-    execFileSync('cp', [`${out}.png`, shots + 'dashboard-pdf.png']);
+    execFileSync('cp', [`${out}.png`, SHOTS + 'dashboard-pdf.png']);
     void kpiId;
   });
 });
