@@ -329,7 +329,17 @@ export const trainingRoutes: FastifyPluginAsync<TrainingRoutesOptions> = async (
               items: {
                 type: 'object',
                 required: ['question', 'sql'],
-                properties: { question: { type: 'string', minLength: 3, maxLength: 1000 }, sql: { type: 'string', minLength: 6, maxLength: 20000 }, asOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+                properties: {
+                  question: { type: 'string', minLength: 3, maxLength: 1000 },
+                  sql: { type: 'string', minLength: 6, maxLength: 20000 },
+                  asOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+                  // a dialect's own SQL for the example (profile-schema.ts): kept when the examples are edited
+                  sqlFor: {
+                    type: 'object',
+                    properties: Object.fromEntries(['sqlite', 'postgres', 'mssql'].map((d) => [d, { type: 'string', minLength: 6, maxLength: 20000 }])),
+                    additionalProperties: false,
+                  },
+                },
                 additionalProperties: false,
               },
             },
