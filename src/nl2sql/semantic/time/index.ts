@@ -6,7 +6,8 @@
  */
 export type { TimeBucket, DateRange } from './dates.js';
 export type { TimeMatch } from './grammar.js';
-export { parseTimeExpressions, parseNumber, removeTimeExpressions } from './grammar.js';
+export { parseTimeExpressions, removeTimeExpressions } from './grammar.js';
+export { parseNumber } from './words.js';
 export {
   addBusinessDays,
   addDays,
