@@ -7,6 +7,7 @@
  * every run (sharing may have changed since).
  */
 import { OtcError } from '../shared/errors.js';
+import type { QuestionReceipt } from './runs.js';
 
 export const DASHBOARD_FORMATS = ['pdf', 'png'] as const;
 export type DashboardFormat = (typeof DASHBOARD_FORMATS)[number];
@@ -17,18 +18,8 @@ export interface DashboardContent {
   formats: DashboardFormat[];
 }
 
-/** One widget of a rendered dashboard, as the run's receipt keeps it. */
-export interface RenderedWidget {
-  widgetId: string;
-  savedId: string;
-  title: string;
-  sql?: string;
-  trainingVersion?: string;
-  rows: number;
-  truncated: boolean;
-  /** The refresh failed: the file shows the error beside the last good result. */
-  error?: string;
-}
+/** A widget as rendered into a dashboard report: the run's receipt fields of a saved question, plus its widget. */
+export type RenderedWidget = Pick<QuestionReceipt, 'savedId' | 'title' | 'sql' | 'trainingVersion' | 'rows' | 'truncated' | 'error'> & { widgetId: string };
 
 /** What the dashboards module gives the reports: implemented by src/dashboards/report.ts. */
 export interface DashboardReports {
