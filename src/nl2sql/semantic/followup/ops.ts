@@ -24,6 +24,10 @@ export interface FollowUpOps {
   top(q: TypedQuery, top: { n?: number; dir: 'asc' | 'desc' }): OpResult;
   /** "include ties": a top N of groups keeps every group tied with the Nth */
   ties(q: TypedQuery): OpResult;
+  /** "show all of them": a top N of groups without its limit, every group in the same order */
+  unlimit(q: TypedQuery): OpResult;
+  /** "across all counterparties": the conditions on the columns named taken off */
+  unfilter(q: TypedQuery, cols: ColumnRef[]): OpResult;
   /** "the total break amount", "their notional" */
   measures(q: TypedQuery, measures: MeasureSpec[], currency?: string): OpResult;
   /** "in GBP": amounts in the currency named */
@@ -115,6 +119,21 @@ export function createFollowUpOps(m: EngineModel): FollowUpOps {
         return { fail: 'the previous answer is not a top N of groups, so it has no ties at its edge to include' };
       if (q.withTies) return { fail: 'the answer already includes the ties at its edge' };
       return { query: { ...q, withTies: true }, change: `every ${q.groupBy.map((g) => g.label).join(' and ')} tied with the last of the ${q.orderBy.dir === 'asc' ? 'bottom' : 'top'} ${q.limit} included` };
+    },
+    unlimit(q) {
+      if (q.shape !== 'aggregate' || !q.groupBy.length || q.limit === undefined || q.perGroup) return { fail: 'the previous answer is not a top N of groups' };
+      return { query: { ...q, limit: undefined, withTies: undefined }, change: `every ${q.groupBy.map((g) => g.label).join(' and ')}, not only the ${q.orderBy?.expr === 'measure' && q.orderBy.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}` };
+    },
+    unfilter(q, cols) {
+      // a condition on a column named, or on the name of the rows named (a counterparty named by its legal name)
+      const names = (table: string) => [...m.entities.values()].find((x) => x.table === table)?.display.filter((c) => !c.includes('.')) ?? [];
+      const on = (k: string) => {
+        const c: ColumnRef = { table: k.slice(0, k.indexOf('.')), column: k.slice(k.indexOf('.') + 1) };
+        return cols.some((x) => same(x, c) || (x.table === c.table && x.table !== q.table && names(x.table).includes(x.column) && names(c.table).includes(c.column)));
+      };
+      const gone = q.where.filter((w) => w.cond.kind !== 'date' && colsOf(w.cond).length > 0 && colsOf(w.cond).every((k) => on(k)));
+      if (!gone.length) return { fail: 'the answer is not limited to some of them' };
+      return { query: { ...q, where: q.where.filter((w) => !gone.includes(w)) }, change: `no longer only ${gone.map((g) => g.label).join(', ')}` };
     },
     measures(q, measures, currency) {
       if (!measures.length) return { fail: 'no measure to show' };
