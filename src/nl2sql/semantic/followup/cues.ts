@@ -64,7 +64,7 @@ export function readCues(question: string): Cues {
   rest = rest.replace(/\s+/g, ' ').trim();
   const ties = TIES.test(rest);
   const all = ALL.test(rest);
-  const across = all ? undefined : ACROSS_ALL.exec(rest)?.[1];
+  const across = all ? undefined : ACROSS_ALL.exec(rest)?.[1]?.replace(/^(?:by|per)\b.*$|\s+(?:by|per)\b.*$/i, '') || undefined;
   const words = (x: string | undefined) => (x ? x.split(/\s+/).length : 0);
   const top = TOP_ONE.exec(rest)?.[1]?.toLowerCase();
   const drop = DROP.exec(rest)?.[1];

@@ -201,6 +201,7 @@ describe('follow-ups that take something off, pick the first, or read a percenta
     expect(q(u).limit).toBeUndefined();
     expect(sorted(await rows(u))).toEqual(sorted(await gold("SELECT b.desk, SUM(t.notional_usd) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.status = 'Live' GROUP BY b.desk")));
     expect(q(follow('How many live trades?', 'show them all')).shape).toBe('list');
+    expect(q(follow('How many fails last week?', 'the full list')).shape).toBe('list');
   });
 
   it('"which one is the lowest?" keeps the first group in that order', async () => {
@@ -215,6 +216,11 @@ describe('follow-ups that take something off, pick the first, or read a percenta
     const u = follow('How many live trades in GBP?', 'across all currencies');
     expect(q(u).groupBy).toEqual([]);
     expect(await rows(u)).toEqual(await gold("SELECT COUNT(*) FROM trades WHERE status = 'Live'"));
+    // amounts were in the currency the answer was limited to; across all of them they are in USD again
+    const w = follow('Total notional of live trades in JPY', 'over every currency');
+    expect(await rows(w)).toEqual(await gold("SELECT ROUND(SUM(notional_usd), 2) FROM trades WHERE status = 'Live'"));
+    // "every one of them by sector" after a top N: a new breakdown, not a condition taken off
+    expect(q(follow('Top 5 counterparties by live notional', 'all of them by sector')).groupBy.map((g) => g.label)).toEqual(['sector']);
     const [cpty] = (await gold("SELECT c.short_name FROM settlements s JOIN counterparties c ON c.counterparty_id = s.counterparty_id WHERE s.status = 'Failed' GROUP BY c.short_name ORDER BY COUNT(*) DESC LIMIT 1"))[0] as string[];
     const v = follow(`How many fails with ${cpty} this year?`, 'and for every counterparty?');
     expect(await rows(v)).toEqual(await gold("SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND value_date BETWEEN '2026-01-01' AND '2026-06-17'"));

@@ -53,13 +53,15 @@ function apply(m: EngineModel, parser: QuestionParser, ops: FollowUpOps, prev: T
   const grouped = prev.shape === 'aggregate' && prev.groupBy.length > 0;
   // "show all of them" after a top N: every group; after a figure it is the rows behind it (below)
   if (cues.all && grouped && prev.limit !== undefined) return one(ops.unlimit(prev));
+  if (cues.all && prev.shape === 'aggregate' && !grouped) return one(ops.listing(prev, detailColumns(m, prev.entity, [])));
   // "which is the worst?": the first of the groups in the order asked
   if (cues.topOne && grouped) return one(ops.top(prev, { n: 1, dir: cues.topOne }));
   // "across all counterparties": the conditions on what is named taken off
   if (cues.acrossAll) {
     const a = readDelta(m, parser, `by ${cues.acrossAll}`, prev.entity, today);
     const cols = 'delta' in a && !a.delta.conds.length && !a.delta.measures ? a.delta.groups.flatMap((g) => (g.kind === 'column' ? [g.col] : [])) : [];
-    if (cols.length) return one(ops.unfilter(prev, cols));
+    const r = cols.length ? ops.unfilter(prev, cols) : undefined;
+    if (r && !('fail' in r)) return one(r);
   }
   // "drop the FX": the rows of what is named left out (a view of the answer, never a change of data)
   if (cues.drop) {

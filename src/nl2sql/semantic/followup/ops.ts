@@ -133,7 +133,10 @@ export function createFollowUpOps(m: EngineModel): FollowUpOps {
       };
       const gone = q.where.filter((w) => w.cond.kind !== 'date' && colsOf(w.cond).length > 0 && colsOf(w.cond).every((k) => on(k)));
       if (!gone.length) return { fail: 'the answer is not limited to some of them' };
-      return { query: { ...q, where: q.where.filter((w) => !gone.includes(w)) }, change: `no longer only ${gone.map((g) => g.label).join(', ')}` };
+      let next: TypedQuery = { ...q, where: q.where.filter((w) => !gone.includes(w)) };
+      // amounts were in the one currency the answer was limited to: across all currencies they are in the reporting one
+      if (q.currency && gone.some((g) => (admitted(g.cond) ?? new Set()).has(q.currency!))) next = reportingCurrency(m, next);
+      return { query: next, change: `no longer only ${gone.map((g) => g.label).join(', ')}` };
     },
     measures(q, measures, currency) {
       if (!measures.length) return { fail: 'no measure to show' };
@@ -179,6 +182,18 @@ export function createFollowUpOps(m: EngineModel): FollowUpOps {
       return w ? { query: w, change: 'with each group\'s share of the total' } : { fail: 'a share of the total needs one count or amount broken down by something' };
     },
   };
+}
+
+/** The query's amounts back in the reporting currency (the inverse of the currency operation). */
+function reportingCurrency(m: EngineModel, q: TypedQuery): TypedQuery {
+  const e = m.entities.get(q.entity);
+  const measures = q.measures.map((x) => {
+    if (!e?.amount?.usd || x.expr?.kind !== 'col' || x.expr.col.table !== e.table) return x;
+    const md = [...m.measures.values()].find((d) => d.entity === q.entity && d.native && 'column' in d.native && d.native.column === (x.expr as { col: ColumnRef }).col.column);
+    const usd = md?.expr && 'column' in md.expr ? md.expr.column : x.expr.col.column === e.amount.native ? e.amount.usd : undefined;
+    return usd ? { ...x, alias: x.alias.endsWith('_usd') ? x.alias : `${x.alias}_usd`, expr: { kind: 'col' as const, col: { table: x.expr.col.table, column: usd } } } : x;
+  });
+  return { ...q, measures, currency: undefined };
 }
 
 /** The columns of a listing of the rows behind a figure: the rows' own and those of the rows named. */
