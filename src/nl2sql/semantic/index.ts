@@ -17,7 +17,7 @@ import { createFollowUpReader } from './followup/index.js';
 import { explain } from './explain.js';
 import { buildFieldCatalog } from './fields.js';
 import { buildEngineModel } from './model.js';
-import { negatedVerb, participleAmounts } from './paraphrase.js';
+import { dueToVerb, negatedVerb, participleAmounts } from './paraphrase.js';
 import { QuestionParser } from './parse.js';
 import type { TypedQuery } from './query.js';
 import { readQuestion } from './reading.js';
@@ -102,6 +102,8 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     return 'abstain' in c ? { status: 'abstain', reason: c.abstain, unknown: [] } : { status: 'query', query: c.query };
   };
   const read = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
+    // "due to settle next week", "due to be settled": only "due" (the verb is what being due means)
+    question = dueToVerb(question, m) ?? question;
     const r = windowed(question, today);
     if (r.status !== 'abstain') return r;
     // "desks whose fail rate ...": a relative pronoun after a noun qualifies it (relative.ts)

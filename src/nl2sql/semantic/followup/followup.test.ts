@@ -247,6 +247,12 @@ describe('follow-ups that take something off, pick the first, or read a percenta
     expect(await rows(v)).toEqual(await gold("SELECT ROUND(100.0 * SUM(CASE WHEN is_cleared = 0 THEN 1 ELSE 0 END) / COUNT(*), 2) FROM trades WHERE status <> 'Cancelled' AND trade_date BETWEEN '2026-05-01' AND '2026-05-31'"));
   });
 
+  it('"due to be settled" says "due"', async () => {
+    expect(await rows(engine.understand('Total amount due to be settled tomorrow', TODAY))).toEqual(
+      await gold("SELECT ROUND(SUM(amount_usd), 2) FROM settlements WHERE status <> 'Cancelled' AND value_date = '2026-06-18'"),
+    );
+  });
+
   it('a listing of rows picked by an amount shows that amount', () => {
     const u = q(engine.understand('List the live trades above 300m', TODAY));
     expect(u.listColumns.map((c) => c.col.column)).toContain('notional_usd');
