@@ -12,9 +12,11 @@
  *   choice and picking `pick` answers with the gold result; answering without asking, offering
  *   other options, or a wrong result after the pick is wrong; an abstention is declined.
  *
- *   npm run eval:followups [-- --cases FILE --db FILE --model DIR --verbose]
+ *   npm run eval:followups [-- --cases FILE --db FILE --seed N --as-of DATE --model DIR --verbose]
+ *   npm run eval:followups2            # the second set: cases2.jsonl on seed 777, as of 2026-10-19
  *
- * Without --db the case set's database is generated (seed 4242, 10,000 trades, as of 2026-11-11).
+ * Without --db the case set's database is generated (10,000 trades; seed 4242 and as of 2026-11-11
+ * unless --seed / --as-of say otherwise).
  * The case set is read only here: nothing in src/ or the engine's tests reads it.
  */
 import { execFileSync } from 'node:child_process';
@@ -44,6 +46,8 @@ type Verdict = 'right' | 'wrong' | 'declined';
 
 const casesFile = arg('cases', 'test/followups/cases.jsonl');
 const profileDir = arg('model', 'profiles/otc-ops');
+const seed = arg('seed', '4242');
+const asOf = arg('as-of', '2026-11-11');
 const verbose = process.argv.includes('--verbose');
 
 // --- result comparison: the benchmark's (score.py) rules
@@ -155,7 +159,7 @@ async function main(): Promise<void> {
   if (!dbFile) {
     work = mkdtempSync(join(tmpdir(), 'otc-followups-'));
     dbFile = join(work, 'fu.db');
-    execFileSync(process.execPath, ['bin/otc-copilot.js', 'demo-db', '--out', dbFile, '--trades', '10000', '--seed', '4242', '--as-of', '2026-11-11'], { stdio: 'ignore' });
+    execFileSync(process.execPath, ['bin/otc-copilot.js', 'demo-db', '--out', dbFile, '--trades', '10000', '--seed', seed, '--as-of', asOf], { stdio: 'ignore' });
   }
   const gold = new Database(dbFile, { readonly: true });
   const ds = await openDatasource(`sqlite:${dbFile}`);

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Run every gold SQL in cases.jsonl against a SQLite database and print row counts.
 
-Usage: python3 test/followups/check.py /tmp/fu.db
+Usage: python3 test/followups/check.py /tmp/fu.db [CASES_FILE]   (default: cases.jsonl next to this file)
 Build the database first:
-  node bin/otc-copilot.js demo-db --out /tmp/fu.db --trades 10000 --seed 4242 --as-of 2026-11-11
+  node bin/otc-copilot.js demo-db --out /tmp/fu.db --trades 10000 --seed 4242 --as-of 2026-11-11    (cases.jsonl)
+  node bin/otc-copilot.js demo-db --out /tmp/fu2.db --trades 10000 --seed 777 --as-of 2026-10-19    (cases2.jsonl)
 Exit status 1 when a gold SQL fails to run or returns no rows (or only NULL aggregates).
 """
 import json
@@ -13,11 +14,12 @@ from collections import Counter
 from pathlib import Path
 
 def main() -> int:
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         print(__doc__)
         return 2
     db = sqlite3.connect(sys.argv[1])
-    cases = [json.loads(l) for l in (Path(__file__).parent / "cases.jsonl").read_text().splitlines() if l.strip()]
+    path = Path(sys.argv[2]) if len(sys.argv) == 3 else Path(__file__).parent / "cases.jsonl"
+    cases = [json.loads(l) for l in path.read_text().splitlines() if l.strip()]
     kinds = Counter((c["kind"], c["expect"]) for c in cases)
     ok = bad = skipped = 0
     for c in cases:

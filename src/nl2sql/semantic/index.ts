@@ -11,13 +11,13 @@ import { readAsked } from './asked.js';
 import { readBanded } from './bands.js';
 import { compileQuery } from './compile.js';
 import { ensureCoverage } from './coverage.js';
-import { applyPick, measureAmbiguity, nameAmbiguity, rowsAmbiguity } from './choose/index.js';
+import { applyAll, applyPick, measureAmbiguity, nameAmbiguity, rowsAmbiguity, type Ambiguity } from './choose/index.js';
 import { readExists } from './exists.js';
 import { createFollowUpReader } from './followup/index.js';
 import { explain } from './explain.js';
 import { buildFieldCatalog } from './fields.js';
 import { buildEngineModel } from './model.js';
-import { negatedVerb, participleAmounts } from './paraphrase.js';
+import { dueToVerb, negatedVerb, participleAmounts } from './paraphrase.js';
 import { QuestionParser } from './parse.js';
 import type { TypedQuery } from './query.js';
 import { readQuestion } from './reading.js';
@@ -102,6 +102,8 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     return 'abstain' in c ? { status: 'abstain', reason: c.abstain, unknown: [] } : { status: 'query', query: c.query };
   };
   const read = (question: string, today: string): ReturnType<QuestionParser['parse']> => {
+    // "due to settle next week", "due to be settled": only "due" (the verb is what being due means)
+    question = dueToVerb(question, m) ?? question;
     const r = windowed(question, today);
     if (r.status !== 'abstain') return r;
     // "desks whose fail rate ...": a relative pronoun after a noun qualifies it (relative.ts)
@@ -140,19 +142,38 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     return q ? { status: 'query', query: q } : r;
   };
   const followUps = createFollowUpReader(m, parser);
+  const choose = (amb: Ambiguity): Understood => ({ status: 'choose', message: `Which one do you mean by "${amb.phrase}"?`, reason: `"${amb.phrase}" could mean ${amb.options.map((o) => o.label).join(' or ')}`, phrase: amb.phrase, options: amb.options });
+  /**
+   * "Which one?" only where a pick answers: the question with an option's words must read (else the
+   * choice would only lead to "I can't answer that"); undefined when one does, else why none does.
+   */
+  const unanswerable = (amb: Ambiguity, question: string, today: string, previous?: TypedQuery): string | undefined => {
+    let reason = 'the option picked does not fit the question';
+    for (const o of amb.options) {
+      const picked = applyPick(m, question, o.pick);
+      if (!picked) continue;
+      const f = previous ? followUps.read(previous, picked, today) : undefined;
+      if (f?.status === 'query') return undefined;
+      const r = f?.anaphoric ? f : read(picked, today);
+      if (r.status === 'query') return undefined;
+      if ('reason' in r) reason = r.reason;
+    }
+    return reason;
+  };
   const alone = (question: string, today: string): Understood => {
     const r = read(question, today);
     if (r.status === 'query') {
       // "Biggest counterparties by volume": a word of several measures' phrases is asked about, not ignored
       const am = measureAmbiguity(m, question, r.query.entity);
-      if (am) return { status: 'choose', message: `Which one do you mean by "${am.phrase}"?`, reason: `"${am.phrase}" could mean ${am.options.map((o) => o.label).join(' or ')}`, phrase: am.phrase, options: am.options };
+      if (am) return choose(am);
       return { query: r.query };
     }
     if (r.status === 'refuse') return { status: 'refused', message: `Refused: ${r.reason}.`, reason: r.reason };
     const named = parser.namedEntities(question, today);
     const amb = (r.tie ? rowsAmbiguity(m, question, r.tie) : undefined) ?? nameAmbiguity(m, question, today) ?? (named.length <= 1 ? measureAmbiguity(m, question, named[0]) : undefined);
-    if (amb) return { status: 'choose', message: `Which one do you mean by "${amb.phrase}"?`, reason: `"${amb.phrase}" could mean ${amb.options.map((o) => o.label).join(' or ')}`, phrase: amb.phrase, options: amb.options };
-    return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: r.reason, suggestions: suggest(pool, question) };
+    const why = amb ? unanswerable(amb, question, today) : r.reason;
+    if (amb && !why) return choose(amb);
+    return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: why ?? r.reason, suggestions: suggest(pool, question) };
   };
   const understand = (question: string, today: string, ctx: UnderstandContext = {}): Understood => {
     if (ctx.choice) {
@@ -180,7 +201,11 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     if (f.anaphoric) {
       // "only Juniper": the follow-up's own words may be the ambiguous ones
       const amb = nameAmbiguity(m, question, today);
-      if (amb) return { status: 'choose', message: `Which one do you mean by "${amb.phrase}"?`, reason: `"${amb.phrase}" could mean ${amb.options.map((o) => o.label).join(' or ')}`, phrase: amb.phrase, options: amb.options };
+      // "just the Castellan ones": every name the words match, not a choice between them
+      const every = amb && f.plural ? applyAll(m, question, amb.options.map((o) => o.pick)) : undefined;
+      const all = every ? followUps.read(ctx.previous, every, today) : undefined;
+      if (all?.status === 'query') return { query: all.query, changes: all.changes };
+      if (amb && !unanswerable(amb, question, today, ctx.previous)) return choose(amb);
       return { status: 'abstained', message: ABSTAIN_MESSAGE, reason: `as a follow-up of the previous answer: ${f.reason}`, suggestions: [] };
     }
     return own ?? alone(question, today);

@@ -5,7 +5,9 @@
  *    names the amount the participle's stem names ("call amount", "agreed amount"), when exactly one
  *    measure says so;
  *  - "counterparties we haven't traded with this week": a negated verb whose stem names rows
- *    ("trade" -> trades) is "counterparties with no trades this week" (exists.ts reads it).
+ *    ("trade" -> trades) is "counterparties with no trades this week" (exists.ts reads it);
+ *  - "how much is due to settle next week": "due" followed by "to" and one of the profile's verbs
+ *    ("to settle", "to be settled") says only "due".
  */
 import { normPhrase } from '../../training/index.js';
 import type { EngineModel } from './model.js';
@@ -78,4 +80,17 @@ export function negatedVerb(question: string, m: EngineModel): string | undefine
   if (entities.size !== 1) return undefined;
   const entity = m.entities.get([...entities][0]!)!;
   return `${mt[1]!.trim()} with no ${entity.label} ${mt[3]!.trim()}`.trim();
+}
+
+/** "due to settle", "due to be settled" -> "due": the verb after "due to" is what being due means. */
+export function dueToVerb(question: string, m: EngineModel): string | undefined {
+  const verbs = m.model.profile.vocabulary.verbs;
+  const forms = new Set(Object.entries(verbs).flatMap(([base, past]) => [normPhrase(base), normPhrase(past)]));
+  let changed = false;
+  const out = question.replace(/\bdue\s+to\s+(?:be\s+)?([A-Za-z]+)\b/gi, (all, verb: string) => {
+    if (!forms.has(normPhrase(verb))) return all;
+    changed = true;
+    return 'due';
+  });
+  return changed ? out : undefined;
 }

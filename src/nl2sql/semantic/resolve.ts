@@ -433,6 +433,14 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
       distinct = true;
     }
     for (const x of ip.extraCols) if (!listColumns.some((l) => l.col.column === x.col.column && l.col.table === x.col.table)) listColumns.push(x);
+    // "live trades over 50m": the value the rows were picked by is shown next to them
+    if (records && !(ip.rankRowsAsked && ip.listDims.length))
+      for (const w of where) {
+        if (w.cond.kind !== 'cmp' || !/^[<>]/.test(w.cond.op) || typeof w.cond.value !== 'number') continue;
+        const col = w.cond.col;
+        if (listColumns.some((l) => l.col.column === col.column && l.col.table === col.table)) continue;
+        listColumns.push({ col, alias: listColumns.some((l) => l.alias === col.column) ? `${col.table}_${col.column}` : col.column, label: columnLabel(ip.m, col) });
+      }
     if (ip.top || ip.superlative) {
       const md = ip.orderMeasure ?? amountMeasure;
       if (md?.expr) {

@@ -167,7 +167,10 @@ export function rowsAmbiguity(m: EngineModel, question: string, entities: string
         phrase: tokens.slice(i, i + len).map((t) => t.raw).join(' '),
         options: filters.map((f) => {
           const fd = m.filters.get(f.filter)!;
-          return { label: fd.label, means: `${m.entities.get(f.entity)!.label} with ${fd.label}`, pick: { phrase: key, sense: { kind: 'filter', filter: f.filter } } };
+          const rows = m.entities.get(f.entity)!.label;
+          // two filters worded alike ("status Disputed") say which rows they are about
+          const alike = filters.some((g) => g !== f && m.filters.get(g.filter)!.label.split(' (')[0] === fd.label.split(' (')[0]);
+          return { label: alike ? `${rows} with ${fd.label}` : fd.label, means: `${rows} with ${fd.label}`, pick: { phrase: key, sense: { kind: 'filter', filter: f.filter } } };
         }),
       };
     }
@@ -196,4 +199,12 @@ export function applyPick(m: EngineModel, question: string, pick: ChoicePick): s
     return question.slice(0, tokens[i]!.start) + words + question.slice(tokens[i + n - 1]!.end);
   }
   return undefined;
+}
+
+/** The question with the ambiguous phrase replaced by every option's words ("A, B and C"): all of them, not one. */
+export function applyAll(m: EngineModel, question: string, picks: ChoicePick[]): string | undefined {
+  const words = picks.map((p) => wordsOf(m, p));
+  if (!picks.length || words.some((w) => !w) || picks.some((p) => p.sense.kind !== 'value' || p.phrase !== picks[0]!.phrase)) return undefined;
+  const list = words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  return applyPick(m, question, picks[0]!)?.replace(words[0]!, list);
 }

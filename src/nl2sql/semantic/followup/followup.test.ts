@@ -190,6 +190,75 @@ describe('follow-up operations on a typed query', () => {
   });
 });
 
+describe('follow-ups that take something off, pick the first, or read a percentage', () => {
+  const q = (u: Understood): TypedQuery => {
+    if (u.status) throw new Error(`not a query: ${u.status} ${'reason' in u ? u.reason : ''}`);
+    return u.query;
+  };
+
+  it('"show me all of them" after a top N takes the limit off; after a figure it lists the rows', async () => {
+    const u = follow('Top 2 desks by live notional', 'show me all of them');
+    expect(q(u).limit).toBeUndefined();
+    expect(sorted(await rows(u))).toEqual(sorted(await gold("SELECT b.desk, SUM(t.notional_usd) FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.status = 'Live' GROUP BY b.desk")));
+    expect(q(follow('How many live trades?', 'show them all')).shape).toBe('list');
+    expect(q(follow('How many fails last week?', 'the full list')).shape).toBe('list');
+  });
+
+  it('"which one is the lowest?" keeps the first group in that order', async () => {
+    const u = follow('Match rate by platform last month', 'which one is the lowest?');
+    expect(q(u).limit).toBe(1);
+    expect(await rows(u)).toEqual(
+      await gold("SELECT platform, 100.0 * SUM(CASE WHEN status = 'Matched' THEN 1 ELSE 0 END) / COUNT(*) AS r FROM confirmations WHERE status <> 'Cancelled' AND sent_date BETWEEN '2026-05-01' AND '2026-05-31' GROUP BY platform ORDER BY r ASC LIMIT 1"),
+    );
+  });
+
+  it('"across all currencies" takes the condition off instead of breaking the answer down', async () => {
+    const u = follow('How many live trades in GBP?', 'across all currencies');
+    expect(q(u).groupBy).toEqual([]);
+    expect(await rows(u)).toEqual(await gold("SELECT COUNT(*) FROM trades WHERE status = 'Live'"));
+    // amounts were in the currency the answer was limited to; across all of them they are in USD again
+    const w = follow('Total notional of live trades in JPY', 'over every currency');
+    expect(await rows(w)).toEqual(await gold("SELECT ROUND(SUM(notional_usd), 2) FROM trades WHERE status = 'Live'"));
+    // "every one of them by sector" after a top N: a new breakdown, not a condition taken off
+    expect(q(follow('Top 5 counterparties by live notional', 'all of them by sector')).groupBy.map((g) => g.label)).toEqual(['sector']);
+    const [cpty] = (await gold("SELECT c.short_name FROM settlements s JOIN counterparties c ON c.counterparty_id = s.counterparty_id WHERE s.status = 'Failed' GROUP BY c.short_name ORDER BY COUNT(*) DESC LIMIT 1"))[0] as string[];
+    const v = follow(`How many fails with ${cpty} this year?`, 'and for every counterparty?');
+    expect(await rows(v)).toEqual(await gold("SELECT COUNT(*) FROM settlements WHERE status = 'Failed' AND value_date BETWEEN '2026-01-01' AND '2026-06-17'"));
+  });
+
+  it('"leave out Rates" excludes a value; dropping a table is still refused', async () => {
+    const u = follow('Live notional by asset class', 'leave out Rates');
+    expect(sorted(await rows(u))).toEqual(sorted(await gold("SELECT asset_class, SUM(notional_usd) FROM trades WHERE status = 'Live' AND asset_class <> 'Rates' GROUP BY asset_class")));
+    expect(follow('Live notional by asset class', 'drop the trades table').status).toBe('refused');
+  });
+
+  it('"break it down by", "... in place of the count": only what is asked is read', async () => {
+    const u = follow('How many open exceptions?', 'break it down by severity');
+    expect(sorted(await rows(u))).toEqual(sorted(await gold("SELECT severity, COUNT(*) FROM exceptions WHERE status IN ('Open','In Progress','Escalated') GROUP BY severity")));
+    const v = follow('Fails by currency last month', 'the total amount in place of the count');
+    expect(sorted(await rows(v))).toEqual(sorted(await gold("SELECT currency, SUM(amount_usd) FROM settlements WHERE status = 'Failed' AND value_date BETWEEN '2026-05-01' AND '2026-05-31' GROUP BY currency")));
+  });
+
+  it('"as a percentage" with no rate to turn into: shares of a breakdown, or the condition asked as a share of all', async () => {
+    const u = follow('Confirmations sent last month by platform', 'as a percentage');
+    const shares = (await rows(u)).map((r) => Number(r[r.length - 1]));
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
+    const v = follow('How many bilateral trades were booked last month?', 'as a percent of all of them');
+    expect(await rows(v)).toEqual(await gold("SELECT ROUND(100.0 * SUM(CASE WHEN is_cleared = 0 THEN 1 ELSE 0 END) / COUNT(*), 2) FROM trades WHERE status <> 'Cancelled' AND trade_date BETWEEN '2026-05-01' AND '2026-05-31'"));
+  });
+
+  it('"due to be settled" says "due"', async () => {
+    expect(await rows(engine.understand('Total amount due to be settled tomorrow', TODAY))).toEqual(
+      await gold("SELECT ROUND(SUM(amount_usd), 2) FROM settlements WHERE status <> 'Cancelled' AND value_date = '2026-06-18'"),
+    );
+  });
+
+  it('a listing of rows picked by an amount shows that amount', () => {
+    const u = q(engine.understand('List the live trades above 300m', TODAY));
+    expect(u.listColumns.map((c) => c.col.column)).toContain('notional_usd');
+  });
+});
+
 describe('which one?', () => {
   it('offers the names that share the word asked about, and the pick answers with that one', async () => {
     const names = (await gold('SELECT short_name FROM counterparties')).map((r) => String(r[0]));
@@ -211,6 +280,27 @@ describe('which one?', () => {
     const measure = engine.understand('Volume by desk this year', TODAY);
     expect(measure.status).toBe('choose');
     if (measure.status === 'choose') expect(new Set(measure.options.map((o) => o.pick.sense.kind))).toEqual(new Set(['measure']));
+  });
+
+  it('every name for "the X ones"; no choice offered where no pick would answer', async () => {
+    const names = (await gold('SELECT short_name FROM counterparties')).map((r) => String(r[0]));
+    const counts = new Map<string, string[]>();
+    for (const n of names) for (const w of n.split(' ').slice(1)) if (w.length >= 5) counts.set(w, [...(counts.get(w) ?? []), n]);
+    const [word, owners] = [...counts].find(([, o]) => o.length >= 2 && o.length <= 6)!;
+    const u = follow('Live notional by counterparty', `only the ${word} ones please`);
+    if (u.status) throw new Error(`expected an answer, got ${u.status}`);
+    expect(sorted(await rows(u))).toEqual(
+      sorted(await gold(`SELECT c.short_name, SUM(t.notional_usd) FROM trades t JOIN counterparties c ON c.counterparty_id = t.counterparty_id WHERE t.status = 'Live' AND c.short_name IN (${owners.map((o) => `'${o.replace(/'/g, "''")}'`).join(',')}) GROUP BY c.short_name`)),
+    );
+    // "frobnicated" reads with none of the names: a choice would only lead to "I can't answer that"
+    expect(engine.understand(`How many trades with ${word} got frobnicated?`, TODAY).status).toBe('abstained');
+  });
+
+  it('"disputes" alone names margin disputes or disputed confirmations', () => {
+    const u = engine.understand('How many disputes this quarter?', TODAY);
+    if (u.status !== 'choose') throw new Error(`expected a choice, got ${u.status}`);
+    expect(u.options.map((o) => o.means).sort()).toEqual([expect.stringMatching(/^confirmations/), expect.stringMatching(/^margin calls/)]);
+    expect(new Set(u.options.map((o) => o.label)).size).toBe(2);
   });
 
   it('a pick that does not fit the question abstains', () => {

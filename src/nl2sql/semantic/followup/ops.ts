@@ -24,6 +24,10 @@ export interface FollowUpOps {
   top(q: TypedQuery, top: { n?: number; dir: 'asc' | 'desc' }): OpResult;
   /** "include ties": a top N of groups keeps every group tied with the Nth */
   ties(q: TypedQuery): OpResult;
+  /** "show all of them": a top N of groups without its limit, every group in the same order */
+  unlimit(q: TypedQuery): OpResult;
+  /** "across all counterparties": the conditions on the columns named taken off */
+  unfilter(q: TypedQuery, cols: ColumnRef[]): OpResult;
   /** "the total break amount", "their notional" */
   measures(q: TypedQuery, measures: MeasureSpec[], currency?: string): OpResult;
   /** "in GBP": amounts in the currency named */
@@ -116,6 +120,24 @@ export function createFollowUpOps(m: EngineModel): FollowUpOps {
       if (q.withTies) return { fail: 'the answer already includes the ties at its edge' };
       return { query: { ...q, withTies: true }, change: `every ${q.groupBy.map((g) => g.label).join(' and ')} tied with the last of the ${q.orderBy.dir === 'asc' ? 'bottom' : 'top'} ${q.limit} included` };
     },
+    unlimit(q) {
+      if (q.shape !== 'aggregate' || !q.groupBy.length || q.limit === undefined || q.perGroup) return { fail: 'the previous answer is not a top N of groups' };
+      return { query: { ...q, limit: undefined, withTies: undefined }, change: `every ${q.groupBy.map((g) => g.label).join(' and ')}, not only the ${q.orderBy?.expr === 'measure' && q.orderBy.dir === 'asc' ? 'bottom' : 'top'} ${q.limit}` };
+    },
+    unfilter(q, cols) {
+      // a condition on a column named, or on the name of the rows named (a counterparty named by its legal name)
+      const names = (table: string) => [...m.entities.values()].find((x) => x.table === table)?.display.filter((c) => !c.includes('.')) ?? [];
+      const on = (k: string) => {
+        const c: ColumnRef = { table: k.slice(0, k.indexOf('.')), column: k.slice(k.indexOf('.') + 1) };
+        return cols.some((x) => same(x, c) || (x.table === c.table && x.table !== q.table && names(x.table).includes(x.column) && names(c.table).includes(c.column)));
+      };
+      const gone = q.where.filter((w) => w.cond.kind !== 'date' && colsOf(w.cond).length > 0 && colsOf(w.cond).every((k) => on(k)));
+      if (!gone.length) return { fail: 'the answer is not limited to some of them' };
+      let next: TypedQuery = { ...q, where: q.where.filter((w) => !gone.includes(w)) };
+      // amounts were in the one currency the answer was limited to: across all currencies they are in the reporting one
+      if (q.currency && gone.some((g) => (admitted(g.cond) ?? new Set()).has(q.currency!))) next = reportingCurrency(m, next);
+      return { query: next, change: `no longer only ${gone.map((g) => g.label).join(', ')}` };
+    },
     measures(q, measures, currency) {
       if (!measures.length) return { fail: 'no measure to show' };
       const same = measures.length === q.measures.length && measures.every((x, i) => x.alias === q.measures[i]!.alias);
@@ -160,6 +182,18 @@ export function createFollowUpOps(m: EngineModel): FollowUpOps {
       return w ? { query: w, change: 'with each group\'s share of the total' } : { fail: 'a share of the total needs one count or amount broken down by something' };
     },
   };
+}
+
+/** The query's amounts back in the reporting currency (the inverse of the currency operation). */
+function reportingCurrency(m: EngineModel, q: TypedQuery): TypedQuery {
+  const e = m.entities.get(q.entity);
+  const measures = q.measures.map((x) => {
+    if (!e?.amount?.usd || x.expr?.kind !== 'col' || x.expr.col.table !== e.table) return x;
+    const md = [...m.measures.values()].find((d) => d.entity === q.entity && d.native && 'column' in d.native && d.native.column === (x.expr as { col: ColumnRef }).col.column);
+    const usd = md?.expr && 'column' in md.expr ? md.expr.column : x.expr.col.column === e.amount.native ? e.amount.usd : undefined;
+    return usd ? { ...x, alias: x.alias.endsWith('_usd') ? x.alias : `${x.alias}_usd`, expr: { kind: 'col' as const, col: { table: x.expr.col.table, column: usd } } } : x;
+  });
+  return { ...q, measures, currency: undefined };
 }
 
 /** The columns of a listing of the rows behind a figure: the rows' own and those of the rows named. */

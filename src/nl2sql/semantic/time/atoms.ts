@@ -339,6 +339,15 @@ export const ATOMS: Atom[] = [
     },
   },
   {
+    name: 'whole-period',
+    // "the whole year", "the full month", "the entire last quarter": the calendar period, not a part of it
+    src: '(?:the\\s+)?(?:whole|full|entire)\\s+(?:of\\s+)?(?:the\\s+)?(?:(this|current|last|previous|prior)\\s+)?(week|month|quarter|year)\\b(?!\\s+\\d)',
+    resolve(m, c) {
+      const r = m[1] && !/^(this|current)$/i.test(m[1]) ? relativePeriod(m[1], m[2], c.today) : fullPeriod(m[2], c.today);
+      return r ? { range: r, explicitYear: false } : null;
+    },
+  },
+  {
     name: 'earlier-this',
     src: 'earlier\\s+this\\s+(week|month|quarter|year)\\b',
     resolve(m, c) {

@@ -19,7 +19,8 @@
  * - "Q3" without a year = the most recent third quarter not starting after today.
  * - a weekday name alone or with "this" = that day in the current Monday-to-Sunday week
  *   (after "since": the most recent one); "last Monday" = the most recent Monday before today;
- *   "next Monday" = the first after today. "the weekend" = the current one on Saturday/Sunday,
+ *   "next Monday" = the first after today; a weekday alone in a question in the past tense ("what
+ *   did we settle on Friday?") = the most recent one. "the whole/full year" = the calendar year. "the weekend" = the current one on Saturday/Sunday,
  *   else the one just past. "a Monday", "every Friday", "a weekend" name no period.
  * - "last N business/working/trading days" = N Monday-to-Friday days ending today (today counted
  *   if a business day); "next N business days" = the N business days after today. No holidays.
@@ -39,6 +40,7 @@
  */
 import { addDays, assertIso, describeRange, type DateRange, type TimeBucket } from './dates.js';
 import { RULES, type RuleResult } from './rules.js';
+import { WDAY } from './words.js';
 
 export interface TimeMatch {
   /** Character offsets of the phrase in the input text (end exclusive). */
@@ -115,7 +117,24 @@ export function parseTimeExpressions(text: string, today: string): TimeMatch[] {
     chosen.push(c);
   }
   chosen.sort((a, b) => a.start - b.start);
-  return mergeAdjacentLists(text, chosen.flatMap(({ priority: _p, parts, ...rest }) => parts ?? [rest]));
+  return mergeAdjacentLists(text, chosen.flatMap(({ priority: _p, parts, ...rest }) => parts ?? [rest]).map((x) => pastWeekday(text, x, today)));
+}
+
+const BARE_WEEKDAY = new RegExp(`^(?:(?:on|for|of|from|at)\\s+)?${WDAY}(?:['\u2019]s)?$`, 'i');
+const PAST_TENSE = /\b(?:did|was|were|had|happened)\b/i;
+const PAST_VERB_BEFORE = /\b[a-z]{3,}ed\s+(?:on\s+)?$/i;
+const FUTURE = /\b(?:will|due|scheduled|expected|upcoming|going\s+to|pending|next|coming)\b/i;
+
+/**
+ * A weekday named alone is the day of the current week, unless the question is in the past tense
+ * ("how much did we settle on Friday?", "trades booked Friday" asked on a Monday): then it is the
+ * most recent such day, as a person would read it.
+ */
+function pastWeekday(text: string, x: TimeMatch, today: string): TimeMatch {
+  if (!x.range?.from || x.range.from !== x.range.to || x.range.from <= today || !BARE_WEEKDAY.test(x.text) || FUTURE.test(text)) return x;
+  if (!PAST_TENSE.test(text) && !PAST_VERB_BEFORE.test(text.slice(0, x.start))) return x;
+  const d = addDays(x.range.from, -7);
+  return { ...x, range: { from: d, to: d }, description: describe(x.text, { range: { from: d, to: d } }) };
 }
 
 /**
