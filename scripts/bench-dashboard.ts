@@ -1,9 +1,11 @@
 /**
  * Benchmark of dashboards (issue 13 item 7), against the real server on a demo database:
- * 1. first full paint of a 12-widget dashboard in Chromium (navigation start -> every widget drawn
- *    from its cached result: the page loads, the app starts, the dashboard is fetched with its
- *    widgets' last results and drawn), relative to the slowest of its 12 queries measured in the
- *    same run through the query pipeline (the final line's first_paint_ratio); also printed:
+ * 1. first full paint of a 12-widget dashboard in Chromium (navigation start -> the first frame in
+ *    which every widget is drawn from its cached result, seen from inside the page by a check in
+ *    every animation frame from document start), relative to the slowest of its 12 queries
+ *    measured in the same run through the query pipeline (the final line's first_paint_ratio);
+ *    also printed: the same condition polled after page.goto resolved (the load event: the
+ *    method of the figures before 2026-12-04, which cannot see a paint before load),
  *    when the dashboard's data arrived, and the same paint when the dashboard is opened from
  *    another page of the running app (no app start);
  * 2. 10 real-time widgets and 200 Server-Sent-Events clients: probes per minute (expected: source
@@ -96,9 +98,24 @@ async function main() {
       // three count. In the app: from another page of the signed-in app, the dashboard opened as
       // its links do (history push) -> every widget drawn; nothing of it prefetched.
       const ctx = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'chromium-')), { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'], viewport: { width: 1400, height: 1000 } });
-      const paints: number[] = [];
+      const paints: number[] = []; // the frame in which all 12 were first drawn, seen from inside the page
+      const afterLoad: number[] = []; // the same condition polled once page.goto resolved (the load event)
       const dataAt: number[] = [];
       const inApp: number[] = [];
+      // "drawn": every one of the 12 .widget elements holds an SVG chart path, a KPI figure or a table row
+      // (the same test as drawnAt's below, as page text for the init script)
+      const DRAWN = `(() => { const ws = Array.from(document.querySelectorAll('.widget')); return ws.length === 12 && ws.every((w) => w.querySelector('.widget-chart svg path, .kpi-value, table tbody tr')); })()`;
+      // from document start, before any of the page's own scripts: a check in every animation frame,
+      // the time of the first frame that shows all 12 kept in the page (the loop ends there, or after a minute)
+      await ctx.addInitScript(`(() => {
+        const w = window;
+        w.__benchDrawnAt = undefined;
+        const tick = () => {
+          if (${DRAWN}) { w.__benchDrawnAt = performance.now(); return; }
+          if (performance.now() < 60000) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      })()`);
       try {
         const page = await ctx.newPage();
         await page.goto(`${server.url}/`);
@@ -121,10 +138,13 @@ async function main() {
         const path = `/dashboards?id=${d.id}`;
         for (let i = 0; i < 4; i++) {
           await page.goto(`${server.url}${path}`);
-          const t = await drawnAt();
+          const late = await drawnAt();
+          const inPage = Number(await (await page.waitForFunction(() => (globalThis as unknown as { __benchDrawnAt?: number }).__benchDrawnAt, undefined, { timeout: 60_000 })).jsonValue());
           if (i === 0) continue;
-          paints.push(t);
-          dataAt.push(Number(await page.evaluate(`performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/dashboards/${d.id}'))?.responseEnd ?? NaN`)));
+          paints.push(inPage);
+          afterLoad.push(late);
+          // the dashboard's data: its GET's end, or the page's own when the server inlined it
+          dataAt.push(Number(await page.evaluate(`performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/dashboards/${d.id}'))?.responseEnd ?? performance.getEntriesByType('navigation')[0].responseEnd`)));
         }
         for (let i = 0; i < 3; i++) {
           await page.goto(`${server.url}/`);
@@ -138,7 +158,8 @@ async function main() {
       const paint = median(paints);
       const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
       console.log(`slowest of the 12 widget queries (through the query pipeline, best of 3 each): ${slowest.toFixed(1)} ms (all: ${ms(perQuery)} ms)`);
-      console.log(`first full paint, cold (navigation start -> all 12 widgets drawn; median of ${paints.length} loads): ${paint.toFixed(0)} ms (${ms(paints)}); the dashboard with its cached results received at ${ms(dataAt)} ms`);
+      console.log(`first full paint, cold, in-page frame (navigation start -> the first frame with all 12 widgets drawn, seen by a check in every frame from document start; median of ${paints.length} loads): ${paint.toFixed(1)} ms (${paints.map((x) => x.toFixed(1)).join(', ')}); the dashboard's data (its GET, or the page itself when drawn by the server) received at ${ms(dataAt)} ms`);
+      console.log(`first full paint, cold, after load (the same condition polled once page.goto resolved, which waits for the load event; the earlier figure's method): ${median(afterLoad).toFixed(0)} ms (${ms(afterLoad)}), ratio ${(median(afterLoad) / slowest).toFixed(2)}`);
       console.log(`first full paint, in the app (another page -> dashboard opened -> all 12 drawn; median of ${inApp.length}): ${median(inApp).toFixed(0)} ms (${ms(inApp)}), ratio ${(median(inApp) / slowest).toFixed(2)}`);
 
       // real time: 10 widgets, probes and widget queries with 0 and then CLIENTS viewers

@@ -25,12 +25,24 @@ export interface PageUser {
   role: string;
 }
 
+/** What the top bar says about the data (GET /api/meta). */
+export interface PageMeta {
+  datasource: string;
+  dialect: string;
+  trainingVersion: string | null;
+  trained: boolean;
+  validated: boolean;
+  dataAsOf: string;
+  notTrained?: { message?: string };
+}
+
 export interface DashboardPageInput {
   dashboard: DashboardView;
   list: { id: string; name: string }[];
   user: PageUser;
   /** The user's permissions (the top bar's links, the toolbar's New and Duplicate). */
   can: (permission: string) => boolean;
+  meta?: PageMeta;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -39,7 +51,19 @@ export function esc(v: unknown): string {
   return String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-function topbar(user: PageUser, can: (p: string) => boolean): string {
+/** The data context of the top bar (Header): the datasource's file name, the training version, the as-of date. */
+function context(m: PageMeta | undefined): string {
+  if (!m) return '';
+  const file = /[\\/]([^\\/]+)$/.exec(m.datasource);
+  const training = m.notTrained?.message ?? m.trainingVersion ?? undefined;
+  return (
+    `<div><dt>Data</dt><dd title="${esc(m.datasource)}">${esc(file ? file[1] : m.datasource)} <span class="muted">(${esc(m.dialect)})</span></dd></div>` +
+    `<div><dt>Training</dt><dd${m.trained && m.validated ? '' : ' class="warn"'}${training ? ` title="${esc(training)}"` : ''}>${esc(m.trainingVersion ?? 'none active')}</dd></div>` +
+    `<div><dt>Data as of</dt><dd>${esc(m.dataAsOf)}</dd></div>`
+  );
+}
+
+function topbar(user: PageUser, can: (p: string) => boolean, meta: PageMeta | undefined): string {
   const links = [
     ['ask', '/', 'Ask'],
     ['view', '/dashboards', 'Dashboards'],
@@ -52,7 +76,7 @@ function topbar(user: PageUser, can: (p: string) => boolean): string {
   const nav = links.map(([, to, label]) => `<li><a href="${to}"${to === '/dashboards' ? ' aria-current="page"' : ''}>${label}</a></li>`).join('');
   return (
     '<header class="topbar"><div class="brand"><svg width="26" height="26" viewBox="0 0 32 32" aria-hidden="true"><rect width="32" height="32" rx="7" fill="#1d4ed8"></rect><path d="M8 21l5-6 4 3 7-9" stroke="white" stroke-width="3" fill="none" stroke-linecap="round" stroke-linejoin="round"></path></svg><span>OTC Ops Copilot</span></div>' +
-    `<nav aria-label="Main"><ul>${nav}</ul></nav><dl class="context" aria-label="Data context"></dl>` +
+    `<nav aria-label="Main"><ul>${nav}</ul></nav><dl class="context" aria-label="Data context">${context(meta)}</dl>` +
     `<div class="who"><span class="user" title="Signed in as ${esc(user.username)}">${esc(user.displayName ?? user.username)} <span class="role">${esc(user.role)}</span></span><button type="button" class="btn ghost small">Sign out</button></div></header>`
   );
 }
@@ -176,9 +200,9 @@ function grid(d: DashboardView): string {
 }
 
 /** The page's first paint: the app's frame around the dashboard's grid, inert until the app takes its place. */
-export function dashboardPageHtml({ dashboard: d, list, user, can }: DashboardPageInput): string {
+export function dashboardPageHtml({ dashboard: d, list, user, can, meta }: DashboardPageInput): string {
   return (
-    `<div id="otc-first-paint" class="app" inert="">${topbar(user, can)}` +
+    `<div id="otc-first-paint" class="app" inert="">${topbar(user, can, meta)}` +
     `<main class="main"><section class="dashboards" aria-label="Dashboards">${toolbar(d, list, can('save_widgets'))}${filtersBar(d)}${grid(d)}</section></main></div>`
   );
 }

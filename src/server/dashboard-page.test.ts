@@ -32,7 +32,7 @@ async function page(user: string | undefined, url: string, accept = 'text/html,a
 }
 const dataOf = (html: string) => {
   const m = /<script type="application\/json" id="otc-first-paint-data">([\s\S]*?)<\/script>/.exec(html);
-  return m ? (JSON.parse(m[1]!) as { id: string; dashboard: unknown; list: unknown }) : undefined;
+  return m ? (JSON.parse(m[1]!) as { id: string; dashboard: unknown; list: unknown; meta?: unknown }) : undefined;
 };
 const count = (html: string, s: string) => html.split(s).length - 1;
 
@@ -71,6 +71,9 @@ describe('GET /dashboards?id=… drawn on the server', () => {
     expect(data.id).toBe(board.id);
     expect(data.dashboard).toEqual(api);
     expect(data.list).toEqual((await server.call('analyst', 'GET', '/api/dashboards')).json());
+    const meta = (await server.call('analyst', 'GET', '/api/meta')).json() as { trainingVersion: string };
+    expect(data.meta).toEqual(meta);
+    expect(html).toContain(`<dd>${meta.trainingVersion}</dd>`.replace('<dd>', '<dd title="' + meta.trainingVersion + '">'));
 
     // every widget drawn: the bar's SVG, the KPI's figure, the table's first rows
     expect(count(html, '<article class="widget')).toBe(3);

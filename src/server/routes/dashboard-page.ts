@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../auth/index.js';
-import { dashboardPageHtml } from '../../dashboards/page-html.js';
+import { dashboardPageHtml, type PageMeta } from '../../dashboards/page-html.js';
 import type { DashboardView } from '../../dashboards/service.js';
 
 /**
@@ -10,7 +10,7 @@ import type { DashboardView } from '../../dashboards/service.js';
  * a signed-in user who may see the dashboard, the app's index.html with the dashboard's grid
  * already drawn from its widgets' cached results (page-html.ts) and the dashboard's JSON inlined
  * for the app, which takes over without fetching it again. The data comes from the API itself
- * (GET /api/dashboards/:id and /api/dashboards under the request's own cookie), so who sees what
+ * (GET /api/dashboards/:id, /api/dashboards and the top bar's /api/meta under the request's own cookie), so who sees what
  * is exactly the API's: anyone else (not signed in, a role without dashboards, a password to
  * change, a dashboard not shared with them, a viewer's own filters in the address) gets the
  * plain app page, which signs in or shows the API's error. Not stored by browsers or proxies:
@@ -38,16 +38,17 @@ export const dashboardPageRoute: FastifyPluginAsync<{ root?: string }> = async (
     // a viewer's own filters (mine=1&…) are run by the app: only the shared view is drawn here
     if ([...q.keys()].some((k) => k !== 'id') || q.getAll('id').length > 1) return undefined;
     const headers = { cookie: req.headers.cookie ?? '', accept: 'application/json' };
-    const list = await app.inject({ method: 'GET', url: '/api/dashboards', headers });
+    const [list, meta] = await Promise.all([app.inject({ method: 'GET', url: '/api/dashboards', headers }), app.inject({ method: 'GET', url: '/api/meta', headers })]);
     if (list.statusCode !== 200) return undefined;
     const id = q.get('id') ?? (JSON.parse(list.body) as { id: string }[])[0]?.id;
     if (!id) return undefined;
     const one = await app.inject({ method: 'GET', url: `/api/dashboards/${encodeURIComponent(id)}`, headers });
     if (one.statusCode !== 200) return undefined;
     const dashboard = JSON.parse(one.body) as DashboardView;
-    const drawn = dashboardPageHtml({ dashboard, list: JSON.parse(list.body) as { id: string; name: string }[], user: u, can: (p) => can(u.role, p as never) });
+    const withMeta = meta.statusCode === 200;
+    const drawn = dashboardPageHtml({ dashboard, list: JSON.parse(list.body) as { id: string; name: string }[], user: u, can: (p) => can(u.role, p as never), ...(withMeta ? { meta: JSON.parse(meta.body) as PageMeta } : {}) });
     // `<` as \u003c: the JSON cannot end its script element, and stays the same JSON
-    const data = `{"id":${JSON.stringify(id)},"dashboard":${one.body},"list":${list.body}}`.replace(/</g, '\\u003c');
+    const data = `{"id":${JSON.stringify(id)},"dashboard":${one.body},"list":${list.body}${withMeta ? `,"meta":${meta.body}` : ''}}`.replace(/</g, '\\u003c');
     return page.head + FIRST_PAINT_STYLE + page.bodyOpen + drawn + `<script type="application/json" id="otc-first-paint-data">${data}</script>` + page.rest;
   }
 };

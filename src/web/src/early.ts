@@ -18,6 +18,7 @@ export function startEarly(qc: QueryClient, where: Location = window.location): 
     if (drawn && (id ?? drawn.id) === drawn.id) {
       qc.setQueryData(['dashboards'], drawn.list);
       qc.setQueryData(['dashboard', drawn.id], drawn.dashboard);
+      if (drawn.meta) qc.setQueryData(['meta'], drawn.meta);
       return;
     }
     void qc.prefetchQuery({ queryKey: ['dashboards'], queryFn: dashboardsApi.list });

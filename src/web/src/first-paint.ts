@@ -10,6 +10,8 @@ export interface FirstPaintData {
   id: string;
   dashboard: DashboardView;
   list: DashboardSummary[];
+  /** The top bar's GET /api/meta. */
+  meta?: unknown;
 }
 
 export function firstPaintData(doc: Document = document): FirstPaintData | undefined {
