@@ -19,6 +19,8 @@ import type { DashboardView } from '../../dashboards/service.js';
 export const dashboardPageRoute: FastifyPluginAsync<{ root?: string }> = async (app, { root }) => {
   if (!root) return;
   const template = pageTemplate(root);
+  /** The last page drawn per user and dashboard, with the API answers it was drawn from. */
+  const drawings = new Map<string, { page: Template; one: string; list: string; meta: string; html: string }>();
 
   app.get('/dashboards', { schema: { hide: true } }, async (req, reply) => {
     const page = template();
@@ -44,14 +46,25 @@ export const dashboardPageRoute: FastifyPluginAsync<{ root?: string }> = async (
     if (!id) return undefined;
     const one = await app.inject({ method: 'GET', url: `/api/dashboards/${encodeURIComponent(id)}`, headers });
     if (one.statusCode !== 200) return undefined;
-    const dashboard = JSON.parse(one.body) as DashboardView;
     const withMeta = meta.statusCode === 200;
+    // drawn again only when what the API answers this user changed (a refresh, an edit, the list, the training)
+    const key = `${u.id}|${u.role}|${u.displayName ?? ''}|${id}`;
+    const hit = drawings.get(key);
+    if (hit && hit.page === page && hit.one === one.body && hit.list === list.body && hit.meta === meta.body) return hit.html;
+    const dashboard = JSON.parse(one.body) as DashboardView;
     const drawn = dashboardPageHtml({ dashboard, list: JSON.parse(list.body) as { id: string; name: string }[], user: u, can: (p) => can(u.role, p as never), ...(withMeta ? { meta: JSON.parse(meta.body) as PageMeta } : {}) });
     // `<` as \u003c: the JSON cannot end its script element, and stays the same JSON
     const data = `{"id":${JSON.stringify(id)},"dashboard":${one.body},"list":${list.body}${withMeta ? `,"meta":${meta.body}` : ''}}`.replace(/</g, '\\u003c');
-    return page.head + FIRST_PAINT_STYLE + page.bodyOpen + drawn + `<script type="application/json" id="otc-first-paint-data">${data}</script>` + page.rest;
+    const html = page.head + FIRST_PAINT_STYLE + page.bodyOpen + drawn + `<script type="application/json" id="otc-first-paint-data">${data}</script>` + page.rest;
+    drawings.delete(key); // most recent last: the oldest go first
+    drawings.set(key, { page, one: one.body, list: list.body, meta: meta.body, html });
+    if (drawings.size > MAX_DRAWINGS) drawings.delete(drawings.keys().next().value!);
+    return html;
   }
 };
+
+/** Pages kept drawn (per user and dashboard; a few MB at most). */
+const MAX_DRAWINGS = 200;
 
 function sendPage(reply: FastifyReply, html: string) {
   return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('vary', 'cookie').send(html);
