@@ -63,8 +63,8 @@ export const dashboardPageRoute: FastifyPluginAsync<{ root?: string }> = async (
   }
 };
 
-/** Pages kept drawn (per user and dashboard; a few MB at most). */
-const MAX_DRAWINGS = 200;
+/** Pages kept drawn (per user and dashboard; each is 50-250 KB for a dozen widgets, so ~10 MB at most). */
+const MAX_DRAWINGS = 50;
 
 function sendPage(reply: FastifyReply, html: string) {
   return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('vary', 'cookie').send(html);
