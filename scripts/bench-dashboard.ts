@@ -1,9 +1,11 @@
 /**
  * Benchmark of dashboards (issue 13 item 7), against the real server on a demo database:
- * 1. first full paint of a 12-widget dashboard in Chromium (navigation start -> every widget drawn
- *    from its cached result: the page loads, the app starts, the dashboard is fetched with its
- *    widgets' last results and drawn), relative to the slowest of its 12 queries measured in the
- *    same run through the query pipeline (the final line's first_paint_ratio); also printed:
+ * 1. first full paint of a 12-widget dashboard in Chromium (navigation start -> the first frame in
+ *    which every widget is drawn from its cached result, seen from inside the page by a check in
+ *    every animation frame from document start), relative to the slowest of its 12 queries
+ *    measured in the same run through the query pipeline (the final line's first_paint_ratio);
+ *    also printed: the same condition polled after page.goto resolved (the load event: the
+ *    method of the figures before 2026-12-04, which cannot see a paint before load),
  *    when the dashboard's data arrived, and the same paint when the dashboard is opened from
  *    another page of the running app (no app start);
  * 2. 10 real-time widgets and 200 Server-Sent-Events clients: probes per minute (expected: source
@@ -11,7 +13,7 @@
  *    widget re-runs with 200 clients minus those of an equal phase with none and the same data
  *    changes, divided by 200). Rows are inserted into the datasource through the bench's own
  *    writable connection during each phase.
- *   npm run bench:dashboard [-- --trades 50000 --clients 200 --phase-seconds 30 --probe-ms 2000]
+ *   npm run bench:dashboard [-- --trades 50000 --clients 200 --phase-seconds 30 --probe-ms 2000 --loads 7]
  */
 import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +36,7 @@ const TRADES = Number(arg('trades', '50000'));
 const CLIENTS = Number(arg('clients', '200'));
 const PHASE_S = Number(arg('phase-seconds', '30'));
 const PROBE_MS = Number(arg('probe-ms', '2000'));
+const LOADS = Number(arg('loads', '7'));
 const TODAY = '2026-11-20';
 const PASSWORD = 'bench-admin-password-1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -93,12 +96,27 @@ async function main() {
       // first full paint in Chromium. Cold: navigation start -> every one of the 12 widgets drawn
       // (an SVG chart path, a KPI figure or a table row), the time taken in the page at the frame
       // that shows it; the first load fills the browser's cache (a user's second visit), the next
-      // three count. In the app: from another page of the signed-in app, the dashboard opened as
+      // LOADS count (their median: single loads swing with the other work on a shared machine). In the app: from another page of the signed-in app, the dashboard opened as
       // its links do (history push) -> every widget drawn; nothing of it prefetched.
       const ctx = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'chromium-')), { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'], viewport: { width: 1400, height: 1000 } });
-      const paints: number[] = [];
+      const paints: number[] = []; // the frame in which all 12 were first drawn, seen from inside the page
+      const afterLoad: number[] = []; // the same condition polled once page.goto resolved (the load event)
       const dataAt: number[] = [];
       const inApp: number[] = [];
+      // "drawn": every one of the 12 .widget elements holds an SVG chart path, a KPI figure or a table row
+      // (the same test as drawnAt's below, as page text for the init script)
+      const DRAWN = `(() => { const ws = Array.from(document.querySelectorAll('.widget')); return ws.length === 12 && ws.every((w) => w.querySelector('.widget-chart svg path, .kpi-value, table tbody tr')); })()`;
+      // from document start, before any of the page's own scripts: a check in every animation frame,
+      // the time of the first frame that shows all 12 kept in the page (the loop ends there, or after a minute)
+      await ctx.addInitScript(`(() => {
+        const w = window;
+        w.__benchDrawnAt = undefined;
+        const tick = () => {
+          if (${DRAWN}) { w.__benchDrawnAt = performance.now(); return; }
+          if (performance.now() < 60000) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      })()`);
       try {
         const page = await ctx.newPage();
         await page.goto(`${server.url}/`);
@@ -119,12 +137,15 @@ async function main() {
           return Number(await h.jsonValue());
         };
         const path = `/dashboards?id=${d.id}`;
-        for (let i = 0; i < 4; i++) {
+        for (let i = 0; i <= LOADS; i++) {
           await page.goto(`${server.url}${path}`);
-          const t = await drawnAt();
+          const late = await drawnAt();
+          const inPage = Number(await (await page.waitForFunction(() => (globalThis as unknown as { __benchDrawnAt?: number }).__benchDrawnAt, undefined, { timeout: 60_000 })).jsonValue());
           if (i === 0) continue;
-          paints.push(t);
-          dataAt.push(Number(await page.evaluate(`performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/dashboards/${d.id}'))?.responseEnd ?? NaN`)));
+          paints.push(inPage);
+          afterLoad.push(late);
+          // the dashboard's data: its GET's end, or the page's own when the server inlined it
+          dataAt.push(Number(await page.evaluate(`performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/dashboards/${d.id}'))?.responseEnd ?? performance.getEntriesByType('navigation')[0].responseEnd`)));
         }
         for (let i = 0; i < 3; i++) {
           await page.goto(`${server.url}/`);
@@ -138,7 +159,8 @@ async function main() {
       const paint = median(paints);
       const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
       console.log(`slowest of the 12 widget queries (through the query pipeline, best of 3 each): ${slowest.toFixed(1)} ms (all: ${ms(perQuery)} ms)`);
-      console.log(`first full paint, cold (navigation start -> all 12 widgets drawn; median of ${paints.length} loads): ${paint.toFixed(0)} ms (${ms(paints)}); the dashboard with its cached results received at ${ms(dataAt)} ms`);
+      console.log(`first full paint, cold, in-page frame (navigation start -> the first frame with all 12 widgets drawn, seen by a check in every frame from document start; median of ${paints.length} loads): ${paint.toFixed(1)} ms (${paints.map((x) => x.toFixed(1)).join(', ')}); the dashboard's data (its GET, or the page itself when drawn by the server) received at ${ms(dataAt)} ms`);
+      console.log(`first full paint, cold, after load (the same condition polled once page.goto resolved, which waits for the load event; the earlier figure's method): ${median(afterLoad).toFixed(0)} ms (${ms(afterLoad)}), ratio ${(median(afterLoad) / slowest).toFixed(2)}`);
       console.log(`first full paint, in the app (another page -> dashboard opened -> all 12 drawn; median of ${inApp.length}): ${median(inApp).toFixed(0)} ms (${ms(inApp)}), ratio ${(median(inApp) / slowest).toFixed(2)}`);
 
       // real time: 10 widgets, probes and widget queries with 0 and then CLIENTS viewers

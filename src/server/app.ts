@@ -28,6 +28,7 @@ import { oidcRoutes } from './routes/oidc.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedRoutes } from './routes/saved.js';
 import { dashboardRoutes } from './routes/dashboards.js';
+import { dashboardPageRoute } from './routes/dashboard-page.js';
 import { createDashboardService } from '../dashboards/index.js';
 import { threadRoutes } from './routes/threads.js';
 import { trainingRoutes } from './routes/training/index.js';
@@ -197,6 +198,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     });
   app.decorate('dashboards', dashboards);
   await app.register(dashboardRoutes, { service: dashboards });
+  // the dashboard page's first paint drawn here (from the routes above, under the request's own session)
+  await app.register(dashboardPageRoute, { root: settings.webRoot });
   await dashboards.start();
   app.addHook('onClose', async () => dashboards.close());
   await app.register(auditRoutes);

@@ -76,13 +76,19 @@ describe.skipIf(!hasChromium)('Sharing a dashboard by name, and a viewer’s own
     // vic sees it; val, another viewer, does not
     const vic = await (await e2e.newContext()).newPage();
     await signedIn(vic, 'vic', 'viewer-password-1');
-    await vic.goto(`${e2e.server.url}/dashboards?id=${id}`);
+    // the page comes drawn by the server; the app takes it over without asking for the dashboard again
+    const drawn = await vic.goto(`${e2e.server.url}/dashboards?id=${id}`);
+    expect(await drawn!.text()).toContain('id="otc-first-paint"');
+    await vic.locator('#otc-first-paint').waitFor({ state: 'detached' });
     await vic.locator('.widget .kpi-value').waitFor();
     expect(await figure(vic)).toBe(total);
+    expect(await vic.evaluate(`performance.getEntriesByType('resource').filter((r) => r.name.endsWith('/api/dashboards/${id}')).length`)).toBe(0);
     expect(await vic.getByRole('button', { name: 'Share…' }).count()).toBe(0);
     const val = await (await e2e.newContext()).newPage();
     await signedIn(val, 'val', 'viewer-password-2');
     expect(await status(val, `/api/dashboards/${id}`)).toBe(404);
+    const plain = await val.goto(`${e2e.server.url}/dashboards?id=${id}`);
+    expect(await plain!.text()).not.toContain('otc-first-paint');
 
     // vic narrows it to one desk for themselves: nothing saved
     await vic.getByRole('textbox', { name: 'Desk', exact: true }).fill(String(deskRow[0]));

@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Suspense, useEffect } from 'react';
+import { Suspense, useEffect, useLayoutEffect } from 'react';
 import { api, ApiError, setCsrfToken, SIGNED_OUT_EVENT, type Me } from './api.js';
 import { Header } from './components/Header.js';
+import { takeOver } from './first-paint.js';
 import { ChangePasswordPage } from './pages/ChangePassword.js';
 import { AskPage, AuditPage, DashboardsPage, ReportsPage, SchedulerPage, TrainingPage, UsersPage } from './pages/lazy.js';
 import { SignInPage } from './pages/SignIn.js';
@@ -34,6 +35,11 @@ export function App() {
     return () => window.removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
   }, [qc]);
   useServerEvents(Boolean(me.data));
+  // the server's drawing of a dashboard stays until the dashboards page replaces it; any other page replaces it now
+  const onDashboards = Boolean(me.data && !me.data.user.mustChangePassword && me.data.permissions.includes('view')) && path === '/dashboards';
+  useLayoutEffect(() => {
+    if (!me.isPending && !onDashboards) takeOver();
+  }, [me.isPending, onDashboards]);
 
   if (me.isPending) return <main className="center" aria-busy="true"><p className="muted">Loading…</p></main>;
   if (me.isError) return <main className="center"><p role="alert" className="error">Cannot reach the server: {(me.error as Error).message}</p></main>;

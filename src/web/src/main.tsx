@@ -9,10 +9,14 @@ const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false,
 
 startEarly(queryClient);
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <App />
-    </QueryClientProvider>
-  </StrictMode>,
-);
+const start = () =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <App />
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+// a page the server drew (first-paint.ts): the browser shows it in its first frame, the app starts after
+if (document.getElementById('otc-first-paint')) requestAnimationFrame(() => setTimeout(start, 0));
+else start();

@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import ReactGridLayout, { useContainerWidth, type Layout } from 'react-grid-layout';
 import 'react-grid-layout/css/styles.css';
 import 'react-resizable/css/styles.css';
 import { ShareDialog } from '../components/ShareDialog.js';
 import { WidgetCard } from '../components/WidgetCard.js';
 import { WidgetEditor } from '../components/WidgetEditor.js';
+import { takeOver } from '../first-paint.js';
 import { dashboardsApi, filtersQuery, type DashboardFilters, type DashboardView, type LayoutItem, type WidgetView } from '../dashboards-api.js';
 
 const split = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -59,6 +60,12 @@ export function DashboardsPage({ canEdit }: { canEdit: boolean }) {
     });
     return () => es.close();
   }, [id, qc]);
+
+  // nothing of the server's drawing to keep: an error, no dashboard, or the viewer's own filters
+  const nothingDrawn = list.isError || board.isError || (!list.isPending && id === null) || mine !== null;
+  useLayoutEffect(() => {
+    if (nothingDrawn) takeOver();
+  }, [nothingDrawn]);
 
   const setBoard = (d: DashboardView) => qc.setQueryData(['dashboard', d.id], d);
   const act = useMutation({
@@ -333,6 +340,10 @@ function FiltersBar({ d, mine, onSave, onMine }: { d: DashboardView; mine: Dashb
 
 function Grid({ d, onLayout, onRefresh, onEdit, onRemove, onRegenerate }: { d: DashboardView; onLayout: (l: LayoutItem[]) => void; onRefresh: (w: WidgetView) => void; onEdit: (w: WidgetView) => void; onRemove: (w: WidgetView) => void; onRegenerate: (w: WidgetView) => void }) {
   const { width, containerRef, mounted } = useContainerWidth();
+  // the grid with every widget is in place (their first paints set in their own layout effects): the server's drawing goes in the same frame
+  useLayoutEffect(() => {
+    if (mounted) takeOver();
+  }, [mounted]);
   const layout = useMemo(
     () => d.widgets.map((w, n) => d.layout.find((l) => l.i === w.id) ?? { i: w.id, x: (n % 2) * 6, y: 100 + n * 8, w: 6, h: 8 }),
     [d.layout, d.widgets],
