@@ -8,6 +8,7 @@
  * escapes the texts it draws). The block is `inert`: the app takes over its place when its own
  * dashboard page has drawn.
  */
+import { verticalCompactor } from 'react-grid-layout/core';
 import { formatNumber, formatValue, headerOf, toNumber } from '../charts/index.js';
 import type { DashboardView, WidgetView } from './service.js';
 import type { DashboardFilters, LayoutItem } from './types.js';
@@ -169,18 +170,11 @@ function widget(w: WidgetView, editable: boolean): string {
   );
 }
 
-/** Each widget's place: the layout's, or where the web app puts a widget without one (Dashboards page), compacted upwards as react-grid-layout does. */
+/** Each widget's place: the layout's, or where the web app puts a widget without one (Dashboards page), compacted upwards by react-grid-layout's own vertical compactor, as the app's grid does. */
 export function placements(d: Pick<DashboardView, 'layout' | 'widgets'>): LayoutItem[] {
   const items = d.widgets.map((w, n) => ({ ...(d.layout.find((l) => l.i === w.id) ?? { i: w.id, x: (n % 2) * 6, y: 100 + n * 8, w: 6, h: 8 }) }));
-  const hits = (a: LayoutItem, b: LayoutItem) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-  const placed: LayoutItem[] = [];
-  for (const it of [...items].sort((a, b) => a.y - b.y || a.x - b.x)) {
-    it.y = Math.min(it.y, Math.max(0, ...placed.map((p) => p.y + p.h)));
-    while (it.y > 0 && !placed.some((p) => hits({ ...it, y: it.y - 1 }, p))) it.y--;
-    while (placed.some((p) => hits(it, p))) it.y++;
-    placed.push(it);
-  }
-  return items;
+  const placed = new Map(verticalCompactor.compact(items, COLS).map((l) => [l.i, l]));
+  return items.map((it) => ({ ...it, x: placed.get(it.i)?.x ?? it.x, y: placed.get(it.i)?.y ?? it.y }));
 }
 
 /** The grid as react-grid-layout lays it out; widths are fractions of the container, so any page width matches. */
