@@ -27,6 +27,23 @@ export interface AppendResult {
   checkpoint?: Checkpoint;
 }
 
+/**
+ * What became of the transaction's checkpoint line, when the backend writes the lines itself
+ * (the SQLite writer thread): written to the file, not due (checkpointEvery > 1), or failed (the
+ * records are committed all the same).
+ */
+export type LineOutcome = { written: boolean } | { error: PlainError };
+
+/**
+ * Whether a transaction whose rows start at its first stored row and end at `result.checkpoint`
+ * writes a checkpoint line: it crossed a multiple of `every` (every transaction when every is 1).
+ */
+export function lineDue(result: AppendResult, every: number): boolean {
+  const first = result.outcomes.find((o) => o.ok)?.rows[0]?.seq;
+  const cp = result.checkpoint;
+  return !!cp && first !== undefined && Math.floor(cp.seq / every) > Math.floor((first - 1) / every);
+}
+
 export interface PlainError {
   code?: string;
   message: string;
