@@ -14,7 +14,7 @@
  * An ask counts as an error when the HTTP status is not 2xx, the connection fails or times out,
  * or the answer's status is not 'answered' (every question of the mix is answered at warm-up).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -53,6 +53,46 @@ const QUESTIONS = [
   'Netting breaks by counterparty this week',
   'Total payments due this week in dollars',
 ];
+
+/**
+ * CPU time (ms) so far of this process's main thread, of its other threads (the audit writer,
+ * libuv's pool, V8's helpers) and of its child processes alive now (the SQLite query processes),
+ * from /proc (Linux; undefined elsewhere). Per ask, it says where the work goes whatever else
+ * the machine runs, which throughput on a busy machine cannot.
+ */
+function cpuNow(): { main: number; threads: number; children: number } | undefined {
+  if (!existsSync('/proc/self/task')) return undefined;
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100 }; // utime + stime, USER_HZ 100
+  };
+  const read = (p: string) => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  let main = 0;
+  let threads = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    const s = read(`/proc/self/task/${tid}/stat`);
+    if (!s) continue;
+    if (Number(tid) === process.pid) main += ticks(s).ms;
+    else threads += ticks(s).ms;
+  }
+  let children = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const s = read(`/proc/${pid}/stat`);
+    if (!s) continue;
+    const t = ticks(s);
+    if (t.ppid === process.pid) children += t.ms;
+  }
+  return { main, threads, children };
+}
+const cpuPer = (a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>, n: number) =>
+  a && b && n ? `main ${((b.main - a.main) / n).toFixed(2)} + threads ${((b.threads - a.threads) / n).toFixed(2)} + query processes ${((b.children - a.children) / n).toFixed(2)} ms` : '-';
 
 const la = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0);
@@ -103,6 +143,7 @@ try {
   const lines: string[] = [];
   for (const connections of levels) {
     await profiler?.post('Profiler.start');
+    const cpu0 = cpuNow();
     let n = 0;
     let answerErrors = 0;
     const latencies: number[] = [];
@@ -131,6 +172,7 @@ try {
     }, (err, result) => (err ? failed(err) : finished(result)));
     inst.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
     const res = await done;
+    const cpu1 = cpuNow();
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       const file = levels.length > 1 ? args['cpu-prof']!.replace(/(\.cpuprofile)?$/, `-${connections}.cpuprofile`) : args['cpu-prof']!;
@@ -145,6 +187,7 @@ try {
     // The same SQL through the datasource alone, at the same concurrency, for the same time.
     let raw = 0;
     let rawErrors = 0;
+    const cpu2 = cpuNow();
     const until = performance.now() + duration * 1000;
     let k = 0;
     await Promise.all(
@@ -161,10 +204,12 @@ try {
       }),
     );
     const rawPerS = raw / duration;
+    const cpu3 = cpuNow();
     console.log(
       `concurrency ${connections}: ${latencies.length} asks in ${duration} s (${asks.toFixed(1)}/s), p50 ${Math.round(pct(latencies, 50))} ms, p95 ${Math.round(pct(latencies, 95))} ms, p99 ${Math.round(pct(latencies, 99))} ms, ` +
         `errors ${errors} (http ${res.non2xx}, conn ${res.errors}, timeouts ${res.timeouts}, answers ${answerErrors}); datasource alone ${rawPerS.toFixed(1)}/s (${rawErrors} errors); ` +
-        `asks/raw ${rawPerS ? ((100 * asks) / rawPerS).toFixed(0) : '-'}%; load average ${load}`,
+        `asks/raw ${rawPerS ? ((100 * asks) / rawPerS).toFixed(0) : '-'}%; load average ${load}\n` +
+        `  CPU per ask: ${cpuPer(cpu0, cpu1, latencies.length)}; per query through the datasource alone: ${cpuPer(cpu2, cpu3, raw)}`,
     );
     lines.push(`load concurrency=${connections} asks_per_s=${Math.round(asks)} p50_ms=${Math.round(pct(latencies, 50))} p95_ms=${Math.round(pct(latencies, 95))} p99_ms=${Math.round(pct(latencies, 99))} errors=${errors} raw_per_s=${Math.round(rawPerS)}`);
   }

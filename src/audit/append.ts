@@ -6,8 +6,8 @@
 import { OtcError } from '../shared/errors.js';
 import { toWellFormedJson, toWellFormedText } from '../shared/well-formed.js';
 import type { AuditRow, Head } from './backend.js';
-import { canonicalize } from './canonical.js';
-import { computeRecordHash, recordFromJson, type AuditRecord, type AuditRecordJson } from './chain.js';
+import { CanonicalText, canonicalize, sha256Hex } from './canonical.js';
+import { recordFromJson, type AuditRecord, type AuditRecordJson } from './chain.js';
 import { badEntry } from './errors.js';
 import { signCheckpoint, type AuditKeys, type Checkpoint } from './signing.js';
 import type { AuditEntry } from './types.js';
@@ -25,6 +25,23 @@ export type UnitOutcome = { ok: true; rows: AuditRow[] } | { ok: false; error: P
 export interface AppendResult {
   outcomes: UnitOutcome[];
   checkpoint?: Checkpoint;
+}
+
+/**
+ * What became of the transaction's checkpoint line, when the backend writes the lines itself
+ * (the SQLite writer thread): written to the file, not due (checkpointEvery > 1), or failed (the
+ * records are committed all the same).
+ */
+export type LineOutcome = { written: boolean } | { error: PlainError };
+
+/**
+ * Whether a transaction whose rows start at its first stored row and end at `result.checkpoint`
+ * writes a checkpoint line: it crossed a multiple of `every` (every transaction when every is 1).
+ */
+export function lineDue(result: AppendResult, every: number): boolean {
+  const first = result.outcomes.find((o) => o.ok)?.rows[0]?.seq;
+  const cp = result.checkpoint;
+  return !!cp && first !== undefined && Math.floor(cp.seq / every) > Math.floor((first - 1) / every);
 }
 
 export interface PlainError {
@@ -45,6 +62,13 @@ export function fromPlainError(p: PlainError): Error {
 }
 
 const OUTCOMES = new Set<AuditEntry['outcome']>(['ok', 'refused', 'abstained', 'error', 'started', 'completed']);
+
+/**
+ * Whether canonical JSON text may hold a string that is not well-formed: JSON.stringify writes a
+ * lone surrogate as a \udXXX escape and NUL as \u0000 (a pair of surrogates is written as is).
+ * An escaped backslash followed by such letters also matches: then the slow path, still exact.
+ */
+const MAYBE_ILL_FORMED = /\\u(?:0000|d[89a-f])/i;
 
 /**
  * Audited text is made well-formed before it is hashed: a lone UTF-16 surrogate or a NUL
@@ -75,7 +99,9 @@ export function buildRow(entry: AuditEntry, head: { seq: number; hash: string },
     if (typeof entry.details !== 'object' || Array.isArray(entry.details)) throw badEntry('details must be an object');
     try {
       // through canonical JSON first (toJSON, undefined members), then every string made well-formed
-      details = canonicalize(toWellFormedJson(JSON.parse(canonicalize(entry.details)) as unknown));
+      // (text with no escape of a lone surrogate or NUL is well-formed as it is)
+      const text = canonicalize(entry.details);
+      details = MAYBE_ILL_FORMED.test(text) ? canonicalize(toWellFormedJson(JSON.parse(text) as unknown)) : text;
     } catch (e) {
       throw badEntry(`details: ${(e as Error).message}`);
     }
@@ -98,7 +124,10 @@ export function buildRow(entry: AuditEntry, head: { seq: number; hash: string },
     prev_hash: head.hash,
     hash: '',
   };
-  row.hash = computeRecordHash(rowToJson(row));
+  // the hash of the record as computeRecordHash(rowToJson(row)) computes it, `details` being
+  // canonical text already (not parsed and written again: this runs for every record appended)
+  const { hash: _unset, ...covered } = row;
+  row.hash = sha256Hex(canonicalize({ ...covered, details: details === null ? null : new CanonicalText(details) }));
   return row;
 }
 

@@ -1,6 +1,6 @@
 /** What the audit log needs of a database. Two implementations: sqlite.ts and postgres.ts. */
 import { EXPORT_COLUMNS, type AuditRecordJson } from './chain.js';
-import type { AppendResult, AppendUnit } from './append.js';
+import type { AppendResult, AppendUnit, LineOutcome } from './append.js';
 import { asCheckpoint, type Checkpoint } from './signing.js';
 
 /**
@@ -131,9 +131,12 @@ export interface AuditBackend {
   /**
    * Builds the rows of `units` on the current head (append.ts, buildUnits) under an exclusive
    * lock and stores them in one transaction; the head moves one record at a time and only the
-   * last head is signed (with the key the backend was opened with).
+   * last head is signed (with the key the backend was opened with). A backend opened with the
+   * checkpoint file (SQLite: its writer thread) writes the transaction's line itself: `line`
+   * settles when it is written (or not due, or failed); `early` then resolves at the commit,
+   * before the line. Without `line`, the log writes the lines (PostgreSQL).
    */
-  appendUnits(units: AppendUnit[]): Promise<AppendResult>;
+  appendUnits(units: AppendUnit[], early?: boolean): Promise<AppendResult & { line?: Promise<LineOutcome> }>;
   /**
    * Deletes the records up to `through.seq` after setting the pruned-through marker, in one
    * transaction (the delete trigger lets only records at or below the marker go).

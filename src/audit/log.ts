@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { parseDbUrl } from '../store/index.js';
 import { canonicalize } from './canonical.js';
-import { fromPlainError, rowToJson, rowToRecord, type AppendResult, type AppendUnit } from './append.js';
+import { fromPlainError, lineDue, rowToJson, rowToRecord, type AppendResult, type AppendUnit, type LineOutcome } from './append.js';
 import {
   EXPORT_COLUMNS,
   GENESIS_HASH,
@@ -240,6 +240,8 @@ class DbAuditLog implements AuditLog {
   private checkpoints: Promise<void> = Promise.resolve();
   private checkpointQueue: { cp: Checkpoint; done: () => void }[] = [];
   private checkpointsDraining = false;
+  /** Lines the backend writes itself (SQLite writer thread) still on their way. */
+  private backendLines: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly backend: AuditBackend,
@@ -287,13 +289,25 @@ class DbAuditLog implements AuditLog {
     }
   }
 
-  /** After records firstSeq..cp.seq are committed: a checkpoint when the batch crossed a boundary, else kept as pending. */
-  private afterCommit(cp: Checkpoint | undefined, firstSeq: number): Promise<void> {
+  /** After a transaction is committed: its checkpoint line when the batch crossed a boundary, else kept as pending. */
+  private afterCommit(result: AppendResult): Promise<void> {
+    const cp = result.checkpoint;
     if (!cp) return Promise.resolve();
-    const every = this.integrity?.checkpointEvery ?? 1;
-    if (Math.floor(cp.seq / every) > Math.floor((firstSeq - 1) / every)) return this.writeCheckpoint(cp);
+    if (lineDue(result, this.integrity?.checkpointEvery ?? 1)) return this.writeCheckpoint(cp);
     if (!this.pending || cp.seq > this.pending.seq) this.pending = cp;
     return Promise.resolve();
+  }
+
+  /** The backend wrote (or did not need, or failed to write) the transaction's line itself. */
+  private afterLine(result: AppendResult, o: LineOutcome): void {
+    const cp = result.checkpoint;
+    const integ = this.integrity;
+    if (!cp || !integ) return;
+    if ('error' in o) integ.onError?.(fromPlainError(o.error));
+    else if (o.written) {
+      integ.onCheckpoint?.(cp);
+      if (this.pending && this.pending.seq <= cp.seq) this.pending = undefined;
+    } else if (!this.pending || cp.seq > this.pending.seq) this.pending = cp;
   }
 
   /**
@@ -328,9 +342,12 @@ class DbAuditLog implements AuditLog {
   }
 
   private async write(batch: Queued[]): Promise<void> {
-    let result: AppendResult;
+    let result: AppendResult & { line?: Promise<LineOutcome> };
     try {
-      result = await this.backend.appendUnits(batch.map((b) => b.unit));
+      result = await this.backend.appendUnits(
+        batch.map((b) => b.unit),
+        batch.some((b) => b.atCommit),
+      );
     } catch (e) {
       // The transaction failed as a whole (not one invalid entry): each unit alone, so one that
       // cannot be stored fails by itself.
@@ -338,8 +355,13 @@ class DbAuditLog implements AuditLog {
       else for (const b of batch) await this.write([b]);
       return;
     }
-    const firstSeq = result.outcomes.find((o) => o.ok)?.rows[0]?.seq;
-    const flushed = firstSeq === undefined ? Promise.resolve() : this.afterCommit(result.checkpoint, firstSeq);
+    const line = result.line;
+    let flushed: Promise<void>;
+    if (line) {
+      flushed = line.then((o) => this.afterLine(result, o));
+      const before = this.backendLines;
+      this.backendLines = Promise.all([before, flushed]).then(() => undefined);
+    } else flushed = this.afterCommit(result);
     const settle = (i: number) => {
       const o = result.outcomes[i]!;
       if (o.ok) batch[i]!.resolve(o.rows);
@@ -602,6 +624,7 @@ class DbAuditLog implements AuditLog {
 
   async close(): Promise<void> {
     await this.writing;
+    await this.backendLines;
     await this.checkpoints;
     if (this.pending) await this.writeCheckpoint(this.pending);
     return this.backend.close();
@@ -619,6 +642,7 @@ export async function openAuditLog(url: string, opts: { create?: boolean; integr
   const target = parseDbUrl(url, badAuditUrl);
   const create = opts.create ?? true;
   const keys = opts.integrity?.keys.privateKey ? opts.integrity.keys : undefined;
-  const backend = target.kind === 'sqlite' ? await openSqliteBackend(target.path, create, keys) : await openPostgresBackend(target, create, keys);
+  const lines = keys && opts.integrity?.checkpointFile ? { file: opts.integrity.checkpointFile, every: opts.integrity.checkpointEvery ?? 1 } : undefined;
+  const backend = target.kind === 'sqlite' ? await openSqliteBackend(target.path, create, keys, lines) : await openPostgresBackend(target, create, keys);
   return new DbAuditLog(backend, opts.integrity, opts.privacy);
 }

@@ -1,10 +1,13 @@
 /**
  * Writer thread of a SQLite audit log: holds the write connection and runs each request (append
  * units, prune) as one transaction, one at a time, answering with plain data. Hashing, signing
- * and the commit's fsync happen here, off the server's event loop.
+ * and the commit's fsync happen here, off the server's event loop; so does the signed checkpoint
+ * line of each transaction (written and fsync'ed after the commit, before the append is answered),
+ * which took five rounds of a busy event loop from the main thread (issue 14 item 7).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { toPlainError } from './append.js';
+import { lineDue, toPlainError, type LineOutcome } from './append.js';
+import { appendCheckpointLinesSync } from './signing.js';
 import { openSqliteWriteConnection, type SqliteWriteConnection } from './sqlite-write.js';
 import type { WriterReply, WriterRequest, WriterWorkerData } from './sqlite-writer.js';
 
@@ -29,8 +32,21 @@ port.on('message', (m: WriterRequest) => {
   }
   try {
     if (!conn) throw new Error('the audit writer is not open');
-    if (m.type === 'append') port.postMessage({ type: 'appended', id: m.id, result: conn.appendUnits(m.units) } satisfies WriterReply);
-    else port.postMessage({ type: 'pruned', id: m.id, deleted: conn.prune(m.through) } satisfies WriterReply);
+    if (m.type === 'append') {
+      const result = conn.appendUnits(m.units);
+      const lines = data.lines;
+      if (!lines) return port.postMessage({ type: 'appended', id: m.id, result } satisfies WriterReply);
+      if (!lineDue(result, lines.every)) return port.postMessage({ type: 'appended', id: m.id, result, line: { written: false } } satisfies WriterReply);
+      if (m.early) port.postMessage({ type: 'committed', id: m.id, result } satisfies WriterReply);
+      let line: LineOutcome;
+      try {
+        appendCheckpointLinesSync(lines.file, [result.checkpoint!]);
+        line = { written: true };
+      } catch (e) {
+        line = { error: toPlainError(e) }; // the records are committed: the log reports it (onError)
+      }
+      port.postMessage(m.early ? ({ type: 'lined', id: m.id, line } satisfies WriterReply) : ({ type: 'appended', id: m.id, result, line } satisfies WriterReply));
+    } else port.postMessage({ type: 'pruned', id: m.id, deleted: conn.prune(m.through) } satisfies WriterReply);
   } catch (e) {
     port.postMessage({ type: 'failed', id: m.id, error: toPlainError(e) } satisfies WriterReply);
   }

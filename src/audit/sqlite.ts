@@ -7,7 +7,7 @@ import { GENESIS_HASH } from './chain.js';
 import { AuditErrorCode } from './errors.js';
 import { HEAD_KEY, parseHead, recordsTableSql, ROW_COLUMNS, SCHEMA_VERSION, whereOf, type AuditBackend, type AuditRow, type RowFilter, type Snapshot } from './backend.js';
 import type { AuditKeys } from './signing.js';
-import { startSqliteWriter, type SqliteWriter } from './sqlite-writer.js';
+import { startSqliteWriter, type SqliteWriter, type WriterLines } from './sqlite-writer.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -74,7 +74,8 @@ function checkIsAuditFile(path: string, create: boolean): void {
   }
 }
 
-export async function openSqliteBackend(path: string, create: boolean, keys: AuditKeys | undefined): Promise<AuditBackend> {
+/** `lines`: the checkpoint file, whose lines the writer thread then writes (with a signing key only). */
+export async function openSqliteBackend(path: string, create: boolean, keys: AuditKeys | undefined, lines?: WriterLines): Promise<AuditBackend> {
   if (path === ':memory:') {
     throw new OtcError(AuditErrorCode.BadUrl, 'the audit log must be a file, not an in-memory database', { status: 500 });
   }
@@ -108,7 +109,7 @@ export async function openSqliteBackend(path: string, create: boolean, keys: Aud
   // Appends and prunes go through the writer thread; this connection only reads.
   let writer: SqliteWriter;
   try {
-    writer = await startSqliteWriter(path, keys, create);
+    writer = await startSqliteWriter(path, keys, create, lines);
   } catch (e) {
     db.close();
     throw new OtcError(AuditErrorCode.Unreachable, `cannot open the audit log ${path} for writing: ${(e as Error).message}`, { status: 503, cause: e });
@@ -134,9 +135,9 @@ export async function openSqliteBackend(path: string, create: boolean, keys: Aud
 
   return {
     kind: 'sqlite',
-    async appendUnits(units) {
+    async appendUnits(units, early) {
       if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });
-      return writer.appendUnits(units);
+      return writer.appendUnits(units, early);
     },
     async prune(p) {
       if (closed) throw new OtcError(AuditErrorCode.Closed, 'the audit log is closed', { status: 500 });

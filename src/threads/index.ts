@@ -94,18 +94,21 @@ export async function recordTurn(store: Store, o: { owner: string; threadId?: st
   const a = o.answer;
   return store.db.transaction().execute(async (tx) => {
     let t: ThreadsTable | undefined;
+    let seq = 1;
     if (o.threadId) {
       t = await tx.selectFrom('threads').selectAll().where('id', '=', o.threadId).where('owner', '=', o.owner).executeTakeFirst();
       if (!t) throw threadNotFound(o.threadId);
+      // a picked "which one?" option answers the turn that asked: it replaces that turn
+      const last = await tx.selectFrom('thread_turns').selectAll().where('thread_id', '=', t.id).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const replaces = !!o.choice && last?.status === 'choose' && last.question === a.question;
+      seq = replaces ? last!.seq : Number(t.turns) + 1;
+      if (replaces) await tx.deleteFrom('thread_turns').where('thread_id', '=', t.id).where('seq', '=', seq).execute();
     } else {
-      t = { id: randomUUID(), owner: o.owner, title: a.question.slice(0, 200), turns: 0, created_at: now, updated_at: now };
+      // a new thread is stored with its first turn counted: no turn to look for, no count to update
+      // (two statements fewer on every first question, issue 14 item 7)
+      t = { id: randomUUID(), owner: o.owner, title: a.question.slice(0, 200), turns: 1, created_at: now, updated_at: now };
       await tx.insertInto('threads').values(t).execute();
     }
-    // a picked "which one?" option answers the turn that asked: it replaces that turn
-    const last = await tx.selectFrom('thread_turns').selectAll().where('thread_id', '=', t.id).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const replaces = !!o.choice && last?.status === 'choose' && last.question === a.question;
-    const seq = replaces ? last!.seq : Number(t.turns) + 1;
-    if (replaces) await tx.deleteFrom('thread_turns').where('thread_id', '=', t.id).where('seq', '=', seq).execute();
     await tx
       .insertInto('thread_turns')
       .values({
@@ -125,7 +128,7 @@ export async function recordTurn(store: Store, o: { owner: string; threadId?: st
         created_at: now,
       })
       .execute();
-    await tx.updateTable('threads').set({ turns: seq, updated_at: now }).where('id', '=', t.id).execute();
+    if (o.threadId) await tx.updateTable('threads').set({ turns: seq, updated_at: now }).where('id', '=', t.id).execute();
     return summary({ ...t, turns: seq, updated_at: now });
   });
 }
