@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
@@ -15,6 +16,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one file at a time per core less one: a single file at a time on the
+    // 2-core CI machine, whose second core then mostly waits, as the suite spends much of its time
+    // in child processes, Chromium and database round trips. Two at a time there; the default
+    // (cores - 1) on larger machines. Test files share no fixed names (temp folders, random database,
+    // schema and queue names), so they may run side by side. `--maxWorkers=1` runs them one by one.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: ['default', './test/support/summary-reporter.ts'],
     env: { OTC_SHARED_DIR: sharedDir },
   },

@@ -1,11 +1,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { openAuditLog } from '../../audit/index.js';
 import { loadConfig, todayOf } from '../../config/index.js';
-import { openDatasource } from '../../datasource/index.js';
-import { createCopilot, type AskAnswer } from '../../nl2sql/index.js';
-import { createFallbackFromConfig } from '../../nl2sql/llm/index.js';
-import { loadProfile, trainModel } from '../../training/index.js';
+import type { AskAnswer } from '../../nl2sql/index.js';
 import { OtcError } from '../../shared/errors.js';
 import { action } from '../handle-error.js';
 import { calendarDate, parseFlags } from '../parse.js';
@@ -35,6 +31,13 @@ export const askCommand = new Command('ask')
       const f = parseFlags(flags, raw);
       if (!question.trim()) throw new OtcError('OTC_ERR_USAGE', 'the question is empty: ask something, e.g. otc-copilot ask "How many settlements failed yesterday?" --db …', { status: 400 });
       const cfg = loadConfig();
+      const [{ openAuditLog }, { openDatasource }, { createCopilot }, { createFallbackFromConfig }, { loadProfile, trainModel }] = await Promise.all([
+        import('../../audit/index.js'),
+        import('../../datasource/index.js'),
+        import('../../nl2sql/index.js'),
+        import('../../nl2sql/llm/index.js'),
+        import('../../training/index.js'),
+      ]);
       const profile = loadProfile(f.model);
       const ds = await openDatasource(f.db);
       const audit = f.audit ? await openAuditLog(f.audit) : undefined;

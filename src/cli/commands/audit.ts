@@ -2,9 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { openAuditLog, type VerifyResult } from '../../audit/index.js';
+import type { VerifyResult } from '../../audit/index.js';
 import { auditIntegrityOf } from '../../audit/integrity-config.js';
-import { activeHolds, placeHold, pruneExpired, releaseHold } from '../../audit/retention.js';
 import { verifySignedExport, writeSignedExport } from '../../audit/signed-export.js';
 import { auditFilesOf, auditUrlOf, loadConfig } from '../../config/index.js';
 import { isOtcError, OtcError } from '../../shared/errors.js';
@@ -25,6 +24,9 @@ function fsReason(e: unknown): string {
   if (code === 'EROFS') return 'the file system is read-only';
   return code ?? (e as Error).message;
 }
+
+/** The audit log's drivers, loaded when a command opens a log (the CLI starts without them). */
+const openAuditLog: typeof import('../../audit/index.js').openAuditLog = async (...args) => (await import('../../audit/index.js')).openAuditLog(...args);
 
 const cliActor = () => `cli:${userInfo().username}`;
 
@@ -199,6 +201,7 @@ const pruneCmd = new Command('prune')
       const integrity = auditIntegrityOf(cfg, { writer: true })!;
       const log = await openAuditLog(o.audit ?? auditUrlOf(cfg), { create: false, integrity });
       try {
+        const { pruneExpired } = await import('../../audit/retention.js');
         const r = await pruneExpired(log, integrity.keys, { retentionDays: days, archiveDir: o.archiveDir ?? auditFilesOf(cfg).archiveDir, actor: cliActor() });
         const held = r.heldFrom ? `; legal hold ${r.heldFrom.holdId} keeps record #${r.heldFrom.seq} and after` : '';
         process.stdout.write(r.pruned ? `pruned ${r.pruned} records up to #${r.throughSeq}, archived to ${r.archive}${held}\n` : `nothing to prune${held}\n`);
@@ -227,6 +230,7 @@ const holdCmd = new Command('hold')
       const cfg = loadConfig();
       const integrity = auditIntegrityOf(cfg, { writer: true })!;
       const log = await openAuditLog(o.audit ?? auditUrlOf(cfg), { create: false, integrity });
+      const { activeHolds, placeHold, releaseHold } = await import('../../audit/retention.js');
       try {
         if (act === 'place') {
           if (!o.reason?.trim()) throw new OtcError('OTC_ERR_USAGE', 'hold place: --reason is required', { status: 400 });

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig, settings, type Config } from '../../config/index.js';
-import { redactUrl } from '../../datasource/index.js';
+import { redactUrl } from '../../datasource/redact.js';
 import { action } from '../handle-error.js';
 
 export const configCommand = new Command('config')

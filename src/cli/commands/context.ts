@@ -2,11 +2,6 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { datasourceUrlOf, loadConfig } from '../../config/index.js';
-import { openDatasource } from '../../datasource/index.js';
-import { llmClientFromConfig } from '../../llm/index.js';
-import { limitContextData, renderContext } from '../../nl2sql/llm/index.js';
-import { embedderFromClient, openRetriever } from '../../nl2sql/retrieval/index.js';
-import { loadProfile, trainModel } from '../../training/index.js';
 import { action } from '../handle-error.js';
 import { parseFlags } from '../parse.js';
 
@@ -28,6 +23,13 @@ export const contextCommand = new Command('context')
     action(async (question: string, raw: Record<string, unknown>) => {
       const f = parseFlags(flags, raw);
       const cfg = loadConfig();
+      const [{ openDatasource }, { llmClientFromConfig }, { limitContextData, renderContext }, { embedderFromClient, openRetriever }, { loadProfile, trainModel }] = await Promise.all([
+        import('../../datasource/index.js'),
+        import('../../llm/index.js'),
+        import('../../nl2sql/llm/index.js'),
+        import('../../nl2sql/retrieval/index.js'),
+        import('../../training/index.js'),
+      ]);
       const profile = loadProfile(f.model);
       const ds = await openDatasource(f.db ?? datasourceUrlOf(cfg));
       let model;

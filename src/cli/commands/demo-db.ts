@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
-import { buildDemoDatabase, OPS_TABLE_NAMES, type OpsTable } from '../../demo/index.js';
+import type { OpsTable } from '../../demo/index.js';
 import { action } from '../handle-error.js';
 import { parseFlags } from '../parse.js';
 
@@ -65,6 +65,7 @@ export const demoDbCommand = new Command('demo-db')
   .action(
     action(async (raw: Record<string, unknown>) => {
       const flags = parseFlags(flagsSchema, raw);
+      const { buildDemoDatabase, OPS_TABLE_NAMES } = await import('../../demo/index.js');
       const progress = progressReporter();
       const abort = new AbortController();
       const onSigint = (): void => abort.abort();

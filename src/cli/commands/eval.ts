@@ -3,9 +3,6 @@ import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
-import { openDatasource } from '../../datasource/index.js';
-import { createCopilot, readQuestions, runEvaluation } from '../../nl2sql/index.js';
-import { loadProfile, trainModel } from '../../training/index.js';
 import { action } from '../handle-error.js';
 import { calendarDate, parseFlags } from '../parse.js';
 import { loadConfig, todayOf } from '../../config/index.js';
@@ -34,6 +31,11 @@ export const evalCommand = new Command('eval')
     action(async (raw: Record<string, unknown>) => {
       const f = parseFlags(flags, raw);
       const cfg = loadConfig();
+      const [{ openDatasource }, { createCopilot, readQuestions, runEvaluation }, { loadProfile, trainModel }] = await Promise.all([
+        import('../../datasource/index.js'),
+        import('../../nl2sql/index.js'),
+        import('../../training/index.js'),
+      ]);
       const t0 = performance.now();
       // Check where the predictions go before the run, not after it.
       const outDir = dirname(resolve(f.out));

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../../config/index.js';
-import { dialectOfUrl, openDatasource } from '../../datasource/index.js';
-import { guardSql, policyFromSnapshot, type GuardPolicy } from '../../guard/index.js';
+import type { GuardPolicy } from '../../guard/index.js';
 import { OtcError } from '../../shared/errors.js';
 import { action } from '../handle-error.js';
 import { parseFlags } from '../parse.js';
@@ -18,6 +17,7 @@ async function readStdin(): Promise<string> {
 
 /** With --db: the allow-list is the database's own tables and columns, read by introspection. */
 async function policyFromDatabase(url: string, maxRows: number): Promise<GuardPolicy> {
+  const [{ openDatasource }, { policyFromSnapshot }] = await Promise.all([import('../../datasource/index.js'), import('../../guard/index.js')]);
   const ds = await openDatasource(url);
   try {
     return policyFromSnapshot(await ds.introspect(), maxRows);
@@ -41,6 +41,7 @@ export const guardCommand = new Command('guard')
         }),
         raw,
       );
+      const { dialectOfUrl } = await import('../../datasource/index.js');
       const dbDialect = o.db ? dialectOfUrl(o.db) : undefined;
       const dialect = o.dialect ?? dbDialect;
       if (!dialect) throw new OtcError('OTC_ERR_USAGE', '--dialect: give sqlite, postgres or mssql (or --db to take it from the database)');
@@ -48,6 +49,7 @@ export const guardCommand = new Command('guard')
       const maxRows = o.maxRows ?? loadConfig().maxRows;
       const sql = await readStdin();
       const policy = o.db ? await policyFromDatabase(o.db, maxRows) : { maxRows };
+      const { guardSql } = await import('../../guard/index.js');
       const verdict = await guardSql(sql, dialect, policy);
       if (verdict.ok) {
         process.stdout.write(`OK\n${verdict.sql}\n`);

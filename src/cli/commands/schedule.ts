@@ -1,13 +1,13 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig, storeUrlOf } from '../../config/index.js';
-import { createScheduler, InProcessBackend, type Scheduler } from '../../scheduler/index.js';
-import { openStore } from '../../store/index.js';
+import type { Scheduler } from '../../scheduler/index.js';
 import { action } from '../handle-error.js';
 import { parseFlags } from '../parse.js';
 
 /** Opens the store and a scheduler that is not started (it only reads). */
 async function withScheduler<T>(f: (s: Scheduler) => Promise<T>): Promise<T> {
+  const [{ createScheduler, InProcessBackend }, { openStore }] = await Promise.all([import('../../scheduler/index.js'), import('../../store/index.js')]);
   const store = await openStore(storeUrlOf(loadConfig()));
   const s = createScheduler({ store, backend: new InProcessBackend() });
   try {

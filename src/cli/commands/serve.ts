@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../../config/index.js';
-import { startServer } from '../../server/index.js';
 import { action } from '../handle-error.js';
 import { parseFlags } from '../parse.js';
 
@@ -22,6 +21,7 @@ export const serveCommand = new Command('serve')
       // --port 0 asks the system for a free port (the configured port must be 1..65535).
       const overrides = Object.fromEntries(Object.entries(f).filter(([k, v]) => v !== undefined && !(k === 'port' && v === 0)));
       const cfg = loadConfig({ overrides });
+      const { startServer } = await import('../../server/index.js');
       const server = await startServer(cfg, f.port === 0 ? { port: 0 } : {});
       const stop = (signal: string) => {
         process.stdout.write(`${signal}: shutting down…\n`);

@@ -7,35 +7,12 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { openAuditLog, type AuditLog } from '../../audit/index.js';
+import type { AuditLog } from '../../audit/index.js';
 import { auditUrlOf, datasourceUrlOf, loadConfig, storeUrlOf, todayOf } from '../../config/index.js';
-import { openDatasource, type Datasource } from '../../datasource/index.js';
+import type { Datasource } from '../../datasource/index.js';
 import { OtcError } from '../../shared/errors.js';
-import { openStore, type Store } from '../../store/index.js';
-import {
-  activateVersion,
-  diffVersions,
-  driftReport,
-  formatDiff,
-  formatDrift,
-  formatValidation,
-  getVersion,
-  importProfile,
-  listVersions,
-  loadVersionModel,
-  readProfileSource,
-  refreshValues,
-  reingest,
-  rollbackTo,
-  toBundle,
-  validateVersion,
-  writeBundleFile,
-  writeProfileFolder,
-  writeProfileTarball,
-  type RetrainResult,
-  type TrainingContext,
-  type TrainingVersion,
-} from '../../training/index.js';
+import type { Store } from '../../store/index.js';
+import type { RetrainResult, TrainingContext, TrainingVersion } from '../../training/index.js';
 import { action } from '../handle-error.js';
 import { calendarDate, parseFlags } from '../parse.js';
 
@@ -64,7 +41,12 @@ function withCommon(cmd: Command): Command {
     .option('--json', 'print JSON instead of text');
 }
 
+/** The training module, loaded when a command runs (the CLI starts without it). */
+type Training = typeof import('../../training/index.js');
+const training = (): Promise<Training> => import('../../training/index.js');
+
 interface Session {
+  t: Training;
   ctx: TrainingContext;
   ds: Datasource;
   actor: string;
@@ -74,6 +56,7 @@ interface Session {
 /** Opens the datasource, the store and the audit log, runs `fn`, closes all three. */
 async function withTraining<T>(o: Common, fn: (s: Session) => Promise<T>): Promise<T> {
   const cfg = loadConfig();
+  const [t, { openDatasource }, { openStore }, { openAuditLog }] = await Promise.all([training(), import('../../datasource/index.js'), import('../../store/index.js'), import('../../audit/index.js')]);
   const ds = await openDatasource(o.db ?? datasourceUrlOf(cfg));
   let store: Store | undefined;
   let audit: AuditLog | undefined;
@@ -81,7 +64,7 @@ async function withTraining<T>(o: Common, fn: (s: Session) => Promise<T>): Promi
     store = await openStore(o.store ?? storeUrlOf(cfg));
     audit = await openAuditLog(o.audit ?? auditUrlOf(cfg));
     const actor = o.as ?? `cli:${safeUser()}`;
-    return await fn({ ctx: { store, audit, datasourceKey: o.name ?? ds.description }, ds, actor, o });
+    return await fn({ t, ctx: { store, audit, datasourceKey: o.name ?? ds.description }, ds, actor, o });
   } finally {
     await audit?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
@@ -113,8 +96,8 @@ const listCmd = withCommon(new Command('list'))
   .action(
     action(async (raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags, raw);
-      await withTraining(o, async ({ ctx }) => {
-        const versions = await listVersions(ctx);
+      await withTraining(o, async ({ t, ctx }) => {
+        const versions = await t.listVersions(ctx);
         if (o.json) return json(versions.map((v) => ({ ...v, validation: v.validation ? { ok: v.validation.ok, summary: v.validation.summary } : null })));
         if (!versions.length) return out(`no training versions for ${ctx.datasourceKey}`);
         out(`training versions of ${ctx.datasourceKey}:`);
@@ -129,9 +112,9 @@ const importCmd = withCommon(new Command('import'))
   .action(
     action(async (path: string, raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags, raw);
-      const { profile, skipped } = readProfileSource(path);
-      await withTraining(o, async ({ ctx, ds, actor }) => {
-        const r = await importProfile(ctx, { profile, datasource: ds, by: { actor, reason: o.reason }, skipped });
+      const { profile, skipped } = (await training()).readProfileSource(path);
+      await withTraining(o, async ({ t, ctx, ds, actor }) => {
+        const r = await t.importProfile(ctx, { profile, datasource: ds, by: { actor, reason: o.reason }, skipped });
         if (o.json) return json(r);
         if (r.created) out(`imported ${path} as version ${r.version.version} (${r.version.id}), draft, content hash ${r.version.contentHash}`);
         else out(`identical to version ${r.version.version} (${r.version.status}), content hash ${r.version.contentHash}: nothing imported`);
@@ -150,30 +133,30 @@ const exportCmd = withCommon(new Command('export'))
   .action(
     action(async (ref: string, raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags.extend({ out: z.string().min(1), overwrite: z.boolean().optional() }), raw);
-      await withTraining(o, async ({ ctx }) => {
-        const v = await getVersion(ctx, ref);
-        const model = await loadVersionModel(ctx, v.id);
+      await withTraining(o, async ({ t, ctx }) => {
+        const v = await t.getVersion(ctx, ref);
+        const model = await t.loadVersionModel(ctx, v.id);
         if (/\.(tar\.gz|tgz)$/i.test(o.out)) {
           if (existsSync(o.out) && !o.overwrite) throw new OtcError('OTC_ERR_TRAINING_EXPORT_TARGET', `${o.out} already exists; choose another file or pass --overwrite`, { status: 409 });
-          writeProfileTarball(model.profile, o.out);
+          t.writeProfileTarball(model.profile, o.out);
           out(`version ${v.version} written to ${o.out} (.tar.gz of the profile folder, content hash ${v.contentHash})`);
         } else if (/\.json$/i.test(o.out)) {
-          writeBundleFile(toBundle(model.profile, { datasource: v.datasource, version: v.version, contentHash: v.contentHash, exportedAt: new Date().toISOString() }), o.out, { overwrite: o.overwrite });
+          t.writeBundleFile(t.toBundle(model.profile, { datasource: v.datasource, version: v.version, contentHash: v.contentHash, exportedAt: new Date().toISOString() }), o.out, { overwrite: o.overwrite });
           out(`version ${v.version} written to ${o.out} (bundle, content hash ${v.contentHash})`);
         } else {
-          const files = writeProfileFolder(model.profile, o.out, { overwrite: o.overwrite });
+          const files = t.writeProfileFolder(model.profile, o.out, { overwrite: o.overwrite });
           out(`version ${v.version} written to ${o.out}/ (${files.length} files, content hash ${v.contentHash})`);
         }
       });
     }),
   );
 
-function printRetrain(r: RetrainResult, what: string): void {
-  out(formatDrift(r.drift));
+function printRetrain(t: Training, r: RetrainResult, what: string): void {
+  out(t.formatDrift(r.drift));
   if (r.problem) out(`warning: ${r.problem}`);
   if (!r.version) return out(`no change against the active version ${r.base.version}: no new version`);
   out(`${r.created ? 'new' : 'existing'} version ${r.version.version} (${r.version.status}) from active version ${r.base.version}: ${what}`);
-  if (r.validation) out(formatValidation(r.validation));
+  if (r.validation) out(t.formatValidation(r.validation));
   if (r.activated) out(`version ${r.version.version} is now active`);
   else if (r.version.status !== 'active') out(`next: otc-copilot train validate ${r.version.version}, then train activate ${r.version.version} --reason "…"`);
 }
@@ -183,10 +166,10 @@ const ingestCmd = withCommon(new Command('ingest'))
   .action(
     action(async (raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags, raw);
-      await withTraining(o, async ({ ctx, ds, actor }) => {
-        const r = await reingest(ctx, { datasource: ds, by: { actor, reason: o.reason ?? 'schema re-ingested' } });
+      await withTraining(o, async ({ t, ctx, ds, actor }) => {
+        const r = await t.reingest(ctx, { datasource: ds, by: { actor, reason: o.reason ?? 'schema re-ingested' } });
         if (o.json) return json(r);
-        printRetrain(r, `schema ${r.schemaChanged ? 'changed' : 'unchanged'}, values ${r.valuesChanged ? 'changed' : 'unchanged'}`);
+        printRetrain(t, r, `schema ${r.schemaChanged ? 'changed' : 'unchanged'}, values ${r.valuesChanged ? 'changed' : 'unchanged'}`);
       });
     }),
   );
@@ -196,11 +179,11 @@ const driftCmd = withCommon(new Command('drift'))
   .action(
     action(async (raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags, raw);
-      await withTraining(o, async ({ ctx, ds }) => {
-        const { version, drift } = await driftReport(ctx, ds);
+      await withTraining(o, async ({ t, ctx, ds }) => {
+        const { version, drift } = await t.driftReport(ctx, ds);
         if (o.json) return json({ version: version.version, drift });
         out(`active version ${version.version}:`);
-        out(formatDrift(drift));
+        out(t.formatDrift(drift));
         if (drift.changed) process.exitCode = 1;
       });
     }),
@@ -213,11 +196,11 @@ const validateCmd = withCommon(new Command('validate'))
   .action(
     action(async (ref: string, raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags.extend({ today: date.optional() }), raw);
-      await withTraining(o, async ({ ctx, ds, actor }) => {
+      await withTraining(o, async ({ t, ctx, ds, actor }) => {
         const today = o.today ?? (loadConfig().today ? todayOf(loadConfig()) : undefined);
-        const { version, report } = await validateVersion(ctx, ref, { datasource: ds, actor, reason: o.reason, ...(today ? { today } : {}) });
+        const { version, report } = await t.validateVersion(ctx, ref, { datasource: ds, actor, reason: o.reason, ...(today ? { today } : {}) });
         if (o.json) return json(report);
-        out(`version ${version.version}: ${formatValidation(report)}`);
+        out(`version ${version.version}: ${t.formatValidation(report)}`);
         out(report.ok ? `version ${version.version} is ${version.status}; activate it with: otc-copilot train activate ${version.version} --reason "…"` : `version ${version.version} cannot be activated until these errors are fixed`);
         if (!report.ok) process.exitCode = 1;
       });
@@ -230,8 +213,8 @@ const activateCmd = withCommon(new Command('activate'))
   .action(
     action(async (ref: string, raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags, raw);
-      await withTraining(o, async ({ ctx, actor }) => {
-        const v = await activateVersion(ctx, ref, { actor, reason: o.reason });
+      await withTraining(o, async ({ t, ctx, actor }) => {
+        const v = await t.activateVersion(ctx, ref, { actor, reason: o.reason });
         out(`version ${v.version} is now the active training of ${ctx.datasourceKey}`);
       });
     }),
@@ -244,8 +227,8 @@ const rollbackCmd = withCommon(new Command('rollback'))
     action(async (ref: string, raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags, raw);
       if (!o.reason) throw new OtcError('OTC_ERR_USAGE', '--reason: a rollback needs a reason', { status: 400 });
-      await withTraining(o, async ({ ctx, actor }) => {
-        const v = await rollbackTo(ctx, ref, { actor, reason: o.reason });
+      await withTraining(o, async ({ t, ctx, actor }) => {
+        const v = await t.rollbackTo(ctx, ref, { actor, reason: o.reason });
         out(`rolled back: version ${v.version} is again the active training of ${ctx.datasourceKey}`);
       });
     }),
@@ -258,10 +241,10 @@ const diffCmd = withCommon(new Command('diff'))
   .action(
     action(async (from: string, to: string, raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags, raw);
-      await withTraining(o, async ({ ctx }) => {
-        const d = await diffVersions(ctx, from, to);
+      await withTraining(o, async ({ t, ctx }) => {
+        const d = await t.diffVersions(ctx, from, to);
         if (o.json) return json(d);
-        out(formatDiff(d));
+        out(t.formatDiff(d));
       });
     }),
   );
@@ -273,10 +256,10 @@ const refreshCmd = withCommon(new Command('refresh'))
   .action(
     action(async (raw: Record<string, unknown>) => {
       const o = parseFlags(commonFlags.extend({ activate: z.boolean().optional(), today: date.optional() }), raw);
-      await withTraining(o, async ({ ctx, ds, actor }) => {
-        const r = await refreshValues(ctx, { datasource: ds, by: { actor, reason: o.reason ?? 'value index refreshed' }, activate: o.activate, ...(o.today ? { today: o.today } : {}) });
+      await withTraining(o, async ({ t, ctx, ds, actor }) => {
+        const r = await t.refreshValues(ctx, { datasource: ds, by: { actor, reason: o.reason ?? 'value index refreshed' }, activate: o.activate, ...(o.today ? { today: o.today } : {}) });
         if (o.json) return json(r);
-        printRetrain(r, r.valuesChanged ? 'values changed' : 'values unchanged');
+        printRetrain(t, r, r.valuesChanged ? 'values changed' : 'values unchanged');
         if (r.validation && !r.validation.ok) process.exitCode = 1;
       });
     }),
