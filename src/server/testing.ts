@@ -16,7 +16,7 @@ import { createAuthService, type AuthService, type Role } from '../auth/index.js
 import { openDatasource, type Datasource } from '../datasource/index.js';
 import { buildDemoDatabase } from '../demo/index.js';
 import { createCopilot } from '../nl2sql/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { openStore, STORE_MIGRATION_LOCK, type Store } from '../store/index.js';
 import { bootstrapTraining, type TrainedModel } from '../training/index.js';
 import { createAnsweringHolder, type Answering } from './answering.js';
 import { buildServer } from './app.js';
@@ -65,7 +65,10 @@ export function testStoreUrls(dir: string, kind: 'sqlite' | 'postgres' = TEST_ST
         const c = new pg.Client({ connectionString: TEST_PG_URL });
         await c.connect();
         try {
+          // under the stores' migration lock: a store of another test file migrating meanwhile reads every schema's catalog
+          await c.query('SELECT pg_advisory_lock($1)', [STORE_MIGRATION_LOCK]);
           for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+          await c.query('SELECT pg_advisory_unlock($1)', [STORE_MIGRATION_LOCK]);
         } finally {
           await c.end();
         }

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { OtcError } from '../shared/errors.js';
 import { openPgPool } from '../shared/pg-pool.js';
 import { someTableNames, sqliteTableNames } from '../shared/sqlite-file.js';
@@ -57,6 +57,28 @@ function checkIsStoreFile(path: string): void {
  * SQLite file, and runs every pending migration before returning.
  * Errors: OTC_ERR_BAD_STORE_URL, OTC_ERR_STORE_UNREACHABLE, OTC_ERR_STORE_MIGRATION.
  */
+/**
+ * The advisory lock that migrations of PostgreSQL stores take, for the whole migration: Kysely locks
+ * its migration steps, but first reads the catalog of every schema to find its tables, which fails
+ * when another process drops a schema at that moment, and two processes starting together (several
+ * API processes on one database) would both try to create the schema and the migration tables. Whoever drops a
+ * store's schema takes the same lock (the test worlds do).
+ */
+export const STORE_MIGRATION_LOCK = 0x07c0_5701;
+
+async function migrationLocked<T>(db: Kysely<StoreSchema>, schema: string | undefined, run: () => Promise<T>): Promise<T> {
+  return db.connection().execute(async (c) => {
+    await sql`SELECT pg_advisory_lock(${STORE_MIGRATION_LOCK})`.execute(c);
+    try {
+      // two processes creating the same schema at once collide in the catalog (pg_namespace's unique index)
+      if (schema) await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${schema}`).execute(c);
+      return await run();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${STORE_MIGRATION_LOCK})`.execute(c);
+    }
+  });
+}
+
 export async function openStore(url: string): Promise<Store> {
   const target = parseDbUrl(url, badStoreUrl);
   let db: Kysely<StoreSchema>;
@@ -82,7 +104,7 @@ export async function openStore(url: string): Promise<Store> {
     try {
       const c = await pool.connect();
       try {
-        if (target.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`);
+        await c.query('SELECT 1');
       } finally {
         c.release();
       }
@@ -100,7 +122,8 @@ export async function openStore(url: string): Promise<Store> {
   // With ?schema=NAME the migration tables are looked for in that schema only: otherwise another
   // schema's tables of the same database (another store) would pass for this one's.
   const migrator = new Migrator({ db, provider: migrationProvider, ...(target.kind === 'postgres' && target.schema ? { migrationTableSchema: target.schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  const schema = target.kind === 'postgres' ? target.schema : undefined;
+  const { error, results } = target.kind === 'postgres' ? await migrationLocked(db, schema, () => migrator.migrateToLatest()) : await migrator.migrateToLatest();
   if (error) {
     await db.destroy().catch(() => undefined);
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

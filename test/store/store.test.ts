@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTempPgDatabase, postgresAvailable, type TempPgDatabase } from '../support/services.js';
-import { appliedMigrations, openStore, type Store } from '../../src/store/index.js';
+import { appliedMigrations, openStore, STORE_MIGRATION_LOCK, type Store } from '../../src/store/index.js';
 import { Migrator } from 'kysely';
 import pg from 'pg';
 import { migrationProvider, migrations } from '../../src/store/migrations/index.js';
@@ -196,6 +196,35 @@ describe('store URLs and connection errors', () => {
       const r = await c.query(`SELECT table_schema FROM information_schema.tables WHERE table_name = 'users'`);
       await c.end();
       expect(r.rows).toEqual([{ table_schema: 'app' }]);
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it('migrates PostgreSQL stores started together, while another schema of the database is dropped', async (ctx) => {
+    if (!(await postgresAvailable())) return ctx.skip();
+    const t = await createTempPgDatabase('otc_store');
+    try {
+      // other stores' schemas, dropped (under the migration lock, as the test worlds do) while these migrate
+      const others = ['gone_1', 'gone_2', 'gone_3', 'gone_4'];
+      for (const o of others) await (await openStore(`${t.url}?schema=${o}`)).close();
+      const c = new pg.Client({ connectionString: t.url });
+      await c.connect();
+      const dropping = (async () => {
+        for (const o of others) {
+          await c.query('SELECT pg_advisory_lock($1)', [STORE_MIGRATION_LOCK]);
+          await c.query(`DROP SCHEMA ${o} CASCADE`);
+          await c.query('SELECT pg_advisory_unlock($1)', [STORE_MIGRATION_LOCK]);
+        }
+      })();
+      // four processes' worth of stores on one schema and four on their own, all at once
+      const stores = await Promise.all([...Array.from({ length: 4 }, () => openStore(`${t.url}?schema=shared`)), ...Array.from({ length: 4 }, (_, i) => openStore(`${t.url}?schema=own_${i}`))]);
+      await dropping;
+      await c.end();
+      for (const s of stores) {
+        expect(await appliedMigrations(s)).toEqual(Object.keys(migrations));
+        await s.close();
+      }
     } finally {
       await t.drop();
     }
