@@ -2,7 +2,7 @@
  * Throughput under load (issue 14 item 7): the server started in this process on a demo
  * database, several users signed in through /api/auth/login (no security turned off: the ask
  * rate limit is configured higher, as an operator would for a load test), a mix of questions
- * asked with autocannon over loopback at each concurrency for a bounded time; then the same
+ * asked with autocannon (in its own process, scripts/lib/load-client.ts) over loopback at each concurrency for a bounded time; then the same
  * questions' SQL run through the datasource alone at the same concurrency for the same time;
  * finally the audit chain verified. The audit log is signed as the server's is (an Ed25519 key
  * signs each transaction's head, one checkpoint line per transaction). Ends with one line per concurrency:
@@ -18,9 +18,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
 import { buildServer } from '../src/server/app.js';
 import { createTestWorld, TEST_PASSWORD } from '../src/server/testing.js';
+import type { LoadResult, LoadRun } from './lib/load-client.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,7 +61,7 @@ const QUESTIONS = [
  * from /proc (Linux; undefined elsewhere). Per ask, it says where the work goes whatever else
  * the machine runs, which throughput on a busy machine cannot.
  */
-function cpuNow(): { main: number; threads: number; children: number } | undefined {
+function cpuNow(): { main: number; threads: number; children: number; perThread: Record<string, number> } | undefined {
   if (!existsSync('/proc/self/task')) return undefined;
   const ticks = (stat: string) => {
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -95,7 +96,7 @@ function cpuNow(): { main: number; threads: number; children: number } | undefin
     const s = read(`/proc/${pid}/stat`);
     if (!s) continue;
     const t = ticks(s);
-    if (t.ppid === process.pid) children += t.ms;
+    if (t.ppid === process.pid && Number(pid) !== client.pid) children += t.ms;
   }
   return { main, threads, children, perThread };
 }
@@ -112,6 +113,15 @@ const busiest = (a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>, n: 
     : '-';
 const cpuPer = (a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>, n: number) =>
   a && b && n ? `main ${((b.main - a.main) / n).toFixed(2)} + threads ${((b.threads - a.threads) / n).toFixed(2)} + query processes ${((b.children - a.children) / n).toFixed(2)} ms` : '-';
+
+/** The load generator: autocannon in its own process (scripts/lib/load-client.ts), as its command line would run. */
+const client = fork(new URL('./lib/load-client.ts', import.meta.url), { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
+function loadRun(r: LoadRun): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    client.once('message', (m: { ok: true; res: LoadResult } | { ok: false; error: string }) => (m.ok ? resolve(m.res) : reject(new Error(`load client: ${m.error}`))));
+    client.send(r);
+  });
+}
 
 const la = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0);
@@ -163,34 +173,8 @@ try {
   for (const connections of levels) {
     await profiler?.post('Profiler.start');
     const cpu0 = cpuNow();
-    let n = 0;
-    let answerErrors = 0;
-    const latencies: number[] = [];
-    let finished!: (r: autocannon.Result) => void;
-    let failed!: (e: unknown) => void;
-    const done = new Promise<autocannon.Result>((resolve, reject) => ((finished = resolve), (failed = reject)));
-    const inst = autocannon({
-      url: base,
-      connections,
-      duration,
-      timeout: 10,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/ask',
-          setupRequest: (req) => {
-            const i = n++;
-            const s = sessions[i % sessions.length]!;
-            return { ...req, headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf }, body: JSON.stringify({ question: QUESTIONS[i % QUESTIONS.length] }) };
-          },
-          onResponse: (status, body) => {
-            if (status < 300 && !body.startsWith('{"status":"answered"') && !body.includes('"status":"answered"')) answerErrors++;
-          },
-        },
-      ],
-    }, (err, result) => (err ? failed(err) : finished(result)));
-    inst.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
-    const res = await done;
+    const res = await loadRun({ base, connections, duration, sessions, questions: QUESTIONS });
+    const { latencies, answerErrors } = res;
     const cpu1 = cpuNow();
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
@@ -228,7 +212,7 @@ try {
       `concurrency ${connections}: ${latencies.length} asks in ${duration} s (${asks.toFixed(1)}/s), p50 ${Math.round(pct(latencies, 50))} ms, p95 ${Math.round(pct(latencies, 95))} ms, p99 ${Math.round(pct(latencies, 99))} ms, ` +
         `errors ${errors} (http ${res.non2xx}, conn ${res.errors}, timeouts ${res.timeouts}, answers ${answerErrors}); datasource alone ${rawPerS.toFixed(1)}/s (${rawErrors} errors); ` +
         `asks/raw ${rawPerS ? ((100 * asks) / rawPerS).toFixed(0) : '-'}%; load average ${load}\n` +
-        `  CPU per ask: ${cpuPer(cpu0, cpu1, latencies.length)} (busiest threads: ${busiest(cpu0, cpu1, latencies.length)}); per query through the datasource alone: ${cpuPer(cpu2, cpu3, raw)}`,
+        `  CPU per ask: ${cpuPer(cpu0, cpu1, latencies.length)} (busiest threads: ${busiest(cpu0, cpu1, latencies.length)}) + load client ${(res.cpuMs / Math.max(1, latencies.length)).toFixed(2)} ms; per query through the datasource alone: ${cpuPer(cpu2, cpu3, raw)}`,
     );
     lines.push(`load concurrency=${connections} asks_per_s=${Math.round(asks)} p50_ms=${Math.round(pct(latencies, 50))} p95_ms=${Math.round(pct(latencies, 95))} p99_ms=${Math.round(pct(latencies, 99))} errors=${errors} raw_per_s=${Math.round(rawPerS)}`);
   }
@@ -237,6 +221,7 @@ try {
   console.log(`audit chain: ${v.ok ? 'ok' : `broken at ${v.brokenAt?.seq}: ${v.brokenAt?.reason}`} (${v.count} records); load average ${la()}`);
   for (const l of lines) console.log(`${l} chain=${v.ok ? 'ok' : 'broken'}`);
 } finally {
+  client.disconnect();
   await app.close();
   await world.close();
 }

@@ -89,6 +89,12 @@ export async function openStore(url: string): Promise<Store> {
       if (target.path !== ':memory:') mkdirSync(dirname(resolve(target.path)), { recursive: true });
       sqlite = new Database(target.path);
       sqlite.pragma('journal_mode = WAL');
+      // WAL with synchronous=NORMAL: a commit survives the process dying; a power cut may lose the
+      // last commits before it, never the file's consistency. Set every time: left alone, SQLite
+      // gave FULL on the run that created the file and NORMAL (this build's WAL default) after, an
+      // fsync on the event loop per question's thread turn on one run and not the other. The audit
+      // log, the legal record, stays FULL (src/audit/sqlite.ts).
+      sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma('foreign_keys = ON');
       sqlite.pragma('busy_timeout = 5000');
     } catch (e) {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTempPgDatabase, postgresAvailable, type TempPgDatabase } from '../support/services.js';
 import { appliedMigrations, openStore, STORE_MIGRATION_LOCK, type Store } from '../../src/store/index.js';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider, migrations } from '../../src/store/migrations/index.js';
 
@@ -173,6 +173,24 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('SQLite store durability', () => {
+  it('runs WAL with synchronous=NORMAL on the run that creates the file and on every later one', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'otc-store-sync-'));
+    tmpDirs.push(d);
+    const url = `sqlite:${join(d, 'app.db')}`;
+    for (let run = 0; run < 2; run++) {
+      const store = await openStore(url);
+      try {
+        const r = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(store.db);
+        const s = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(store.db);
+        expect([r.rows[0]?.journal_mode, s.rows[0]?.synchronous]).toEqual(['wal', 1]); // 1 = NORMAL
+      } finally {
+        await store.close();
+      }
+    }
+  });
+});
 
 describe('store URLs and connection errors', () => {
   it('rejects a URL that is neither sqlite: nor postgres://', async () => {
