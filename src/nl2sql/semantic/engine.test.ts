@@ -324,6 +324,15 @@ describe('more wordings', () => {
     expectSameAnswer('Counterparties with margin disputes', "SELECT DISTINCT c.short_name FROM margin_calls m JOIN counterparties c ON c.counterparty_id = m.counterparty_id WHERE m.status = 'Disputed'"));
 });
 
+describe('holding and handling verbs (soft stop words)', () => {
+  it('"books that carry the most live notional" ranks books by notional', () =>
+    expectSameAnswer('Which 3 desks carry the most live notional?', `SELECT b.desk, SUM(t.notional_usd) AS n FROM trades t JOIN books b ON b.book_id = t.book_id WHERE t.${LIVE} GROUP BY b.desk ORDER BY n DESC LIMIT 3`));
+  it('"breaks assigned" to an analyst counts them per analyst', () =>
+    expectSameAnswer('How many unmatched confirmations has each analyst got assigned?', "SELECT assigned_to, COUNT(*) FROM confirmations WHERE status = 'Unmatched' GROUP BY assigned_to"));
+  it('"assigned to" stays the profile\'s analyst column where the profile names it so', () =>
+    expectSameAnswer('Unmatched confirmations: trade ref and who they are assigned to', "SELECT t.trade_ref, c.assigned_to FROM confirmations c JOIN trades t ON t.trade_id = c.trade_id WHERE c.status = 'Unmatched'"));
+});
+
 describe('listing the owners of a value', () => {
   it('"which hedge funds have disputed margin calls" lists those counterparties', () =>
     expectSameAnswer('Which hedge funds have disputed margin calls?', "SELECT DISTINCT c.short_name FROM margin_calls m JOIN counterparties c ON c.counterparty_id = m.counterparty_id WHERE m.status = 'Disputed' AND c.sector = 'Hedge Fund'"));

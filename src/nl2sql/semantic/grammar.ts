@@ -88,6 +88,13 @@ export const STOP_WORDS = [
   'pls', 'plz', 'thanks', 'thx', 'cheers', 'hi', 'hello', 'hey', 'good morning', 'morning', 'quick one', 'quick question', 'am after', 'i am after', 'looking for', 'i am looking for', 'down to', 'working on', 'work on', 'works on', 'looking after', 'look after', 'am', 'i am',
 ];
 
+/**
+ * Words that carry no meaning for the query unless the profile gives them one (then the profile's
+ * sense alone stands): "books that carry the most notional", "breaks assigned" say no more than
+ * "hold" and "handled by", but a profile may name a column "assigned to" or a measure "carry".
+ */
+export const SOFT_STOP_WORDS = ['carry', 'carries', 'carrying', 'carried', 'assigned', 'assigned to'];
+
 export const GRAMMAR: [string[], GrammarSense][] = G;
 
 /** Words that ask to change data. The profile can add its own. */

@@ -4,7 +4,7 @@
  * Built once per model (precomputed matchers), then each question is a few map look-ups.
  */
 import { editDistance, normPhrase, typoAllowance, type TrainedModel } from '../../training/index.js';
-import { GRAMMAR, STOP_WORDS, type GrammarSense } from './grammar.js';
+import { GRAMMAR, SOFT_STOP_WORDS, STOP_WORDS, type GrammarSense } from './grammar.js';
 
 export type DomainSense =
   | { kind: 'entity'; entity: string }
@@ -87,6 +87,7 @@ export function buildLexicon(model: TrainedModel): Lexicon {
   for (const w of p.vocabulary.ignore) put(w, { kind: 'stop' });
   for (const [words, sense] of GRAMMAR) words.forEach((w) => put(w, sense));
   for (const w of STOP_WORDS) put(w, { kind: 'stop' });
+  for (const w of SOFT_STOP_WORDS) if (!phrases.has(normPhrase(w))) put(w, { kind: 'stop' });
 
   // typo candidates: domain phrases whose every token has 5+ letters somewhere (names, words)
   const fuzzy: Lexicon['fuzzy'] = [];
