@@ -7,7 +7,8 @@
  *    also printed: the same condition polled after page.goto resolved (the load event: the
  *    method of the figures before 2026-12-04, which cannot see a paint before load),
  *    when the dashboard's data arrived, and the same paint when the dashboard is opened from
- *    another page of the running app (no app start);
+ *    another page of the running app (no app start), and the browser's floor: the first frame of a
+ *    bare page of 12 figures opened the same way (what no drawing of the dashboard can go under);
  * 2. 10 real-time widgets and 200 Server-Sent-Events clients: probes per minute (expected: source
  *    tables x probe rate, whatever the number of clients) and widget queries per client (the
  *    widget re-runs with 200 clients minus those of an equal phase with none and the same data
@@ -16,7 +17,7 @@
  *   npm run bench:dashboard [-- --trades 50000 --clients 200 --phase-seconds 30 --probe-ms 2000 --loads 7]
  */
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -103,6 +104,8 @@ async function main() {
       const afterLoad: number[] = []; // the same condition polled once page.goto resolved (the load event)
       const dataAt: number[] = [];
       const inApp: number[] = [];
+      const floor: number[] = [];
+      const floorResponse: number[] = [];
       // "drawn": every one of the 12 .widget elements holds an SVG chart path, a KPI figure or a table row
       // (the same test as drawnAt's below, as page text for the init script)
       const DRAWN = `(() => { const ws = Array.from(document.querySelectorAll('.widget')); return ws.length === 12 && ws.every((w) => w.querySelector('.widget-chart svg path, .kpi-value, table tbody tr')); })()`;
@@ -147,6 +150,18 @@ async function main() {
           // the dashboard's data: its GET's end, or the page's own when the server inlined it
           dataAt.push(Number(await page.evaluate(`performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/dashboards/${d.id}'))?.responseEnd ?? performance.getEntriesByType('navigation')[0].responseEnd`)));
         }
+        // the browser's own floor, for reading the figure above (not part of the ratio): a page of 12
+        // bare widgets (a figure each; no styles, no script, a few hundred bytes) from the same server,
+        // opened the same way from the dashboard just drawn, timed by the same in-page check
+        writeFileSync(join(dir, 'web', 'bench-floor.html'), `<!doctype html><html lang="en"><head><meta charset="UTF-8"><title>floor</title></head><body>${'<div class="widget"><span class="kpi-value">1</span></div>'.repeat(12)}</body></html>`);
+        for (let i = 0; i < LOADS; i++) {
+          await page.goto(`${server.url}${path}`);
+          await drawnAt();
+          await page.waitForFunction(() => (globalThis as unknown as { __benchDrawnAt?: number }).__benchDrawnAt, undefined, { timeout: 60_000 });
+          await page.goto(`${server.url}/bench-floor.html`);
+          floor.push(Number(await (await page.waitForFunction(() => (globalThis as unknown as { __benchDrawnAt?: number }).__benchDrawnAt, undefined, { timeout: 60_000 })).jsonValue()));
+          floorResponse.push(Number(await page.evaluate(`performance.getEntriesByType('navigation')[0].responseEnd`)));
+        }
         for (let i = 0; i < 3; i++) {
           await page.goto(`${server.url}/`);
           await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
@@ -161,6 +176,7 @@ async function main() {
       console.log(`slowest of the 12 widget queries (through the query pipeline, best of 3 each): ${slowest.toFixed(1)} ms (all: ${ms(perQuery)} ms)`);
       console.log(`first full paint, cold, in-page frame (navigation start -> the first frame with all 12 widgets drawn, seen by a check in every frame from document start; median of ${paints.length} loads): ${paint.toFixed(1)} ms (${paints.map((x) => x.toFixed(1)).join(', ')}); the dashboard's data (its GET, or the page itself when drawn by the server) received at ${ms(dataAt)} ms`);
       console.log(`first full paint, cold, after load (the same condition polled once page.goto resolved, which waits for the load event; the earlier figure's method): ${median(afterLoad).toFixed(0)} ms (${ms(afterLoad)}), ratio ${(median(afterLoad) / slowest).toFixed(2)}`);
+      console.log(`the browser's floor (a bare page of 12 figures opened the same way from the dashboard; not in the ratio): first frame ${median(floor).toFixed(1)} ms (${ms(floor)}), its response received at ${ms(floorResponse)} ms; the dashboard's paint is ${(paint - median(floor)).toFixed(1)} ms above it`);
       console.log(`first full paint, in the app (another page -> dashboard opened -> all 12 drawn; median of ${inApp.length}): ${median(inApp).toFixed(0)} ms (${ms(inApp)}), ratio ${(median(inApp) / slowest).toFixed(2)}`);
 
       // real time: 10 widgets, probes and widget queries with 0 and then CLIENTS viewers

@@ -201,8 +201,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     });
   app.decorate('dashboards', dashboards);
   await app.register(dashboardRoutes, { service: dashboards });
-  // the dashboard page's first paint drawn here (from the routes above, under the request's own session)
-  await app.register(dashboardPageRoute, { root: settings.webRoot });
+  // the dashboard page's first paint drawn here (what the routes above answer the request's own session)
+  await app.register(dashboardPageRoute, { root: settings.webRoot, service: dashboards });
   await dashboards.start();
   app.addHook('onClose', async () => dashboards.close());
   await app.register(auditRoutes);

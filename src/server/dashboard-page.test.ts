@@ -123,6 +123,8 @@ describe('GET /dashboards?id=… drawn on the server', () => {
     expect(dataOf(first.body)?.id).toBe(board.id);
     expect((await page('analyst', `/dashboards?id=${board.id}&mine=1&desk=X`)).body).toBe(INDEX);
     expect((await page('analyst', '/dashboards?id=nope')).body).toBe(INDEX);
+    // an id the API's own check refuses (400 there): the plain page too
+    expect((await page('analyst', `/dashboards?id=${encodeURIComponent('<b> x')}`)).body).toBe(INDEX);
     const json = await page('analyst', `/dashboards?id=${board.id}`, 'application/json');
     expect(json.statusCode).toBe(404);
     expect(json.json().code).toBe('OTC_ERR_NOT_FOUND');

@@ -3,28 +3,35 @@ import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../auth/index.js';
 import { dashboardPageHtml, type PageMeta } from '../../dashboards/page-html.js';
-import type { DashboardView } from '../../dashboards/service.js';
+import type { DashboardService, DashboardView } from '../../dashboards/service.js';
+import { isOtcError } from '../../shared/errors.js';
+import { requirePermission } from '../session.js';
+import { dashboardListSchema, dashboardSchema, idParams } from './dashboards.js';
+import { metaSchema, readMeta } from './meta.js';
 
 /**
  * The dashboard page drawn on the server (GET /dashboards?id=…, the web app's own address): for
  * a signed-in user who may see the dashboard, the app's index.html with the dashboard's grid
  * already drawn from its widgets' cached results (page-html.ts) and the dashboard's JSON inlined
- * for the app, which takes over without fetching it again. The data comes from the API itself
- * (GET /api/dashboards/:id, /api/dashboards and the top bar's /api/meta under the request's own cookie), so who sees what
- * is exactly the API's: anyone else (not signed in, a role without dashboards, a password to
- * change, a dashboard not shared with them, a viewer's own filters in the address) gets the
- * plain app page, which signs in or shows the API's error. Not stored by browsers or proxies:
- * it holds data.
+ * for the app, which takes over without fetching it again. The data is what the API answers this
+ * user, read from the same code without a round through the router: the API routes' own
+ * permission check (GET /api/dashboards and /api/dashboards/:id's preHandler), their id check,
+ * the dashboards service (which decides who sees which dashboard), the top bar's readMeta, and
+ * each answer serialized with its route's response schema. Anyone else (not signed in, a role
+ * without dashboards, a password to change, a dashboard not shared with them, a viewer's own
+ * filters in the address) gets the plain app page, which signs in or shows the API's error. Not
+ * stored by browsers or proxies: it holds data.
  */
-export const dashboardPageRoute: FastifyPluginAsync<{ root?: string }> = async (app, { root }) => {
+export const dashboardPageRoute: FastifyPluginAsync<{ root?: string; service: DashboardService }> = async (app, { root, service }) => {
   if (!root) return;
   const template = pageTemplate(root);
+  const see = requirePermission('view');
   /** The last page drawn per user and dashboard, with the API answers it was drawn from. */
   const drawings = new Map<string, { page: Template; one: string; list: string; meta: string; html: string }>();
 
   app.get('/dashboards', { schema: { hide: true } }, async (req, reply) => {
     const page = template();
-    const html = page && (req.headers.accept ?? '').includes('text/html') ? await firstPaint(req, page).catch((e: unknown) => {
+    const html = page && (req.headers.accept ?? '').includes('text/html') ? await firstPaint(req, reply, page).catch((e: unknown) => {
       req.log.warn({ err: e }, 'dashboard page: drawn by the app instead');
       return undefined;
     }) : undefined;
@@ -33,31 +40,42 @@ export const dashboardPageRoute: FastifyPluginAsync<{ root?: string }> = async (
     return reply;
   });
 
-  async function firstPaint(req: FastifyRequest, page: Template): Promise<string | undefined> {
+  /** The API's answer of GET /api/dashboards/:id, or undefined where it answers an error (a bad id, not found, not shared). */
+  async function dashboardOf(req: FastifyRequest, id: string, viewer: { username: string; role: string }): Promise<DashboardView | undefined> {
+    if (!req.validateInput({ id }, idParams)) return undefined;
+    return service.get(id, viewer).catch((e: unknown) => (isOtcError(e) && e.status < 500 ? undefined : Promise.reject(e)));
+  }
+
+  async function firstPaint(req: FastifyRequest, reply: FastifyReply, page: Template): Promise<string | undefined> {
     const u = req.user;
-    if (!u || u.mustChangePassword || !can(u.role, 'view')) return undefined;
+    if (!u) return undefined;
+    // the API routes' own check: signed in, no password to change, a role that may view dashboards
+    if (!(await see.call(app, req, reply).then(() => true, () => false))) return undefined;
     const q = new URLSearchParams(req.url.split('?')[1] ?? '');
     // a viewer's own filters (mine=1&…) are run by the app: only the shared view is drawn here
     if ([...q.keys()].some((k) => k !== 'id') || q.getAll('id').length > 1) return undefined;
-    const headers = { cookie: req.headers.cookie ?? '', accept: 'application/json' };
-    const [list, meta] = await Promise.all([app.inject({ method: 'GET', url: '/api/dashboards', headers }), app.inject({ method: 'GET', url: '/api/meta', headers })]);
-    if (list.statusCode !== 200) return undefined;
-    const id = q.get('id') ?? (JSON.parse(list.body) as { id: string }[])[0]?.id;
-    if (!id) return undefined;
-    const one = await app.inject({ method: 'GET', url: `/api/dashboards/${encodeURIComponent(id)}`, headers });
-    if (one.statusCode !== 200) return undefined;
-    const withMeta = meta.statusCode === 200;
+    const viewer = { username: u.username, role: u.role };
+    const asked = q.get('id');
+    const [dashboards, metaOf, asAsked] = await Promise.all([service.list(viewer), readMeta(app.deps).catch(() => undefined), asked !== null ? dashboardOf(req, asked, viewer) : undefined]);
+    const id = asked ?? dashboards[0]?.id;
+    if (id === undefined) return undefined;
+    const dashboard = asked !== null ? asAsked : await dashboardOf(req, id, viewer);
+    if (!dashboard) return undefined;
+    // each as its route sends it (the same schema, so the same JSON)
+    const json = (v: unknown, schema: object) => reply.serializeInput(v as Record<string, unknown>, schema as Record<string, unknown>);
+    const one = json(dashboard, dashboardSchema);
+    const list = json(dashboards, dashboardListSchema);
+    const meta = metaOf ? json(metaOf, metaSchema) : '';
     // drawn again only when what the API answers this user changed (a refresh, an edit, the list, the training)
     const key = `${u.id}|${u.role}|${u.displayName ?? ''}|${id}`;
     const hit = drawings.get(key);
-    if (hit && hit.page === page && hit.one === one.body && hit.list === list.body && hit.meta === meta.body) return hit.html;
-    const dashboard = JSON.parse(one.body) as DashboardView;
-    const drawn = dashboardPageHtml({ dashboard, list: JSON.parse(list.body) as { id: string; name: string }[], user: u, can: (p) => can(u.role, p as never), ...(withMeta ? { meta: JSON.parse(meta.body) as PageMeta } : {}) });
+    if (hit && hit.page === page && hit.one === one && hit.list === list && hit.meta === meta) return hit.html;
+    const drawn = dashboardPageHtml({ dashboard: JSON.parse(one) as DashboardView, list: JSON.parse(list) as { id: string; name: string }[], user: u, can: (p) => can(u.role, p as never), ...(meta ? { meta: JSON.parse(meta) as PageMeta } : {}) });
     // `<` as \u003c: the JSON cannot end its script element, and stays the same JSON
-    const data = `{"id":${JSON.stringify(id)},"dashboard":${one.body},"list":${list.body}${withMeta ? `,"meta":${meta.body}` : ''}}`.replace(/</g, '\\u003c');
+    const data = `{"id":${JSON.stringify(id)},"dashboard":${one},"list":${list}${meta ? `,"meta":${meta}` : ''}}`.replace(/</g, '\\u003c');
     const html = page.head + FIRST_PAINT_STYLE + page.bodyOpen + drawn + `<script type="application/json" id="otc-first-paint-data">${data}</script>` + page.rest;
     drawings.delete(key); // most recent last: the oldest go first
-    drawings.set(key, { page, one: one.body, list: list.body, meta: meta.body, html });
+    drawings.set(key, { page, one, list, meta, html });
     if (drawings.size > MAX_DRAWINGS) drawings.delete(drawings.keys().next().value!);
     return html;
   }

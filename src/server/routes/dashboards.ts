@@ -11,7 +11,8 @@ function json(s: z.ZodType): Record<string, unknown> {
 }
 
 const id = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const;
-const idParams = { type: 'object', required: ['id'], properties: { id }, additionalProperties: false } as const;
+/** The `:id` of a dashboard route (the dashboard page drawn on the server checks its `?id=` with it too). */
+export const idParams = { type: 'object', required: ['id'], properties: { id }, additionalProperties: false } as const;
 const widgetParams = { type: 'object', required: ['id', 'widgetId'], properties: { id, widgetId: id }, additionalProperties: false } as const;
 const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const position = { type: 'object', required: ['x', 'y', 'w', 'h'], properties: { x: { type: 'integer', minimum: 0, maximum: 100 }, y: { type: 'integer', minimum: 0, maximum: 10000 }, w: { type: 'integer', minimum: 1, maximum: 24 }, h: { type: 'integer', minimum: 1, maximum: 100 } }, additionalProperties: false } as const;
@@ -56,7 +57,10 @@ const dashboardProps = {
   updatedAt: { type: 'string' },
 } as const;
 const dashboardSummary = { type: 'object', required: ['id', 'name', 'owner'], properties: dashboardProps, additionalProperties: false } as const;
-const dashboardSchema = { type: 'object', required: ['id', 'name', 'owner', 'widgets', 'editable'], properties: { ...dashboardProps, widgets: { type: 'array', items: widgetSchema }, editable: { type: 'boolean' } }, additionalProperties: false } as const;
+/** GET /api/dashboards' answer (its route and the dashboard page drawn on the server). */
+export const dashboardListSchema = { type: 'array', items: dashboardSummary } as const;
+/** GET /api/dashboards/:id's answer (its route and the dashboard page drawn on the server, which inlines it). */
+export const dashboardSchema = { type: 'object', required: ['id', 'name', 'owner', 'widgets', 'editable'], properties: { ...dashboardProps, widgets: { type: 'array', items: widgetSchema }, editable: { type: 'boolean' } }, additionalProperties: false } as const;
 const filteredDashboardSchema = {
   ...dashboardSchema,
   required: [...dashboardSchema.required, 'defaultFilters', 'viewerFilters'],
@@ -89,7 +93,7 @@ export const dashboardRoutes: FastifyPluginAsync<{ service: DashboardService }> 
   const see = requirePermission('view');
   const run = requirePermission('ask');
 
-  app.get('/api/dashboards', { preHandler: see, schema: { tags, summary: 'Dashboards you may see (yours, shared with your role or name; an admin sees all)', response: { 200: { type: 'array', items: dashboardSummary }, ...errors } } }, async (req) => service.list(user(req)));
+  app.get('/api/dashboards', { preHandler: see, schema: { tags, summary: 'Dashboards you may see (yours, shared with your role or name; an admin sees all)', response: { 200: dashboardListSchema, ...errors } } }, async (req) => service.list(user(req)));
 
   app.post(
     '/api/dashboards',

@@ -1,22 +1,11 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App.js';
-import { startEarly } from './early.js';
+/**
+ * The entry: the app's stylesheet, and the app itself (boot.tsx) as a module of its own. On a page
+ * the server drew (first-paint.ts) the browser shows that drawing in its first frame, and only then
+ * is the app's code evaluated (React and the app's modules, the page chunk asked for by early.ts):
+ * none of it runs between the page's parse and its first frame. Any other page starts the app at once.
+ */
 import './styles.css';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 60_000 } } });
-
-startEarly(queryClient);
-
-const start = () =>
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <QueryClientProvider client={queryClient}>
-        <App />
-      </QueryClientProvider>
-    </StrictMode>,
-  );
-// a page the server drew (first-paint.ts): the browser shows it in its first frame, the app starts after
-if (document.getElementById('otc-first-paint')) requestAnimationFrame(() => setTimeout(start, 0));
-else start();
+const boot = () => import('./boot.js');
+if (document.getElementById('otc-first-paint')) requestAnimationFrame(() => setTimeout(() => void boot(), 0));
+else void boot();
