@@ -64,7 +64,7 @@ function cpuNow(): { main: number; threads: number; children: number } | undefin
   if (!existsSync('/proc/self/task')) return undefined;
   const ticks = (stat: string) => {
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100 }; // utime + stime, USER_HZ 100
+    return { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100, sys: (Number(f[12]) * 1000) / 100 }; // utime + stime, USER_HZ 100
   };
   const read = (p: string) => {
     try {
@@ -75,11 +75,19 @@ function cpuNow(): { main: number; threads: number; children: number } | undefin
   };
   let main = 0;
   let threads = 0;
+  const perThread: Record<string, number> = {};
   for (const tid of readdirSync('/proc/self/task')) {
     const s = read(`/proc/self/task/${tid}/stat`);
     if (!s) continue;
-    if (Number(tid) === process.pid) main += ticks(s).ms;
-    else threads += ticks(s).ms;
+    if (Number(tid) === process.pid) {
+      main += ticks(s).ms;
+      perThread.mainSys = ticks(s).sys;
+    }
+    else {
+      threads += ticks(s).ms;
+      perThread[tid] = ticks(s).ms;
+      perThread[`${tid}s`] = ticks(s).sys;
+    }
   }
   let children = 0;
   for (const pid of readdirSync('/proc')) {
@@ -89,8 +97,19 @@ function cpuNow(): { main: number; threads: number; children: number } | undefin
     const t = ticks(s);
     if (t.ppid === process.pid) children += t.ms;
   }
-  return { main, threads, children };
+  return { main, threads, children, perThread };
 }
+/** The busiest other threads' CPU per ask (the audit writer is usually the first). */
+const busiest = (a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>, n: number) =>
+  a && b && n
+    ? Object.entries(b.perThread)
+        .map(([tid, ms]) => [tid, (ms - (a.perThread[tid] ?? 0)) / n] as const)
+        .filter(([, ms]) => ms >= 0.01)
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, 4)
+        .map(([tid, ms]) => `${tid} ${ms.toFixed(2)}`)
+        .join(', ')
+    : '-';
 const cpuPer = (a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>, n: number) =>
   a && b && n ? `main ${((b.main - a.main) / n).toFixed(2)} + threads ${((b.threads - a.threads) / n).toFixed(2)} + query processes ${((b.children - a.children) / n).toFixed(2)} ms` : '-';
 
@@ -209,7 +228,7 @@ try {
       `concurrency ${connections}: ${latencies.length} asks in ${duration} s (${asks.toFixed(1)}/s), p50 ${Math.round(pct(latencies, 50))} ms, p95 ${Math.round(pct(latencies, 95))} ms, p99 ${Math.round(pct(latencies, 99))} ms, ` +
         `errors ${errors} (http ${res.non2xx}, conn ${res.errors}, timeouts ${res.timeouts}, answers ${answerErrors}); datasource alone ${rawPerS.toFixed(1)}/s (${rawErrors} errors); ` +
         `asks/raw ${rawPerS ? ((100 * asks) / rawPerS).toFixed(0) : '-'}%; load average ${load}\n` +
-        `  CPU per ask: ${cpuPer(cpu0, cpu1, latencies.length)}; per query through the datasource alone: ${cpuPer(cpu2, cpu3, raw)}`,
+        `  CPU per ask: ${cpuPer(cpu0, cpu1, latencies.length)} (busiest threads: ${busiest(cpu0, cpu1, latencies.length)}); per query through the datasource alone: ${cpuPer(cpu2, cpu3, raw)}`,
     );
     lines.push(`load concurrency=${connections} asks_per_s=${Math.round(asks)} p50_ms=${Math.round(pct(latencies, 50))} p95_ms=${Math.round(pct(latencies, 95))} p99_ms=${Math.round(pct(latencies, 99))} errors=${errors} raw_per_s=${Math.round(rawPerS)}`);
   }
