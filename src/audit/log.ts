@@ -121,6 +121,12 @@ export interface AuditLog {
   append(entry: AuditEntry): Promise<AuditRecord>;
   /** Appends records in one transaction, through the same chain code (bulk loads, benchmarks). */
   appendMany(entries: AuditEntry[], opts?: AppendOptions): Promise<AuditRecord[]>;
+  /**
+   * appendMany without the records handed back (a run's trail, several per question): the same
+   * transaction, chain, privacy and `until`, but no record text comes back from the writer
+   * thread and none is built on the caller's thread.
+   */
+  record(entries: AuditEntry[], opts?: AppendOptions): Promise<void>;
   /** The head anchor as stored. */
   head(): Promise<Head>;
   prunedThrough(): Promise<PrunedThrough | undefined>;
@@ -225,6 +231,7 @@ interface Queued {
   unit: AppendUnit;
   /** Resolved at commit, not after the checkpoint line (AppendOptions.until 'committed'). */
   atCommit?: boolean;
+  /** The unit's rows (none for a bare unit). */
   resolve: (rows: AuditRow[]) => void;
   reject: (e: unknown) => void;
 }
@@ -364,7 +371,7 @@ class DbAuditLog implements AuditLog {
     } else flushed = this.afterCommit(result);
     const settle = (i: number) => {
       const o = result.outcomes[i]!;
-      if (o.ok) batch[i]!.resolve(o.rows);
+      if (o.ok) batch[i]!.resolve('rows' in o ? o.rows : []);
       else batch[i]!.reject(fromPlainError(o.error));
     };
     // appends that asked for the commit only resolve now; the next transaction starts while the
@@ -389,6 +396,12 @@ class DbAuditLog implements AuditLog {
     const entries = this.kept(given);
     const rows = await this.enqueue({ entries, ids: entries.map(() => randomUUID()) }, opts.until === 'committed');
     return rows.map(rowToRecord);
+  }
+
+  async record(given: AuditEntry[], opts: AppendOptions = {}): Promise<void> {
+    if (!given.length) return;
+    const entries = this.kept(given);
+    await this.enqueue({ entries, ids: entries.map(() => randomUUID()), bare: true }, opts.until === 'committed');
   }
 
   async head(): Promise<Head> {
