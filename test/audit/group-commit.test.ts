@@ -48,6 +48,28 @@ describe('group commit', () => {
     }
   });
 
+  it('appends made in one turn of the event loop go in one transaction, the first not alone', async () => {
+    const { log, checkpointFile } = await openSigned();
+    try {
+      // as requests handled in one turn append: each from its own callback, none awaited in between
+      const all: Promise<unknown>[] = [];
+      await new Promise<void>((resolve) => {
+        let left = 3;
+        for (let i = 1; i <= 3; i++) {
+          process.nextTick(() => {
+            all.push(i === 2 ? log.record([entry(i)]) : log.append(entry(i)));
+            if (--left === 0) resolve();
+          });
+        }
+      });
+      await Promise.all(all);
+      expect(lines(checkpointFile).map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([3]);
+      expect((await log.verify()).ok).toBe(true);
+    } finally {
+      await log.close();
+    }
+  });
+
   it('an invalid entry fails alone: the appends committed with it stand, the chain verifies', async () => {
     const { log } = await openSigned();
     try {
