@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { setImmediate } from 'node:timers';
 import { randomUUID } from 'node:crypto';
 import { parseDbUrl } from '../store/index.js';
 import { canonicalize } from './canonical.js';
@@ -227,7 +228,10 @@ function withRequestId(e: AuditEntry): AuditEntry {
   return { ...e, details: { ...(e.details ?? {}), request_id: requestId } };
 }
 
-/** Resolves in the check phase of the event loop's current turn, after the callbacks of its poll phase. */
+/**
+ * Resolves in the check phase of the event loop's current turn, after the callbacks of its poll
+ * phase (node:timers' own setImmediate: a test's fake timers never hold the audit log up).
+ */
 const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Queued {

@@ -15,6 +15,7 @@ const data = workerData as WriterWorkerData;
 const port = parentPort!;
 /** The checkpoint file, kept open between lines. */
 const lineFile = data.lines ? new CheckpointFileSync(data.lines.file) : undefined;
+process.once('exit', () => lineFile?.close()); // a thread that stops without 'close' leaves no descriptor open in the process
 
 let conn: SqliteWriteConnection | undefined;
 try {

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openAuditLog, type AuditLog } from '../../src/audit/index.js';
 import { withoutBareRows, type AppendResult } from '../../src/audit/append.js';
 import { loadSigningKey } from '../../src/audit/signing.js';
@@ -66,6 +66,17 @@ describe('group commit', () => {
       expect(lines(checkpointFile).map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([3]);
       expect((await log.verify()).ok).toBe(true);
     } finally {
+      await log.close();
+    }
+  });
+
+  it("a test's fake timers do not hold appends up (the batch waits for the turn's end on node:timers)", async () => {
+    const { log } = await openSigned();
+    vi.useFakeTimers();
+    try {
+      await expect(log.append(entry(1))).resolves.toMatchObject({ seq: 1 });
+    } finally {
+      vi.useRealTimers();
       await log.close();
     }
   });
