@@ -16,10 +16,29 @@ import type { AuditEntry } from './types.js';
 export interface AppendUnit {
   entries: AuditEntry[];
   ids: string[];
+  /**
+   * The caller wants no records back (a run's trail): the outcome then says only where the
+   * unit's rows start and how many there are, so the SQLite writer thread sends no text back
+   * to the main thread for it.
+   */
+  bare?: boolean;
 }
 
-/** A unit's rows, or why it was refused (a plain object: it crosses threads). */
-export type UnitOutcome = { ok: true; rows: AuditRow[] } | { ok: false; error: PlainError };
+/** A unit's rows (or, for a bare unit, their first seq and count), or why it was refused (a plain object: it crosses threads). */
+export type UnitOutcome = { ok: true; rows: AuditRow[] } | { ok: true; firstSeq: number; count: number } | { ok: false; error: PlainError };
+
+/** The seq of a stored unit's first row. */
+function firstSeqOf(o: UnitOutcome): number | undefined {
+  if (!o.ok) return undefined;
+  return 'rows' in o ? o.rows[0]?.seq : o.firstSeq;
+}
+
+/** The result as sent back for `units`: a bare unit's rows reduced to their first seq and count. */
+export function withoutBareRows(result: AppendResult, units: readonly AppendUnit[]): AppendResult {
+  if (!units.some((u) => u.bare)) return result;
+  const outcomes = result.outcomes.map((o, i): UnitOutcome => (units[i]!.bare && o.ok && 'rows' in o ? { ok: true, firstSeq: o.rows[0]?.seq ?? 0, count: o.rows.length } : o));
+  return { ...result, outcomes };
+}
 
 /** What one transaction of units wrote: each unit's outcome, and the last head signed (with a key). */
 export interface AppendResult {
@@ -39,7 +58,7 @@ export type LineOutcome = { written: boolean } | { error: PlainError };
  * writes a checkpoint line: it crossed a multiple of `every` (every transaction when every is 1).
  */
 export function lineDue(result: AppendResult, every: number): boolean {
-  const first = result.outcomes.find((o) => o.ok)?.rows[0]?.seq;
+  const first = result.outcomes.map(firstSeqOf).find((s) => s !== undefined);
   const cp = result.checkpoint;
   return !!cp && first !== undefined && Math.floor(cp.seq / every) > Math.floor((first - 1) / every);
 }

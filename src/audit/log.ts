@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { setImmediate } from 'node:timers';
 import { randomUUID } from 'node:crypto';
 import { parseDbUrl } from '../store/index.js';
 import { canonicalize } from './canonical.js';
@@ -121,6 +122,12 @@ export interface AuditLog {
   append(entry: AuditEntry): Promise<AuditRecord>;
   /** Appends records in one transaction, through the same chain code (bulk loads, benchmarks). */
   appendMany(entries: AuditEntry[], opts?: AppendOptions): Promise<AuditRecord[]>;
+  /**
+   * appendMany without the records handed back (a run's trail, several per question): the same
+   * transaction, chain, privacy and `until`, but no record text comes back from the writer
+   * thread and none is built on the caller's thread.
+   */
+  record(entries: AuditEntry[], opts?: AppendOptions): Promise<void>;
   /** The head anchor as stored. */
   head(): Promise<Head>;
   prunedThrough(): Promise<PrunedThrough | undefined>;
@@ -221,10 +228,17 @@ function withRequestId(e: AuditEntry): AuditEntry {
   return { ...e, details: { ...(e.details ?? {}), request_id: requestId } };
 }
 
+/**
+ * Resolves in the check phase of the event loop's current turn, after the callbacks of its poll
+ * phase (node:timers' own setImmediate: a test's fake timers never hold the audit log up).
+ */
+const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 interface Queued {
   unit: AppendUnit;
   /** Resolved at commit, not after the checkpoint line (AppendOptions.until 'committed'). */
   atCommit?: boolean;
+  /** The unit's rows (none for a bare unit). */
   resolve: (rows: AuditRow[]) => void;
   reject: (e: unknown) => void;
 }
@@ -314,7 +328,11 @@ class DbAuditLog implements AuditLog {
    * Group commit: appends that arrive while a transaction is on its way to disk go together in
    * the next one, so the log flushes once per batch instead of once per record (a few
    * milliseconds of fsync each; with three records per question this was the bound of the
-   * server's throughput, issue 14 item 7). Each append still resolves only when its own records
+   * server's throughput, issue 14 item 7). A batch is taken at the end of the event loop's turn
+   * (setImmediate), not at the first append: the appends of every request, query result and
+   * reply handled in the same turn go in one transaction, where the first used to go alone and
+   * the others waited for the next (each transaction costs its commit, its pages of every index
+   * and its signed checkpoint line). Each append still resolves only when its own records
    * are committed (and their checkpoint written), in the order appends were called; an invalid
    * entry fails its own append only.
    */
@@ -330,12 +348,13 @@ class DbAuditLog implements AuditLog {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length) {
+      do {
+        await endOfTurn(); // what the rest of this turn appends joins the batch
         let n = 0;
         let records = 0;
         while (n < this.queue.length && (n === 0 || records + this.queue[n]!.unit.entries.length <= MAX_BATCH_RECORDS)) records += this.queue[n++]!.unit.entries.length;
         await this.write(this.queue.splice(0, n));
-      }
+      } while (this.queue.length);
     } finally {
       this.draining = false; // in the same turn as the last look at the queue: no append is left behind
     }
@@ -364,7 +383,7 @@ class DbAuditLog implements AuditLog {
     } else flushed = this.afterCommit(result);
     const settle = (i: number) => {
       const o = result.outcomes[i]!;
-      if (o.ok) batch[i]!.resolve(o.rows);
+      if (o.ok) batch[i]!.resolve('rows' in o ? o.rows : []);
       else batch[i]!.reject(fromPlainError(o.error));
     };
     // appends that asked for the commit only resolve now; the next transaction starts while the
@@ -389,6 +408,12 @@ class DbAuditLog implements AuditLog {
     const entries = this.kept(given);
     const rows = await this.enqueue({ entries, ids: entries.map(() => randomUUID()) }, opts.until === 'committed');
     return rows.map(rowToRecord);
+  }
+
+  async record(given: AuditEntry[], opts: AppendOptions = {}): Promise<void> {
+    if (!given.length) return;
+    const entries = this.kept(given);
+    await this.enqueue({ entries, ids: entries.map(() => randomUUID()), bare: true }, opts.until === 'committed');
   }
 
   async head(): Promise<Head> {

@@ -3,7 +3,7 @@
  * checkpoints (seq, id, hash, ts of a record: the hash covers the whole chain up to it) and
  * export manifests. Verifiers need only the public key.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -151,17 +151,63 @@ export async function appendCheckpointLines(file: string, cs: readonly Checkpoin
 /**
  * appendCheckpointLines done synchronously, for the SQLite log's writer thread: there the line of
  * a transaction is written right after its commit, without a round of the server's event loop
- * per file operation (mkdir, open, write, fsync, close were five).
+ * per file operation. The file stays open between lines: per line one stat of the path (the file
+ * deleted, or renamed away and replaced, is opened again at the path, created 0600 with its
+ * folder), one write and one fsync, where mkdir + open + close each time were four more system
+ * calls per transaction on the writer thread (issue 14 item 7).
  */
-export function appendCheckpointLinesSync(file: string, cs: readonly Checkpoint[]): void {
-  if (!cs.length) return;
-  mkdirSync(dirname(file), { recursive: true });
-  const fd = openSync(file, 'a', 0o600);
-  try {
-    writeSync(fd, cs.map((c) => JSON.stringify(c) + '\n').join(''));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+export class CheckpointFileSync {
+  private fd: number | undefined;
+  private ino = -1;
+  private dev = -1;
+
+  constructor(readonly file: string) {}
+
+  /** Appends the lines, in order, with one write and one fsync. */
+  append(cs: readonly Checkpoint[]): void {
+    if (!cs.length) return;
+    const text = cs.map((c) => JSON.stringify(c) + '\n').join('');
+    const fd = this.current();
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } catch (e) {
+      this.close(); // opened afresh on the next line
+      throw e;
+    }
+  }
+
+  /** The open file, when it is still the one at the path; else the path opened (again). */
+  private current(): number {
+    if (this.fd !== undefined) {
+      const st = statSync(this.file, { throwIfNoEntry: false });
+      if (st && st.ino === this.ino && st.dev === this.dev) return this.fd;
+      this.close();
+    }
+    mkdirSync(dirname(this.file), { recursive: true });
+    const fd = openSync(this.file, 'a', 0o600);
+    try {
+      const st = fstatSync(fd);
+      this.ino = st.ino;
+      this.dev = st.dev;
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+    this.fd = fd;
+    return fd;
+  }
+
+  close(): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* already unusable: nothing left to release */
+      }
+    }
   }
 }
 

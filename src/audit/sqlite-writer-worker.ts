@@ -6,13 +6,16 @@
  * which took five rounds of a busy event loop from the main thread (issue 14 item 7).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { lineDue, toPlainError, type LineOutcome } from './append.js';
-import { appendCheckpointLinesSync } from './signing.js';
+import { lineDue, toPlainError, withoutBareRows, type LineOutcome } from './append.js';
+import { CheckpointFileSync } from './signing.js';
 import { openSqliteWriteConnection, type SqliteWriteConnection } from './sqlite-write.js';
 import type { WriterReply, WriterRequest, WriterWorkerData } from './sqlite-writer.js';
 
 const data = workerData as WriterWorkerData;
 const port = parentPort!;
+/** The checkpoint file, kept open between lines. */
+const lineFile = data.lines ? new CheckpointFileSync(data.lines.file) : undefined;
+process.once('exit', () => lineFile?.close()); // a thread that stops without 'close' leaves no descriptor open in the process
 
 let conn: SqliteWriteConnection | undefined;
 try {
@@ -26,6 +29,7 @@ port.on('message', (m: WriterRequest) => {
   if (m.type === 'close') {
     conn?.close();
     conn = undefined;
+    lineFile?.close();
     port.postMessage({ type: 'closed' } satisfies WriterReply);
     port.close();
     return;
@@ -33,14 +37,16 @@ port.on('message', (m: WriterRequest) => {
   try {
     if (!conn) throw new Error('the audit writer is not open');
     if (m.type === 'append') {
-      const result = conn.appendUnits(m.units);
+      const full = conn.appendUnits(m.units);
       const lines = data.lines;
+      const due = !!lines && lineDue(full, lines.every);
+      const result = withoutBareRows(full, m.units); // no text sent back that nobody reads
       if (!lines) return port.postMessage({ type: 'appended', id: m.id, result } satisfies WriterReply);
-      if (!lineDue(result, lines.every)) return port.postMessage({ type: 'appended', id: m.id, result, line: { written: false } } satisfies WriterReply);
+      if (!due) return port.postMessage({ type: 'appended', id: m.id, result, line: { written: false } } satisfies WriterReply);
       if (m.early) port.postMessage({ type: 'committed', id: m.id, result } satisfies WriterReply);
       let line: LineOutcome;
       try {
-        appendCheckpointLinesSync(lines.file, [result.checkpoint!]);
+        lineFile!.append([result.checkpoint!]);
         line = { written: true };
       } catch (e) {
         line = { error: toPlainError(e) }; // the records are committed: the log reports it (onError)

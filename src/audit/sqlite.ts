@@ -18,13 +18,17 @@ DROP TRIGGER IF EXISTS audit_records_no_delete;
 CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
 WHEN OLD.seq > COALESCE((SELECT json_extract(value, '$.seq') FROM audit_meta WHERE key = 'pruned_through'), 0)
 BEGIN SELECT RAISE(ABORT, 'audit records are append-only: DELETE refused'); END;
-CREATE TRIGGER IF NOT EXISTS audit_meta_head_forward BEFORE UPDATE ON audit_meta
+DROP TRIGGER IF EXISTS audit_meta_head_forward;
+CREATE TRIGGER audit_meta_head_forward BEFORE UPDATE ON audit_meta
 WHEN OLD.key = 'head' AND (
   NEW.key IS NOT 'head'
-  OR json_extract(NEW.value, '$.seq') IS NOT json_extract(OLD.value, '$.seq') + 1
+  OR json_type(NEW.value, '$.seq') IS NOT 'integer'
+  OR json_extract(NEW.value, '$.seq') <= json_extract(OLD.value, '$.seq')
   OR NOT EXISTS (SELECT 1 FROM audit_records r WHERE r.seq = json_extract(NEW.value, '$.seq')
-                 AND r.id = json_extract(NEW.value, '$.id') AND r.hash = json_extract(NEW.value, '$.hash')))
-BEGIN SELECT RAISE(ABORT, 'the audit head anchor only moves forward, one appended record at a time'); END;
+                 AND r.id = json_extract(NEW.value, '$.id') AND r.hash = json_extract(NEW.value, '$.hash'))
+  OR (SELECT count(*) FROM audit_records r WHERE r.seq > json_extract(OLD.value, '$.seq') AND r.seq <= json_extract(NEW.value, '$.seq'))
+     IS NOT json_extract(NEW.value, '$.seq') - json_extract(OLD.value, '$.seq'))
+BEGIN SELECT RAISE(ABORT, 'the audit head anchor only moves forward, over every record appended after it, to one that exists with that id and hash'); END;
 CREATE TRIGGER IF NOT EXISTS audit_meta_head_no_delete BEFORE DELETE ON audit_meta WHEN OLD.key = 'head'
 BEGIN SELECT RAISE(ABORT, 'the audit head anchor cannot be deleted'); END;
 CREATE TRIGGER IF NOT EXISTS audit_meta_pruned_forward BEFORE UPDATE ON audit_meta

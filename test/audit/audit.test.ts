@@ -245,7 +245,12 @@ for (const backend of backends) {
       await expect(db.exec(`UPDATE audit_meta SET value = '{"seq":49,"id":"${recs[48]!.id}","hash":"${recs[48]!.hash}"}' WHERE key = 'head'`)).rejects.toThrow(/only moves forward/);
       await expect(db.exec(`UPDATE audit_meta SET value = '{"seq":51,"id":"x","hash":"${'a'.repeat(64)}"}' WHERE key = 'head'`)).rejects.toThrow(/only moves forward/);
       await expect(db.exec(`DELETE FROM audit_meta WHERE key = 'head'`)).rejects.toThrow(/cannot be deleted/);
-      expect(await log!.verify()).toMatchObject({ ok: true, count: 50 });
+      // nor over a gap: a record inserted at 52, with no 51, cannot become the head
+      await db.exec(
+        `INSERT INTO audit_records (${COLS.join(',')}) VALUES (52, 'gap-52', '${recs[49]!.ts}', 'question', 'x', 'ok', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '${'b'.repeat(64)}', '${'c'.repeat(64)}')`,
+      );
+      await expect(db.exec(`UPDATE audit_meta SET value = '{"seq":52,"id":"gap-52","hash":"${'c'.repeat(64)}"}' WHERE key = 'head'`)).rejects.toThrow(/only moves forward/);
+      expect(await log!.verify()).toMatchObject({ ok: false, brokenAt: { seq: 52 } });
     });
 
     it('names the modified record when question, sql, row_count or details is edited', async () => {

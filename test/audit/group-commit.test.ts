@@ -5,12 +5,13 @@
  * middle of a burst loses no acknowledged record, the chain and its checkpoints verifying after.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openAuditLog, type AuditLog } from '../../src/audit/index.js';
+import { withoutBareRows, type AppendResult } from '../../src/audit/append.js';
 import { loadSigningKey } from '../../src/audit/signing.js';
 import type { AuditEntry } from '../../src/audit/types.js';
 
@@ -47,6 +48,39 @@ describe('group commit', () => {
     }
   });
 
+  it('appends made in one turn of the event loop go in one transaction, the first not alone', async () => {
+    const { log, checkpointFile } = await openSigned();
+    try {
+      // as requests handled in one turn append: each from its own callback, none awaited in between
+      const all: Promise<unknown>[] = [];
+      await new Promise<void>((resolve) => {
+        let left = 3;
+        for (let i = 1; i <= 3; i++) {
+          process.nextTick(() => {
+            all.push(i === 2 ? log.record([entry(i)]) : log.append(entry(i)));
+            if (--left === 0) resolve();
+          });
+        }
+      });
+      await Promise.all(all);
+      expect(lines(checkpointFile).map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([3]);
+      expect((await log.verify()).ok).toBe(true);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it("a test's fake timers do not hold appends up (the batch waits for the turn's end on node:timers)", async () => {
+    const { log } = await openSigned();
+    vi.useFakeTimers();
+    try {
+      await expect(log.append(entry(1))).resolves.toMatchObject({ seq: 1 });
+    } finally {
+      vi.useRealTimers();
+      await log.close();
+    }
+  });
+
   it('an invalid entry fails alone: the appends committed with it stand, the chain verifies', async () => {
     const { log } = await openSigned();
     try {
@@ -63,6 +97,60 @@ describe('group commit', () => {
     } finally {
       await log.close();
     }
+  });
+
+  it('record(): the records appendMany would store, none sent back; an invalid group fails alone', async () => {
+    const { log, checkpointFile } = await openSigned();
+    try {
+      const settled = await Promise.allSettled([
+        log.record([entry(1), { ...entry(2), kind: 'sql_generated', outcome: 'ok', sql: 'select 1', details: { query: { measures: [{ agg: 'count' }] } } }], { until: 'committed' }),
+        log.record([entry(3), entry(4, '')]),
+        log.record([entry(5)]),
+      ]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((settled[0] as PromiseFulfilledResult<unknown>).value).toBeUndefined();
+      const found = await log.search({ limit: 10, order: 'asc' });
+      expect(found.map((r) => [r.seq, r.kind, r.question])).toEqual([
+        [1, 'question', 'question 1'],
+        [2, 'sql_generated', 'question 2'],
+        [3, 'question', 'question 5'],
+      ]);
+      expect(found[1]).toMatchObject({ sql: 'select 1', details: { query: { measures: [{ agg: 'count' }] } } });
+      await log.close();
+      expect(lines(checkpointFile).map((l) => (JSON.parse(l) as { seq: number }).seq).at(-1)).toBe(3);
+    } finally {
+      await log.close();
+    }
+    const again = await openSigned();
+    try {
+      expect(await again.log.verify()).toMatchObject({ ok: true, count: 3, lastCheckpoint: { seq: 3 } });
+    } finally {
+      await again.log.close();
+    }
+  });
+
+  it('a bare unit comes back as its first seq and count, the line still due from it', () => {
+    const row = (seq: number) => ({ seq, id: `r${seq}`, ts: 't', kind: 'question', actor: 'a', outcome: 'ok', question: 'q', sql: null, engine: null, duration_ms: null, row_count: null, result_hash: null, correlation_id: null, details: '{"big":"text"}', prev_hash: 'p', hash: 'h' });
+    const result: AppendResult = { outcomes: [{ ok: true, rows: [row(7), row(8)] }, { ok: true, rows: [row(9)] }] };
+    const sent = withoutBareRows(result, [{ entries: [], ids: [], bare: true }, { entries: [], ids: [] }]);
+    expect(sent.outcomes).toEqual([{ ok: true, firstSeq: 7, count: 2 }, { ok: true, rows: [row(9)] }]);
+  });
+
+  it('the checkpoint file kept open: deleted or renamed away while the log is open, the next line goes to a new file at its path', async () => {
+    const { log, checkpointFile } = await openSigned();
+    try {
+      await log.append(entry(1));
+      rmSync(checkpointFile);
+      await log.append(entry(2));
+      expect(lines(checkpointFile).map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([2]);
+      renameSync(checkpointFile, `${checkpointFile}.old`);
+      await log.append(entry(3));
+      expect(lines(checkpointFile).map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([3]);
+      expect(lines(`${checkpointFile}.old`)).toHaveLength(1);
+    } finally {
+      await log.close();
+    }
+    expect(existsSync(checkpointFile)).toBe(true);
   });
 
   it('a kill -9 in the middle of a burst loses no acknowledged record', async () => {

@@ -18,6 +18,8 @@ export interface AuditSink {
    * `until: 'committed'`: resolved once committed, before the transaction's checkpoint line is written.
    */
   appendMany?(entries: AuditEntry[], opts?: { until?: 'checkpointed' | 'committed' }): Promise<unknown[]>;
+  /** appendMany when nothing is wanted back (the audit log then sends no record text back across threads). */
+  record?(entries: AuditEntry[], opts?: { until?: 'checkpointed' | 'committed' }): Promise<void>;
 }
 
 export interface RunTrail {
@@ -60,8 +62,11 @@ export function createRunTrail(sink: AuditSink | undefined, o: { actor: string; 
   // record and all before it in the trail are committed.
   let committed: Promise<void> = Promise.resolve();
   let held: { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void } | undefined;
-  const send = (entries: AuditEntry[], atCommit = false): Promise<unknown> =>
-    sink!.appendMany && (entries.length > 1 || atCommit) ? sink!.appendMany(entries, atCommit ? { until: 'committed' } : undefined) : Promise.all(entries.map((x) => sink!.append(x)));
+  const send = (entries: AuditEntry[], atCommit = false): Promise<unknown> => {
+    const opts = atCommit ? { until: 'committed' as const } : undefined;
+    if (sink!.record) return sink!.record(entries, opts);
+    return sink!.appendMany && (entries.length > 1 || atCommit) ? sink!.appendMany(entries, opts) : Promise.all(entries.map((x) => sink!.append(x)));
+  };
   const track = (p: Promise<unknown>): Promise<void> => {
     const upTo = Promise.all([committed, p]).then(() => undefined);
     committed = upTo;

@@ -184,6 +184,22 @@ describe('audit', () => {
     expect(entries[7]!.details).toEqual({ code: 'OTC_ERR_QUERY_TIMEOUT', message: 'stopped' });
   });
 
+  it('with a sink that can record without answering records, every write goes there: the question with its SQL, committed first', async () => {
+    const calls: { kinds: string[]; until?: string }[] = [];
+    const refused = () => Promise.reject(new Error('records asked back'));
+    const sink = {
+      append: refused,
+      appendMany: refused,
+      record: async (es: AuditEntry[], opts?: { until?: 'checkpointed' | 'committed' }) => void calls.push({ kinds: es.map((e) => e.kind), ...(opts?.until ? { until: opts.until } : {}) }),
+    };
+    const trail = createRunTrail(sink, { actor: 'ann', correlationId: 'c-3', question: 'q?' });
+    void trail.question({ today: TODAY });
+    await trail.sqlGenerated('semantic', 'select 1', 0.5, { explanation: 'Counting.' });
+    await trail.run('semantic', 'select 1', { columns: ['n'], rows: [[3]], rowCount: 1, truncated: false, ms: 2 });
+    await trail.flush();
+    expect(calls).toEqual([{ kinds: ['question', 'sql_generated'], until: 'committed' }, { kinds: ['query_run'] }]);
+  });
+
   it('writes nothing without an audit log', async () => {
     const trail = createRunTrail(undefined, { actor: 'ann', correlationId: 'c-2' });
     expect(trail.recording).toBe(false);
