@@ -333,6 +333,15 @@ describe('holding and handling verbs (soft stop words)', () => {
     expectSameAnswer('Unmatched confirmations: trade ref and who they are assigned to', "SELECT t.trade_ref, c.assigned_to FROM confirmations c JOIN trades t ON t.trade_id = c.trade_id WHERE c.status = 'Unmatched'"));
 });
 
+describe('"N times" (held-out 4)', () => {
+  it('"chased more than 3 times" is a count of 3', () =>
+    expectSameAnswer('How many open confirmations have been chased more than 3 times?', `SELECT COUNT(*) FROM confirmations WHERE ${OPEN_CONF} AND chaser_count > 3`));
+  it('"3 times the average" (a multiple of a figure) is not read as "> 3"', () => {
+    const r = engine.generate('Live trades with notional more than 3 times the average', { today: TODAY, dialect: ds.dialect });
+    expect(r.status).toBe('abstained');
+  });
+});
+
 describe('listing the owners of a value', () => {
   it('"which hedge funds have disputed margin calls" lists those counterparties', () =>
     expectSameAnswer('Which hedge funds have disputed margin calls?', "SELECT DISTINCT c.short_name FROM margin_calls m JOIN counterparties c ON c.counterparty_id = m.counterparty_id WHERE m.status = 'Disputed' AND c.sector = 'Hedge Fund'"));

@@ -20,6 +20,8 @@ export type GrammarSense =
   | { kind: 'cmp'; op: CmpOp; after?: boolean }
   | { kind: 'ordinal'; dir: 'worse' | 'better'; inclusive: boolean }
   | { kind: 'unit'; factor: number }
+  /** "more than 3 times": the number is a count ("3 times the average", a multiple, is not read) */
+  | { kind: 'times' }
   | { kind: 'percent' }
   | { kind: 'inDays' }
   | { kind: 'negate' }
@@ -62,6 +64,8 @@ const G: [string[], GrammarSense][] = [
   [['smallest first', 'lowest first', 'fewest first', 'least first', 'ascending', 'in ascending order', 'sorted ascending', 'from lowest to highest', 'lowest to highest', 'smallest to largest'], { kind: 'sort', dir: 'asc' }],
   [['or worse', 'and worse', 'or lower rated'], { kind: 'ordinal', dir: 'worse', inclusive: true }],
   [['or better', 'and better', 'or higher rated'], { kind: 'ordinal', dir: 'better', inclusive: true }],
+  // "chased more than 3 times": a count said with its own unit (numbers.ts; never "3 times the average")
+  [['times'], { kind: 'times' }],
   [['thousand', 'k', 'thousands'], { kind: 'unit', factor: 1e3 }],
   [['million', 'millions', 'mn', 'mm', 'mio', 'm'], { kind: 'unit', factor: 1e6 }],
   [['billion', 'billions', 'bn', 'b'], { kind: 'unit', factor: 1e9 }],

@@ -258,10 +258,11 @@ export class Interpreter {
           if (!readOrdinal(this, s)) return this.fail(`"${it.text}" needs a rating before it`);
           break;
         case 'unit':
+        case 'times':
         case 'percent':
         case 'inDays':
           if (s.kind === 'percent') this.percentAsked = true;
-          if (s.kind === 'unit') return this.fail(`"${it.text}" without a number`);
+          if (s.kind === 'unit' || s.kind === 'times') return this.fail(`"${it.text}" without a number`);
           break;
         case 'reporting':
           this.reporting = true;

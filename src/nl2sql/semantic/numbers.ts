@@ -18,6 +18,15 @@ export function readNumber(ip: Interpreter, k: number): number | 'fail' {
     j = k + 1;
     money = true;
   }
+  if (next?.senses[0]?.kind === 'times') {
+    // "chased more than 3 times" is a count of 3; "3 times the average" compares with a multiple of a
+    // figure, which is not read: no answer rather than "> 3"
+    let a = k + 2;
+    while (ip.items[a]?.senses[0]?.kind === 'stop') a++;
+    const after = ip.items[a]?.senses[0]?.kind;
+    if (after === 'agg' || after === 'measure' || after === 'count') return 'fail';
+    j = k + 1;
+  }
   const prev = ip.items[k - 1];
   // "between 50m and 100m": two bounds, inclusive
   if (ip.betweenAt >= 0 && prev && (ip.betweenAt === k - 1)) {
