@@ -44,6 +44,45 @@ describe.skipIf(!hasChromium)('Dashboards end to end', () => {
     await e2e?.close();
   });
 
+  it('opened from another page, the dashboards page asks for its data while its code loads, and the page on screen stays until it is ready', async () => {
+    // the page's chunk is held until its data has been asked for (5 s at most): before, the data
+    // was asked only once the chunk had loaded and React had shown "Loading…" for 300 ms
+    let dataAsked = false;
+    const onRequest = (r: { url(): string }) => {
+      if (new URL(r.url()).pathname.startsWith('/api/dashboards')) dataAsked = true;
+    };
+    page.on('request', onRequest);
+    let chunkHeld = false;
+    let dataBeforeChunk = false;
+    const chunk = /\/assets\/Dashboards-[^/]+\.js$/;
+    await page.route(chunk, async (route) => {
+      chunkHeld = true;
+      for (let i = 0; i < 50 && !dataAsked; i++) await new Promise((r) => setTimeout(r, 100));
+      dataBeforeChunk = dataAsked;
+      await route.continue();
+    });
+    try {
+      // the suspense fallback is a "Loading…" paragraph right under <main>
+      await page.evaluate(`(() => {
+        const main = document.getElementById('main');
+        window.__fallbackShown = false;
+        new MutationObserver(() => {
+          if (Array.from(main.children).some((c) => c.tagName === 'P' && c.textContent === 'Loading…')) window.__fallbackShown = true;
+        }).observe(main, { childList: true, subtree: true, characterData: true });
+      })()`);
+      await page.getByRole('link', { name: 'Dashboards' }).click();
+      await page.locator('.widget').first().waitFor();
+      expect(chunkHeld).toBe(true);
+      expect(dataBeforeChunk).toBe(true);
+      expect(await page.evaluate('window.__fallbackShown')).toBe(false);
+    } finally {
+      await page.unroute(chunk);
+      page.off('request', onRequest);
+    }
+    await page.getByRole('link', { name: 'Ask' }).click();
+    await page.getByRole('heading', { name: /Ask about your OTC operations/ }).waitFor();
+  });
+
   it('the default ops dashboard is there on first start', async () => {
     expect(e2e.printed.join('\n')).toContain('Operations overview');
     await page.getByRole('link', { name: 'Dashboards' }).click();

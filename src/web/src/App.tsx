@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Suspense, useEffect, useLayoutEffect } from 'react';
+import { Suspense, useCallback, useEffect, useLayoutEffect } from 'react';
 import { api, ApiError, setCsrfToken, SIGNED_OUT_EVENT, type Me } from './api.js';
 import { Header } from './components/Header.js';
+import { startEarly } from './early.js';
 import { takeOver } from './first-paint.js';
 import { ChangePasswordPage } from './pages/ChangePassword.js';
 import { AskPage, AuditPage, DashboardsPage, ReportsPage, SchedulerPage, TrainingPage, UsersPage } from './pages/lazy.js';
@@ -11,7 +12,8 @@ import { useServerEvents } from './server-events.js';
 
 export function App() {
   const qc = useQueryClient();
-  const [path, navigate] = usePath();
+  // a page opened in the app starts its chunk and its data together, as on a first load
+  const [path, navigate] = usePath(useCallback((where: Location) => startEarly(qc, where), [qc]));
   const me = useQuery({
     queryKey: ['me'],
     queryFn: async (): Promise<Me | null> => {

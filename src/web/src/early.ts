@@ -1,5 +1,6 @@
 /**
- * Work the opened address needs, started with the app instead of after the session check: the
+ * Work the opened address needs, started with the app instead of after the session check (and
+ * again each time the app opens a page: router.ts), the
  * page's chunk, and for a dashboard its widgets with their cached results (one GET; the server
  * runs no query for it), or the dashboard inlined in the page the server drew (first-paint.ts).
  * A request made signed out fails like the session check does.
@@ -21,8 +22,11 @@ export function startEarly(qc: QueryClient, where: Location = window.location): 
       if (drawn.meta) qc.setQueryData(['meta'], drawn.meta);
       return;
     }
-    void qc.prefetchQuery({ queryKey: ['dashboards'], queryFn: dashboardsApi.list });
-    if (id) void qc.prefetchQuery({ queryKey: ['dashboard', id], queryFn: () => dashboardsApi.get(id) });
+    const list = qc.fetchQuery({ queryKey: ['dashboards'], queryFn: dashboardsApi.list });
+    list.catch(() => undefined); // a failure shows on the page, which asks again
+    // without an id the page opens the first dashboard of the list (Dashboards.tsx): that one, once the list is in
+    const open = id ? Promise.resolve(id) : list.then((l) => l[0]?.id);
+    open.then((d) => (d ? qc.prefetchQuery({ queryKey: ['dashboard', d], queryFn: () => dashboardsApi.get(d) }) : undefined)).catch(() => undefined);
   } else if (where.pathname === '/' || where.pathname === '/ask') {
     void loadAsk().catch(() => undefined);
   }
