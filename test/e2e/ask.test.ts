@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
     await page.getByText(/Intact: \d+ records/).waitFor();
-    expect(await page.locator('table.audit tbody tr').count()).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('table.audit tbody tr').count()).toBeGreaterThan(3);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export JSON lines' }).click()]);
     const lines = readText(await download.path()).trim().split('\n');
     expect(lines.length).toBeGreaterThan(3);

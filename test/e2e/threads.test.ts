@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium)('Ask threads end to end', () => {
     await page.getByRole('link', { name: 'Ask' }).click();
     await page.locator('article.turn').nth(1).waitFor();
     const history = page.getByRole('complementary', { name: 'History' });
-    expect(await history.locator('.thread-link').count()).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => history.locator('.thread-link').count()).toBeGreaterThanOrEqual(3);
     await history.getByLabel('Search history').fill('owner team');
     await expect.poll(() => history.locator('.thread-link').count()).toBe(1);
     await page.screenshot({ path: SHOTS + 'ask-history.png', fullPage: false });

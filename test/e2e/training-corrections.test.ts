@@ -55,7 +55,8 @@ describe.skipIf(!hasChromium)('training corrections', () => {
 
     await page.getByRole('link', { name: 'Training' }).click();
     await page.getByRole('heading', { name: 'Feedback candidates' }).waitFor();
-    expect(await page.getByText(`asked as of ${TODAY}`).count()).toBe(3);
+    // the heading shows at once, the candidates when their GET answers
+    await expect.poll(() => page.getByText(`asked as of ${TODAY}`).count()).toBe(3);
     await page.getByRole('button', { name: 'Dismiss “Number of live trades by desk”' }).click();
     await page.getByRole('dialog', { name: 'Dismiss this candidate' }).getByRole('button', { name: 'Dismiss' }).click();
     await page.getByRole('status').filter({ hasText: 'is dismissed' }).waitFor();
