@@ -49,10 +49,9 @@ export async function ensureDefaultDashboard(o: DefaultDashboardOptions): Promis
   if (!picks.length) return null;
   const admin = { username: o.owner, role: 'admin' };
   const d = await o.service.create({ name: 'Operations overview', sharing: { roles: ['viewer', 'analyst', 'auditor'], users: [] } }, admin);
-  // KPI tiles in a row on top, charts two per row below
   const kpis = picks.filter((p) => p.chart.type === 'kpi');
   const charts = picks.filter((p) => p.chart.type !== 'kpi');
-  const layout: Omit<LayoutItem, 'i'>[] = [...kpis.map((_, i) => ({ x: (i % 4) * 3, y: Math.floor(i / 4) * 4, w: 3, h: 4 })), ...charts.map((_, i) => ({ x: (i % 2) * 6, y: Math.ceil(kpis.length / 4) * 4 + Math.floor(i / 2) * 8, w: 6, h: 8 }))];
+  const layout = defaultLayout(kpis.length, charts.length);
   for (const [i, p] of [...kpis, ...charts].entries()) {
     const u = o.answering.copilot.semantic.understand(p.question, o.today);
     if (u.status !== undefined) continue;
@@ -62,4 +61,26 @@ export async function ensureDefaultDashboard(o: DefaultDashboardOptions): Promis
   }
   await o.store.db.insertInto('app_meta').values({ key: META_KEY, value: d.id }).execute();
   return d.id;
+}
+
+const COLS = 12;
+
+/**
+ * The default dashboard's grid: KPI tiles on top, at most 4 to a row and the rows as even as they
+ * can be, each row's tiles sharing its 12 columns (5 tiles: 3 then 2, no empty cell beside the
+ * last one for a chart below to rise into and leave a hole), then the charts two to a row.
+ */
+export function defaultLayout(kpis: number, charts: number): Omit<LayoutItem, 'i'>[] {
+  const out: Omit<LayoutItem, 'i'>[] = [];
+  const rows = Math.ceil(kpis / 4);
+  for (let r = 0; r < rows; r++) {
+    // the first rows take one tile more when the tiles do not divide evenly
+    const n = Math.floor(kpis / rows) + (r < kpis % rows ? 1 : 0);
+    for (let k = 0; k < n; k++) {
+      const x = Math.round((k * COLS) / n);
+      out.push({ x, y: r * 4, w: Math.round(((k + 1) * COLS) / n) - x, h: 4 });
+    }
+  }
+  for (let i = 0; i < charts; i++) out.push({ x: (i % 2) * 6, y: rows * 4 + Math.floor(i / 2) * 8, w: 6, h: 8 });
+  return out;
 }
