@@ -24,7 +24,7 @@ const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
 function chartSvg(w: WidgetView, width: number, height: number): string | undefined {
   if (!w.result) return undefined;
-  const option = widgetOption(w.chart, w.result, { animation: false });
+  const option = widgetOption(w.chart, w.result, { animation: false, width });
   if (!option) return undefined;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {

@@ -32,7 +32,7 @@ export function chartBox(pos: Pick<LayoutItem, 'w' | 'h'>): { width: number; hei
 /** The SVG of a chart widget, or undefined for KPI and table widgets and results with nothing to draw. */
 export function drawWidget(w: Pick<Widget, 'chart' | 'result'>, size: { width: number; height: number }): FirstPaint | undefined {
   if (!w.result || w.chart.type === 'kpi' || w.chart.type === 'table') return undefined;
-  const option = widgetOption(w.chart, w.result, { animation: false });
+  const option = widgetOption(w.chart, w.result, { animation: false, width: size.width });
   if (!option) return undefined;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {

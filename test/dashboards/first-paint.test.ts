@@ -36,6 +36,13 @@ describe('first paint of chart widgets', () => {
     expect(half.width).toBeLessThan(560);
   });
 
+  it('draws every category label of a bar chart in its box (none left out for overlapping its neighbour)', () => {
+    const sectors = ['Insurance', 'Asset Manager', 'Sovereign', 'Pension Fund', 'Hedge Fund', 'Bank', 'Corporate'];
+    const w = widget({ result: { columns: ['sector', 'fail_rate'], rows: sectors.map((s, i) => [s, 4 - i * 0.5]), rowCount: sectors.length, truncated: false } });
+    const paint = new FirstPaints().get(w, { w: 6, h: 8 })!;
+    for (const s of sectors) expect(paint.svg, s).toContain(`>${s}<`);
+  });
+
   it('draws the chart as SVG (text escaped), none for KPI and table widgets, once per result and size', () => {
     const paints = new FirstPaints();
     const p = paints.get(widget(), { w: 6, h: 8 });

@@ -10,7 +10,7 @@ import { ResultTable } from './ResultTable.js';
  * the widget's grid size) is shown before the first frame, and ECharts takes the box over when
  * the browser is idle: a dozen charts are not laid out before anything shows. Drawn without the
  * entry animation; drawn again only when its box really changes size (a ResizeObserver reports
- * every box once as it starts observing).
+ * every box once as it starts observing), its category labels laid out again for a new width.
  */
 function WidgetChartView({ w }: { w: WidgetView }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -23,14 +23,18 @@ function WidgetChartView({ w }: { w: WidgetView }) {
     const draw = () => {
       el.innerHTML = '';
       chart = echarts.init(el, null, { renderer: 'svg' });
-      const option = widgetOption(w.chart, w.result!, { animation: false });
+      // the category labels are laid out for the box's width (none hidden or overlapping), again when it changes
+      const option = widgetOption(w.chart, w.result!, { animation: false, width: chart.getWidth() });
       if (option) chart.setOption(option as never);
       let size = `${chart.getWidth()}x${chart.getHeight()}`;
       ro = new ResizeObserver(() => {
         const now = `${el.clientWidth}x${el.clientHeight}`;
         if (now === size) return;
+        const widthChanged = now.split('x')[0] !== size.split('x')[0];
         size = now;
         chart?.resize();
+        const next = widthChanged && chart ? widgetOption(w.chart, w.result!, { animation: false, width: chart.getWidth() }) : undefined;
+        if (next) chart?.setOption(next as never);
       });
       ro.observe(el);
     };
