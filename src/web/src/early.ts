@@ -1,9 +1,9 @@
 /**
- * Work the opened address needs, started with the app instead of after the session check (and
- * again each time the app opens a page: router.ts), the
- * page's chunk, and for a dashboard its widgets with their cached results (one GET; the server
- * runs no query for it), or the dashboard inlined in the page the server drew (first-paint.ts).
- * A request made signed out fails like the session check does.
+ * Work the opened address needs, started with the app instead of after the session check, and
+ * again each time the app opens a page (router.ts): the page's chunk, and for a dashboard its
+ * widgets with their cached results (one GET; the server runs no query for it), or the dashboard
+ * inlined in the page the server drew (first-paint.ts). A request made signed out fails like the
+ * session check does.
  */
 import type { QueryClient } from '@tanstack/react-query';
 import { dashboardsApi } from './dashboards-api.js';
