@@ -91,7 +91,7 @@ export function widgetSpec(chart: WidgetChart, result: ChartData): { spec: Chart
 }
 
 /** The ECharts option of a widget (the same for the browser and the server's SVG). */
-export function widgetOption(chart: WidgetChart, result: ChartData, opts: { title?: string; animation?: boolean; /** the chart's width in pixels: category labels laid out to fit it, none hidden (buildChartOption) */ width?: number } = {}): ChartOption | undefined {
+export function widgetOption(chart: WidgetChart, result: ChartData, opts: Parameters<typeof buildChartOption>[2] = {}): ChartOption | undefined {
   const s = widgetSpec(chart, result);
   if (!s) return undefined;
   const option = buildChartOption(s.spec, s.data, opts);

@@ -26,15 +26,14 @@ function WidgetChartView({ w }: { w: WidgetView }) {
       // the category labels are laid out for the box's width (none hidden or overlapping), again when it changes
       const option = widgetOption(w.chart, w.result!, { animation: false, width: chart.getWidth() });
       if (option) chart.setOption(option as never);
-      let size = `${chart.getWidth()}x${chart.getHeight()}`;
+      let [width, height] = [chart.getWidth(), chart.getHeight()];
       ro = new ResizeObserver(() => {
-        const now = `${el.clientWidth}x${el.clientHeight}`;
-        if (now === size) return;
-        const widthChanged = now.split('x')[0] !== size.split('x')[0];
-        size = now;
-        chart?.resize();
-        const next = widthChanged && chart ? widgetOption(w.chart, w.result!, { animation: false, width: chart.getWidth() }) : undefined;
-        if (next) chart?.setOption(next as never);
+        if (!chart || (el.clientWidth === width && el.clientHeight === height)) return;
+        const widthChanged = el.clientWidth !== width;
+        [width, height] = [el.clientWidth, el.clientHeight];
+        chart.resize();
+        const next = widthChanged ? widgetOption(w.chart, w.result!, { animation: false, width: chart.getWidth() }) : undefined;
+        if (next) chart.setOption(next as never);
       });
       ro.observe(el);
     };
