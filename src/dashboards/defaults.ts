@@ -8,6 +8,7 @@
 import { chooseChart } from '../charts/index.js';
 import { saveQuestion } from '../reports/index.js';
 import type { SqlDialect } from '../datasource/dialect.js';
+import { WEB_GRID } from './grid.js';
 import type { Store } from '../store/index.js';
 import type { ActiveAnswering } from './refresh.js';
 import type { DashboardService } from './service.js';
@@ -63,7 +64,7 @@ export async function ensureDefaultDashboard(o: DefaultDashboardOptions): Promis
   return d.id;
 }
 
-const COLS = 12;
+const COLS = WEB_GRID.cols;
 
 /**
  * The default dashboard's grid: KPI tiles on top, at most 4 to a row and the rows as even as they

@@ -8,10 +8,11 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import { echarts, formatCell, formatNumber } from '../charts/index.js';
 import { kpiFigure, widgetOption } from './chart.js';
+import { WEB_GRID } from './grid.js';
 import type { DashboardView, WidgetView } from './service.js';
 
-/** Grid geometry of the export (the web grid's 12 columns). */
-const COLS = 12;
+/** Grid geometry of the export (the web grid's columns, wider rows for print). */
+const COLS = WEB_GRID.cols;
 const COL_W = 100;
 const ROW_H = 50;
 const GAP = 10;

@@ -8,10 +8,10 @@
  */
 import { echarts } from '../charts/index.js';
 import { widgetOption } from './chart.js';
+import { WEB_GRID } from './grid.js';
 import type { LayoutItem, Widget } from './types.js';
 
-/** The web grid (src/web Dashboards page and styles.css): 12 columns over the page's 1072 px, rows of 40 px, 10 px gaps. */
-const GRID = { width: 1072, cols: 12, rowHeight: 40, gap: 10 } as const;
+const GRID = WEB_GRID;
 /** A widget's frame around its chart: the title block above, the body's padding and the border. */
 const FRAME = { x: 18, y: 56 } as const;
 

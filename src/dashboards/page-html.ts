@@ -10,13 +10,12 @@
  */
 import { verticalCompactor } from 'react-grid-layout/core';
 import { formatNumber, formatValue, headerOf, toNumber } from '../charts/index.js';
+import { WEB_GRID } from './grid.js';
 import type { DashboardView, WidgetView } from './service.js';
 import type { DashboardFilters, LayoutItem } from './types.js';
 
-/** The web grid (react-grid-layout as the Dashboards page sets it up): 12 columns, rows of 40 px, 10 px margins and padding. */
-const COLS = 12;
-const ROW = 40;
-const GAP = 10;
+/** The web grid (react-grid-layout as the Dashboards page sets it up). */
+const { cols: COLS, rowHeight: ROW, gap: GAP } = WEB_GRID;
 /** The table widget's first page (ResultTable). */
 const PAGE_SIZE = 10;
 

@@ -6,6 +6,7 @@ import 'react-resizable/css/styles.css';
 import { ShareDialog } from '../components/ShareDialog.js';
 import { WidgetCard } from '../components/WidgetCard.js';
 import { WidgetEditor } from '../components/WidgetEditor.js';
+import { WEB_GRID } from '../../../dashboards/grid.js';
 import { takeOver } from '../first-paint.js';
 import { dashboardsApi, filtersQuery, type DashboardFilters, type DashboardView, type LayoutItem, type WidgetView } from '../dashboards-api.js';
 
@@ -362,7 +363,7 @@ function Grid({ d, onLayout, onRefresh, onEdit, onRemove, onRegenerate }: { d: D
         <ReactGridLayout
           layout={layout}
           width={width}
-          gridConfig={{ cols: 12, rowHeight: 40, margin: [10, 10] }}
+          gridConfig={{ cols: WEB_GRID.cols, rowHeight: WEB_GRID.rowHeight, margin: [WEB_GRID.gap, WEB_GRID.gap] }}
           dragConfig={{ enabled: d.editable, handle: '.widget-head', cancel: 'button' }}
           resizeConfig={{ enabled: d.editable }}
           onDragStop={(l) => save(l)}
