@@ -305,6 +305,17 @@ describe('rows ranked by date', () => {
     expectSameAnswer('How old, in days, is the oldest open exception?', `SELECT MAX(julianday('${TODAY}') - julianday(raised_date)) FROM exceptions WHERE ${OPEN_EXC}`));
 });
 
+describe('blind held-out 5 and legacy 2 fixes (other wordings and values than their questions)', () => {
+  it('"do we clear": the verb form of a filter word', () =>
+    expectSameAnswer('how many live trades do we clear through LCH', `SELECT COUNT(*) FROM trades WHERE ccp = 'LCH' AND is_cleared = 1 AND ${LIVE}`));
+  it('"went late": how it happened says nothing more', () =>
+    expectSameAnswer('how many settlements went late last month', "SELECT COUNT(*) FROM settlements WHERE status = 'Settled' AND settled_date > value_date AND value_date BETWEEN '2026-05-01' AND '2026-05-31'"));
+  it('"when was the oldest open exception raised" is its raised date', () =>
+    expectSameAnswer('when was the oldest open exception raised', `SELECT MIN(raised_date) FROM exceptions WHERE ${OPEN_EXC}`));
+  it('ranked by the date named with "latest", the period on the date next to it; rows without that date left out', () =>
+    expectSameAnswer('latest settled date of settlements due last week', "SELECT MAX(settled_date) FROM settlements WHERE value_date BETWEEN '2026-06-08' AND '2026-06-14' AND status <> 'Cancelled'"));
+});
+
 describe('more wordings', () => {
   it('"what percentage of fails are due to SSI problems"', () =>
     expectSameAnswer('What percentage of fails are due to SSI problems?', "SELECT 100.0 * SUM(CASE WHEN fail_reason IN ('Missing SSI','Incorrect SSI') THEN 1 ELSE 0 END) / COUNT(*) FROM settlements WHERE status = 'Failed'"));

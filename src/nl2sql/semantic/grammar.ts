@@ -89,6 +89,8 @@ export const STOP_WORDS = [
   'because of', 'having', 'had', 'belongs', 'sitting', 'sit', 'sits', 'currently open',
   // "calls that ended up disputed": how a row came to its state says nothing more than "were"
   'ended up', 'end up', 'ends up', 'turned out', 'turn out', 'turns out', 'turned out to be',
+  // "settlements that went late", "flows that actually settled": how it happened, not what
+  'went', 'gone', 'actually', 'really',
   'pls', 'plz', 'thanks', 'thx', 'cheers', 'hi', 'hello', 'hey', 'good morning', 'morning', 'quick one', 'quick question', 'am after', 'i am after', 'looking for', 'i am looking for', 'down to', 'working on', 'work on', 'works on', 'looking after', 'look after', 'am', 'i am',
 ];
 

@@ -17,7 +17,7 @@ import { createFollowUpReader } from './followup/index.js';
 import { explain } from './explain.js';
 import { buildFieldCatalog } from './fields.js';
 import { buildEngineModel } from './model.js';
-import { dueToVerb, negatedVerb, participleAmounts } from './paraphrase.js';
+import { dueToVerb, negatedVerb, participleAmounts, whenRanked } from './paraphrase.js';
 import { QuestionParser } from './parse.js';
 import type { TypedQuery } from './query.js';
 import { readQuestion } from './reading.js';
@@ -114,6 +114,10 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     const pa = participleAmounts(rel ?? question, m);
     const paq = pa ? windowed(pa, today) : undefined;
     if (paq?.status === 'query') return paq;
+    // "when was the oldest escalated exception raised": the earliest raised date of them (paraphrase.ts)
+    const wr = whenRanked(rel ?? question, m);
+    const wrq = wr ? windowed(wr, today) : undefined;
+    if (wrq?.status === 'query') return wrq;
     // "clients with open deals but no late payment": conditions across entities (exists.ts);
     // "clients we haven't traded with" is "clients with no trades"
     const ex = readExists(negatedVerb(rel ?? question, m) ?? rel ?? question, today, m, (piece) => windowed(piece, today));

@@ -47,7 +47,8 @@ export class Interpreter {
   extraCols: { col: ColumnRef; alias: string; label: string }[] = [];
   bucket: TimeMatch | null = null;
   ranges: TimeMatch[] = [];
-  dateWords: { entity: string; column: string; label: string; filter?: string }[] = [];
+  /** nearTime: the word touches a time phrase ("settled yesterday"), so it is the date that phrase is on */
+  dateWords: { entity: string; column: string; label: string; filter?: string; nearTime?: boolean }[] = [];
   dateEntityHint: string | null = null;
   top: { n?: number; dir: 'asc' | 'desc' } | null = null;
   /** afterRows: the comparison follows a noun naming the rows ("trades over 500m"), not a group or a measure */
@@ -126,7 +127,8 @@ export class Interpreter {
         continue;
       }
       const s = it.senses[0]!;
-      for (const d of it.senses) if (d.kind === 'date') this.dateWords.push({ entity: d.entity, column: d.column, label: d.label, filter: s.kind === 'filter' ? s.filter : undefined });
+      const nearTime = items[k + 1]?.kind === 'time' || items[k - 1]?.kind === 'time';
+      for (const d of it.senses) if (d.kind === 'date') this.dateWords.push({ entity: d.entity, column: d.column, label: d.label, filter: s.kind === 'filter' ? s.filter : undefined, nearTime });
       if (it.end - it.start > 1 && s.kind === 'filter' && !it.senses.some((d) => d.kind === 'date')) this.innerDateWords(it, s);
       switch (s.kind) {
         case 'stop':

@@ -88,6 +88,7 @@ export function buildLexicon(model: TrainedModel): Lexicon {
   for (const [words, sense] of GRAMMAR) words.forEach((w) => put(w, sense));
   for (const w of STOP_WORDS) put(w, { kind: 'stop' });
   for (const w of SOFT_STOP_WORDS) if (!phrases.has(normPhrase(w))) put(w, { kind: 'stop' });
+  maxLen = Math.max(maxLen, addAbbreviated(phrases, p.vocabulary.abbreviations));
 
   // typo candidates: domain phrases whose every token has 5+ letters somewhere (names, words)
   const fuzzy: Lexicon['fuzzy'] = [];
@@ -103,6 +104,42 @@ export function buildLexicon(model: TrainedModel): Lexicon {
   for (const c of fuzzy) (fuzzyByInitial.get(c.tokens[0]![0]!) ?? fuzzyByInitial.set(c.tokens[0]![0]!, []).get(c.tokens[0]![0]!)!).push(c);
   const patterns = p.dimensions.filter((d) => d.values?.pattern).map((d) => ({ re: new RegExp(`\\b(?:${d.values!.pattern})\\b`, 'g'), dimension: d.name, table: d.table }));
   return { phrases, rawPhrases, maxLen: Math.min(maxLen, 8), distinctive, fuzzy, fuzzyByInitial, patterns };
+}
+
+const DOMAIN_KINDS = new Set<Sense['kind']>(['entity', 'date', 'filter', 'measure', 'dimension', 'value']);
+
+/**
+ * The short forms the profile says people write ("settlement: [stl]", "currency: [ccy]") inside
+ * any of its phrases, not only inside names: "stl fails", "cross ccy swaps", "ccy split". A form is
+ * added only where it is new (a phrase that already means something keeps its meaning) and never
+ * as a lone function word ("am" for asset management). Returns the longest phrase's length.
+ */
+function addAbbreviated(phrases: Map<string, Sense[]>, abbreviations: Record<string, string[]>): number {
+  const shorts = Object.entries(abbreviations)
+    .map(([full, forms]) => [normPhrase(full), forms.map(normPhrase).filter((f) => f && !STOP_WORDS.includes(f))] as const)
+    .filter(([full, forms]) => full && forms.length);
+  // several phrases abbreviating to the same form: their senses together (an ambiguity, as written)
+  const added = new Map<string, Sense[]>();
+  for (const [phrase, senses] of phrases) {
+    const domain = senses.filter((s) => DOMAIN_KINDS.has(s.kind));
+    if (!domain.length) continue;
+    for (const [full, forms] of shorts) {
+      if (!` ${phrase} `.includes(` ${full} `)) continue;
+      for (const f of forms) {
+        const variant = ` ${phrase} `.split(` ${full} `).join(` ${f} `).trim();
+        if (variant === phrase || phrases.has(variant)) continue;
+        const list = added.get(variant) ?? [];
+        for (const s of domain) if (!list.some((x) => JSON.stringify(x) === JSON.stringify(s))) list.push(s);
+        added.set(variant, list);
+      }
+    }
+  }
+  let longest = 1;
+  for (const [variant, senses] of added) {
+    phrases.set(variant, senses);
+    longest = Math.max(longest, variant.split(' ').length);
+  }
+  return longest;
 }
 
 /**

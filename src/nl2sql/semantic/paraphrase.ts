@@ -4,8 +4,9 @@
  *  - "total called", "amount called", "average agreed": an aggregate word or "amount" before a participle
  *    names the amount the participle's stem names ("call amount", "agreed amount"), when exactly one
  *    measure says so;
- *  - "counterparties we haven't traded with this week": a negated verb whose stem names rows
- *    ("trade" -> trades) is "counterparties with no trades this week" (exists.ts reads it);
+ *  - "counterparties we haven't traded with this week", "counterparties that have not traded with us
+ *    this week": a negated verb whose stem names rows ("trade" -> trades) is "counterparties with no
+ *    trades this week" (exists.ts reads it);
  *  - "how much is due to settle next week": "due" followed by "to" and one of the profile's verbs
  *    ("to settle", "to be settled") says only "due".
  */
@@ -64,11 +65,16 @@ export function participleAmounts(question: string, m: EngineModel): string | un
   return changed ? out : undefined;
 }
 
-const NEGATED_VERB = /^(.+?)\s+(?:that\s+|which\s+)?we\s+(?:have\s+not|have\s+never|haven['’]?t|havent|did\s+not|didn['’]?t|didnt|never)\s+([A-Za-z]+)\s+(?:with|to|for|on)\b\s*(.*)$/i;
+const NOT = String.raw`(?:have\s+not|have\s+never|haven['’]?t|havent|has\s+not|hasn['’]?t|did\s+not|didn['’]?t|didnt|never)`;
+/** "counterparties (that) we haven't traded with …" */
+const NEGATED_VERB = new RegExp(String.raw`^(.+?)\s+(?:that\s+|which\s+)?we\s+${NOT}\s+([A-Za-z]+)\s+(?:with|to|for|on)\b\s*(.*)$`, 'i');
+/** "counterparties (that) have not traded with us …": the rows are the verb's subject */
+const NEGATED_SUBJECT = new RegExp(String.raw`^(.+?)\s+(?:that\s+|which\s+|who\s+)?${NOT}\s+([A-Za-z]+)\s+(?:with|to|for)\s+us\b\s*(.*)$`, 'i');
 
-/** "counterparties we haven't traded with this week" -> "counterparties with no trades this week". */
+/** "counterparties we haven't traded with this week" (or "… that have not traded with us …") -> "counterparties with no trades this week". */
 export function negatedVerb(question: string, m: EngineModel): string | undefined {
-  const mt = NEGATED_VERB.exec(question.trim().replace(/[?.!]+$/, ''));
+  const text = question.trim().replace(/[?.!]+$/, '');
+  const mt = NEGATED_VERB.exec(text) ?? NEGATED_SUBJECT.exec(text);
   if (!mt) return undefined;
   const verb = mt[2]!.toLowerCase();
   const verbs = m.model.profile.vocabulary.verbs;
@@ -93,4 +99,30 @@ export function dueToVerb(question: string, m: EngineModel): string | undefined 
     return 'due';
   });
   return changed ? out : undefined;
+}
+
+const WHEN_RANKED = /^when\s+(?:was|were|did)\s+(?:the\s+|our\s+)?(oldest|earliest|first|latest|newest|most\s+recent|last)\s+(.+)$/i;
+
+/**
+ * "when was the oldest escalated exception raised", "when did the last fail settle": the date of
+ * the first or last row by the date its verb names ("raised" -> the raised date), read as "earliest
+ * raised date of escalated exception". The verb is the last word of the question, or followed by
+ * words that qualify the rows; it must name a date of the profile (itself or "<verb> date"), in
+ * its past form where the profile gives one ("settle" -> "settled").
+ */
+export function whenRanked(question: string, m: EngineModel): string | undefined {
+  const mt = WHEN_RANKED.exec(question.trim().replace(/[?.!]+$/, ''));
+  if (!mt) return undefined;
+  const words = mt[2]!.split(/\s+/);
+  const verbs = m.model.profile.vocabulary.verbs;
+  const isDate = (phrase: string) => (m.lexicon.phrases.get(normPhrase(phrase)) ?? []).some((s) => s.kind === 'date');
+  for (let i = words.length - 1; i >= 1; i--) {
+    const w = words[i]!.toLowerCase();
+    const past = verbs[w] ?? w;
+    const date = [`${past} date`, past].find(isDate);
+    if (!date) continue;
+    const first = /^(oldest|earliest|first)$/i.test(mt[1]!);
+    return `${first ? 'earliest' : 'latest'} ${date} of ${words.slice(0, i).join(' ')} ${words.slice(i + 1).join(' ')}`.trim();
+  }
+  return undefined;
 }

@@ -392,16 +392,22 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
   if (ip.dateRank) {
     const named = ip.recordsMention || [...ip.filters].some((f) => ip.m.filters.get(f)!.implies && ip.m.filters.get(f)!.entity === ip.entity);
     if (!named || grouped || specs.some((x) => x.agg !== 'count') || ip.countAsked || !dateCol) return { fail: '"oldest" / "latest" rank rows of one kind by their date; name the rows' };
+    // "the earliest settled date of settlements due this week": ranked by the date named with the
+    // superlative, the period on the date next to it
+    const named2 = ip.dateWords.find((d) => d.entity === ip.entity && !d.nearTime && d.column !== dateCol.col.column);
+    const rankCol = named2 && ip.ranges.length ? { col: { table: e.table, column: named2.column }, label: named2.label } : dateCol;
     const cols = e.display.map((c) => {
       const col = columnOf(ip, c);
       return { col, alias: col.column, label: columnLabel(ip.m, col) };
     });
-    if (!cols.some((c) => c.col.column === dateCol.col.column && c.col.table === dateCol.col.table)) cols.push({ col: dateCol.col, alias: dateCol.col.column, label: dateCol.label });
+    if (!cols.some((c) => c.col.column === rankCol.col.column && c.col.table === rankCol.col.table)) cols.push({ col: rankCol.col, alias: rankCol.col.column, label: rankCol.label });
+    // rows without that date are neither the oldest nor the latest (a fail has no settled date)
+    const dated = where.some((w) => JSON.stringify(w.cond).includes(JSON.stringify(rankCol.col))) ? where : [...where, { cond: { kind: 'null' as const, col: rankCol.col, negate: true }, label: `a ${rankCol.label}` }];
     return done(ip, {
       shape: 'list',
-      where,
+      where: dated,
       listColumns: [...cols, ...ip.extraCols],
-      orderBy: { expr: 'column', col: dateCol.col, dir: ip.dateRank, byDate: true },
+      orderBy: { expr: 'column', col: rankCol.col, dir: ip.dateRank, byDate: true },
       limit: ip.top?.n ?? 1,
       timeLabel,
       currency,
@@ -524,7 +530,8 @@ function pickDate(ip: Interpreter, measures: MeasureDef[]): { col: ColumnRef; la
       return { col: { table: e.table, column: md.date }, label: d?.label ?? columnLabel(ip.m, { table: e.table, column: md.date }) };
     }
   }
-  const own = ip.dateWords.find((d) => d.entity === ip.entity);
+  // of several date words, the one next to the time phrase ("the USD value of flows settled yesterday")
+  const own = ip.dateWords.find((d) => d.entity === ip.entity && d.nearTime) ?? ip.dateWords.find((d) => d.entity === ip.entity);
   if (own) return { col: { table: e.table, column: own.column }, label: own.label };
   if (ip.dateEntityHint && ip.dateEntityHint !== ip.entity) {
     const pe = ip.m.entities.get(ip.dateEntityHint)!;
