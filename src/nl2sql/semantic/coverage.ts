@@ -14,7 +14,7 @@ export type Coverage = { query: TypedQuery } | { abstain: string };
 
 export function ensureCoverage(q0: TypedQuery, asked: Asked, m: EngineModel): Coverage {
   let q: TypedQuery = structuredClone(q0);
-  const steps = [unrankedLimit, attachTimes, contradictoryDates, ratesAndDays, rowCurrency, sideBySide, listing, unaskedCount, groupsWithout, countAsked, withTheirCount, aggsAsked, superlatives, measuresNamed, topPerGroup, rankedValues];
+  const steps = [unrankedLimit, attachTimes, contradictoryDates, ratesAndDays, rowCurrency, sideBySide, listing, perRowFigure, unaskedCount, groupsWithout, countAsked, withTheirCount, aggsAsked, superlatives, measuresNamed, topPerGroup, rankedValues];
   for (const step of steps) {
     const r = step(q, asked, m);
     if ('abstain' in r) return r;
@@ -236,7 +236,18 @@ const listing: Step = (q, a, m) => {
   if (!en.length || !a.listingCue || a.count || a.aggs.size) return { query: q };
   // "by type: number of settlements and USD amount": a count named is a figure per group, never a row's column
   if (en.some((c) => c.kind === 'measure' && c.measures.every((n) => m.measures.get(n)?.agg === 'count'))) return { query: q };
-  if (!(en.some((c) => c.kind === 'measure' || c.kind === 'date') || en.length >= 3 || (a.withCue && en.length >= 2))) return { query: q };
+  // two names after a listing cue ("- show the cpty and exception type") that the groups would not all show:
+  // the rows themselves, with those columns
+  const grouped = new Set(q.groupBy.flatMap((g) => (g.kind === 'column' ? [colKey(g.col)] : [])));
+  const unshown =
+    q.shape === 'aggregate' &&
+    en.length >= 2 &&
+    q.measures.every((s) => s.agg !== 'count' && s.agg !== 'count_distinct' && s.agg !== 'ratio') &&
+    en.some((c) => {
+      const col = c.kind === 'dimension' || c.kind === 'entity' ? columnFor(c, q, m, false) : undefined;
+      return !!col && !grouped.has(colKey(col.col));
+    });
+  if (!(en.some((c) => c.kind === 'measure' || c.kind === 'date') || en.length >= 3 || (a.withCue && en.length >= 2) || unshown)) return { query: q };
   // a "by"/"per" right before the names groups by them
   const firstItem = a.items.find((it) => it.text === en[0]!.text);
   const prevItem = firstItem ? a.items[a.items.indexOf(firstItem) - 1] : undefined;
@@ -377,6 +388,18 @@ const withTheirCount: Step = (q, a) => {
   if (q.shape !== 'aggregate' || !a.withTheir || a.count || !a.groupWord || !q.groupBy.length || q.orderBy || q.having) return { query: q };
   if (q.measures.some((s) => s.agg === 'count' || s.agg === 'count_distinct' || s.agg === 'ratio')) return { query: q };
   return { query: addMeasure(q, { alias: 'count', label: `number of ${q.entityLabel}`, agg: 'count' }, true) };
+};
+
+/**
+ * "open exceptions older than 60 days with their age": a value for each row, which an
+ * aggregate over all the rows (the age's average) does not give; with no aggregate word said,
+ * one figure would silently answer another question.
+ */
+const perRowFigure: Step = (q, a) => {
+  if (q.shape !== 'aggregate' || q.groupBy.length || !a.withTheir || a.count || a.aggs.size || a.superlatives.length) return { query: q };
+  const figure = q.measures.find((s) => s.agg === 'avg' || s.agg === 'sum' || s.agg === 'min' || s.agg === 'max');
+  if (!figure) return { query: q };
+  return { abstain: `the question asks for each of the ${q.entityLabel} with their ${figure.label.replace(/^(total|average|largest|smallest) /, '')}, which this data can give only as one figure over them (say "average" or "total" for that)` };
 };
 
 /** "how many ... and what was their total": a count next to the other figures. */

@@ -312,6 +312,11 @@ describe('blind held-out 5 and legacy 2 fixes (other wordings and values than th
     expectSameAnswer('how many settlements went late last month', "SELECT COUNT(*) FROM settlements WHERE status = 'Settled' AND settled_date > value_date AND value_date BETWEEN '2026-05-01' AND '2026-05-31'"));
   it('"when was the oldest open exception raised" is its raised date', () =>
     expectSameAnswer('when was the oldest open exception raised', `SELECT MIN(raised_date) FROM exceptions WHERE ${OPEN_EXC}`));
+  it('"with their age" asks a value per row: not answered with the average', () => {
+    const r = engine.generate('open exceptions raised last month with their age', { today: TODAY, dialect: ds.dialect });
+    expect(r.status).toBe('abstained');
+    expect(r.status === 'abstained' && r.reason).toMatch(/each of the exceptions with their age/);
+  });
   it('ranked by the date named with "latest", the period on the date next to it; rows without that date left out', () =>
     expectSameAnswer('latest settled date of settlements due last week', "SELECT MAX(settled_date) FROM settlements WHERE value_date BETWEEN '2026-06-08' AND '2026-06-14' AND status <> 'Cancelled'"));
 });
