@@ -3,7 +3,7 @@
  * SQLite, PostgreSQL and SQL Server SQL come from one typed query. Joins follow the shortest
  * many-to-one foreign-key path from the base table to every table the query touches.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { SqlDialect } from '../../datasource/dialect.js';
 import type { EngineModel, JoinStep } from './model.js';
 import type { ColumnRef, Condition, Expr, MeasureSpec, TypedQuery } from './query.js';
@@ -153,7 +153,7 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     const om = measure(q.measures[q.orderBy.measure]!, soleRatio);
     const inner = qb
       .select([...q.groupBy.map((g) => bucketExpr(g).as(g.alias)), ...q.measures.map((ms) => measure(ms, soleRatio).as(ms.alias))])
-      .select(sql`row_number() over (partition by ${sql.join(part)} order by ${om} ${sql.raw(q.orderBy.dir)})`.as('rank_in_group'));
+      .select(sql`row_number() over (partition by ${sql.join(part)} order by ${nullsLast(om)}, ${om} ${sql.raw(q.orderBy.dir)})`.as('rank_in_group'));
     let grouped = inner;
     for (const g of q.groupBy) grouped = grouped.groupBy(bucketExpr(g));
     if (q.having) grouped = grouped.having(sql`${measure(q.measures[q.having.measure]!, soleRatio)} ${sql.raw(q.having.op)} ${q.having.value}`);
@@ -169,7 +169,7 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     const om = measure(q.measures[q.orderBy.measure]!, soleRatio);
     let inner = qb
       .select([...q.groupBy.map((g) => bucketExpr(g).as(g.alias)), ...q.measures.map((ms) => measure(ms, soleRatio).as(ms.alias))])
-      .select(sql`rank() over (order by ${om} ${sql.raw(q.orderBy.dir)})`.as('rank_in_result'));
+      .select(sql`rank() over (order by ${nullsLast(om)}, ${om} ${sql.raw(q.orderBy.dir)})`.as('rank_in_result'));
     for (const g of q.groupBy) inner = inner.groupBy(bucketExpr(g));
     if (q.having) inner = inner.having(sql`${measure(q.measures[q.having.measure]!, soleRatio)} ${sql.raw(q.having.op)} ${q.having.value}`);
     let outer = db.selectFrom(inner.as('ranked')).select([...q.groupBy.map((g) => sql.ref(`ranked.${g.alias}`).as(g.alias)), ...q.measures.map((ms) => sql.ref(`ranked.${ms.alias}`).as(ms.alias))]) as any;
@@ -185,7 +185,7 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     const cols = [...q.perGroup.columns, ...q.listColumns.filter((l) => !q.perGroup!.columns!.some((c) => c.alias === l.alias))];
     const inner = qb
       .select(cols.map((l) => sql`${ref(l.col)}`.as(l.alias)))
-      .select(sql`row_number() over (partition by ${sql.join(q.perGroup.columns.map((c) => ref(c.col)))} order by ${ox} ${sql.raw(q.orderBy.dir)})`.as('rank_in_group'));
+      .select(sql`row_number() over (partition by ${sql.join(q.perGroup.columns.map((c) => ref(c.col)))} order by ${nullsLast(ox)}, ${ox} ${sql.raw(q.orderBy.dir)})`.as('rank_in_group'));
     let outer = db.selectFrom(inner.as('ranked')).select([...cols.map((l) => sql.ref(`ranked.${l.alias}`).as(l.alias)), sql.ref('ranked.rank_in_group').as('rank_in_group')]) as any;
     outer = outer.where(sql.ref('ranked.rank_in_group'), '<=', q.limit);
     for (const c of q.perGroup.columns) outer = outer.orderBy(sql.ref(`ranked.${c.alias}`));
@@ -205,11 +205,13 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     if (q.having) qb = qb.having(sql`${measure(q.measures[q.having.measure]!, soleRatio)} ${sql.raw(q.having.op)} ${q.having.value}`);
   }
   if (q.orderBy) {
-    if (q.orderBy.expr === 'measure') qb = qb.orderBy(measure(q.measures[q.orderBy.measure]!, soleRatio), q.orderBy.dir);
-    else {
-      const c = q.orderBy.col;
-      qb = qb.orderBy('kind' in c ? expr(c) : ref(c), q.orderBy.dir);
-    }
+    const c = q.orderBy.expr === 'column' ? q.orderBy.col : undefined;
+    const by = q.orderBy.expr === 'measure' ? measure(q.measures[q.orderBy.measure]!, soleRatio) : 'kind' in c! ? expr(c!) : ref(c!);
+    // a top or bottom N never shows rows without the value first (PostgreSQL sorts NULL first when
+    // descending, SQLite and SQL Server when ascending): the same rows on every dialect
+    const counted = q.orderBy.expr === 'measure' && ['count', 'count_distinct'].includes(q.measures[q.orderBy.measure]!.agg);
+    if (q.limit !== undefined && !counted) qb = qb.orderBy(nullsLast(by));
+    qb = qb.orderBy(by, q.orderBy.dir);
   } else if (q.groupBy.length) {
     // nothing asked about the order: periods and bands in their own order, and within them the
     // largest figure first (a report's order, not the alphabet's); the groups' values break ties
@@ -221,4 +223,9 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
   }
   if (q.limit !== undefined) qb = qb.limit(q.limit);
   return qb.compile().sql as string;
+}
+
+/** 1 for a row without the value, else 0: ordered first, it puts those rows last in either direction on every dialect. */
+function nullsLast(x: Expression<unknown>): RawBuilder<number> {
+  return sql<number>`case when ${x} is null then 1 else 0 end`;
 }

@@ -114,10 +114,11 @@ const EXPECTED: Record<string, RegExp> = {
   distinct: /^select distinct /,
   having: / having /,
   'order:measure': / order by (count|sum|avg|min|max)\(.*\) (asc|desc)$/,
-  'order:column': / order by "\w+"\."\w+" (asc|desc)/,
-  'order:expr:days': / order by DATEDIFF\(day, /,
-  'order:expr:minus': / order by "\w+"\."\w+" - "\w+"\."\w+" (asc|desc)/,
-  'order:expr:col': / order by "\w+"\."\w+"/,
+  // a top N puts rows without the value last first (portable: T-SQL has no NULLS LAST)
+  'order:column': / order by (case when .+? is null then 1 else 0 end, )?"\w+"\."\w+" (asc|desc)/,
+  'order:expr:days': / order by (case when .+? is null then 1 else 0 end, )?DATEDIFF\(day, /,
+  'order:expr:minus': / order by (case when .+? is null then 1 else 0 end, )?"\w+"\."\w+" - "\w+"\."\w+" (asc|desc)/,
+  'order:expr:col': / order by (case when .+? is null then 1 else 0 end, )?"\w+"\."\w+"/,
   limit: /^select (distinct )?top\(\d+\) /,
 };
 
