@@ -312,6 +312,10 @@ describe('blind held-out 5 and legacy 2 fixes (other wordings and values than th
     expectSameAnswer('how many settlements went late last month', "SELECT COUNT(*) FROM settlements WHERE status = 'Settled' AND settled_date > value_date AND value_date BETWEEN '2026-05-01' AND '2026-05-31'"));
   it('"when was the oldest open exception raised" is its raised date', () =>
     expectSameAnswer('when was the oldest open exception raised', `SELECT MIN(raised_date) FROM exceptions WHERE ${OPEN_EXC}`));
+  it('"without a trade": the rows\' own link to it is empty, grouped too', () =>
+    expectSameAnswer('open exceptions without a trade by severity', `SELECT severity, COUNT(*) FROM exceptions WHERE trade_id IS NULL AND ${OPEN_EXC} GROUP BY severity`));
+  it('"with no trade attached" is "without a trade" when no related rows are meant', () =>
+    expectSameAnswer('escalated exceptions with no trade attached', "SELECT COUNT(*) FROM exceptions WHERE trade_id IS NULL AND status = 'Escalated'"));
   it('"with their age" asks a value per row: not answered with the average', () => {
     const r = engine.generate('open exceptions raised last month with their age', { today: TODAY, dialect: ds.dialect });
     expect(r.status).toBe('abstained');

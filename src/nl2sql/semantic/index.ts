@@ -122,6 +122,10 @@ export function createSemanticEngine(model: TrainedModel): SemanticEngine {
     // "clients we haven't traded with" is "clients with no trades"
     const ex = readExists(negatedVerb(rel ?? question, m) ?? rel ?? question, today, m, (piece) => windowed(piece, today));
     if (ex) return { status: 'query', query: ex };
+    // "exceptions with no trade linked": when no related rows are meant, "with no" is "without"
+    const wn = (rel ?? question).replace(/\bwith\s+no\b/gi, 'without');
+    const wnq = wn !== (rel ?? question) ? windowed(wn, today) : undefined;
+    if (wnq?.status === 'query') return wnq;
     // "pending items by age: up to 5 days, 6 to 20, older": bands of a per-row value (bands.ts)
     const banded = readBanded(rel ?? question, today, m, (piece) => windowed(piece, today));
     if (banded) return { status: 'query', query: banded };

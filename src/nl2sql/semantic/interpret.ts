@@ -423,6 +423,15 @@ export class Interpreter {
     }
     const pe = this.m.entities.get(entity)!;
     const table = pe.table;
+    // "exceptions without a trade": the rows' own link to that parent is empty
+    if (this.pendingNegate) {
+      const link = this.m.paths.get(this.entity)?.get(table);
+      if (link?.length === 1 && link[0]!.fromTable === this.e.table) {
+        this.pendingNegate = false;
+        this.nullDims.push({ table: this.e.table, column: link[0]!.fromColumn, label: pe.label.replace(/s$/, '') });
+        return;
+      }
+    }
     // "how many counterparties have trades over 1bn": count the distinct parents
     const prevSense = this.items[k - 1]?.senses[0];
     if (this.countAsked && prevSense?.kind === 'count' && !this.distinctCols.length) {
