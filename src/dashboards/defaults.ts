@@ -43,7 +43,9 @@ export async function ensureDefaultDashboard(o: DefaultDashboardOptions): Promis
     if (a.status !== 'answered' || !a.rows?.length) continue;
     const spec = chooseChart({ columns: a.columns ?? [], rows: a.rows }, ex.question);
     if (spec.kind === 'table') continue;
-    const type: WidgetChart['type'] = spec.kind === 'kpi' ? 'kpi' : spec.kind;
+    // a breakdown that has one row today ("netting breaks by counterparty this week") stays a chart:
+    // a KPI tile would hide whose figure it is, and tomorrow there may be more rows
+    const type: WidgetChart['type'] = spec.kind === 'kpi' ? (u.query.groupBy.length ? 'bar' : 'kpi') : spec.kind;
     picks.push({ question: ex.question, chart: { type }, entity: u.query.entity });
     perEntity.set(u.query.entity, (perEntity.get(u.query.entity) ?? 0) + 1);
   }

@@ -225,6 +225,9 @@ describe('refresh failures and real time (SQLite datasource written by the test)
       expect(examples).toContain(w.question);
       expect(w.error).toBeNull();
       expect(w.result).not.toBeNull();
+      // a KPI tile is one figure, never a breakdown that happens to have one row today
+      const u = a.copilot.semantic.understand(w.question!, TEST_TODAY);
+      if (w.chart.type === 'kpi' && u.status === undefined) expect(u.query.groupBy, w.question ?? '').toEqual([]);
     }
     expect(await ensureDefaultDashboard({ store: world.store, service: svc, answering: a, owner: 'admin', today: TEST_TODAY, dialect: world.datasource.dialect })).toBeNull();
   });
