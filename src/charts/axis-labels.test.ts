@@ -45,3 +45,18 @@ describe('category labels of a chart of fixed width (server SVG)', () => {
     expect(browser.xAxis.axisLabel.rotate).toBe(30);
   });
 });
+
+describe('the value axis of counts', () => {
+  const columns = ['counterparty', 'count'];
+  // the bar chart of a breakdown (chosen on two rows; a widget keeps its type when the rows change)
+  const spec = chooseChart({ columns, rows: [['A', 3], ['B', 12]] }, 'breaks by counterparty');
+  const option = (rows: unknown[][]) => buildChartOption(spec, { columns, rows }) as { yAxis?: { minInterval?: number } };
+  it('is a bar chart', () => expect(spec.kind).toBe('bar'));
+  it('steps by whole numbers when every figure is whole (one break: no 0.2 ticks)', () => {
+    expect(option([['Bramwell Capital', 1]]).yAxis?.minInterval).toBe(1);
+    expect(option([['A', 3], ['B', 12]]).yAxis?.minInterval).toBe(1);
+  });
+  it('keeps fractional steps for amounts with fractions', () => {
+    expect(option([['A', 0.4], ['B', 1.25]]).yAxis?.minInterval).toBeUndefined();
+  });
+});

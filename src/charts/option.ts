@@ -38,7 +38,9 @@ export function buildChartOption(spec: ChartSpec, data: ChartData, opts: { title
   const legend = spec.measures.length > 1 ? { legend: { top: opts.title ? 24 : 0 } } : {};
   const first = fmt(data, spec.measures[0]);
   const axisOf = (f: ColumnFormat | undefined) => ({ type: 'value', axisLabel: { formatter: (v: number) => formatCompact(v, f) }, splitLine: { lineStyle: { color: '#e5e7eb' } } });
-  const valueAxis = axisOf(first);
+  // whole numbers only (counts): no 0.2 steps between 0 and 1 on the axis
+  const whole = spec.measures.length > 0 && spec.measures.every((m) => values(data, m).every((v) => v === null || Number.isInteger(v)));
+  const valueAxis = { ...axisOf(first), ...(whole ? { minInterval: 1 } : {}) };
   // a tooltip's figure: abbreviated like the axis, with its series' unit
   const tip = (seriesIndex: number) => (v: unknown) => (typeof v === 'number' ? formatCompact(v, fmt(data, spec.measures[seriesIndex])) : String(v ?? '—'));
   switch (spec.kind) {
