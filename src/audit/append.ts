@@ -11,6 +11,7 @@ import { recordFromJson, type AuditRecord, type AuditRecordJson } from './chain.
 import { badEntry } from './errors.js';
 import { signCheckpoint, type AuditKeys, type Checkpoint } from './signing.js';
 import type { AuditEntry } from './types.js';
+import { parseJsonText } from '../shared/json-text.js';
 
 /** Entries that stand or fall together (one `append`, or one `appendMany`), with their record ids. */
 export interface AppendUnit {
@@ -120,7 +121,7 @@ export function buildRow(entry: AuditEntry, head: { seq: number; hash: string },
       // through canonical JSON first (toJSON, undefined members), then every string made well-formed
       // (text with no escape of a lone surrogate or NUL is well-formed as it is)
       const text = canonicalize(entry.details);
-      details = MAYBE_ILL_FORMED.test(text) ? canonicalize(toWellFormedJson(JSON.parse(text) as unknown)) : text;
+      details = MAYBE_ILL_FORMED.test(text) ? canonicalize(toWellFormedJson(parseJsonText(text))) : text;
     } catch (e) {
       throw badEntry(`details: ${(e as Error).message}`);
     }
@@ -155,7 +156,7 @@ export function rowToJson(row: AuditRow): AuditRecordJson {
   let details: Record<string, unknown> | null = null;
   if (row.details !== null) {
     try {
-      details = JSON.parse(row.details) as Record<string, unknown>;
+      details = parseJsonText(row.details) as Record<string, unknown>;
     } catch {
       details = { __unparseable_details__: row.details }; // tampered text: will not match the hash
     }

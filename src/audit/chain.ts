@@ -7,6 +7,7 @@ import { OtcError } from '../shared/errors.js';
 import { canonicalize, sha256Hex } from './canonical.js';
 import { AuditErrorCode } from './errors.js';
 import type { AuditEntry, AuditKind } from './types.js';
+import { parseJsonText } from '../shared/json-text.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -231,7 +232,7 @@ export function parseExportedLine(line: string, lineNo: number): AuditRecord {
     new OtcError(AuditErrorCode.ExportInvalid, `line ${lineNo} of the export is not an audit record: ${why}`, { status: 400 });
   let o: unknown;
   try {
-    o = JSON.parse(line);
+    o = parseJsonText(line);
   } catch {
     throw fail('not valid JSON');
   }

@@ -13,6 +13,7 @@ import { EXPORT_COLUMNS, parseExportedJsonl, recordFromJson, verifyExportedRecor
 import { AuditErrorCode } from './errors.js';
 import type { AuditLog, ExportRange, ExportSummary } from './log.js';
 import { manifestSignatureOk, signManifest, type AuditKeys, type Checkpoint } from './signing.js';
+import { parseJsonText } from '../shared/json-text.js';
 
 export interface ExportManifest {
   version: 1;
@@ -184,7 +185,7 @@ export function parseExportedCsv(text: string): AuditRecord[] {
     });
     if (j.details !== null) {
       try {
-        j.details = JSON.parse(j.details as string);
+        j.details = parseJsonText(j.details as string);
       } catch {
         throw fail(line, '"details" is not JSON');
       }

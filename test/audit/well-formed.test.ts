@@ -87,7 +87,12 @@ describe.each(stores)('audit text on $name', (store) => {
     }
   });
 
-  it('append -> verify is always intact, whatever strings are in every audited field (property)', async () => {
+  // a random run each time, and the run that broke the chain on Node 24 (V8's JSON.parse returned a
+  // key "\n" as "\\": nodejs/node#63785; details with escaped keys are now read with json5)
+  it.each([
+    { run: 'the seed that broke it on Node 24.21', seed: -1552650667 },
+    { run: 'a random run', seed: undefined },
+  ])('append -> verify is always intact, whatever strings are in every audited field (property, $run)', async ({ seed }) => {
     const log = await store.open();
     if (!log) return;
     try {
@@ -104,7 +109,7 @@ describe.each(stores)('audit text on $name', (store) => {
           if (!v.ok) throw new Error(`chain broken after ${n} appends: ${v.brokenAt.reason} (actor ${JSON.stringify(e.actor)})`);
           expect(v.count).toBe(n);
         }),
-        { numRuns: store.name === 'postgres' ? 60 : 150 },
+        { numRuns: store.name === 'postgres' ? 60 : 150, ...(seed !== undefined ? { seed } : {}) },
       );
     } finally {
       await log.close();
