@@ -205,13 +205,13 @@ export function compileQuery(q: TypedQuery, m: EngineModel, dialect: SqlDialect)
     if (q.having) qb = qb.having(sql`${measure(q.measures[q.having.measure]!, soleRatio)} ${sql.raw(q.having.op)} ${q.having.value}`);
   }
   if (q.orderBy) {
-    const c = q.orderBy.expr === 'column' ? q.orderBy.col : undefined;
-    const by = q.orderBy.expr === 'measure' ? measure(q.measures[q.orderBy.measure]!, soleRatio) : 'kind' in c! ? expr(c!) : ref(c!);
+    const o = q.orderBy;
+    const by = o.expr === 'measure' ? measure(q.measures[o.measure]!, soleRatio) : 'kind' in o.col ? expr(o.col) : ref(o.col);
     // a top or bottom N never shows rows without the value first (PostgreSQL sorts NULL first when
     // descending, SQLite and SQL Server when ascending): the same rows on every dialect
-    const counted = q.orderBy.expr === 'measure' && ['count', 'count_distinct'].includes(q.measures[q.orderBy.measure]!.agg);
+    const counted = o.expr === 'measure' && ['count', 'count_distinct'].includes(q.measures[o.measure]!.agg);
     if (q.limit !== undefined && !counted) qb = qb.orderBy(nullsLast(by));
-    qb = qb.orderBy(by, q.orderBy.dir);
+    qb = qb.orderBy(by, o.dir);
   } else if (q.groupBy.length) {
     // nothing asked about the order: periods and bands in their own order, and within them the
     // largest figure first (a report's order, not the alphabet's); the groups' values break ties

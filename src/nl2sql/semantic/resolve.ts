@@ -394,8 +394,8 @@ export function build(ip: Interpreter): { query: TypedQuery } | { fail: string }
     if (!named || grouped || specs.some((x) => x.agg !== 'count') || ip.countAsked || !dateCol) return { fail: '"oldest" / "latest" rank rows of one kind by their date; name the rows' };
     // "the earliest settled date of settlements due this week": ranked by the date named with the
     // superlative, the period on the date next to it
-    const named2 = ip.dateWords.find((d) => d.entity === ip.entity && !d.nearTime && d.column !== dateCol.col.column);
-    const rankCol = named2 && ip.ranges.length ? { col: { table: e.table, column: named2.column }, label: named2.label } : dateCol;
+    const ranked = ip.dateWords.find((d) => d.entity === ip.entity && !d.nearTime && d.column !== dateCol.col.column);
+    const rankCol = ranked && ip.ranges.length ? { col: { table: e.table, column: ranked.column }, label: ranked.label } : dateCol;
     const cols = e.display.map((c) => {
       const col = columnOf(ip, c);
       return { col, alias: col.column, label: columnLabel(ip.m, col) };
